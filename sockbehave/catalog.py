@@ -1,0 +1,121 @@
+"""Discovering and validating the catalog: scenario modules and their tables, topic by topic.
+
+Owns: where the catalog lives (inside the installed package, or ``scenarios/`` in a checkout,
+or a directory the user names), loading scenario modules by path, the fixed topic names,
+cross-checking scenarios against tables, and the catalog version (a hash of its files).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .errors import CatalogError, SockbehaveError
+from .scenario import Scenario, scenario_of
+from .tables import Cell, load_table
+
+__all__ = ["TOPICS", "Catalog", "default_root", "load_catalog"]
+
+#: The topic folders. Fixed: tools and reports read these names.
+TOPICS = ("empty-send", "peer-disconnect", "udp-oversize", "reuseaddr-restart", "backlog", "partial-io")
+TABLE_FILE = "expected.toml"
+
+
+def default_root() -> Path:
+    """The installed catalog (wheel), else the checkout's ``scenarios/`` (editable install)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_catalog", here.parent / "scenarios"):
+        if candidate.is_dir():
+            return candidate
+    raise CatalogError(f"{here}: no catalog found (neither _catalog/ in the package nor scenarios/ beside it)")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    scenarios: tuple[Scenario, ...]
+    table: Mapping[str, Mapping[str, Mapping[str, Cell]]]
+    version: str
+    by_id: Mapping[str, Scenario] = field(default_factory=dict)
+
+    def select(self, patterns: Iterable[str] | None) -> list[Scenario]:
+        """Scenarios whose id or topic matches any glob pattern (all of them for none)."""
+        pats = [p for p in (patterns or []) if p]
+        if not pats:
+            return list(self.scenarios)
+        return [s for s in self.scenarios if any(fnmatch.fnmatchcase(s.id, p) or s.topic == p for p in pats)]
+
+    def steps(self, scenario_id: str) -> Mapping[str, Mapping[str, Cell]]:
+        return self.table.get(scenario_id, {})
+
+
+def _load_module(path: Path, topic: str) -> list[Scenario]:
+    name = f"sockbehave_catalog.{topic.replace('-', '_')}.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise CatalogError(f"{path}: cannot be loaded as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # inspect.getsource and dataclasses look modules up here
+    try:
+        spec.loader.exec_module(module)
+    except SockbehaveError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    except Exception as exc:
+        raise CatalogError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from None
+    found = []
+    for value in vars(module).values():
+        sc = scenario_of(value)
+        if sc is not None and getattr(value, "__module__", None) == name:
+            found.append(replace(sc, topic=topic, source_file=str(path)))
+    return found
+
+
+def _hash(files: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for f in sorted(files):
+        digest.update(f.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(f.read_bytes().replace(b"\r\n", b"\n"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Load every topic folder under ``root``; raise ``CatalogError`` naming the file on any problem."""
+    root = (root or default_root()).resolve()
+    if not root.is_dir():
+        raise CatalogError(f"{root}: catalog directory does not exist")
+    scenarios: list[Scenario] = []
+    table: dict[str, dict[str, dict[str, Cell]]] = {}
+    hashed: list[Path] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        if folder.name not in TOPICS:
+            raise CatalogError(f"{folder}: unknown topic folder (topics are {', '.join(TOPICS)})")
+        modules = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+        defined: dict[str, str] = {}
+        for path in modules:
+            hashed.append(path)
+            for sc in _load_module(path, folder.name):
+                if sc.id in defined or any(s.id == sc.id for s in scenarios):
+                    raise CatalogError(f"{path}: scenario id {sc.id} is defined twice")
+                defined[sc.id] = str(path)
+                scenarios.append(sc)
+        table_path = folder / TABLE_FILE
+        if not table_path.is_file():
+            if defined:
+                raise CatalogError(f"{table_path}: missing; every scenario needs expected outcomes")
+            continue
+        hashed.append(table_path)
+        table.update(load_table(table_path, defined))
+        for sid, src in defined.items():
+            if sid not in table:
+                raise CatalogError(f"{table_path}: no entry for scenario {sid} (defined in {Path(src).name})")
+    if not scenarios:
+        raise CatalogError(f"{root}: no scenarios found")
+    scenarios.sort(key=lambda s: (TOPICS.index(s.topic), s.id))
+    return Catalog(root, tuple(scenarios), table, _hash(hashed, root), {s.id: s for s in scenarios})

@@ -1,0 +1,187 @@
+"""The ``sockbehave`` command: argument parsing and printing only.
+
+Owns: sub-commands, flags, exit statuses (0 all as expected, 1 a mismatch or scenario error,
+2 bad usage or bad input) and the promise that bad input never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn, Optional, Sequence, TextIO
+
+from . import __version__
+from .backends import BACKENDS
+from .catalog import Catalog, load_catalog
+from .errors import InputError
+from .outcome import MAX_LITERAL_BYTES
+from .report import load_report, write_report
+from .report.text import failures, results_table, summary_line
+from .runner import ScenarioRun
+from .session import recheck, run_catalog
+from .tables import OSES
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 256, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables.")
+    p.add_argument("--version", action="version", version=f"sockbehave {__version__}")
+    p.add_argument("--catalog", type=Path, metavar="DIR", help="use the catalog in DIR instead of the installed one")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    ls = sub.add_parser("list", help="list the scenarios")
+    ls.add_argument("--json", action="store_true", help="print a JSON array of {id, title, topic, claim, steps}")
+
+    ex = sub.add_parser("explain", help="explain one scenario: the pitfall, the claim, the code, the per-OS table")
+    ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
+
+    run = sub.add_parser("run", help="run scenarios here and check them against this OS's table")
+    run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
+    run.add_argument("--scenario", action="append", metavar="PATTERN",
+                     help="glob on scenario ids, or a topic name; repeatable (default: all)")
+    run.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help="scenarios at once (default: all)")
+    run.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                     help="write DIR/<os>-<backend>.json (default: reports/)")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+
+    ck = sub.add_parser("check", help="check saved reports against the current tables")
+    ck.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    return p
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    root: Optional[Path] = args.catalog
+    return load_catalog(root)
+
+
+def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalog(args)
+    if args.json:
+        rows = [
+            {"id": s.id, "title": s.title, "topic": s.topic, "claim": s.claim, "steps": list(cat.steps(s.id))}
+            for s in cat.scenarios
+        ]
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(s.id) for s in cat.scenarios)
+    topic = ""
+    for s in cat.scenarios:
+        if s.topic != topic:
+            out.write(f"{'' if not topic else chr(10)}{s.topic}\n")
+            topic = s.topic
+        out.write(f"  {s.id.ljust(width)}  {s.title}\n")
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalog(args)
+    sc = cat.by_id.get(args.id)
+    if sc is None:
+        near = difflib.get_close_matches(args.id, list(cat.by_id), n=3)
+        hint = f" (did you mean {', '.join(near)}?)" if near else " (see 'sockbehave list')"
+        raise InputError(f"explain: no scenario {args.id!r}{hint}")
+    w = out.write
+    w(f"{sc.id}: {sc.title}\n")
+    w(f"topic: {sc.topic}\n\n")
+    w(f"The claim: {sc.claim}\n\n")
+    w(sc.explanation + "\n\n")
+    w("The code:\n\n")
+    w("".join("    " + line if line.strip() else line for line in sc.code.splitlines(True)))
+    w("\nWhat each OS does:\n")
+    for step, cells in cat.steps(sc.id).items():
+        w(f"\n  step {step}\n")
+        for os_name in OSES:
+            cell = cells[os_name]
+            w(f"    {os_name:8} {' | '.join(cell.outcomes)}  [{cell.evidence}]\n")
+            if cell.source:
+                w(f"             source: {cell.source}\n")
+            if cell.note:
+                w(f"             note: {cell.note}\n")
+    if sc.references:
+        w("\nReferences:\n")
+        for ref in sc.references:
+            w(f"  - {ref}\n")
+    w(f"\nBytes are shown literally up to {MAX_LITERAL_BYTES}; errno names are POSIX-style on every OS.\n")
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    cat = _catalog(args)
+    chosen = cat.select(args.scenario)
+    if not chosen:
+        raise InputError(f"--scenario: {', '.join(args.scenario)} matches no scenario (see 'sockbehave list')")
+    total = len(chosen)
+    done = [0]
+
+    def progress(run: ScenarioRun) -> None:
+        done[0] += 1
+        if not args.quiet:
+            state = "error" if run.error else "done"
+            err.write(f"[{done[0]:>{len(str(total))}}/{total}] {run.scenario_id} {state} ({run.duration:.2f} s)\n")
+            err.flush()
+
+    report = run_catalog(cat, chosen, backend=args.backend, jobs=args.jobs or total, on_done=progress)
+    path = args.out / f"{report.os}-{report.backend}.json"
+    write_report(report, path)
+    out.write(results_table(report.results) + "\n\n")
+    out.write(summary_line(report) + "\n")
+    for line in failures(report):
+        out.write(f"  {line}\n")
+    out.write(f"report: {path}\n")
+    return EXIT_MISMATCH if report.failing else EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalog(args)
+    reports = [load_report(p) for p in args.reports]  # all validated before any output
+    status = EXIT_OK
+    for path, saved in zip(args.reports, reports):
+        fresh = recheck(saved, cat)
+        stale = "" if saved.catalog_version == cat.version else f" (report made with catalog {saved.catalog_version})"
+        out.write(f"{path}: {summary_line(fresh)}{stale}\n")
+        for line in failures(fresh):
+            out.write(f"  {line}\n")
+        if fresh.failing:
+            status = EXIT_MISMATCH
+    return status
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list(args, out)
+        if args.command == "explain":
+            return _cmd_explain(args, out)
+        if args.command == "run":
+            return _cmd_run(args, out, err)
+        return _cmd_check(args, out)
+    except InputError as exc:
+        err.write(f"sockbehave: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("sockbehave: interrupted\n")
+        return 130

@@ -1,0 +1,32 @@
+"""The exception hierarchy: one root, and subclasses that also inherit the matching built-in.
+
+Owns: every error sockbehave raises on purpose. The CLI turns an ``InputError`` into a
+one-line message and exit status 2; nothing else here is meant to reach a user as a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CatalogError", "InputError", "LoopbackOnlyError", "ScenarioError", "SockbehaveError"]
+
+
+class SockbehaveError(Exception):
+    """Root of every error sockbehave raises deliberately."""
+
+
+class InputError(SockbehaveError, ValueError):
+    """Bad input from outside: a malformed table or report, an unknown OS name, a bad flag.
+
+    The message always starts with the file (or flag) it is about.
+    """
+
+
+class CatalogError(InputError):
+    """A scenario module or expected-behaviour table that cannot be used."""
+
+
+class ScenarioError(SockbehaveError, RuntimeError):
+    """A scenario broke the rules of the harness (not an observation about the OS)."""
+
+
+class LoopbackOnlyError(ScenarioError, PermissionError):
+    """A scenario tried to touch an address that is not loopback, or a fixed port."""

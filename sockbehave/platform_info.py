@@ -1,0 +1,103 @@
+"""The platform fingerprint recorded in every report, and this machine's OS name.
+
+Owns: mapping ``platform.system()`` to the table's OS names, and which kernel tunables
+matter per OS (data, below) and how to read them. Reading never fails a run: a tunable that
+cannot be read is recorded as ``null``.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from .errors import InputError
+from .tables import OSES
+
+__all__ = ["SYSCTLS", "current_os", "fingerprint"]
+
+_SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
+
+#: The tunables that change the outcomes in the catalog, per OS.
+SYSCTLS: dict[str, tuple[str, ...]] = {
+    "linux": (
+        "net.core.somaxconn",  # listen() backlog clamp (backlog)
+        "net.ipv4.tcp_max_syn_backlog",
+        "net.ipv4.tcp_abort_on_overflow",  # full accept queue: drop (0) or RST (1)
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.tcp_syn_retries",
+        "net.ipv4.ip_local_port_range",  # ephemeral ports
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_tw_reuse",
+        "net.core.rmem_default",
+        "net.core.rmem_max",
+        "net.core.wmem_default",
+        "net.core.wmem_max",
+        "net.ipv4.tcp_rmem",
+        "net.ipv4.tcp_wmem",
+        "net.ipv6.bindv6only",  # IPV6_V6ONLY default
+    ),
+    "darwin": (
+        "kern.ipc.somaxconn",
+        "net.inet.udp.maxdgram",  # largest UDP datagram sendto() accepts by default
+        "net.inet.udp.recvspace",
+        "net.inet.ip.portrange.first",
+        "net.inet.ip.portrange.last",
+        "net.inet.tcp.msl",
+        "net.inet6.ip6.v6only",
+    ),
+    "freebsd": (
+        "kern.ipc.soacceptqueue",
+        "net.inet.udp.maxdgram",
+        "net.inet.udp.recvspace",
+        "net.inet.ip.portrange.first",
+        "net.inet.ip.portrange.last",
+        "net.inet.tcp.msl",
+        "net.inet6.ip6.v6only",
+    ),
+    "windows": (),
+}
+
+
+def current_os(system: Optional[str] = None) -> str:
+    """This machine's OS as a table column name; ``InputError`` for anything else."""
+    name = _SYSTEMS.get(system or platform.system())
+    if name is None:
+        raise InputError(f"platform: unsupported OS {system or platform.system()!r} (supported: {', '.join(OSES)})")
+    return name
+
+
+def _read_proc(name: str) -> Optional[str]:
+    path = Path("/proc/sys") / name.replace(".", "/")
+    try:
+        return " ".join(path.read_text(encoding="ascii").split())
+    except OSError:
+        return None
+
+
+def _read_sysctl(name: str) -> Optional[str]:
+    exe = shutil.which("sysctl") or "/sbin/sysctl"
+    try:
+        done = subprocess.run([exe, "-n", name], capture_output=True, text=True, timeout=5, check=False)  # noqa: S603
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
+    """OS, kernel release, machine, Python, and the tunables that matter here."""
+    os_name = os_name or current_os()
+    reader = _read_proc if os_name == "linux" else _read_sysctl
+    return {
+        "os": os_name,
+        "system": platform.system(),
+        "release": platform.release(),
+        "version": platform.version(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "sysctls": {name: reader(name) for name in SYSCTLS.get(os_name, ())},
+    }

@@ -1,0 +1,122 @@
+"""What a scenario is: a plain function of socket code, its metadata, and the step recorder.
+
+Owns: the ``@scenario`` decorator that scenario modules use, the ``Scenario`` record the
+catalog builds from it, and ``Steps``, which turns each observed call into a named outcome.
+
+A scenario function takes ``(net, step)``. It makes sockets only through ``net.socket`` and
+waits only through ``net.sleep``, so the same function runs on the real loopback and on the
+simulator. Each behaviour it wants to show is wrapped in ``step(name, callable, *args)``:
+the call is made, its result or exception is normalised (``sockbehave.outcome``), and the
+raw return value is handed back so the scenario can go on (``None`` if it raised).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from . import outcome
+from .errors import ScenarioError, SockbehaveError
+
+if TYPE_CHECKING:
+    from .backends.protocol import Net
+
+__all__ = ["Scenario", "ScenarioFunc", "StepRecord", "Steps", "scenario"]
+
+ScenarioFunc = Callable[["Net", "Steps"], None]
+F = TypeVar("F", bound=Callable[..., None])
+
+_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
+_STEP = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ATTR = "__sockbehave_scenario__"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A catalog entry. ``topic`` and ``source_file`` are filled in by the catalog."""
+
+    id: str
+    title: str
+    claim: str
+    explanation: str
+    references: tuple[str, ...]
+    func: ScenarioFunc
+    topic: str = ""
+    source_file: str = ""
+
+    @property
+    def code(self) -> str:
+        """The scenario's own source, for ``sockbehave explain``."""
+        return inspect.getsource(self.func)
+
+
+def scenario(*, id: str, title: str, claim: str, references: tuple[str, ...] = ()) -> Callable[[F], F]:  # noqa: A002
+    """Mark a function as a catalog scenario. Its docstring is the explanation for learners."""
+    if not _ID.match(id):
+        raise ScenarioError(f"scenario id {id!r} must look like 'tcp.send-empty' (lowercase, dotted)")
+
+    def mark(func: F) -> F:
+        doc = inspect.cleandoc(func.__doc__ or "")
+        if not doc:
+            raise ScenarioError(f"scenario {id}: the function needs a docstring explaining the pitfall")
+        setattr(func, _ATTR, Scenario(id, title, claim, doc, tuple(references), func))
+        return func
+
+    return mark
+
+
+def scenario_of(obj: object) -> Scenario | None:
+    found = getattr(obj, _ATTR, None)
+    return found if isinstance(found, Scenario) else None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    name: str
+    outcome: outcome.Outcome
+    elapsed: float
+
+
+@dataclass
+class Steps:
+    """The recorder a scenario calls as ``step(name, fn, *args, timed=False)``."""
+
+    scenario_id: str
+    clock: Callable[[], float]
+    records: list[StepRecord] = field(default_factory=list)
+
+    def _add(self, name: str, result: outcome.Outcome, elapsed: float) -> None:
+        if not _STEP.match(name):
+            raise ScenarioError(f"scenario {self.scenario_id}: step name {name!r} must be lowercase-with-dashes")
+        if any(r.name == name for r in self.records):
+            raise ScenarioError(f"scenario {self.scenario_id}: step {name!r} recorded twice")
+        self.records.append(StepRecord(name, result, elapsed))
+
+    def __call__(self, name: str, fn: Callable[..., Any], *args: Any, timed: bool = False) -> Any:
+        start = self.clock()
+        try:
+            value = fn(*args)
+        except SockbehaveError:
+            raise  # a harness rule was broken: not an observation
+        except Exception as exc:  # noqa: BLE001 - every other failure *is* the observation
+            elapsed = self.clock() - start
+            self._add(name, _timed(outcome.from_exception(exc), elapsed, timed), elapsed)
+            return None
+        elapsed = self.clock() - start
+        self._add(name, _timed(outcome.from_value(value), elapsed, timed), elapsed)
+        return value
+
+    def observe(self, name: str, value: Any) -> None:
+        """Record a value the scenario derived itself (a count, a comparison)."""
+        self._add(name, outcome.from_value(value), 0.0)
+
+
+def _timed(result: outcome.Outcome, elapsed: float, timed: bool) -> outcome.Outcome:
+    detail = dict(result.detail)
+    detail["elapsed_s"] = round(elapsed, 4)
+    if not timed or result.text == outcome.TIMEOUT:
+        # How long a timeout took is the scenario's own bound, not an observation.
+        return outcome.Outcome(result.text, detail)
+    return outcome.Outcome(f"{result.text} @{outcome.time_class(elapsed)}", detail)

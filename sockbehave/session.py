@@ -1,0 +1,63 @@
+"""The one path from catalog to judged report, shared by the CLI and the pytest plugin.
+
+Owns: choosing a backend by name, turning scenario runs into observations, judging them
+against the catalog's tables for an OS, and re-judging a saved report.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Optional, Sequence
+
+from .backends import BACKENDS
+from .backends.real import RealNet
+from .catalog import Catalog
+from .errors import InputError
+from .platform_info import current_os, fingerprint
+from .report.model import Report, build_report
+from .runner import NetFactory, ScenarioRun, run_many
+from .scenario import Scenario
+from .verdict import Observation, judge
+
+__all__ = ["net_factory", "observations", "recheck", "run_catalog"]
+
+
+def net_factory(backend: str) -> NetFactory:
+    if backend == "real":
+        return RealNet
+    raise InputError(f"--backend: unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
+
+
+def observations(runs: Iterable[ScenarioRun]) -> list[Observation]:
+    out: list[Observation] = []
+    for run in runs:
+        out.extend(Observation(run.scenario_id, s.name, s.outcome.text, s.outcome.detail) for s in run.steps)
+        if run.error is not None:
+            out.append(Observation(run.scenario_id, "-", "error", {"error": run.error}))
+    return out
+
+
+def run_catalog(
+    catalog: Catalog,
+    scenarios: Sequence[Scenario],
+    *,
+    backend: str = "real",
+    jobs: int = 8,
+    on_done: Optional[Callable[[ScenarioRun], None]] = None,
+) -> Report:
+    """Run ``scenarios`` on ``backend`` here and judge them against this OS's column."""
+    os_name = current_os()
+    runs = run_many(scenarios, net_factory(backend), jobs, on_done)
+    results = judge(observations(runs), catalog.table, os_name)
+    return build_report(results, catalog_version=catalog.version, os_name=os_name, backend=backend,
+                        platform=fingerprint(os_name))
+
+
+def recheck(report: Report, catalog: Catalog) -> Report:
+    """Judge a saved report's observations again, against the current tables."""
+    obs = [
+        Observation(r.scenario, r.step, r.observed, r.detail if r.step != "-" else {"error": r.detail.get("error", "")})
+        for r in report.results
+    ]
+    results = judge(obs, catalog.table, report.os)
+    return Report(report.tool_version, catalog.version, report.created, report.os, report.backend,
+                  report.platform, tuple(results))

@@ -1,0 +1,92 @@
+"""Judging observations against the tables: one result row per scenario step.
+
+Owns: the verdict vocabulary and the rules. ``match``: the OS's cell accepts the observed
+outcome. ``mismatch``: it does not (this contradicts the evidence). ``new``: the cell is
+``unknown`` or there is no cell, so this is a first observation, not a failure. ``error``:
+the scenario itself broke before it could be judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+
+from .outcome import NOT_REACHED
+from .tables import Cell
+
+__all__ = ["FAILING", "VERDICTS", "Observation", "Result", "describe", "judge", "judge_one"]
+
+VERDICTS = ("match", "mismatch", "new", "error")
+FAILING = frozenset({"mismatch", "error"})
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a backend saw for one step (or a scenario-level error, with ``step == '-'``)."""
+
+    scenario: str
+    step: str
+    observed: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: str
+    step: str
+    observed: str
+    expected: Optional[tuple[str, ...]]
+    evidence: str
+    source: str
+    verdict: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def failing(self) -> bool:
+        return self.verdict in FAILING
+
+
+def judge_one(obs: Observation, cell: Optional[Cell]) -> Result:
+    if obs.step == "-":
+        return Result(obs.scenario, obs.step, obs.observed, None, "", "", "error", obs.detail)
+    if cell is None:
+        return Result(obs.scenario, obs.step, obs.observed, None, "", "", "new", obs.detail)
+    if cell.is_unknown:
+        verdict = "new"
+    else:
+        verdict = "match" if cell.accepts(obs.observed) else "mismatch"
+    return Result(obs.scenario, obs.step, obs.observed, cell.outcomes, cell.evidence, cell.source, verdict, obs.detail)
+
+
+def judge(
+    observations: Iterable[Observation],
+    table: Mapping[str, Mapping[str, Mapping[str, Cell]]],
+    os_name: str,
+) -> list[Result]:
+    """Judge a run's observations, scenario by scenario; a table step the run never reached
+    (and the scenario did not error) is observed as ``not-reached``."""
+    grouped: dict[str, list[Observation]] = {}
+    for obs in observations:
+        grouped.setdefault(obs.scenario, []).append(obs)
+    results: list[Result] = []
+    for sid, group in grouped.items():
+        steps = table.get(sid, {})
+        results.extend(judge_one(obs, steps.get(obs.step, {}).get(os_name)) for obs in group)
+        if any(obs.step == "-" for obs in group):
+            continue
+        seen = {obs.step for obs in group}
+        for step, cells in steps.items():
+            if step not in seen:
+                results.append(judge_one(Observation(sid, step, NOT_REACHED), cells.get(os_name)))
+    return results
+
+
+def describe(result: Result, os_name: str) -> str:
+    """One line naming the scenario, the step, the OS, what was expected and what was seen."""
+    if result.verdict == "error":
+        return f"{result.scenario}: scenario error on {os_name}: {result.detail.get('error', result.observed)}"
+    expected = " | ".join(result.expected) if result.expected else "(no table entry)"
+    evidence = f"{result.evidence}: {result.source}" if result.source else result.evidence or "none"
+    extra = ", ".join(f"{k}={v}" for k, v in result.detail.items() if k != "elapsed_s")
+    seen = f"{result.observed} [{extra}]" if extra else result.observed
+    return f"{result.scenario} step {result.step!r} on {os_name}: expected {expected} ({evidence}); observed {seen}"
