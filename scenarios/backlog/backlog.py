@@ -11,8 +11,9 @@ from sockbehave.scenario import Steps, scenario
 #: A client that cannot complete its handshake waits this long. Shorter than any SYN
 #: retransmission (1 s on Linux, about 2 s of retries on Windows), so it shows the first answer.
 CONNECT_WAIT = 0.3
-#: Try this many clients beyond the backlog before giving up counting.
-EXTRA = 4
+#: Stop counting after this many clients: a count of 10 means "10 or more" (macOS turns
+#: listen(0) into listen(128), and FreeBSD's queue is 1.5 x the backlog).
+MAX_CLIENTS = 10
 
 _REFS = (
     "https://man7.org/linux/man-pages/man2/listen.2.html",
@@ -25,7 +26,7 @@ def _fill_accept_queue(net: Net, step: Steps, backlog: int) -> None:
     srv = listener(net, backlog=backlog)
     address = srv.getsockname()
     completed = 0
-    for _ in range(backlog + EXTRA):
+    for _ in range(MAX_CLIENTS):
         client = net.socket(socket.AF_INET, socket.SOCK_STREAM)
         client.settimeout(CONNECT_WAIT)
         try:
