@@ -16,9 +16,9 @@ from .platform_info import current_os, fingerprint
 from .report.model import Report, build_report
 from .runner import NetFactory, ScenarioRun, run_many
 from .scenario import Scenario
-from .verdict import Observation, judge
+from .verdict import Observation, Result, judge
 
-__all__ = ["net_factory", "observations", "recheck", "run_catalog"]
+__all__ = ["check_scenario", "net_factory", "observations", "recheck", "run_catalog"]
 
 
 def net_factory(backend: str) -> NetFactory:
@@ -61,3 +61,12 @@ def recheck(report: Report, catalog: Catalog) -> Report:
     results = judge(obs, catalog.table, report.os)
     return Report(report.tool_version, catalog.version, report.created, report.os, report.backend,
                   report.platform, tuple(results))
+
+
+def check_scenario(catalog: Catalog, sc: Scenario, *, backend: str = "real", os_name: Optional[str] = None) -> list[Result]:
+    """Run one scenario here and judge it; the pytest plugin's whole job is to call this."""
+    from .runner import run_scenario
+
+    os_name = os_name or current_os()
+    run = run_scenario(sc, net_factory(backend))
+    return judge(observations([run]), catalog.table, os_name)

@@ -1,0 +1,54 @@
+"""Shared fixtures: small throw-away catalogs for tests that need one to break."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+SCENARIO = '''
+from sockbehave.kit import tcp_pair
+from sockbehave.scenario import scenario
+
+
+@scenario(id="tcp.tiny-send", title="send returns its length", claim="A test claim.")
+def tiny(net, step):
+    """A tiny scenario for the tests."""
+    client, server = tcp_pair(net)
+    step("send", client.send, b"abc")
+    step("recv", server.recv, 10)
+'''
+
+CELL = '{{ outcome = "{o}", evidence = "observed", source = "test" }}'
+
+
+def table(send: str = "3", recv: str = "b'abc'") -> str:
+    rows = []
+    for step, outcome in (("send", send), ("recv", recv)):
+        rows.append(f'["tcp.tiny-send".{step}]')
+        for os_name in ("linux", "darwin", "freebsd", "windows"):
+            rows.append(f"{os_name} = " + CELL.format(o=outcome))
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def tiny_table() -> Callable[..., str]:
+    """``tiny_table(send="3", recv="b'abc'")`` -> the text of a valid table for the tiny scenario."""
+    return table
+
+
+@pytest.fixture
+def make_catalog(tmp_path: Path) -> Callable[..., Path]:
+    """``make_catalog(table_text=..., scenario_text=...)`` -> the catalog root."""
+
+    def make(table_text: str | None = None, scenario_text: str = SCENARIO, topic: str = "partial-io") -> Path:
+        root = tmp_path / "catalog"
+        folder = root / topic
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "tiny.py").write_text(textwrap.dedent(scenario_text), encoding="utf-8")
+        (folder / "expected.toml").write_text(table() if table_text is None else table_text, encoding="utf-8")
+        return root
+
+    return make
