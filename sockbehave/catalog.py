@@ -11,9 +11,9 @@ import fnmatch
 import hashlib
 import importlib.util
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .errors import CatalogError, SockbehaveError
 from .scenario import Scenario, scenario_of

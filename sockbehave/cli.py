@@ -10,8 +10,9 @@ import argparse
 import difflib
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, Optional, Sequence, TextIO
+from typing import NoReturn, Optional, TextIO
 
 from . import __version__
 from .backends import BACKENDS
@@ -45,7 +46,9 @@ def _positive(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables.")
+    p = _Parser(
+        prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables."
+    )
     p.add_argument("--version", action="version", version=f"sockbehave {__version__}")
     p.add_argument("--catalog", type=Path, metavar="DIR", help="use the catalog in DIR instead of the installed one")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -59,11 +62,20 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run scenarios here and check them against this OS's table")
     run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
-    run.add_argument("--scenario", action="append", metavar="PATTERN",
-                     help="glob on scenario ids, or a topic name; repeatable (default: all)")
+    run.add_argument(
+        "--scenario",
+        action="append",
+        metavar="PATTERN",
+        help="glob on scenario ids, or a topic name; repeatable (default: all)",
+    )
     run.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help="scenarios at once (default: all)")
-    run.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
-                     help="write DIR/<os>-<backend>.json (default: reports/)")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="write DIR/<os>-<backend>.json (default: reports/)",
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
     ck = sub.add_parser("check", help="check saved reports against the current tables")

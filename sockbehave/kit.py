@@ -60,7 +60,7 @@ def udp_pair(net: Net, family: int = socket.AF_INET) -> tuple[socket.socket, soc
     return a, b
 
 
-def closed_port(net: Net, family: int = socket.AF_INET, type: int = socket.SOCK_STREAM) -> tuple[Any, ...]:  # noqa: A002
+def closed_port(net: Net, family: int = socket.AF_INET, type: int = socket.SOCK_STREAM) -> tuple[Any, ...]:
     """A loopback address nothing listens on: a port the OS just handed out, released again."""
     s = net.socket(family, type)
     s.bind((net.loopback(family), 0))

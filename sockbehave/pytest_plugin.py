@@ -8,8 +8,9 @@ pytest-xdist because every worker builds the same list from the same catalog.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import pytest
 
@@ -18,17 +19,27 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .verdict import Result
 
-_KEY = pytest.StashKey["Catalog"]()
+_KEY: pytest.StashKey[Catalog] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sockbehave", "sockbehave: socket edge cases as tests")
-    group.addoption("--sockbehave", action="store_true", dest="sockbehave", default=None,
-                    help="collect every sockbehave scenario as a test, checked against this OS's table")
-    group.addoption("--no-sockbehave", action="store_false", dest="sockbehave",
-                    help="do not collect sockbehave scenarios, whatever the ini file says")
-    group.addoption("--sockbehave-catalog", metavar="DIR", default=None,
-                    help="use the catalog in DIR instead of the installed one")
+    group.addoption(
+        "--sockbehave",
+        action="store_true",
+        dest="sockbehave",
+        default=None,
+        help="collect every sockbehave scenario as a test, checked against this OS's table",
+    )
+    group.addoption(
+        "--no-sockbehave",
+        action="store_false",
+        dest="sockbehave",
+        help="do not collect sockbehave scenarios, whatever the ini file says",
+    )
+    group.addoption(
+        "--sockbehave-catalog", metavar="DIR", default=None, help="use the catalog in DIR instead of the installed one"
+    )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
 

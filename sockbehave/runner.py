@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 from .backends.protocol import ManagedNet
 from .scenario import Scenario, StepRecord, Steps
@@ -50,7 +51,7 @@ def run_scenario(sc: Scenario, make_net: NetFactory, deadline: float = DEADLINE_
     def body() -> None:
         try:
             sc.func(net, steps)
-        except BaseException as exc:  # noqa: BLE001 - reported as the scenario's error
+        except BaseException as exc:
             failure.append(f"{type(exc).__name__}: {exc}{_where(exc)}")
 
     start = net.clock()
@@ -63,7 +64,7 @@ def run_scenario(sc: Scenario, make_net: NetFactory, deadline: float = DEADLINE_
         failure.insert(0, f"exceeded the {deadline:g} s deadline; the watchdog shut its sockets down")
     try:
         net.close()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         failure.append(f"cleanup: {exc}")
     duration = net.clock() - start
     return ScenarioRun(sc.id, tuple(steps.records), "; ".join(failure) or None, duration)

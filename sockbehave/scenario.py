@@ -52,7 +52,7 @@ class Scenario:
         return inspect.getsource(self.func)
 
 
-def scenario(*, id: str, title: str, claim: str, references: tuple[str, ...] = ()) -> Callable[[F], F]:  # noqa: A002
+def scenario(*, id: str, title: str, claim: str, references: tuple[str, ...] = ()) -> Callable[[F], F]:
     """Mark a function as a catalog scenario. Its docstring is the explanation for learners."""
     if not _ID.match(id):
         raise ScenarioError(f"scenario id {id!r} must look like 'tcp.send-empty' (lowercase, dotted)")
@@ -100,7 +100,7 @@ class Steps:
             value = fn(*args)
         except SockbehaveError:
             raise  # a harness rule was broken: not an observation
-        except Exception as exc:  # noqa: BLE001 - every other failure *is* the observation
+        except Exception as exc:
             elapsed = self.clock() - start
             self._add(name, _timed(outcome.from_exception(exc), elapsed, timed), elapsed)
             return None

@@ -6,7 +6,8 @@ against the catalog's tables for an OS, and re-judging a saved report.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Callable, Optional
 
 from .backends import BACKENDS
 from .backends.real import RealNet
@@ -48,8 +49,9 @@ def run_catalog(
     os_name = current_os()
     runs = run_many(scenarios, net_factory(backend), jobs, on_done)
     results = judge(observations(runs), catalog.table, os_name)
-    return build_report(results, catalog_version=catalog.version, os_name=os_name, backend=backend,
-                        platform=fingerprint(os_name))
+    return build_report(
+        results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=fingerprint(os_name)
+    )
 
 
 def recheck(report: Report, catalog: Catalog) -> Report:
@@ -59,11 +61,14 @@ def recheck(report: Report, catalog: Catalog) -> Report:
         for r in report.results
     ]
     results = judge(obs, catalog.table, report.os)
-    return Report(report.tool_version, catalog.version, report.created, report.os, report.backend,
-                  report.platform, tuple(results))
+    return Report(
+        report.tool_version, catalog.version, report.created, report.os, report.backend, report.platform, tuple(results)
+    )
 
 
-def check_scenario(catalog: Catalog, sc: Scenario, *, backend: str = "real", os_name: Optional[str] = None) -> list[Result]:
+def check_scenario(
+    catalog: Catalog, sc: Scenario, *, backend: str = "real", os_name: Optional[str] = None
+) -> list[Result]:
     """Run one scenario here and judge it; the pytest plugin's whole job is to call this."""
     from .runner import run_scenario
 

@@ -16,9 +16,10 @@ named ``expected.toml`` beside the scenarios of a topic. Shape::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ._toml import toml
 from .errors import CatalogError
@@ -110,9 +111,13 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
                 raise CatalogError(f"{swhere}: expected one entry per OS")
             unknown_os = set(cells) - set(OSES)
             if unknown_os:
-                raise CatalogError(f"{swhere}: unknown OS name(s) {', '.join(sorted(unknown_os))} (know {', '.join(OSES)})")
+                raise CatalogError(
+                    f"{swhere}: unknown OS name(s) {', '.join(sorted(unknown_os))} (know {', '.join(OSES)})"
+                )
             missing = [o for o in OSES if o not in cells]
             if missing:
-                raise CatalogError(f"{swhere}: missing OS {', '.join(missing)} (write evidence = 'unknown' if nothing supports it)")
+                raise CatalogError(
+                    f"{swhere}: missing OS {', '.join(missing)} (write evidence = 'unknown' if nothing supports it)"
+                )
             table[scenario_id][step] = {o: _cell(f"{swhere} os {o!r}", cells[o]) for o in OSES}
     return table

@@ -8,8 +8,9 @@ the scenario itself broke before it could be judged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Optional
 
 from .outcome import NOT_REACHED
 from .tables import Cell
@@ -51,10 +52,7 @@ def judge_one(obs: Observation, cell: Optional[Cell]) -> Result:
         return Result(obs.scenario, obs.step, obs.observed, None, "", "", "error", obs.detail)
     if cell is None:
         return Result(obs.scenario, obs.step, obs.observed, None, "", "", "new", obs.detail)
-    if cell.is_unknown:
-        verdict = "new"
-    else:
-        verdict = "match" if cell.accepts(obs.observed) else "mismatch"
+    verdict = "new" if cell.is_unknown else "match" if cell.accepts(obs.observed) else "mismatch"
     return Result(obs.scenario, obs.step, obs.observed, cell.outcomes, cell.evidence, cell.source, verdict, obs.detail)
 
 

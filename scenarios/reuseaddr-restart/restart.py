@@ -95,7 +95,7 @@ def restart_both(net: Net, step: Steps) -> None:
     id="tcp.restart-after-client-closed-first",
     title="Restart when the client closed first: no TIME_WAIT on the server's port",
     claim="You always need SO_REUSEADDR to restart a server quickly.",
-    references=_REFS + ("RFC 9293 section 3.3.2 (state machine: the active closer enters TIME-WAIT)",),
+    references=(*_REFS, "RFC 9293 section 3.3.2 (state machine: the active closer enters TIME-WAIT)"),
 )
 def restart_client_closed_first(net: Net, step: Steps) -> None:
     """TIME_WAIT belongs to whoever closes first. If the client hung up first, the client's

@@ -39,7 +39,7 @@ class Net(Protocol):
     #: reads it, to encode OS-specific option structures such as ``struct linger``.
     os: str
 
-    def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> socket.socket:  # noqa: A002
+    def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> socket.socket:
         """A new socket that behaves like ``socket.socket(family, type)``."""
         ...
 

@@ -7,19 +7,23 @@ cleaning every one of them up. It makes no decisions about what the OS *should* 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
-from socket import AF_INET, SOCK_STREAM
 import subprocess
 import sys
 import threading
 import time
+from socket import AF_INET, SOCK_STREAM
 from typing import Any, Callable
 
 from ..errors import LoopbackOnlyError, ScenarioError
 from ..platform_info import current_os
 
 __all__ = ["RealNet"]
+
+#: ``socket.socket``, under a name the ``RealNet.socket`` method cannot shadow in class bodies.
+Socket = socket.socket
 
 _SENTINEL = object()
 
@@ -48,7 +52,7 @@ class _Thread:
     def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
             self._result = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to join()
+        except BaseException as exc:
             self._error = exc
 
     def join(self, timeout: float) -> Any:
@@ -84,13 +88,13 @@ class RealNet:
         self.scenario_id = scenario_id
         self.os = current_os()
         self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
+        self._sockets: list[Socket] = []
         self._threads: list[_Thread] = []
         self._processes: list[_Process] = []
         self._ports: set[int] = set()
 
     # -- the Net protocol -------------------------------------------------------------
-    def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> socket.socket:  # noqa: A002
+    def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
         if family not in (socket.AF_INET, socket.AF_INET6):
             raise ScenarioError(f"scenario {self.scenario_id}: only AF_INET and AF_INET6 are supported")
         return self._track(_LoopbackSocket(self, family, type))
@@ -122,7 +126,9 @@ class RealNet:
     # -- guard rails ------------------------------------------------------------------
     def check_address(self, address: object, action: str) -> None:
         if not isinstance(address, tuple) or len(address) < 2:
-            raise LoopbackOnlyError(f"scenario {self.scenario_id}: {action} to {address!r}: expected a (host, port) tuple")
+            raise LoopbackOnlyError(
+                f"scenario {self.scenario_id}: {action} to {address!r}: expected a (host, port) tuple"
+            )
         host, port = address[0], address[1]
         if not _is_loopback_host(host):
             raise LoopbackOnlyError(
@@ -134,7 +140,7 @@ class RealNet:
                 "or a port this scenario was given"
             )
 
-    def remember_port(self, sock: socket.socket) -> None:
+    def remember_port(self, sock: Socket) -> None:
         try:
             port = sock.getsockname()[1]
         except OSError:
@@ -143,7 +149,7 @@ class RealNet:
             with self._lock:
                 self._ports.add(port)
 
-    def _track(self, sock: socket.socket) -> socket.socket:
+    def _track(self, sock: Socket) -> Socket:
         with self._lock:
             self._sockets.append(sock)
         return sock
@@ -155,10 +161,8 @@ class RealNet:
             sockets = list(self._sockets)
             processes = list(self._processes)
         for s in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         for p in processes:
             p.kill()
 
@@ -192,7 +196,7 @@ class RealNet:
 class _LoopbackSocket(socket.socket):
     """A real ``socket.socket`` whose address-taking calls go through the loopback guard."""
 
-    def __init__(self, net: RealNet, family: int, type: int, fileno: int | None = None) -> None:  # noqa: A002
+    def __init__(self, net: RealNet, family: int, type: int, fileno: int | None = None) -> None:
         super().__init__(family, type, 0, fileno)
         self._net = net
 
@@ -221,7 +225,7 @@ class _LoopbackSocket(socket.socket):
         self._net.remember_port(self)
         return result
 
-    def accept(self) -> tuple[socket.socket, Any]:
+    def accept(self) -> tuple[Socket, Any]:
         fd, addr = self._accept()  # type: ignore[attr-defined]
         conn = self._net._track(_LoopbackSocket(self._net, self.family, self.type, fileno=fd))
         # As socket.socket.accept does: a listener with a timeout hands out blocking sockets.

@@ -115,15 +115,34 @@ def load_report(path: Path) -> Report:
         raise InputError(f"{path}: a report is a JSON object, got {type(data).__name__}")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise InputError(f"{path}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})")
+        raise InputError(
+            f"{path}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})"
+        )
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise InputError(f"{path}: does not match report schema v{SCHEMA_VERSION} at {_one_line(where, 80)}: {_one_line(error.message)}")
+        raise InputError(
+            f"{path}: does not match report schema v{SCHEMA_VERSION} at {_one_line(where, 80)}: {_one_line(error.message)}"
+        )
     results = tuple(
-        Result(r["scenario"], r["step"], r["observed"], tuple(r["expected"]) if r["expected"] is not None else None,
-               r["evidence"], r["source"], r["verdict"], r["detail"])
+        Result(
+            r["scenario"],
+            r["step"],
+            r["observed"],
+            tuple(r["expected"]) if r["expected"] is not None else None,
+            r["evidence"],
+            r["source"],
+            r["verdict"],
+            r["detail"],
+        )
         for r in data["results"]
     )
-    return Report(data["tool"]["version"], data["catalog_version"], data["created"], data["os"], data["backend"],
-                  data["platform"], results)
+    return Report(
+        data["tool"]["version"],
+        data["catalog_version"],
+        data["created"],
+        data["os"],
+        data["backend"],
+        data["platform"],
+        results,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..verdict import Result, describe
 from .model import Report
@@ -21,7 +21,9 @@ def results_table(results: Iterable[Result]) -> str:
     rows = [("verdict", "scenario", "step", "observed", "expected")]
     for r in results:
         expected = " | ".join(r.expected) if r.expected else "-"
-        rows.append((_MARK[r.verdict], _clip(r.scenario, 44), _clip(r.step, 22), _clip(r.observed, 40), _clip(expected, 40)))
+        rows.append(
+            (_MARK[r.verdict], _clip(r.scenario, 44), _clip(r.step, 22), _clip(r.observed, 40), _clip(expected, 40))
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -45,8 +45,9 @@ def test_the_whole_catalog_matches_this_os_column() -> None:
     """The central check: what this machine's stack does agrees with the table for its OS."""
     report = run_catalog(CATALOG, CATALOG.scenarios)
     assert report.os == current_os()
-    problems = [f"{r.scenario} {r.step}: expected {r.expected} observed {r.observed} {dict(r.detail)}"
-                for r in report.failing]
+    problems = [
+        f"{r.scenario} {r.step}: expected {r.expected} observed {r.observed} {dict(r.detail)}" for r in report.failing
+    ]
     assert not problems, "\n".join(problems)
     if report.os == "linux":
         assert report.summary["new"] == 0

@@ -39,7 +39,14 @@ def test_list_plain_groups_by_topic() -> None:
 def test_explain_shows_claim_code_and_per_os_evidence() -> None:
     code, out, _ = run_cli("explain", "udp.recv-buffer-smaller-than-datagram")
     assert code == 0
-    for part in ("The claim:", "def recv_buffer_too_small", "windows", "OSError(EMSGSIZE)", "documented", "learn.microsoft.com"):
+    for part in (
+        "The claim:",
+        "def recv_buffer_too_small",
+        "windows",
+        "OSError(EMSGSIZE)",
+        "documented",
+        "learn.microsoft.com",
+    ):
         assert part in out
 
 
@@ -95,7 +102,14 @@ def test_a_malformed_table_exits_2_naming_the_file(make_catalog) -> None:  # typ
 
 @pytest.mark.parametrize(
     "argv",
-    [("run", "--jobs", "0"), ("run", "--jobs", "many"), ("run", "--backend", "qemu"), ("frobnicate",), (), ("list", "--yaml")],
+    [
+        ("run", "--jobs", "0"),
+        ("run", "--jobs", "many"),
+        ("run", "--backend", "qemu"),
+        ("frobnicate",),
+        (),
+        ("list", "--yaml"),
+    ],
 )
 def test_bad_usage_exits_2_with_one_line(argv: tuple[str, ...]) -> None:
     code, _, _ = run_cli(*argv)
@@ -108,7 +122,9 @@ def test_no_matching_scenario_is_a_usage_error() -> None:
 
 
 def test_python_m_sockbehave_is_the_same_command(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "sockbehave", "run", "--jobs", "x"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "sockbehave", "run", "--jobs", "x"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 

@@ -29,11 +29,15 @@ def test_a_subset_passes_on_this_machine(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=3)
 
 
-def test_a_mismatch_names_scenario_step_os_expected_observed_and_evidence(pytester: pytest.Pytester, make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
+def test_a_mismatch_names_scenario_step_os_expected_observed_and_evidence(
+    pytester: pytest.Pytester, make_catalog, tiny_table
+) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(recv="b'nope'"))
     result = pytester.runpytest("--sockbehave", "--sockbehave-catalog", str(root), "-q")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*tcp.tiny-send step 'recv' on *: expected b'nope' (observed: test); observed b'abc'*"])
+    result.stdout.fnmatch_lines(
+        ["*tcp.tiny-send step 'recv' on *: expected b'nope' (observed: test); observed b'abc'*"]
+    )
 
 
 def test_a_broken_catalog_is_a_usage_error(pytester: pytest.Pytester, make_catalog) -> None:  # type: ignore[no-untyped-def]

@@ -16,9 +16,20 @@ from sockbehave.verdict import Result
 
 def _report() -> Any:
     results = [Result("tcp.x", "send", "0", ("0",), "observed", "here", "match", {"elapsed_s": 0.0})]
-    return build_report(results, catalog_version="0123456789abcdef", os_name="linux", backend="real",
-                        platform={"os": "linux", "system": "Linux", "release": "6", "machine": "x86_64",
-                                  "python": "3.11.7", "sysctls": {"net.core.somaxconn": "4096"}})
+    return build_report(
+        results,
+        catalog_version="0123456789abcdef",
+        os_name="linux",
+        backend="real",
+        platform={
+            "os": "linux",
+            "system": "Linux",
+            "release": "6",
+            "machine": "x86_64",
+            "python": "3.11.7",
+            "sysctls": {"net.core.somaxconn": "4096"},
+        },
+    )
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -29,7 +40,9 @@ def test_round_trip(tmp_path: Path) -> None:
     assert back.platform["sysctls"] == {"net.core.somaxconn": "4096"}
 
 
-def test_write_replaces_atomically_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_replaces_atomically_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "r.json"
     path.write_text("old", encoding="utf-8")
 

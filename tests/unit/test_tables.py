@@ -8,6 +8,7 @@ import pytest
 
 from sockbehave.catalog import load_catalog
 from sockbehave.errors import CatalogError
+
 CELL = '{{ outcome = "{o}", evidence = "observed", source = "test" }}'
 
 
@@ -37,11 +38,17 @@ def test_a_valid_catalog_loads(make_catalog) -> None:  # type: ignore[no-untyped
         (_one_step(linux=CELL.format(o="3")), "missing OS darwin, freebsd, windows"),
         (_one_step(**_all('{ outcome = "3", evidence = "seen", source = "x" }')), "'evidence' must be one of"),
         (_one_step(**_all('{ outcome = "3", evidence = "documented" }')), "needs a 'source'"),
-        (_one_step(**_all('{ outcome = "unknown", evidence = "documented", source = "x" }')), "outcome 'unknown' goes with"),
+        (
+            _one_step(**_all('{ outcome = "unknown", evidence = "documented", source = "x" }')),
+            "outcome 'unknown' goes with",
+        ),
         (_one_step(**_all('{ outcome = "3", evidence = "unknown" }')), "outcome 'unknown' goes with"),
         (_one_step(**_all('{ outcome = [], evidence = "observed", source = "x" }')), "non-empty list"),
         (_one_step(**_all('{ outcome = 3, evidence = "observed", source = "x" }')), "'outcome' must be a string"),
-        (_one_step(**_all('{ outcome = "3", evidence = "observed", source = "x", colour = "red" }')), "unknown key(s) colour"),
+        (
+            _one_step(**_all('{ outcome = "3", evidence = "observed", source = "x", colour = "red" }')),
+            "unknown key(s) colour",
+        ),
         (_one_step(**_all('"3"')), "expected a table with outcome"),
         ('["tcp.nonexistent".send]\nlinux = 1\n', "no scenario with this id"),
         ('"tcp.tiny-send" = 3\n', "expected one table per step"),
@@ -58,7 +65,7 @@ def test_malformed_tables_name_the_file_the_scenario_and_the_problem(make_catalo
 
 def test_a_scenario_without_a_table_entry_is_an_error(make_catalog) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text="")
-    with pytest.raises(CatalogError, match="no entry for scenario tcp.tiny-send"):
+    with pytest.raises(CatalogError, match=r"no entry for scenario tcp\.tiny-send"):
         load_catalog(root)
 
 

@@ -14,14 +14,16 @@ TABLE = {
 
 
 def test_match_mismatch_and_new() -> None:
-    results = judge([Observation("s", "a", "0"), Observation("s", "b", "1"), Observation("s", "z", "1")], TABLE, "linux")
+    results = judge(
+        [Observation("s", "a", "0"), Observation("s", "b", "1"), Observation("s", "z", "1")], TABLE, "linux"
+    )
     by_step = {r.step: r.verdict for r in results}
     assert by_step == {"a": "match", "b": "new", "z": "new", "c": "match"}
 
 
 def test_a_step_the_run_never_reached_is_observed_as_not_reached() -> None:
     results = judge([Observation("t", "x", "1")], {"t": {"a": {"linux": KNOWN}, "x": {"linux": UNKNOWN}}}, "linux")
-    missing = [r for r in results if r.step == "a"][0]
+    missing = next(r for r in results if r.step == "a")
     assert missing.observed == "not-reached"
     assert missing.verdict == "mismatch"
 
