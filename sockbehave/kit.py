@@ -61,7 +61,11 @@ def udp_pair(net: Net, family: int = socket.AF_INET) -> tuple[socket.socket, soc
 
 
 def closed_port(net: Net, family: int = socket.AF_INET, type: int = socket.SOCK_STREAM) -> tuple[Any, ...]:
-    """A loopback address nothing listens on: a port the OS just handed out, released again."""
+    """A loopback address nothing listens on: a port the OS just handed out, released again.
+
+    Another socket may be given the same port a moment later, so a scenario using this must be
+    declared ``@scenario(..., exclusive=True)``: the runner then runs it alone.
+    """
     s = net.socket(family, type)
     s.bind((net.loopback(family), 0))
     address: tuple[Any, ...] = s.getsockname()

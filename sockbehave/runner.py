@@ -77,15 +77,22 @@ def run_many(
     on_done: Optional[Callable[[ScenarioRun], None]] = None,
     deadline: float = DEADLINE_S,
 ) -> list[ScenarioRun]:
-    """Run scenarios ``jobs`` at a time; results come back in catalog order."""
+    """Run scenarios ``jobs`` at a time, then the exclusive ones one by one; results come
+    back in catalog order."""
     order = {sc.id: i for i, sc in enumerate(scenarios)}
     runs: list[ScenarioRun] = []
+
+    def done(run: ScenarioRun) -> None:
+        runs.append(run)
+        if on_done is not None:
+            on_done(run)
+
+    shared = [sc for sc in scenarios if not sc.exclusive]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="sockbehave-runner") as pool:
-        futures = [pool.submit(run_scenario, sc, make_net, deadline) for sc in scenarios]
-        for fut in as_completed(futures):
-            run = fut.result()
-            runs.append(run)
-            if on_done is not None:
-                on_done(run)
+        for fut in as_completed([pool.submit(run_scenario, sc, make_net, deadline) for sc in shared]):
+            done(fut.result())
+    for sc in scenarios:
+        if sc.exclusive:
+            done(run_scenario(sc, make_net, deadline))
     runs.sort(key=lambda r: order[r.scenario_id])
     return runs

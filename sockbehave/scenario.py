@@ -45,6 +45,9 @@ class Scenario:
     func: ScenarioFunc
     topic: str = ""
     source_file: str = ""
+    #: Runs alone, after the others: it relies on a released port staying unused, which a
+    #: concurrent scenario's ephemeral bind could otherwise take.
+    exclusive: bool = False
 
     @property
     def code(self) -> str:
@@ -52,8 +55,18 @@ class Scenario:
         return inspect.getsource(self.func)
 
 
-def scenario(*, id: str, title: str, claim: str, references: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Mark a function as a catalog scenario. Its docstring is the explanation for learners."""
+def scenario(
+    *,
+    id: str,
+    title: str,
+    claim: str,
+    references: tuple[str, ...] = (),
+    exclusive: bool = False,
+) -> Callable[[F], F]:
+    """Mark a function as a catalog scenario. Its docstring is the explanation for learners.
+
+    ``exclusive=True`` for a scenario that needs a port to stay unused (``kit.closed_port``).
+    """
     if not _ID.match(id):
         raise ScenarioError(f"scenario id {id!r} must look like 'tcp.send-empty' (lowercase, dotted)")
 
@@ -61,7 +74,7 @@ def scenario(*, id: str, title: str, claim: str, references: tuple[str, ...] = (
         doc = inspect.cleandoc(func.__doc__ or "")
         if not doc:
             raise ScenarioError(f"scenario {id}: the function needs a docstring explaining the pitfall")
-        setattr(func, _ATTR, Scenario(id, title, claim, doc, tuple(references), func))
+        setattr(func, _ATTR, Scenario(id, title, claim, doc, tuple(references), func, exclusive=exclusive))
         return func
 
     return mark

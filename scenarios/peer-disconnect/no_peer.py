@@ -14,6 +14,7 @@ REFUSED_WAIT = 3.0
 
 @scenario(
     id="tcp.connect-closed-port-refused",
+    exclusive=True,
     title="connect() to a closed loopback port is refused, and how fast",
     claim="Connecting to a port nobody listens on fails immediately.",
     references=(
@@ -36,6 +37,7 @@ def connect_refused(net: Net, step: Steps) -> None:
 
 @scenario(
     id="udp.connected-port-unreachable",
+    exclusive=True,
     title="A connected UDP socket learns that nobody listens, on its next recv",
     claim="UDP gives no feedback: sendto to a closed port simply disappears.",
     references=(
@@ -60,6 +62,7 @@ def udp_connected_unreachable(net: Net, step: Steps) -> None:
 
 @scenario(
     id="udp.unconnected-port-unreachable",
+    exclusive=True,
     title="An unconnected UDP socket and ICMP port unreachable",
     claim="UDP errors never show up on the socket that caused them.",
     references=(
