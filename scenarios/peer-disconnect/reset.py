@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import socket
 
-from sockbehave.backends.protocol import Net
+from sockbehave.backends.protocol import Net, PeerProcess
 from sockbehave.kit import BLOCK, SETTLE, linger, listener, tcp_pair
 from sockbehave.scenario import Steps, scenario
+
+#: A child process needs an interpreter start-up before it connects; this bounds the wait.
+CHILD_START = 5.0
+
+
+def _child_connection(net: Net) -> tuple[PeerProcess, socket.socket]:
+    """A connection to a freshly started peer process, which has sent b"hello"."""
+    srv = listener(net)
+    child = net.spawn_peer_process(srv.getsockname(), send=b"hello")
+    srv.settimeout(CHILD_START)
+    conn, _ = srv.accept()
+    conn.settimeout(CHILD_START)
+    return child, conn
 
 
 @scenario(
@@ -75,11 +88,7 @@ def peer_process_killed(net: Net, step: Steps) -> None:
     returns ``b''``. A crash is indistinguishable from a polite goodbye here; only a dead
     *machine* or cable leaves the server waiting (and that needs keepalives or timeouts).
     """
-    srv = listener(net)
-    child = net.spawn_peer_process(srv.getsockname(), send=b"hello")
-    srv.settimeout(5.0)
-    conn, _ = srv.accept()
-    conn.settimeout(5.0)
+    child, conn = _child_connection(net)
     step("recv-greeting", conn.recv, 100)
     child.kill()
     net.sleep(SETTLE)
@@ -100,11 +109,7 @@ def peer_process_killed_unread(net: Net, step: Steps) -> None:
     ``ConnectionResetError`` instead of ``b''``. Whether a crash looks like an error depends on
     unread data, not on the OS alone.
     """
-    srv = listener(net)
-    child = net.spawn_peer_process(srv.getsockname(), send=b"hello")
-    srv.settimeout(5.0)
-    conn, _ = srv.accept()
-    conn.settimeout(5.0)
+    child, conn = _child_connection(net)
     conn.recv(100)
     conn.sendall(b"you will never read this")
     net.sleep(SETTLE)
