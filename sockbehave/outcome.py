@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +112,9 @@ def from_value(value: Any) -> Outcome:
     return Outcome(render_value(value), detail)
 
 
-def from_exception(exc: BaseException) -> Outcome:
-    """Normalise an exception raised by a socket call."""
+def from_exception(exc: BaseException, name_errno: Callable[[int], str] = errno_name) -> Outcome:
+    """Normalise an exception raised by a socket call; ``name_errno`` names errno numbers the
+    way the OS that raised it does (the simulator shows other OSes' numbers)."""
     if isinstance(exc, socket.timeout) and getattr(exc, "errno", None) is None:
         return Outcome(TIMEOUT, {"message": str(exc)})
     cls = type(exc).__name__
@@ -123,5 +124,5 @@ def from_exception(exc: BaseException) -> Outcome:
         winerror = getattr(exc, "winerror", None)
         if winerror is not None:
             detail["winerror"] = winerror
-        return Outcome(f"{cls}({errno_name(number)})", detail)
+        return Outcome(f"{cls}({name_errno(number)})", detail)
     return Outcome(cls, {"message": str(exc)})

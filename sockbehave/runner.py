@@ -45,7 +45,7 @@ def _where(exc: BaseException) -> str:
 def run_scenario(sc: Scenario, make_net: NetFactory, deadline: float = DEADLINE_S) -> ScenarioRun:
     """Run one scenario on a fresh net. Never raises for anything the scenario does."""
     net = make_net(sc.id)
-    steps = Steps(sc.id, net.clock)
+    steps = Steps(sc.id, net.clock, net.errno_name)
     failure: list[str] = []
 
     def body() -> None:

@@ -98,6 +98,7 @@ class Steps:
 
     scenario_id: str
     clock: Callable[[], float]
+    name_errno: Callable[[int], str] = outcome.errno_name
     records: list[StepRecord] = field(default_factory=list)
 
     def _add(self, name: str, result: outcome.Outcome, elapsed: float) -> None:
@@ -115,7 +116,7 @@ class Steps:
             raise  # a harness rule was broken: not an observation
         except Exception as exc:
             elapsed = self.clock() - start
-            self._add(name, _timed(outcome.from_exception(exc), elapsed, timed), elapsed)
+            self._add(name, _timed(outcome.from_exception(exc, self.name_errno), elapsed, timed), elapsed)
             return None
         elapsed = self.clock() - start
         self._add(name, _timed(outcome.from_value(value), elapsed, timed), elapsed)

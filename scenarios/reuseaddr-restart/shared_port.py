@@ -59,7 +59,7 @@ def reuseport(net: Net, step: Steps) -> None:
     port (Linux spreads incoming connections across them). Windows has no such option at all:
     Python's ``socket`` module does not even define the constant there.
     """
-    option = getattr(socket, "SO_REUSEPORT", None)
+    option = net.option("SO_REUSEPORT")
     step.observe("has-so-reuseport", option is not None)
     if option is None:
         return

@@ -51,6 +51,15 @@ class Net(Protocol):
         """Monotonic seconds, for timing steps."""
         ...
 
+    def option(self, name: str) -> int | None:
+        """The value of socket option constant ``name`` (``"SO_REUSEPORT"``) on the OS this net
+        shows, or ``None`` where that OS has no such option."""
+        ...
+
+    def errno_name(self, number: int) -> str:
+        """The POSIX-style symbolic name of an errno number on the OS this net shows."""
+        ...
+
     def loopback(self, family: int = AF_INET) -> str:
         """The loopback address for ``family`` (``127.0.0.1`` or ``::1``)."""
         ...

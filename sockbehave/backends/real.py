@@ -17,6 +17,7 @@ import time
 from socket import AF_INET, SOCK_STREAM
 from typing import Any, Callable
 
+from .. import outcome
 from ..errors import LoopbackOnlyError, ScenarioError
 from ..platform_info import current_os
 
@@ -104,6 +105,13 @@ class RealNet:
 
     def clock(self) -> float:
         return time.monotonic()
+
+    def option(self, name: str) -> int | None:
+        value = getattr(socket, name, None)
+        return value if isinstance(value, int) else None
+
+    def errno_name(self, number: int) -> str:
+        return outcome.errno_name(number)
 
     def loopback(self, family: int = AF_INET) -> str:
         return "::1" if family == socket.AF_INET6 else "127.0.0.1"
