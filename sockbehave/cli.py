@@ -22,7 +22,7 @@ from .outcome import MAX_LITERAL_BYTES
 from .report import load_report, write_report
 from .report.text import failures, results_table, summary_line
 from .runner import ScenarioRun
-from .session import recheck, run_catalog
+from .session import net_factory, recheck, run_catalog
 from .tables import OSES
 
 __all__ = ["main"]
@@ -45,6 +45,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _os_list(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OSES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown OS name {', '.join(unknown) or repr(text)} (choose from {', '.join(OSES)})"
+        )
+    return list(dict.fromkeys(names))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables."
@@ -62,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run scenarios here and check them against this OS's table")
     run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
+    run.add_argument(
+        "--os",
+        type=_os_list,
+        default=None,
+        metavar="OS[,OS...]",
+        help=f"with --backend sim: the simulated OSes ({', '.join(OSES)}); default: this machine's",
+    )
     run.add_argument(
         "--scenario",
         action="append",
@@ -145,25 +162,36 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     chosen = cat.select(args.scenario)
     if not chosen:
         raise InputError(f"--scenario: {', '.join(args.scenario)} matches no scenario (see 'sockbehave list')")
-    total = len(chosen)
-    done = [0]
+    targets: list[Optional[str]] = list(args.os) if args.os else [None]
+    for os_name in targets:  # refuse a bad --backend/--os pairing before running anything
+        net_factory(args.backend, os_name)
+    status = EXIT_OK
+    for os_name in targets:
+        total, done = len(chosen), [0]
+        label = f"{os_name or 'here'}/{args.backend}"
 
-    def progress(run: ScenarioRun) -> None:
-        done[0] += 1
-        if not args.quiet:
-            state = "error" if run.error else "done"
-            err.write(f"[{done[0]:>{len(str(total))}}/{total}] {run.scenario_id} {state} ({run.duration:.2f} s)\n")
-            err.flush()
+        def progress(run: ScenarioRun, label: str = label, total: int = total, done: list[int] = done) -> None:
+            done[0] += 1
+            if not args.quiet:
+                state = "error" if run.error else "done"
+                err.write(
+                    f"[{label} {done[0]:>{len(str(total))}}/{total}] {run.scenario_id} {state} ({run.duration:.2f} s)\n"
+                )
+                err.flush()
 
-    report = run_catalog(cat, chosen, backend=args.backend, jobs=args.jobs or total, on_done=progress)
-    path = args.out / f"{report.os}-{report.backend}.json"
-    write_report(report, path)
-    out.write(results_table(report.results) + "\n\n")
-    out.write(summary_line(report) + "\n")
-    for line in failures(report):
-        out.write(f"  {line}\n")
-    out.write(f"report: {path}\n")
-    return EXIT_MISMATCH if report.failing else EXIT_OK
+        report = run_catalog(
+            cat, chosen, backend=args.backend, os_name=os_name, jobs=args.jobs or total, on_done=progress
+        )
+        path = args.out / f"{report.os}-{report.backend}.json"
+        write_report(report, path)
+        out.write(results_table(report.results) + "\n\n")
+        out.write(summary_line(report) + "\n")
+        for line in failures(report):
+            out.write(f"  {line}\n")
+        out.write(f"report: {path}\n\n")
+        if report.failing:
+            status = EXIT_MISMATCH
+    return status
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:

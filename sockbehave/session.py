@@ -22,9 +22,18 @@ from .verdict import Observation, Result, judge
 __all__ = ["check_scenario", "net_factory", "observations", "recheck", "run_catalog"]
 
 
-def net_factory(backend: str) -> NetFactory:
+def net_factory(backend: str, os_name: Optional[str] = None) -> NetFactory:
+    """A fresh ``net`` per scenario: this machine's loopback, or a simulated ``os_name`` host."""
     if backend == "real":
+        here = current_os()
+        if os_name not in (None, here):
+            raise InputError(f"--os: the real backend runs on this machine ({here}), not {os_name}; use --backend sim")
         return RealNet
+    if backend == "sim":
+        from .sim import Network, get_profile
+
+        profile = get_profile(os_name or current_os())
+        return lambda scenario_id: Network(profile, name=scenario_id)
     raise InputError(f"--backend: unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
 
 
@@ -42,16 +51,20 @@ def run_catalog(
     scenarios: Sequence[Scenario],
     *,
     backend: str = "real",
+    os_name: Optional[str] = None,
     jobs: int = 8,
     on_done: Optional[Callable[[ScenarioRun], None]] = None,
 ) -> Report:
-    """Run ``scenarios`` on ``backend`` here and judge them against this OS's column."""
-    os_name = current_os()
-    runs = run_many(scenarios, net_factory(backend), jobs, on_done)
-    results = judge(observations(runs), catalog.table, os_name)
-    return build_report(
-        results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=fingerprint(os_name)
-    )
+    """Run ``scenarios`` on ``backend`` and judge them against ``os_name``'s column (for the
+    real backend, always this machine's OS)."""
+    here = current_os()
+    os_name = os_name or here
+    runs = run_many(scenarios, net_factory(backend, os_name), jobs, on_done)
+    results = judge(observations(runs), catalog.table, os_name, simulated=backend == "sim")
+    platform = fingerprint(here)
+    if backend == "sim":
+        platform["simulated_os"] = os_name
+    return build_report(results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform)
 
 
 def recheck(report: Report, catalog: Catalog) -> Report:
@@ -60,7 +73,7 @@ def recheck(report: Report, catalog: Catalog) -> Report:
         Observation(r.scenario, r.step, r.observed, r.detail if r.step != "-" else {"error": r.detail.get("error", "")})
         for r in report.results
     ]
-    results = judge(obs, catalog.table, report.os)
+    results = judge(obs, catalog.table, report.os, simulated=report.backend == "sim")
     return Report(
         report.tool_version, catalog.version, report.created, report.os, report.backend, report.platform, tuple(results)
     )
@@ -69,9 +82,9 @@ def recheck(report: Report, catalog: Catalog) -> Report:
 def check_scenario(
     catalog: Catalog, sc: Scenario, *, backend: str = "real", os_name: Optional[str] = None
 ) -> list[Result]:
-    """Run one scenario here and judge it; the pytest plugin's whole job is to call this."""
+    """Run one scenario and judge it; the pytest plugin's whole job is to call this."""
     from .runner import run_scenario
 
     os_name = os_name or current_os()
-    run = run_scenario(sc, net_factory(backend))
-    return judge(observations([run]), catalog.table, os_name)
+    run = run_scenario(sc, net_factory(backend, os_name))
+    return judge(observations([run]), catalog.table, os_name, simulated=backend == "sim")

@@ -12,6 +12,8 @@ named ``expected.toml`` beside the scenarios of a topic. Shape::
 ``outcome`` is one canonical outcome (``sockbehave.outcome``) or a list of acceptable ones.
 ``evidence`` is ``observed`` (this suite ran there; ``source`` says where), ``documented``
 (``source`` is a primary document), ``inferred`` (``source`` says from what), or ``unknown``.
+``sim_gap`` (optional) says why the simulator knowingly disagrees with the cell. A simulated
+outcome is never evidence for a cell.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ __all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table"]
 OSES = ("linux", "darwin", "freebsd", "windows")
 EVIDENCE = ("observed", "documented", "inferred", "unknown")
 UNKNOWN = "unknown"
-_CELL_KEYS = {"outcome", "evidence", "source", "note"}
+_CELL_KEYS = {"outcome", "evidence", "source", "note", "sim_gap"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Cell:
     evidence: str
     source: str = ""
     note: str = ""
+    #: Why the simulator knowingly disagrees with this cell. While set, a simulated run that
+    #: disagrees is a "known-gap"; one that agrees fails, so a stale mark cannot hide.
+    sim_gap: str = ""
 
     @property
     def is_unknown(self) -> bool:
@@ -76,13 +81,14 @@ def _cell(where: str, raw: object) -> Cell:
         raise CatalogError(f"{where}: 'evidence' must be one of {', '.join(EVIDENCE)}, got {evidence!r}")
     source = raw.get("source", "")
     note = raw.get("note", "")
-    if not isinstance(source, str) or not isinstance(note, str):
-        raise CatalogError(f"{where}: 'source' and 'note' must be strings")
+    sim_gap = raw.get("sim_gap", "")
+    if not isinstance(source, str) or not isinstance(note, str) or not isinstance(sim_gap, str):
+        raise CatalogError(f"{where}: 'source', 'note' and 'sim_gap' must be strings")
     if (UNKNOWN in outcomes) != (evidence == UNKNOWN):
         raise CatalogError(f"{where}: outcome 'unknown' goes with evidence 'unknown', and only with it")
     if evidence != UNKNOWN and not source.strip():
         raise CatalogError(f"{where}: evidence {evidence!r} needs a 'source' a reader can follow")
-    return Cell(outcomes, str(evidence), source.strip(), note.strip())
+    return Cell(outcomes, str(evidence), source.strip(), note.strip(), sim_gap.strip())
 
 
 def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[str, dict[str, dict[str, Cell]]]:

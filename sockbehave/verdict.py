@@ -3,7 +3,9 @@
 Owns: the verdict vocabulary and the rules. ``match``: the OS's cell accepts the observed
 outcome. ``mismatch``: it does not (this contradicts the evidence). ``new``: the cell is
 ``unknown`` or there is no cell, so this is a first observation, not a failure. ``error``:
-the scenario itself broke before it could be judged.
+the scenario itself broke before it could be judged. ``known-gap``: a simulated outcome that
+differs from a cell marked ``sim_gap`` (the simulator is known not to model it yet); a marked
+cell the simulator now agrees with is a ``mismatch``, so the mark is removed when the gap closes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .tables import Cell
 
 __all__ = ["FAILING", "VERDICTS", "Observation", "Result", "describe", "judge", "judge_one"]
 
-VERDICTS = ("match", "mismatch", "new", "error")
+VERDICTS = ("match", "mismatch", "new", "known-gap", "error")
 FAILING = frozenset({"mismatch", "error"})
 
 
@@ -47,19 +49,28 @@ class Result:
         return self.verdict in FAILING
 
 
-def judge_one(obs: Observation, cell: Optional[Cell]) -> Result:
+def judge_one(obs: Observation, cell: Optional[Cell], simulated: bool = False) -> Result:
     if obs.step == "-":
         return Result(obs.scenario, obs.step, obs.observed, None, "", "", "error", obs.detail)
     if cell is None:
         return Result(obs.scenario, obs.step, obs.observed, None, "", "", "new", obs.detail)
-    verdict = "new" if cell.is_unknown else "match" if cell.accepts(obs.observed) else "mismatch"
-    return Result(obs.scenario, obs.step, obs.observed, cell.outcomes, cell.evidence, cell.source, verdict, obs.detail)
+    detail = obs.detail
+    if cell.is_unknown:
+        verdict = "new"
+    elif simulated and cell.sim_gap:
+        verdict = "mismatch" if cell.accepts(obs.observed) else "known-gap"
+        if verdict == "mismatch":
+            detail = {**obs.detail, "stale_sim_gap": f"the simulator now agrees; remove sim_gap ({cell.sim_gap})"}
+    else:
+        verdict = "match" if cell.accepts(obs.observed) else "mismatch"
+    return Result(obs.scenario, obs.step, obs.observed, cell.outcomes, cell.evidence, cell.source, verdict, detail)
 
 
 def judge(
     observations: Iterable[Observation],
     table: Mapping[str, Mapping[str, Mapping[str, Cell]]],
     os_name: str,
+    simulated: bool = False,
 ) -> list[Result]:
     """Judge a run's observations, scenario by scenario; a table step the run never reached
     (and the scenario did not error) is observed as ``not-reached``."""
@@ -69,13 +80,13 @@ def judge(
     results: list[Result] = []
     for sid, group in grouped.items():
         steps = table.get(sid, {})
-        results.extend(judge_one(obs, steps.get(obs.step, {}).get(os_name)) for obs in group)
+        results.extend(judge_one(obs, steps.get(obs.step, {}).get(os_name), simulated) for obs in group)
         if any(obs.step == "-" for obs in group):
             continue
         seen = {obs.step for obs in group}
         for step, cells in steps.items():
             if step not in seen:
-                results.append(judge_one(Observation(sid, step, NOT_REACHED), cells.get(os_name)))
+                results.append(judge_one(Observation(sid, step, NOT_REACHED), cells.get(os_name), simulated))
     return results
 
 

@@ -1,7 +1,7 @@
 """Backends: the things a scenario's ``net`` can be.
 
 Owns: the registry of backend names. ``protocol`` says what every backend provides;
-``real`` is this machine's loopback. The simulator (``sim``) plugs in here too.
+``real`` is this machine's loopback; ``sim`` is ``sockbehave.sim.Network``.
 """
 
 from __future__ import annotations
@@ -11,4 +11,4 @@ from .protocol import Net, Peer, PeerProcess
 __all__ = ["BACKENDS", "Net", "Peer", "PeerProcess"]
 
 #: Backend names the CLI accepts.
-BACKENDS = ("real",)
+BACKENDS = ("real", "sim")

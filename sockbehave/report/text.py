@@ -9,7 +9,7 @@ from .model import Report
 
 __all__ = ["failures", "results_table", "summary_line"]
 
-_MARK = {"match": "ok", "mismatch": "MISMATCH", "new": "new", "error": "ERROR"}
+_MARK = {"match": "ok", "mismatch": "MISMATCH", "new": "new", "known-gap": "gap", "error": "ERROR"}
 
 
 def _clip(text: str, width: int) -> str:

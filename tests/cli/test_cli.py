@@ -64,7 +64,7 @@ def test_run_writes_a_report_and_exits_0(tmp_path: Path) -> None:
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["schema_version"] == 1 and data["backend"] == "real"
     assert {r["scenario"] for r in data["results"]} == {"tcp.send-empty", "udp.sendto-empty", "tcp.recv-zero-bytes"}
-    assert "[3/3]" in err  # progress
+    assert "/real 3/3]" in err  # progress
     assert "match" in out
 
 

@@ -1,0 +1,635 @@
+"""The simulated kernel: socket table, port bindings, TCP connections and UDP datagrams.
+
+Owns: every piece of simulated network state, and the rules that change it. It is sans-IO:
+it never waits, never reads a clock of its own and never raises Python's socket exceptions.
+Each call is named after the system call it models and either returns, raises
+``KernelError(name)`` with a symbolic errno, or raises ``WouldBlock`` when a real kernel would
+put the caller to sleep; ``sockbehave.sim.socket`` decides what waiting means.
+
+All segments travel over a perfect loopback: they are delivered within the call that sends
+them (as Linux loopback does on one CPU), so only timers need virtual time. TCP connection
+states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
+for the closing half of the state machine.
+
+Per-OS differences come only from the ``Profile``; nothing here branches on an OS name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import struct
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .clock import Clock
+from .profiles import Profile
+
+__all__ = ["KSock", "Kernel", "KernelError", "NotModelled", "Tcb", "WouldBlock"]
+
+Addr = tuple[str, int]
+STREAM, DGRAM = "tcp", "udp"
+
+
+class KernelError(Exception):
+    """A call failed with the symbolic errno ``name`` (``"ECONNRESET"``)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class WouldBlock(Exception):
+    """A real kernel would make the caller wait here."""
+
+
+class NotModelled(NotImplementedError):
+    def __init__(self, feature: str) -> None:
+        super().__init__(f"sockbehave.sim doesn't (yet) model {feature}")
+
+
+# RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
+_ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}
+_ON_FIN_RECEIVED = {"ESTABLISHED": "CLOSE_WAIT", "FIN_WAIT_2": "TIME_WAIT", "FIN_WAIT_1": "TIME_WAIT"}
+
+
+@dataclass(eq=False)
+class Tcb:
+    """One end of a TCP connection (the transmission control block)."""
+
+    local: Addr
+    remote: Addr
+    rcv_cap: int
+    snd_cap: int
+    state: str = "ESTABLISHED"
+    rcv: bytearray = field(default_factory=bytearray)
+    snd: bytearray = field(default_factory=bytearray)
+    fin_queued: bool = False  # the application is done sending (close or SHUT_WR)
+    fin_sent: bool = False
+    fin_received: bool = False
+    shut_by_app: bool = False  # our own shutdown(SHUT_WR)
+    read_shut: bool = False
+    error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
+    reset: bool = False
+    orphan: bool = False  # the application closed its socket; the kernel finishes alone
+    reuse: bool = False
+    reuseport: bool = False
+
+
+@dataclass(eq=False)
+class KSock:
+    """A socket as the kernel sees it."""
+
+    fd: int
+    family: int
+    kind: str
+    local: Optional[Addr] = None
+    remote: Optional[Addr] = None
+    closed: bool = False
+    opts: dict[str, Any] = field(default_factory=dict)
+    listening: bool = False
+    queue_limit: int = 0
+    queue: deque[Tcb] = field(default_factory=deque)
+    tcb: Optional[Tcb] = None
+    connect_error: Optional[str] = None  # a pending connect's result, when it fails later
+    connecting: bool = False
+    dgrams: deque[tuple[bytes, Addr]] = field(default_factory=deque)
+    dgram_bytes: int = 0
+    error: Optional[str] = None  # UDP: a pending ICMP error
+
+    @property
+    def reuse(self) -> bool:
+        return bool(self.opts.get("SO_REUSEADDR"))
+
+    @property
+    def reuseport(self) -> bool:
+        return bool(self.opts.get("SO_REUSEPORT"))
+
+
+def _norm(host: str) -> str:
+    if host == "localhost":
+        return "127.0.0.1"
+    return str(ipaddress.ip_address(host.split("%", 1)[0]))
+
+
+def _wildcard(host: str) -> bool:
+    return host in ("0.0.0.0", "::")  # noqa: S104 - simulated addresses, nothing is bound
+
+
+# Winsock's table for a second bind to a specific address another socket holds
+# (learn.microsoft.com, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"): (first, second) -> result.
+_WINSOCK_BIND = {
+    ("none", "none"): "EADDRINUSE",
+    ("reuse", "none"): "EACCES",
+    ("excl", "none"): "EADDRINUSE",
+    ("none", "reuse"): "EACCES",
+    ("reuse", "reuse"): None,
+    ("excl", "reuse"): "EACCES",
+    ("none", "excl"): "EADDRINUSE",
+    ("reuse", "excl"): "EADDRINUSE",
+    ("excl", "excl"): "EADDRINUSE",
+}
+
+
+def _winsock_mode(opts: dict[str, Any]) -> str:
+    if opts.get("SO_EXCLUSIVEADDRUSE"):
+        return "excl"
+    return "reuse" if opts.get("SO_REUSEADDR") else "none"
+
+
+class Kernel:
+    """The simulated stack of one host. Loopback only."""
+
+    def __init__(self, profile: Profile, clock: Clock, seed: int = 0) -> None:
+        self.profile = profile
+        self.clock = clock
+        self._rng = random.Random(seed)  # noqa: S311 - deterministic by design; real kernels randomise ports
+        self._next_fd = 3
+        self.socks: list[KSock] = []
+        self.conns: dict[tuple[Addr, Addr], Tcb] = {}  # (local, remote) -> live or lingering Tcb
+        self._orphans: list[Tcb] = []
+
+    # -- errors ---------------------------------------------------------------------------
+    def fail(self, name: str) -> KernelError:
+        if self.profile.errno_aliases.get(name, name) not in self.profile.errnos:
+            raise NotModelled(f"errno {name} on {self.profile.name}")
+        return KernelError(name)
+
+    def _check_open(self, s: KSock) -> None:
+        if s.closed:
+            raise self.fail(self.profile.closed_socket_error)
+
+    # -- socket, bind -----------------------------------------------------------------------
+    def socket(self, family: int, kind: str) -> KSock:
+        s = KSock(self._next_fd, family, kind)
+        self._next_fd += 1
+        self.socks.append(s)
+        return s
+
+    def _holders(self, kind: str, port: int) -> list[tuple[str, dict[str, Any], bool, bool]]:
+        """(host, options, listening, in TIME_WAIT) for everything that holds ``port``."""
+        found = []
+        for s in self.socks:
+            if not s.closed and s.kind == kind and s.local is not None and s.local[1] == port:
+                found.append((s.local[0], s.opts, s.listening, False))
+        if kind == STREAM:
+            for t in self._orphans:
+                if t.local[1] == port:
+                    opts = {"SO_REUSEADDR": t.reuse, "SO_REUSEPORT": t.reuseport}
+                    found.append((t.local[0], opts, False, t.state == "TIME_WAIT"))
+        return found
+
+    def _bind_error(self, s: KSock, host: str, port: int) -> Optional[str]:
+        p = self.profile
+        for other_host, opts, listening, time_wait in self._holders(s.kind, port):
+            if other_host != host and not _wildcard(other_host) and not _wildcard(host):
+                continue
+            if time_wait:
+                if p.time_wait_bind == "nobody":
+                    continue
+                if p.time_wait_bind == "new" and s.reuse:
+                    continue
+                if p.time_wait_bind == "both" and s.reuse and opts.get("SO_REUSEADDR"):
+                    continue
+                return "EADDRINUSE"
+            if p.live_bind == "winsock":
+                verdict = _WINSOCK_BIND[(_winsock_mode(opts), _winsock_mode(s.opts))]
+                if verdict is None:
+                    continue
+                return verdict
+            if s.reuseport and opts.get("SO_REUSEPORT"):
+                continue
+            if p.reuseaddr_shares_nonlistening and s.reuse and opts.get("SO_REUSEADDR") and not listening:
+                continue
+            return "EADDRINUSE"
+        return None
+
+    def _ephemeral(self, s: KSock, host: str) -> int:
+        low, high = self.profile.ephemeral_ports
+        span = high - low + 1
+        start = self._rng.randrange(span)
+        for i in range(span):
+            port = low + (start + i) % span
+            if self._bind_error(s, host, port) is None and not self._holders(s.kind, port):
+                return port
+        raise self.fail("EADDRNOTAVAIL")
+
+    def bind(self, s: KSock, host: str, port: int) -> None:
+        self._check_open(s)
+        if s.local is not None:
+            raise self.fail("EINVAL")
+        host = _norm(host)
+        if not (_wildcard(host) or ipaddress.ip_address(host).is_loopback):
+            raise NotModelled(f"binding to {host} (the simulator has loopback only)")
+        if port == 0:
+            port = self._ephemeral(s, host)
+        else:
+            error = self._bind_error(s, host, port)
+            if error:
+                raise self.fail(error)
+        s.local = (host, port)
+
+    def _autobind(self, s: KSock, peer_host: str) -> None:
+        if s.local is None:
+            self.bind(s, "::1" if ":" in peer_host else "127.0.0.1", 0)
+
+    # -- listen, connect, accept ------------------------------------------------------------
+    def listen(self, s: KSock, backlog: int) -> None:
+        self._check_open(s)
+        p = self.profile
+        if s.kind != STREAM:
+            raise self.fail("EOPNOTSUPP")
+        if s.tcb is not None or s.connecting:
+            raise self.fail("EINVAL")
+        if s.local is None:
+            if p.listen_needs_bind:
+                raise self.fail("EINVAL")
+            self.bind(s, "127.0.0.1", 0)
+        backlog = max(backlog, 0)
+        if backlog > p.somaxconn or (backlog == 0 and p.backlog_zero_means_max):
+            backlog = p.somaxconn
+        s.queue_limit = backlog * p.backlog_num // p.backlog_den + p.backlog_extra
+        s.listening = True
+
+    def _listener(self, addr: Addr) -> Optional[KSock]:
+        for s in self.socks:
+            if (
+                s.listening
+                and not s.closed
+                and s.local is not None
+                and s.local[1] == addr[1]
+                and (s.local[0] == addr[0] or _wildcard(s.local[0]))
+            ):
+                return s
+        return None
+
+    def connect(self, s: KSock, host: str, port: int) -> None:
+        """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
+        outcome is still pending; ``connect_done`` then says when to look again."""
+        self._check_open(s)
+        host = _norm(host)
+        if not ipaddress.ip_address(host).is_loopback:
+            raise NotModelled(f"connecting to {host} (the simulator has loopback only)")
+        if s.kind == DGRAM:
+            self._autobind(s, host)
+            s.remote = (host, port)
+            return
+        if s.listening:
+            raise self.fail("EINVAL")
+        if s.tcb is not None:
+            raise self.fail("EISCONN")
+        if s.connecting:
+            raise self.fail("EALREADY")
+        self._autobind(s, host)
+        s.remote = (host, port)
+        s.connecting = True
+        s.connect_error = None
+        self._try_handshake(s, first_try=True)
+        if s.connecting:
+            raise WouldBlock
+        self.finish_connect(s)
+
+    def _try_handshake(self, s: KSock, first_try: bool, rto: float = 1.0, started: float = -1.0) -> None:
+        p = self.profile
+        started = self.clock.now if started < 0 else started
+        assert s.remote is not None and s.local is not None
+        listener = self._listener(s.remote)
+        if listener is None or (len(listener.queue) >= listener.queue_limit and p.backlog_overflow == "refuse"):
+            self._finish_connect_later(s, "ECONNREFUSED", p.refused_after if first_try else 0.0)
+            return
+        if len(listener.queue) >= listener.queue_limit and p.backlog_overflow == "drop":
+            # The SYN is dropped; the client retransmits with a doubling timeout (RFC 6298).
+            if self.clock.now + rto - started > p.connect_give_up_after:
+                self._finish_connect_later(s, "ETIMEDOUT", p.connect_give_up_after - (self.clock.now - started))
+                return
+            self.clock.call_at(self.clock.now + rto, lambda: self._retry(s, rto * 2, started))
+            return
+        overflow = len(listener.queue) >= listener.queue_limit
+        client = self._establish(s, listener, queue=not overflow)
+        if overflow:  # accept-then-reset: the syncache completed it, the queue cannot take it
+            self._deliver_rst(client)
+
+    def _retry(self, s: KSock, rto: float, started: float) -> None:
+        if s.connecting and not s.closed:
+            self._try_handshake(s, first_try=False, rto=rto, started=started)
+
+    def _finish_connect_later(self, s: KSock, error: str, delay: float) -> None:
+        def done() -> None:
+            if s.connecting:
+                s.connecting = False
+                s.connect_error = error
+                s.remote = None
+
+        if delay <= 0:
+            done()
+        else:
+            self.clock.call_at(self.clock.now + delay, done)
+
+    def _establish(self, client: KSock, listener: KSock, queue: bool) -> Tcb:
+        assert client.local is not None and client.remote is not None and listener.local is not None
+        server_addr = (client.remote[0], listener.local[1])
+        ours = Tcb(client.local, server_addr, self._rcvbuf(client), self._sndbuf(client), reuse=client.reuse)
+        theirs = Tcb(server_addr, client.local, self._rcvbuf(listener), self._sndbuf(listener))
+        theirs.reuse, theirs.reuseport = listener.reuse, listener.reuseport
+        self.conns[(ours.local, ours.remote)] = ours
+        self.conns[(theirs.local, theirs.remote)] = theirs
+        client.tcb, client.connecting = ours, False
+        if queue:
+            listener.queue.append(theirs)
+        else:
+            self._orphans.append(theirs)
+            theirs.orphan = True
+        return ours
+
+    def connect_done(self, s: KSock) -> bool:
+        return not s.connecting
+
+    def finish_connect(self, s: KSock) -> None:
+        """After ``connect`` raised WouldBlock and ``connect_done``: the final result."""
+        if s.connect_error:
+            error, s.connect_error = s.connect_error, None
+            raise self.fail(error)
+
+    def accept(self, s: KSock) -> tuple[KSock, Addr]:
+        self._check_open(s)
+        if not s.listening:
+            raise self.fail("EINVAL")
+        if not s.queue:
+            raise WouldBlock
+        tcb = s.queue.popleft()
+        conn = self.socket(s.family, STREAM)
+        conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
+        conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
+        return conn, tcb.remote
+
+    def acceptable(self, s: KSock) -> bool:
+        return s.closed or bool(s.queue) or not s.listening
+
+    # -- TCP data -----------------------------------------------------------------------------
+    def _rcvbuf(self, s: KSock) -> int:
+        return int(s.opts.get("SO_RCVBUF", self.profile.tcp_rcvbuf))
+
+    def _sndbuf(self, s: KSock) -> int:
+        return int(s.opts.get("SO_SNDBUF", self.profile.tcp_sndbuf))
+
+    def _peer(self, t: Tcb) -> Optional[Tcb]:
+        return self.conns.get((t.remote, t.local))
+
+    def _pump(self, t: Tcb) -> None:
+        """Move queued bytes (and then the FIN) from ``t`` to its peer, as far as it has room."""
+        peer = self._peer(t)
+        if peer is None:
+            return
+        if t.snd:
+            if peer.orphan:
+                # Data for a socket whose application has closed it: RFC 9293 3.10.7.4, answer RST.
+                t.snd.clear()
+                self._destroy(peer)
+                self._deliver_rst(t)
+                return
+            room = peer.rcv_cap - len(peer.rcv)
+            if room > 0:
+                chunk = bytes(t.snd[:room])
+                del t.snd[:room]
+                peer.rcv.extend(chunk)
+        if t.fin_queued and not t.fin_sent and not t.snd:
+            t.fin_sent = True
+            t.state = _ON_FIN_SENT.get(t.state, t.state)
+            peer.fin_received = True
+            peer.state = _ON_FIN_RECEIVED.get(peer.state, peer.state)
+            if peer.state == "TIME_WAIT":
+                self._enter_time_wait(peer)
+            if t.state == "CLOSED":
+                self._destroy(t)
+
+    def _enter_time_wait(self, t: Tcb) -> None:
+        if t not in self._orphans:
+            self._orphans.append(t)
+        self.clock.call_at(self.clock.now + self.profile.time_wait, lambda: self._destroy(t))
+
+    def _destroy(self, t: Tcb) -> None:
+        t.state = "CLOSED"
+        if self.conns.get((t.local, t.remote)) is t:
+            del self.conns[(t.local, t.remote)]
+        if t in self._orphans:
+            self._orphans.remove(t)
+
+    def _deliver_rst(self, t: Tcb) -> None:
+        """``t`` receives a reset."""
+        if t.state in ("CLOSED", "TIME_WAIT"):
+            return
+        if t.orphan:
+            self._destroy(t)
+            return
+        p = self.profile
+        t.error = p.reset_error_close_wait if t.state == "CLOSE_WAIT" else p.reset_error_established
+        t.reset = True
+        t.snd.clear()
+        self._destroy(t)
+
+    def _send_rst_from(self, t: Tcb) -> None:
+        peer = self._peer(t)
+        self._destroy(t)
+        if peer is not None:
+            self._deliver_rst(peer)
+
+    def _connected_tcb(self, s: KSock, unconnected: str) -> Tcb:
+        self._check_open(s)
+        if s.tcb is None:
+            raise self.fail(unconnected)
+        return s.tcb
+
+    def send(self, s: KSock, data: bytes) -> int:
+        if s.kind == DGRAM:
+            if s.remote is None:
+                raise self.fail("EDESTADDRREQ")
+            return self.sendto(s, data, s.remote[0], s.remote[1])
+        t = self._connected_tcb(s, self.profile.send_unconnected_error)
+        cant_send = t.shut_by_app or t.fin_queued or t.reset or t.state == "CLOSED"
+        cant_error = self.profile.send_after_shutdown_error if t.shut_by_app else self.profile.send_after_close_error
+        if self.profile.send_error_order == "error-first" and t.error:
+            error, t.error = t.error, None
+            raise self.fail(error)
+        if cant_send:
+            raise self.fail(cant_error)
+        if t.error:
+            error, t.error = t.error, None
+            raise self.fail(error)
+        if not data:
+            return 0
+        room = t.snd_cap - len(t.snd)
+        if room <= 0:
+            self._pump(t)
+            room = t.snd_cap - len(t.snd)
+            if room <= 0:
+                raise WouldBlock
+        taken = data[:room]
+        t.snd.extend(taken)
+        self._pump(t)
+        return len(taken)
+
+    def writable(self, s: KSock) -> bool:
+        t = s.tcb
+        if s.closed or t is None or t.error or t.reset or t.state == "CLOSED":
+            return True
+        self._pump(t)
+        return len(t.snd) < t.snd_cap
+
+    def recv(self, s: KSock, n: int) -> bytes:
+        if s.kind == DGRAM:
+            return self.recvfrom(s, n)[0]
+        t = self._connected_tcb(s, "ENOTCONN")
+        if n < 0:
+            raise self.fail("EINVAL")
+        if n == 0:
+            return b""
+        if t.rcv:
+            data = bytes(t.rcv[:n])
+            del t.rcv[:n]
+            peer = self._peer(t)
+            if peer is not None:
+                self._pump(peer)
+            return data
+        if t.error:
+            error, t.error = t.error, None
+            raise self.fail(error)
+        if t.fin_received or t.reset or t.read_shut or t.state == "CLOSED":
+            return b""
+        raise WouldBlock
+
+    def readable(self, s: KSock) -> bool:
+        if s.closed:
+            return True
+        if s.kind == DGRAM:
+            return bool(s.dgrams) or s.error is not None
+        t = s.tcb
+        return t is None or bool(t.rcv) or t.error is not None or t.fin_received or t.reset or t.read_shut
+
+    def shutdown(self, s: KSock, how: int) -> None:
+        self._check_open(s)
+        if s.kind == DGRAM:
+            if s.remote is None:
+                raise self.fail("ENOTCONN")
+            return
+        if s.listening:
+            raise NotModelled("shutdown() on a listening socket")
+        t = self._connected_tcb(s, "ENOTCONN")
+        if how in (0, 2):  # SHUT_RD, SHUT_RDWR
+            t.read_shut = True
+        if how in (1, 2):  # SHUT_WR, SHUT_RDWR
+            t.shut_by_app = True
+            t.fin_queued = True
+            self._pump(t)
+
+    def close(self, s: KSock) -> None:
+        if s.closed:
+            return
+        s.closed = True
+        for queued in list(s.queue):  # a closed listener resets what it never accepted
+            self._send_rst_from(queued)
+        s.queue.clear()
+        s.listening = False
+        t = s.tcb
+        if t is None or t.state == "CLOSED":
+            return
+        onoff, seconds = s.opts.get("SO_LINGER", (0, 0))
+        if onoff and seconds == 0:
+            self._send_rst_from(t)
+            return
+        if t.rcv and self.profile.close_with_unread == "rst":
+            self._send_rst_from(t)
+            return
+        t.rcv.clear()
+        t.orphan = True
+        self._orphans.append(t)
+        t.fin_queued = True
+        self._pump(t)
+
+    # -- UDP ----------------------------------------------------------------------------------
+    def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
+        for s in self.socks:
+            if s.kind != DGRAM or s.closed or s.local is None or s.local[1] != port:
+                continue
+            if s.local[0] != host and not _wildcard(s.local[0]):
+                continue
+            if s.remote is not None and s.remote != sender:
+                continue
+            return s
+        return None
+
+    def sendto(self, s: KSock, data: bytes, host: str, port: int) -> int:
+        self._check_open(s)
+        if s.kind != DGRAM:
+            raise self.fail("EISCONN") if s.tcb is not None else NotModelled("sendto() on a TCP socket")
+        host = _norm(host)
+        if not ipaddress.ip_address(host).is_loopback:
+            raise NotModelled(f"sending to {host} (the simulator has loopback only)")
+        self._autobind(s, host)
+        assert s.local is not None
+        limit = self.profile.udp_max_ipv6 if ":" in host else self.profile.udp_max_ipv4
+        if len(data) > limit:
+            raise self.fail("EMSGSIZE")
+        receiver = self._udp_receiver(host, port, s.local)
+        if receiver is None:
+            if self.profile.icmp_unreachable_to == "all" or s.remote is not None:
+                s.error = self.profile.icmp_unreachable_error
+            return len(data)
+        cap = int(receiver.opts.get("SO_RCVBUF", self.profile.udp_rcvbuf))
+        if receiver.dgram_bytes + len(data) <= cap:  # else dropped silently, as UDP does
+            receiver.dgrams.append((bytes(data), s.local))
+            receiver.dgram_bytes += len(data)
+        return len(data)
+
+    def recvfrom(self, s: KSock, n: int) -> tuple[bytes, Addr]:
+        self._check_open(s)
+        if s.kind != DGRAM:
+            data = self.recv(s, n)
+            assert s.remote is not None
+            return data, s.remote
+        if s.error:
+            error, s.error = s.error, None
+            raise self.fail(error)
+        if not s.dgrams:
+            raise WouldBlock
+        data, sender = s.dgrams.popleft()
+        s.dgram_bytes -= len(data)
+        if len(data) > n and self.profile.udp_truncation == "error":
+            raise self.fail("EMSGSIZE")
+        return data[:n], sender
+
+    # -- options ------------------------------------------------------------------------------
+    def setsockopt(self, s: KSock, name: str, value: int | bytes) -> None:
+        self._check_open(s)
+        if name in self.profile.missing_options:
+            raise self.fail("ENOPROTOOPT")
+        if name == "SO_LINGER":
+            if not isinstance(value, bytes):
+                raise self.fail("EINVAL")
+            s.opts[name] = struct.unpack(self.profile.linger_format, value)
+            return
+        if not isinstance(value, int):
+            raise NotModelled(f"a bytes value for {name}")
+        if name == "SO_RCVBUF":
+            value *= self.profile.rcvbuf_set_factor
+        s.opts[name] = value
+
+    def getsockopt(self, s: KSock, name: str) -> int | bytes:
+        self._check_open(s)
+        if name in self.profile.missing_options:
+            raise self.fail("ENOPROTOOPT")
+        if name == "SO_ERROR":
+            pending = s.error or (s.tcb.error if s.tcb else None) or s.connect_error
+            s.error = None
+            return self.profile.errnos[self.profile.errno_aliases.get(pending, pending)][0] if pending else 0
+        if name == "SO_LINGER":
+            return struct.pack(self.profile.linger_format, *s.opts.get(name, (0, 0)))
+        defaults: dict[str, Callable[[], int]] = {
+            "SO_RCVBUF": lambda: self._rcvbuf(s) if s.kind == STREAM else self.profile.udp_rcvbuf,
+            "SO_SNDBUF": lambda: self._sndbuf(s),
+            "IPV6_V6ONLY": lambda: self.profile.v6only_default,
+        }
+        if name in s.opts:
+            return int(s.opts[name])
+        return defaults[name]() if name in defaults else 0

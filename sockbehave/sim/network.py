@@ -1,0 +1,216 @@
+"""``Network``: one simulated host on one OS profile, usable wherever a ``Net`` is expected.
+
+Owns: wiring the clock, the scheduler and the kernel together; the ``Net`` protocol (sockets,
+virtual sleep, peers, killable peer "processes"); and ``patched``, which lets unmodified code
+that calls ``socket.socket`` (and threads, and ``time.sleep``) run on the simulated stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from socket import AF_INET, AF_INET6, SOCK_STREAM
+from typing import Any, Callable, Optional, cast
+
+from ..errors import ScenarioError
+from .clock import Clock, Scheduler, SimAborted, Task
+from .kernel import DGRAM, STREAM, Kernel
+from .profiles import Profile, get_profile
+from .simsocket import OPTION_VALUES, SimSocket
+
+__all__ = ["Network", "patched"]
+
+_KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
+#: ``socket.socket``, under a name the ``Network.socket`` method cannot shadow.
+Socket = socket.socket
+
+
+class _Peer:
+    def __init__(self, net: Network, task: Task) -> None:
+        self._net, self._task = net, task
+
+    def join(self, timeout: float) -> Any:
+        done = self._net.scheduler.wait_until(lambda: self._task.done, self._net.clock() + timeout, "join()")
+        if not done:
+            raise ScenarioError(f"peer {self._task.name} still running after {timeout} s (virtual)")
+        if self._task.error is not None:
+            raise self._task.error
+        return self._task.result
+
+
+class _PeerProcess:
+    """A simulated process holding one connection; killing it closes its socket, as exit does."""
+
+    def __init__(self, net: Network, sock: SimSocket) -> None:
+        self._net, self._sock = net, sock
+
+    def kill(self) -> None:
+        self._sock.close()
+
+
+class Network:
+    """A simulated loopback host. ``Network(profile="windows")``; see the package docstring."""
+
+    backend = "sim"
+
+    def __init__(self, profile: str | Profile = "linux", seed: int = 0, name: str = "sim") -> None:
+        self.profile = get_profile(profile) if isinstance(profile, str) else profile
+        self.os = self.profile.name
+        self.name = name
+        self._clock = Clock()
+        self.scheduler = Scheduler(self._clock)
+        self.kernel = Kernel(self.profile, self._clock, seed)
+        self._sockets: list[SimSocket] = []
+        self._threads: list[threading.Thread] = []
+        self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
+
+    # -- the Net protocol ---------------------------------------------------------------
+    def enter(self) -> None:
+        self.scheduler.enter()
+
+    def track(self, sock: SimSocket) -> None:
+        self._sockets.append(sock)
+
+    def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
+        if family not in (AF_INET, AF_INET6):
+            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model address family {family}")
+        kind = _KINDS.get(type & ~getattr(socket, "SOCK_NONBLOCK", 0) & ~getattr(socket, "SOCK_CLOEXEC", 0))
+        if kind is None:
+            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model socket type {type}")
+        self.enter()
+        sock = SimSocket(self, self.kernel.socket(family, kind), family, type)
+        self.track(sock)
+        return cast(Socket, sock)
+
+    def sleep(self, seconds: float) -> None:
+        self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")
+
+    def clock(self) -> float:
+        return self._clock.now
+
+    def loopback(self, family: int = AF_INET) -> str:
+        return "::1" if family == AF_INET6 else "127.0.0.1"
+
+    def option(self, name: str) -> Optional[int]:
+        if name in self.profile.missing_options:
+            return None
+        return OPTION_VALUES.get(name, getattr(socket, name, None))
+
+    def errno_name(self, number: int) -> str:
+        return self._errnames.get(number, f"E?{number}")
+
+    def spawn(self, fn: Callable[..., Any], *args: Any) -> _Peer:
+        self.enter()
+        task = self.scheduler.new_task(f"peer-{len(self._threads)}")
+        self._start(task, fn, args)
+        return _Peer(self, task)
+
+    def _start(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> threading.Thread:
+        def run() -> None:
+            self.scheduler.adopt(task, threading.current_thread())
+            try:
+                self.scheduler.enter()
+                task.result = fn(*args)
+            except SimAborted:
+                return
+            except BaseException as exc:
+                task.error = exc
+            with contextlib.suppress(SimAborted):
+                self.scheduler.finish(task)
+
+        thread = threading.Thread(target=run, name=f"sockbehave-sim-{task.name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return thread
+
+    def spawn_peer_process(self, address: tuple[Any, ...], send: bytes = b"") -> _PeerProcess:
+        sock = cast(SimSocket, self.socket(AF_INET6 if ":" in str(address[0]) else AF_INET))
+        sock.connect(address)
+        if send:
+            sock.sendall(send)
+        return _PeerProcess(self, sock)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def abort(self) -> None:
+        self.scheduler.abort()
+
+    def close(self) -> None:
+        """End every simulated task; the simulated state is simply dropped."""
+        self.scheduler.abort()
+        for thread in self._threads:
+            thread.join(5.0)
+        stuck = [t.name for t in self._threads if t.is_alive()]
+        if stuck:
+            raise ScenarioError(f"sim: peer threads did not finish: {', '.join(stuck)}")
+
+    def __enter__(self) -> Network:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
+    """Run unmodified code on the simulated stack: inside the block, ``socket.socket(...)``
+    makes simulated sockets, ``threading.Thread`` runs under the deterministic scheduler, and
+    ``time.sleep`` sleeps in virtual time. ``socket.create_connection`` and
+    ``socket.create_server`` work too, since they call ``socket.socket``.
+    """
+    net = Network(profile, seed=seed, name=f"patched-{profile}")
+    real_socket, real_sleep = socket.socket, time.sleep
+    real_start, real_join = threading.Thread.start, threading.Thread.join
+    tasks: dict[int, Task] = {}
+
+    def make_socket(
+        family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0, fileno: Any = None
+    ) -> Any:
+        if fileno is not None:
+            raise NotImplementedError("sockbehave.sim doesn't (yet) model socket.socket(fileno=...)")
+        return net.socket(family, type)
+
+    def start(thread: threading.Thread) -> None:
+        if thread.name.startswith("sockbehave-sim-"):
+            real_start(thread)
+            return
+        net.enter()
+        task = net.scheduler.new_task(thread.name)
+        tasks[id(thread)] = task
+        target_run = thread.run
+
+        def run() -> None:
+            net.scheduler.adopt(task, threading.current_thread())
+            try:
+                net.scheduler.enter()
+                target_run()
+            except SimAborted:
+                return
+            with contextlib.suppress(SimAborted):
+                net.scheduler.finish(task)
+
+        thread.run = run  # type: ignore[method-assign]
+        real_start(thread)
+
+    def join(thread: threading.Thread, timeout: Optional[float] = None) -> None:
+        task = tasks.get(id(thread))
+        if task is None:
+            real_join(thread, timeout)
+            return
+        deadline = None if timeout is None else net.clock() + timeout
+        net.scheduler.wait_until(lambda: task.done, deadline, f"join() of {thread.name}")
+
+    socket.socket = make_socket  # type: ignore[misc,assignment]
+    time.sleep = net.sleep  # type: ignore[assignment]
+    threading.Thread.start = start  # type: ignore[method-assign,assignment]
+    threading.Thread.join = join  # type: ignore[method-assign,assignment]
+    try:
+        yield net
+    finally:
+        socket.socket = real_socket  # type: ignore[misc]
+        time.sleep = real_sleep
+        threading.Thread.start = real_start  # type: ignore[method-assign]
+        threading.Thread.join = real_join  # type: ignore[method-assign]
+        net.close()
