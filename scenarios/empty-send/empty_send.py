@@ -68,6 +68,8 @@ def tcp_recv_zero(net: Net, step: Steps) -> None:
     even though the connection is open and data is waiting.
 
     The rule "``b''`` means the peer closed" only holds when you asked for at least one byte.
+    (CPython answers ``recv(0)`` itself, without asking the OS, so this holds on every OS,
+    even on a socket that is already closed.)
     """
     client, server = tcp_pair(net)
     client.sendall(b"data")

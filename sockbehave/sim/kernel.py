@@ -94,6 +94,7 @@ class KSock:
     queue: deque[Tcb] = field(default_factory=deque)
     tcb: Optional[Tcb] = None
     connect_error: Optional[str] = None  # a pending connect's result, when it fails later
+    port_locked: bool = False  # bound to an explicit port: keeps it even once its connection is closed
     connecting: bool = False
     dgrams: deque[tuple[bytes, Addr]] = field(default_factory=deque)
     dgram_bytes: int = 0
@@ -172,8 +173,13 @@ class Kernel:
         """(host, options, listening, in TIME_WAIT) for everything that holds ``port``."""
         found = []
         for s in self.socks:
-            if not s.closed and s.kind == kind and s.local is not None and s.local[1] == port:
-                found.append((s.local[0], s.opts, s.listening, False))
+            if s.closed or s.kind != kind or s.local is None or s.local[1] != port:
+                continue
+            if s.tcb is not None and s.tcb.state == "CLOSED" and not s.port_locked:
+                # A closed connection gives its port back (Linux tcp_set_state -> inet_put_port
+                # unless SOCK_BINDPORT_LOCK; BSD tcp_close -> in_pcbdrop). Found by the differential test.
+                continue
+            found.append((s.local[0], s.opts, s.listening, False))
         if kind == STREAM:
             for t in self._orphans:
                 if t.local[1] == port:
@@ -229,6 +235,7 @@ class Kernel:
             error = self._bind_error(s, host, port)
             if error:
                 raise self.fail(error)
+            s.port_locked = True
         s.local = (host, port)
 
     def _autobind(self, s: KSock, peer_host: str) -> None:
@@ -405,6 +412,15 @@ class Kernel:
                 self._destroy(t)
 
     def _enter_time_wait(self, t: Tcb) -> None:
+        """TIME_WAIT belongs to the kernel, not to the socket: an application's socket is
+        CLOSED from here on (Linux tcp_time_wait hands it to a timewait object, BSD calls
+        soisdisconnected), while the lingering connection still holds the port."""
+        if not t.orphan:
+            tw = Tcb(t.local, t.remote, 0, 0, state="TIME_WAIT", fin_sent=True, fin_received=True, orphan=True)
+            tw.reuse, tw.reuseport = t.reuse, t.reuseport
+            self.conns[(t.local, t.remote)] = tw
+            t.state = "CLOSED"
+            t = tw
         if t not in self._orphans:
             self._orphans.append(t)
         self.clock.call_at(self.clock.now + self.profile.time_wait, lambda: self._destroy(t))
@@ -492,6 +508,8 @@ class Kernel:
             if peer is not None:
                 self._pump(peer)
             return data
+        if t.fin_received and self.profile.recv_eof_before_error:
+            return b""
         if t.error:
             error, t.error = t.error, None
             raise self.fail(error)
@@ -516,6 +534,8 @@ class Kernel:
         if s.listening:
             raise NotModelled("shutdown() on a listening socket")
         t = self._connected_tcb(s, "ENOTCONN")
+        if t.state == "CLOSED":  # reset, or its TIME_WAIT handed to the kernel
+            raise self.fail("ENOTCONN")
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
             t.read_shut = True
         if how in (1, 2):  # SHUT_WR, SHUT_RDWR

@@ -194,6 +194,8 @@ class Profile:
     #: send() after the connection is gone: report the pending error first ("error-first",
     #: Linux sk_err) or the can't-send-more state first ("cantsend-first", BSD sosend).
     send_error_order: str
+    #: recv() after the peer's FIN and a later RST: end of stream first (True) or the error.
+    recv_eof_before_error: bool
     #: send() when nothing more can be sent and no error is pending.
     send_after_close_error: str
     #: send() after our own shutdown(SHUT_WR).
@@ -291,6 +293,10 @@ LINUX = _p(
             "net/ipv4/tcp.c tcp_sendmsg_locked -> sk_stream_error: a pending sk_err is returned first",
         ),
         "send_after_close_error": ("EPIPE", "net/core/stream.c sk_stream_error"),
+        "recv_eof_before_error": (
+            True,
+            "net/ipv4/tcp.c tcp_recvmsg_locked: SOCK_DONE (set by tcp_fin) is checked before sk_err; found by the differential test",
+        ),
         "send_after_shutdown_error": ("EPIPE", "send(2) ERRORS: EPIPE; observed by tcp.half-close-shutdown-wr here"),
         "closed_socket_error": (
             "EBADF",
@@ -341,6 +347,10 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     ),
     "send_error_order": ("cantsend-first", "FreeBSD sosend_generic checks SBS_CANTSENDMORE (EPIPE) before so_error"),
     "send_after_close_error": ("EPIPE", "FreeBSD send(2) ERRORS: EPIPE"),
+    "recv_eof_before_error": (
+        False,
+        "FreeBSD sys/kern/uipc_socket.c soreceive: so_error is checked before SBS_CANTRCVMORE",
+    ),
     "send_after_shutdown_error": ("EPIPE", "FreeBSD send(2) ERRORS: EPIPE"),
     "closed_socket_error": ("EBADF", "CPython Modules/socketmodule.c: a closed socket has fd -1, the OS answers EBADF"),
     "udp_truncation": ("truncate", "FreeBSD recv(2): excess bytes of a datagram are discarded (MSG_TRUNC)"),
@@ -474,6 +484,10 @@ WINDOWS = _p(
         "send_after_close_error": (
             "ECONNABORTED",
             "research notes: a send after the peer's RST usually gives WSAECONNABORTED (10053)",
+        ),
+        "recv_eof_before_error": (
+            False,
+            "inferred: the Winsock recv page lists WSAECONNRESET without saying what a prior FIN changes",
         ),
         "send_after_shutdown_error": (
             "ESHUTDOWN",

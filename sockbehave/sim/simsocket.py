@@ -206,11 +206,17 @@ class SimSocket:
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if flags:
             raise NotModelled("recv() flags")
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv")
+        if bufsize == 0:  # CPython makes no system call for this, even on a closed socket (strace)
+            return b""
         k = self._net.kernel
         return self._blocking("recv", lambda: k.recv(self._k, bufsize), lambda: k.readable(self._k))
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         view = memoryview(buffer).cast("B")
+        if not (nbytes or len(view)):
+            return 0  # as recv(0): no system call
         data = self.recv(nbytes or len(view), flags)
         view[: len(data)] = data
         return len(data)

@@ -1,0 +1,51 @@
+"""sim(linux) against the real stack, scenario by scenario; and the conformance kit itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from sockbehave.backends.real import RealNet
+from sockbehave.catalog import load_catalog
+from sockbehave.platform_info import current_os
+from sockbehave.runner import run_many
+from sockbehave.sim import Network
+from sockbehave.tables import OSES
+from sockbehave.testing import check_backend
+
+CATALOG = load_catalog()
+
+
+@pytest.mark.skipif(current_os() != "linux", reason="parity is with the real Linux stack")
+def test_every_catalog_scenario_gives_identical_outcomes_on_sim_linux_and_real_loopback() -> None:
+    real = run_many(CATALOG.scenarios, RealNet, jobs=len(CATALOG.scenarios))
+    simulated = run_many(CATALOG.scenarios, lambda sid: Network("linux", name=sid), jobs=8)
+    differences = []
+    for r, s in zip(real, simulated):
+        assert r.error is None and s.error is None, (r.error, s.error)
+        real_steps = [(x.name, x.outcome.text) for x in r.steps]
+        sim_steps = [(x.name, x.outcome.text) for x in s.steps]
+        if real_steps != sim_steps:
+            differences.append(f"{r.scenario_id}: real {real_steps} sim {sim_steps}")
+    assert not differences, "\n".join(differences)
+
+
+@pytest.mark.parametrize("os_name", OSES)
+def test_the_simulator_passes_the_conformance_kit_for_every_profile(os_name: str) -> None:
+    results = check_backend(lambda sid: Network(os_name, name=sid), os_name)
+    assert len(results) >= 80
+    assert all(r.verdict in ("match", "new") for r in results)
+
+
+def test_the_kit_names_what_a_broken_backend_gets_wrong() -> None:
+    # A "backend" claiming to be macOS while behaving like Linux must fail on macOS's limits.
+    with pytest.raises(AssertionError, match=r"udp.largest-datagram-ipv4 step 'sendto-9217' on darwin"):
+        check_backend(lambda sid: Network("linux", name=sid), "darwin", scenarios=["udp.largest-*"])
+
+
+def test_simulated_outcomes_never_count_as_observed_evidence() -> None:
+    for steps in CATALOG.table.values():
+        for cells in steps.values():
+            for os_name, cell in cells.items():
+                if cell.evidence == "observed":
+                    assert "sim" not in cell.source.split()[2:3], (os_name, cell.source)
+                    assert "real backend" in cell.source, (os_name, cell.source)

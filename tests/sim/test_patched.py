@@ -1,0 +1,81 @@
+"""patched(): an unmodified tutorial program (echo server and client in two threads) on the
+simulated stack, so a teacher can show what Windows would do with it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from sockbehave.sim import patched
+
+
+def tutorial_program() -> list[object]:
+    """Plain code, as a tutorial writes it: nothing here knows about sockbehave."""
+    log: list[object] = []
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    address = server.getsockname()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while True:
+                data = conn.recv(1024)
+                if not data:
+                    break
+                conn.sendall(data)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    client = socket.create_connection(address)
+    client.sendall(b"ping")
+    log.append(client.recv(1024))
+    time.sleep(0.5)
+    client.close()
+    thread.join()
+    server.close()
+    # The classic pitfall: talk to the closed server port again.
+    again = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    again.settimeout(5.0)
+    try:
+        again.connect(address)
+    except OSError as exc:
+        log.append(type(exc).__name__)
+    return log
+
+
+@pytest.mark.parametrize("profile", ["linux", "windows"])
+def test_a_tutorial_program_runs_unmodified(profile: str) -> None:
+    real_socket, real_sleep = socket.socket, time.sleep
+    with patched(profile) as net:
+        log = tutorial_program()
+        virtual = net.clock()
+    assert socket.socket is real_socket and time.sleep is real_sleep  # restored
+    assert log == [b"ping", "ConnectionRefusedError"]
+    assert virtual >= 0.5  # time.sleep was virtual
+    del log
+
+
+def test_windows_refusal_takes_two_virtual_seconds_and_linux_none() -> None:
+    outcomes = {}
+    for profile in ("linux", "windows"):
+        with patched(profile) as net:
+            s = socket.socket()
+            s.settimeout(5.0)
+            before = net.clock()
+            with pytest.raises(ConnectionRefusedError):
+                s.connect(("127.0.0.1", 9))
+            outcomes[profile] = net.clock() - before
+    assert outcomes == {"linux": 0.0, "windows": 2.0}
+
+
+def test_patched_runs_are_deterministic() -> None:
+    def once() -> list[object]:
+        with patched("darwin", seed=3):
+            return tutorial_program()
+
+    assert once() == once()
