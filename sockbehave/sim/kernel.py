@@ -7,7 +7,12 @@ Each call is named after the system call it models and either returns, raises
 put the caller to sleep; ``sockbehave.sim.socket`` decides what waiting means.
 
 All segments travel over a perfect loopback: they are delivered within the call that sends
-them (as Linux loopback does on one CPU), so only timers need virtual time. TCP connection
+them (as Linux loopback does on one CPU), so only timers need virtual time.
+
+Deviation from real kernels, by design: no Nagle algorithm and no delayed ACKs. Every send
+is transmitted at once, as with ``TCP_NODELAY`` (which is accepted and changes nothing). On a
+real stack a small write can be held back while an earlier one is unacknowledged (the
+differential test found this), so comparisons with the real stack set ``TCP_NODELAY``. TCP connection
 states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
 for the closing half of the state machine.
 
@@ -24,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .buffers import ByteQueue
 from .clock import Clock
 from .profiles import Profile
 
@@ -64,8 +70,8 @@ class Tcb:
     rcv_cap: int
     snd_cap: int
     state: str = "ESTABLISHED"
-    rcv: bytearray = field(default_factory=bytearray)
-    snd: bytearray = field(default_factory=bytearray)
+    rcv: ByteQueue = field(default_factory=ByteQueue)
+    snd: ByteQueue = field(default_factory=ByteQueue)
     fin_queued: bool = False  # the application is done sending (close or SHUT_WR)
     fin_sent: bool = False
     fin_received: bool = False
@@ -398,9 +404,7 @@ class Kernel:
                 return
             room = peer.rcv_cap - len(peer.rcv)
             if room > 0:
-                chunk = bytes(t.snd[:room])
-                del t.snd[:room]
-                peer.rcv.extend(chunk)
+                t.snd.move_to(peer.rcv, room)
         if t.fin_queued and not t.fin_sent and not t.snd:
             t.fin_sent = True
             t.state = _ON_FIN_SENT.get(t.state, t.state)
@@ -457,7 +461,7 @@ class Kernel:
             raise self.fail(unconnected)
         return s.tcb
 
-    def send(self, s: KSock, data: bytes) -> int:
+    def send(self, s: KSock, data: bytes | memoryview) -> int:
         if s.kind == DGRAM:
             if s.remote is None:
                 raise self.fail("EDESTADDRREQ")
@@ -473,7 +477,7 @@ class Kernel:
         if t.error:
             error, t.error = t.error, None
             raise self.fail(error)
-        if not data:
+        if not len(data):
             return 0
         room = t.snd_cap - len(t.snd)
         if room <= 0:
@@ -481,8 +485,8 @@ class Kernel:
             room = t.snd_cap - len(t.snd)
             if room <= 0:
                 raise WouldBlock
-        taken = data[:room]
-        t.snd.extend(taken)
+        taken = memoryview(data)[:room]
+        t.snd.append(taken)
         self._pump(t)
         return len(taken)
 
@@ -502,8 +506,7 @@ class Kernel:
         if n == 0:
             return b""
         if t.rcv:
-            data = bytes(t.rcv[:n])
-            del t.rcv[:n]
+            data = t.rcv.take(n)
             peer = self._peer(t)
             if peer is not None:
                 self._pump(peer)
@@ -579,7 +582,7 @@ class Kernel:
             return s
         return None
 
-    def sendto(self, s: KSock, data: bytes, host: str, port: int) -> int:
+    def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
         self._check_open(s)
         if s.kind != DGRAM:
             raise self.fail("EISCONN") if s.tcb is not None else NotModelled("sendto() on a TCP socket")

@@ -127,18 +127,6 @@ _ERRNO_SOURCES = {
     "windows": "https://learn.microsoft.com/en-us/windows/win32/winsock/windows-sockets-error-codes-2 (WSA codes and texts)",
 }
 
-#: Option names the simulator models, on every profile unless a profile lists it as missing.
-MODELLED_OPTIONS = (
-    "SO_REUSEADDR",
-    "SO_REUSEPORT",
-    "SO_LINGER",
-    "SO_RCVBUF",
-    "SO_SNDBUF",
-    "SO_ERROR",
-    "IPV6_V6ONLY",
-    "SO_EXCLUSIVEADDRUSE",
-)
-
 
 @dataclass(frozen=True)
 class Profile:

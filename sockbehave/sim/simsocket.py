@@ -35,6 +35,7 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
+    (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # accepted; the simulator never delays (kernel.py)
 }
 OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
 
@@ -171,14 +172,14 @@ class SimSocket:
     def send(self, data: Any, flags: int = 0) -> int:
         if flags:
             raise NotModelled("send() flags")
-        payload = bytes(data)
+        payload = memoryview(data).cast("B")  # no copy: the kernel copies only what it takes
         k = self._net.kernel
         return self._blocking("send", lambda: k.send(self._k, payload), lambda: k.writable(self._k))
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         if flags:
             raise NotModelled("sendall() flags")
-        view = bytes(data)
+        view = memoryview(data).cast("B")
         k = self._net.kernel
         self._net.enter()
         deadline = None if self._timeout is None else self._net.clock() + self._timeout
