@@ -77,6 +77,10 @@ class Net(Protocol):
 class ManagedNet(Net, Protocol):
     """What the runner needs on top of ``Net``: a way to wake a runaway scenario, and cleanup."""
 
+    #: True when the backend bounds a scenario itself (the simulator: deadlock detection and a
+    #: virtual-time limit), so the runner calls it directly instead of under a watchdog thread.
+    inline: bool
+
     def abort(self) -> None:
         """Wake every call the scenario is blocked in (the watchdog calls this)."""
         ...

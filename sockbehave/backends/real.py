@@ -84,6 +84,7 @@ class RealNet:
     """A ``Net`` over this machine's loopback. Use as a context manager, or call ``close()``."""
 
     backend = "real"
+    inline = False  # real calls can block for ever: the runner's watchdog thread guards them
 
     def __init__(self, scenario_id: str = "?") -> None:
         self.scenario_id = scenario_id

@@ -93,8 +93,10 @@ class Task:
 class Scheduler:
     """Baton passing between tasks. Every simulated call runs inside ``enter()``."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, max_virtual_time: float = 3600.0) -> None:
         self.clock = clock
+        #: A program still waiting after this much virtual time is reported, like a deadlock.
+        self.max_virtual_time = max_virtual_time
         self._cond = threading.Condition()
         self._tasks: list[Task] = []
         self._by_thread: dict[int, Task] = {}
@@ -174,6 +176,10 @@ class Scheduler:
             waiting = ", ".join(t.name for t in self._tasks if not t.done)
             raise SimDeadlock(
                 f"simulated {what} can never complete: every task is waiting ({waiting}) and no timer is due"
+            )
+        if min(due) > self.max_virtual_time:
+            raise SimDeadlock(
+                f"simulated {what} still waiting after the {self.max_virtual_time:g} s virtual time limit"
             )
         self.clock.advance_to(min(due))
 

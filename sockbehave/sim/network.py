@@ -55,13 +55,16 @@ class Network:
     """A simulated loopback host. ``Network(profile="windows")``; see the package docstring."""
 
     backend = "sim"
+    inline = True  # see ManagedNet.inline: deadlocks and the virtual-time limit end every run
 
-    def __init__(self, profile: str | Profile = "linux", seed: int = 0, name: str = "sim") -> None:
+    def __init__(
+        self, profile: str | Profile = "linux", seed: int = 0, name: str = "sim", max_virtual_time: float = 3600.0
+    ) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.os = self.profile.name
         self.name = name
         self._clock = Clock()
-        self.scheduler = Scheduler(self._clock)
+        self.scheduler = Scheduler(self._clock, max_virtual_time)
         self.kernel = Kernel(self.profile, self._clock, seed)
         self._sockets: list[SimSocket] = []
         self._threads: list[threading.Thread] = []

@@ -231,3 +231,27 @@ def test_concurrent_peers_and_determinism() -> None:
     first = program("darwin")
     assert first == program("darwin")  # byte for byte, times and ports included
     assert b"".join(x[1] for x in first if isinstance(x, tuple) and x[0] == "got") == b"HELLO WORLD"
+
+
+def test_a_program_that_only_ever_sleeps_hits_the_virtual_time_limit() -> None:
+    net = Network("linux", max_virtual_time=100.0)
+
+    def sleep_for_ever() -> None:
+        while True:
+            net.sleep(7.0)
+
+    with pytest.raises(SimDeadlock, match="100 s virtual time limit"):
+        sleep_for_ever()
+    assert net.clock() <= 100.0
+
+
+def test_scenarios_on_the_simulator_run_inline_without_a_watchdog_thread() -> None:
+    import threading
+
+    from sockbehave.runner import run_scenario
+    from sockbehave.scenario import Scenario
+
+    seen: list[str] = []
+    sc = Scenario("x.inline", "t", "c", "e", (), lambda net, step: seen.append(threading.current_thread().name))
+    run_scenario(sc, lambda sid: Network("linux", name=sid))
+    assert seen == [threading.current_thread().name]
