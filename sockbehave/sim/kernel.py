@@ -267,16 +267,18 @@ class Kernel:
         s.listening = True
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
-        for s in self.socks:
-            if (
-                s.listening
-                and not s.closed
-                and s.local is not None
-                and s.local[1] == addr[1]
-                and (s.local[0] == addr[0] or _wildcard(s.local[0]))
-            ):
-                return s
-        return None
+        found = [
+            s
+            for s in self.socks
+            if s.listening
+            and not s.closed
+            and s.local is not None
+            and s.local[1] == addr[1]
+            and (s.local[0] == addr[0] or _wildcard(s.local[0]))
+        ]
+        if len(found) > 1:
+            raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
+        return found[0] if found else None
 
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the

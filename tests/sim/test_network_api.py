@@ -255,3 +255,17 @@ def test_scenarios_on_the_simulator_run_inline_without_a_watchdog_thread() -> No
     sc = Scenario("x.inline", "t", "c", "e", (), lambda net, step: seen.append(threading.current_thread().name))
     run_scenario(sc, lambda sid: Network("linux", name=sid))
     assert seen == [threading.current_thread().name]
+
+
+def test_reuseport_listeners_are_allowed_but_their_load_balancing_is_not_pretended() -> None:
+    net = Network("linux")
+    first = net.socket()
+    first.setsockopt(socket.SOL_SOCKET, sim.SO_REUSEPORT, 1)
+    first.bind(("127.0.0.1", 0))
+    first.listen(1)
+    second = net.socket()
+    second.setsockopt(socket.SOL_SOCKET, sim.SO_REUSEPORT, 1)
+    second.bind(first.getsockname())
+    second.listen(1)
+    with pytest.raises(NotImplementedError, match="SO_REUSEPORT listeners"):
+        net.socket().connect(first.getsockname())

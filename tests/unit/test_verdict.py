@@ -39,3 +39,23 @@ def test_description_names_scenario_step_os_expected_observed_and_evidence() -> 
     text = describe(result, "linux")
     for part in ("t", "'a'", "linux", "expected 0", "observed: here", "observed 1", "errno=9"):
         assert part in text
+
+
+GAP = Cell(("b''",), "documented", "docs", sim_gap="the simulator does not model X yet")
+
+
+def test_a_marked_gap_is_known_gap_while_the_simulator_still_differs() -> None:
+    [result] = judge([Observation("g", "a", "timeout")], {"g": {"a": {"windows": GAP}}}, "windows", simulated=True)
+    assert result.verdict == "known-gap"
+    assert not result.failing
+
+
+def test_a_stale_gap_mark_fails_as_soon_as_the_simulator_agrees() -> None:
+    [result] = judge([Observation("g", "a", "b''")], {"g": {"a": {"windows": GAP}}}, "windows", simulated=True)
+    assert result.verdict == "mismatch"
+    assert "remove sim_gap" in result.detail["stale_sim_gap"]
+
+
+def test_gap_marks_do_not_apply_to_real_runs() -> None:
+    [result] = judge([Observation("g", "a", "timeout")], {"g": {"a": {"windows": GAP}}}, "windows")
+    assert result.verdict == "mismatch"
