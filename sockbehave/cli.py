@@ -19,7 +19,13 @@ from .backends import BACKENDS
 from .catalog import Catalog, load_catalog
 from .errors import InputError
 from .outcome import MAX_LITERAL_BYTES
-from .report import load_report, write_report
+from .platform_info import current_os
+from .report import Report, load_report, write_report
+from .report.explain_md import explain_markdown
+from .report.html import render_html
+from .report.jsonio import atomic_write
+from .report.markdown import render_markdown
+from .report.matrix import Matrix, build_matrix, matrix_to_json
 from .report.text import failures, results_table, summary_line
 from .runner import ScenarioRun
 from .session import net_factory, recheck, run_catalog
@@ -69,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("explain", help="explain one scenario: the pitfall, the claim, the code, the per-OS table")
     ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
+    ex.add_argument("--format", choices=("text", "md"), default="text", help="md: a paste-ready Markdown block")
 
     run = sub.add_parser("run", help="run scenarios here and check them against this OS's table")
     run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
@@ -97,6 +104,24 @@ def _parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="check saved reports against the current tables")
     ck.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+
+    rp = sub.add_parser("report", help="merge reports (OSes, backends, Python versions) into one matrix")
+    rp.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    rp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT.md|OUT.html|OUT.json",
+        help="the format follows the extension",
+    )
+
+    df = sub.add_parser("diff", help="what changed between two runs; exit 1 if anything did (a regression gate)")
+    df.add_argument("before", type=Path, metavar="A.json")
+    df.add_argument("after", type=Path, metavar="B.json")
+
+    rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
+    rg.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     return p
 
 
@@ -132,6 +157,9 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         near = difflib.get_close_matches(args.id, list(cat.by_id), n=3)
         hint = f" (did you mean {', '.join(near)}?)" if near else " (see 'sockbehave list')"
         raise InputError(f"explain: no scenario {args.id!r}{hint}")
+    if args.format == "md":
+        out.write(explain_markdown(sc, cat))
+        return EXIT_OK
     w = out.write
     w(f"{sc.id}: {sc.title}\n")
     w(f"topic: {sc.topic}\n\n")
@@ -209,6 +237,83 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+_RENDERERS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def _render(matrix: Matrix, suffix: str) -> str:
+    kind = _RENDERERS[suffix]
+    if kind == "markdown":
+        return render_markdown(matrix)
+    if kind == "html":
+        return render_html(matrix)
+    return json.dumps(matrix_to_json(matrix), indent=2, ensure_ascii=False) + "\n"
+
+
+def _load_all(paths: Sequence[Path]) -> list[tuple[str, Report]]:
+    return [(p.name, load_report(p)) for p in paths]  # every file validated before anything is written
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    suffix = args.output.suffix.lower()
+    if suffix not in _RENDERERS:
+        raise InputError(f"-o {args.output}: unknown format {suffix or '(no extension)'!r} (use .md, .html or .json)")
+    reports = _load_all(args.reports)
+    matrix = build_matrix(reports, _catalog(args), __version__)
+    atomic_write(args.output, _render(matrix, suffix))
+    counts = ", ".join(f"{n} {c}" for c, n in matrix.counts().items())
+    out.write(f"{args.output}: {len(matrix.rows)} rows from {len(reports)} reports ({counts})\n")
+    for name in matrix.stale:
+        out.write(f"  stale: {name} was made with another catalog version\n")
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    (_, a), (_, b) = _load_all([args.before, args.after])
+    before = {(r.scenario, r.step): r.observed for r in a.results}
+    after = {(r.scenario, r.step): r.observed for r in b.results}
+    for name, rep in (("A", a), ("B", b)):
+        p = rep.platform
+        out.write(
+            f"{name}: {rep.os}/{rep.backend}, CPython {p.get('python')}, {p.get('system')} {p.get('release')}, catalog {rep.catalog_version}\n"
+        )
+    changes = 0
+    for key in list(dict.fromkeys([*before, *after])):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        changes += 1
+        scenario, step = key
+        if old is None:
+            out.write(f"+ {scenario} {step}: {new} (only in B)\n")
+        elif new is None:
+            out.write(f"- {scenario} {step}: {old} (only in A)\n")
+        else:
+            out.write(f"~ {scenario} {step}: {old} -> {new}\n")
+    out.write(f"{changes} difference(s) in {len(set(before) | set(after))} steps\n")
+    return EXIT_MISMATCH if changes else EXIT_OK
+
+
+def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    cat = _catalog(args)
+    here = current_os()
+    made = [run_catalog(cat, cat.scenarios, backend="real", jobs=len(cat.scenarios))]
+    made += [run_catalog(cat, cat.scenarios, backend="sim", os_name=o, jobs=4) for o in OSES if o != here]
+    failing = [r for r in made if r.failing]
+    for report in made:
+        write_report(report, args.out / f"{report.os}-{report.backend}.json")
+    names = [f"{r.os}-{r.backend}.json" for r in made]
+    matrix = build_matrix(list(zip(names, made)), cat, __version__)
+    for suffix in (".md", ".html", ".json"):
+        atomic_write(args.out / f"matrix{suffix}", _render(matrix, suffix))
+    for report in made:
+        out.write(summary_line(report) + "\n")
+    out.write(f"wrote {', '.join(names)} and matrix.md, matrix.html, matrix.json in {args.out}\n")
+    for report in failing:
+        for line in failures(report):
+            err.write(f"  {line}\n")
+    return EXIT_MISMATCH if failing else EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -218,6 +323,12 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
             return _cmd_explain(args, out)
         if args.command == "run":
             return _cmd_run(args, out, err)
+        if args.command == "report":
+            return _cmd_report(args, out)
+        if args.command == "diff":
+            return _cmd_diff(args, out)
+        if args.command == "regenerate":
+            return _cmd_regenerate(args, out, err)
         return _cmd_check(args, out)
     except InputError as exc:
         err.write(f"sockbehave: error: {exc}\n")

@@ -21,7 +21,15 @@ from ..errors import InputError
 from ..verdict import Result
 from .model import Report
 
-__all__ = ["MAX_REPORT_BYTES", "SCHEMA_VERSION", "load_report", "report_to_json", "schema", "write_report"]
+__all__ = [
+    "MAX_REPORT_BYTES",
+    "SCHEMA_VERSION",
+    "atomic_write",
+    "load_report",
+    "report_to_json",
+    "schema",
+    "write_report",
+]
 
 SCHEMA_VERSION = 1
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -62,10 +70,17 @@ def report_to_json(report: Report) -> dict[str, Any]:
 
 def write_report(report: Report, path: Path) -> None:
     """Write atomically: a reader sees the old file or the whole new one, never half of it."""
+    atomic_write(path, json.dumps(report_to_json(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step (a temporary file beside it, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report_to_json(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()

@@ -1,0 +1,193 @@
+"""Merging reports from several OSes, backends and Python versions into one matrix.
+
+Owns: the matrix model. A row is a scenario step (in catalog order), a column is an OS, and a
+cell holds what real runs observed, what the simulator produced, what the table expects with
+its evidence, which of those the cell rests on, and its category:
+
+* ``as expected``: the outcome the cell rests on agrees with the table;
+* ``unexpected``: it contradicts the table's evidence;
+* ``new``: the table has no entry, or says ``unknown``: a first observation;
+* ``known gap``: a simulated outcome the table marks as a known simulator gap;
+* ``not run``: no report covers this OS; only the table speaks.
+
+Observations are judged again against the current tables (as ``sockbehave check`` does), so a
+matrix never mixes verdicts from different catalog versions; reports made with another catalog
+version are listed as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..catalog import Catalog
+from ..tables import OSES, Cell
+from ..verdict import Observation as _Obs
+from ..verdict import judge_one
+from .model import Report
+
+__all__ = ["CATEGORIES", "Matrix", "MatrixCell", "MatrixRow", "Seen", "build_matrix"]
+
+CATEGORIES = ("as expected", "unexpected", "new", "known gap", "not run")
+_CATEGORY = {
+    "match": "as expected",
+    "mismatch": "unexpected",
+    "new": "new",
+    "known-gap": "known gap",
+    "error": "unexpected",
+}
+RESTS_ON = {"real": "observed on a real OS", "sim": "simulated", "none": "documented only"}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One outcome from one or more reports of one backend."""
+
+    outcome: str
+    category: str
+    runs: tuple[str, ...]  # "CPython 3.12 on Linux 6.8 (linux-real.json)"
+
+
+@dataclass
+class MatrixCell:
+    expected: Optional[Cell]
+    real: list[Seen] = field(default_factory=list)
+    sim: list[Seen] = field(default_factory=list)
+
+    @property
+    def rests_on(self) -> str:
+        return RESTS_ON["real" if self.real else "sim" if self.sim else "none"]
+
+    @property
+    def category(self) -> str:
+        seen = self.real or self.sim
+        if not seen:
+            return "not run"
+        for worst in ("unexpected", "known gap", "new"):
+            if any(s.category == worst for s in seen):
+                return worst
+        return "as expected"
+
+    @property
+    def varies(self) -> bool:
+        return len({s.outcome for s in self.real}) > 1
+
+
+@dataclass
+class MatrixRow:
+    scenario: str
+    step: str
+    topic: str
+    title: str
+    cells: dict[str, MatrixCell]
+
+
+@dataclass
+class Matrix:
+    rows: list[MatrixRow]
+    sources: list[dict[str, str]]  # one per input report
+    catalog_version: str
+    tool_version: str
+    stale: list[str]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(CATEGORIES, 0)
+        for row in self.rows:
+            for cell in row.cells.values():
+                out[cell.category] += 1
+        return out
+
+
+def _describe_run(report: Report, name: str) -> str:
+    p = report.platform
+    return f"CPython {p.get('python', '?')} on {p.get('system', '?')} {p.get('release', '?')} ({name})"
+
+
+def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_version: str) -> Matrix:
+    """``reports`` are (display name, validated report) pairs."""
+    order: dict[tuple[str, str], MatrixRow] = {}
+    for sc in catalog.scenarios:
+        for step, cells in catalog.steps(sc.id).items():
+            order[(sc.id, step)] = MatrixRow(
+                sc.id, step, sc.topic, sc.title, {o: MatrixCell(cells.get(o)) for o in OSES}
+            )
+    seen: dict[tuple[str, str, str, str], dict[str, list[str]]] = {}
+    cats: dict[tuple[str, str, str, str, str], str] = {}
+    sources: list[dict[str, str]] = []
+    stale: list[str] = []
+    for name, report in reports:
+        run = _describe_run(report, name)
+        sources.append(
+            {
+                "name": name,
+                "os": report.os,
+                "backend": report.backend,
+                "python": str(report.platform.get("python", "?")),
+                "release": str(report.platform.get("release", "?")),
+                "created": report.created,
+                "tool_version": report.tool_version,
+                "catalog_version": report.catalog_version,
+            }
+        )
+        if report.catalog_version != catalog.version:
+            stale.append(name)
+        simulated = report.backend == "sim"
+        for r in report.results:
+            if r.step == "-":
+                continue
+            key = (r.scenario, r.step)
+            if key not in order:
+                order[key] = MatrixRow(r.scenario, r.step, "", "", {o: MatrixCell(None) for o in OSES})
+            cell = order[key].cells[report.os]
+            verdict = judge_one(_Obs(r.scenario, r.step, r.observed, r.detail), cell.expected, simulated).verdict
+            backend = "sim" if simulated else "real"
+            seen.setdefault((r.scenario, r.step, report.os, backend), {}).setdefault(r.observed, []).append(run)
+            cats[(r.scenario, r.step, report.os, backend, r.observed)] = _CATEGORY[verdict]
+    for (sid, step, os_name, backend), outcomes in seen.items():
+        cell = order[(sid, step)].cells[os_name]
+        target = cell.sim if backend == "sim" else cell.real
+        for outcome, runs in outcomes.items():
+            target.append(Seen(outcome, cats[(sid, step, os_name, backend, outcome)], tuple(runs)))
+    return Matrix(list(order.values()), sources, catalog.version, tool_version, stale)
+
+
+def topics(matrix: Matrix) -> list[str]:
+    return list(dict.fromkeys(row.topic for row in matrix.rows if row.topic))
+
+
+def matrix_to_json(matrix: Matrix) -> dict[str, object]:
+    def seen(items: Iterable[Seen]) -> list[dict[str, object]]:
+        return [{"outcome": s.outcome, "category": s.category, "runs": list(s.runs)} for s in items]
+
+    def expected(cell: Optional[Cell]) -> Optional[Mapping[str, object]]:
+        if cell is None:
+            return None
+        return {"outcomes": list(cell.outcomes), "evidence": cell.evidence, "source": cell.source, "note": cell.note}
+
+    return {
+        "matrix_version": 1,
+        "tool_version": matrix.tool_version,
+        "catalog_version": matrix.catalog_version,
+        "reports": matrix.sources,
+        "stale_reports": matrix.stale,
+        "counts": matrix.counts(),
+        "rows": [
+            {
+                "scenario": row.scenario,
+                "step": row.step,
+                "topic": row.topic,
+                "cells": {
+                    os_name: {
+                        "category": cell.category,
+                        "rests_on": cell.rests_on,
+                        "expected": expected(cell.expected),
+                        "real": seen(cell.real),
+                        "sim": seen(cell.sim),
+                    }
+                    for os_name, cell in row.cells.items()
+                },
+            }
+            for row in matrix.rows
+        ],
+    }
