@@ -21,14 +21,12 @@ BLOCK = 0.2
 #: How long a scenario lets in-flight segments (a FIN, an RST, an ICMP error) arrive.
 SETTLE = 0.05
 
-#: ``struct linger`` is two ints on POSIX but two unsigned shorts on Windows (Winsock's
-#: ``struct linger`` has ``u_short l_onoff, l_linger``: learn.microsoft.com, "linger structure").
-_LINGER_FORMAT = {"windows": "HH"}
-
-
 def linger(net: Net, on: bool, seconds: int) -> bytes:
-    """The ``SO_LINGER`` option value for the OS ``net`` shows."""
-    return struct.pack(_LINGER_FORMAT.get(net.os, "ii"), int(on), seconds)
+    """The ``SO_LINGER`` option value for the OS ``net`` shows: two ints on POSIX, two unsigned
+    shorts on Windows. The layout is per-OS data, kept (with its source) in the OS profiles."""
+    from .sim.profiles import get_profile
+
+    return struct.pack(get_profile(net.os).linger_format, int(on), seconds)
 
 
 def listener(net: Net, family: int = socket.AF_INET, backlog: int = 1, reuseaddr: bool = False) -> socket.socket:
