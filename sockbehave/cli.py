@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
     ex.add_argument("--format", choices=("text", "md"), default="text", help="md: a paste-ready Markdown block")
 
-    run = sub.add_parser("run", help="run scenarios here and check them against this OS's table")
+    run = sub.add_parser("run", help="run scenarios here (or on the simulator) and check them against the OS's table")
     run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
     run.add_argument(
         "--os",
