@@ -21,6 +21,7 @@ BLOCK = 0.2
 #: How long a scenario lets in-flight segments (a FIN, an RST, an ICMP error) arrive.
 SETTLE = 0.05
 
+
 def linger(net: Net, on: bool, seconds: int) -> bytes:
     """The ``SO_LINGER`` option value for the OS ``net`` shows: two ints on POSIX, two unsigned
     shorts on Windows. The layout is per-OS data, kept (with its source) in the OS profiles."""
