@@ -11,6 +11,7 @@ Deviation from real kernels, by design: nothing runs in parallel, and no wall cl
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import threading
 from collections.abc import Callable
@@ -132,6 +133,26 @@ class Scheduler:
         task.thread = thread
         assert thread.ident is not None
         self._by_thread[thread.ident] = task
+
+    def run_task(self, task: Task, fn: Callable[[], Any], keep_error: bool) -> None:
+        """The body of a task's thread: wait for the baton, run ``fn``, pass the baton on.
+        ``keep_error`` stores an exception for ``join`` to re-raise; otherwise it propagates
+        (to ``threading.excepthook``, as for any thread) after the baton has moved on."""
+        self.adopt(task, threading.current_thread())
+        error: Optional[BaseException] = None
+        try:
+            self.enter()
+            task.result = fn()
+        except SimAborted:
+            return
+        except BaseException as exc:  # kept for join(), or re-raised below
+            error = exc
+        with contextlib.suppress(SimAborted):
+            self.finish(task)
+        if error is not None:
+            if not keep_error:
+                raise error
+            task.error = error
 
     def new_task(self, name: str) -> Task:
         """A task that will run later, when the baton reaches it (spawned peers)."""

@@ -16,7 +16,7 @@ from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
-from .clock import Clock, Scheduler, SimAborted, Task
+from .clock import Clock, Scheduler, Task
 from .kernel import DGRAM, STREAM, Kernel
 from .profiles import Profile, get_profile
 from .simsocket import OPTION_VALUES, SimSocket
@@ -112,19 +112,12 @@ class Network:
         return _Peer(self, task)
 
     def _start(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> threading.Thread:
-        def run() -> None:
-            self.scheduler.adopt(task, threading.current_thread())
-            try:
-                self.scheduler.enter()
-                task.result = fn(*args)
-            except SimAborted:
-                return
-            except BaseException as exc:
-                task.error = exc
-            with contextlib.suppress(SimAborted):
-                self.scheduler.finish(task)
-
-        thread = threading.Thread(target=run, name=f"sockbehave-sim-{task.name}", daemon=True)
+        thread = threading.Thread(
+            target=self.scheduler.run_task,
+            args=(task, lambda: fn(*args), True),
+            name=f"sockbehave-sim-{task.name}",
+            daemon=True,
+        )
         self._threads.append(thread)
         thread.start()
         return thread
@@ -183,18 +176,7 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
         task = net.scheduler.new_task(thread.name)
         tasks[id(thread)] = task
         target_run = thread.run
-
-        def run() -> None:
-            net.scheduler.adopt(task, threading.current_thread())
-            try:
-                net.scheduler.enter()
-                target_run()
-            except SimAborted:
-                return
-            with contextlib.suppress(SimAborted):
-                net.scheduler.finish(task)
-
-        thread.run = run  # type: ignore[method-assign]
+        thread.run = lambda: net.scheduler.run_task(task, target_run, keep_error=False)  # type: ignore[method-assign]
         real_start(thread)
 
     def join(thread: threading.Thread, timeout: Optional[float] = None) -> None:

@@ -79,3 +79,22 @@ def test_patched_runs_are_deterministic() -> None:
             return tutorial_program()
 
     assert once() == once()
+
+
+def test_a_failing_user_thread_does_not_stall_the_others() -> None:
+    caught: list[str] = []
+    real_hook = threading.excepthook
+    threading.excepthook = lambda args: caught.append(type(args.exc_value).__name__)
+    try:
+        with patched("linux"):
+
+            def boom() -> None:
+                raise ValueError("user bug")
+
+            bad = threading.Thread(target=boom)
+            bad.start()
+            bad.join()
+            time.sleep(1.0)  # virtual; would deadlock if the failed thread kept the baton
+    finally:
+        threading.excepthook = real_hook
+    assert caught == ["ValueError"]
