@@ -19,7 +19,7 @@ from .runner import NetFactory, ScenarioRun, run_many
 from .scenario import Scenario
 from .verdict import Observation, Result, judge
 
-__all__ = ["check_scenario", "net_factory", "observations", "recheck", "run_catalog"]
+__all__ = ["check_scenario", "net_factory", "observations", "recheck", "run_and_judge", "run_catalog"]
 
 
 def net_factory(backend: str, os_name: Optional[str] = None) -> NetFactory:
@@ -46,6 +46,23 @@ def observations(runs: Iterable[ScenarioRun]) -> list[Observation]:
     return out
 
 
+def run_and_judge(
+    catalog: Catalog,
+    scenarios: Sequence[Scenario],
+    make_net: NetFactory,
+    os_name: str,
+    *,
+    simulated: bool,
+    jobs: int = 8,
+    on_done: Optional[Callable[[ScenarioRun], None]] = None,
+) -> list[Result]:
+    """Run ``scenarios`` on fresh nets from ``make_net`` and judge every step against
+    ``os_name``'s column: the one path behind ``run_catalog``, ``check_scenario`` and
+    ``sockbehave.testing.check_backend``."""
+    runs = run_many(scenarios, make_net, jobs, on_done)
+    return judge(observations(runs), catalog.table, os_name, simulated=simulated)
+
+
 def run_catalog(
     catalog: Catalog,
     scenarios: Sequence[Scenario],
@@ -59,8 +76,10 @@ def run_catalog(
     real backend, always this machine's OS)."""
     here = current_os()
     os_name = os_name or here
-    runs = run_many(scenarios, net_factory(backend, os_name), jobs, on_done)
-    results = judge(observations(runs), catalog.table, os_name, simulated=backend == "sim")
+    simulated = backend == "sim"
+    results = run_and_judge(
+        catalog, scenarios, net_factory(backend, os_name), os_name, simulated=simulated, jobs=jobs, on_done=on_done
+    )
     platform = fingerprint(here)
     if backend == "sim":
         platform["simulated_os"] = os_name
@@ -83,8 +102,5 @@ def check_scenario(
     catalog: Catalog, sc: Scenario, *, backend: str = "real", os_name: Optional[str] = None
 ) -> list[Result]:
     """Run one scenario and judge it; the pytest plugin's whole job is to call this."""
-    from .runner import run_scenario
-
     os_name = os_name or current_os()
-    run = run_scenario(sc, net_factory(backend, os_name))
-    return judge(observations([run]), catalog.table, os_name, simulated=backend == "sim")
+    return run_and_judge(catalog, [sc], net_factory(backend, os_name), os_name, simulated=backend == "sim", jobs=1)

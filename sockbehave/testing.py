@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from typing import Optional
 
 from .catalog import Catalog, load_catalog
-from .runner import NetFactory, run_many
-from .session import observations
-from .verdict import Result, describe, judge
+from .runner import NetFactory
+from .session import run_and_judge
+from .verdict import Result, describe
 
 __all__ = ["check_backend"]
 
@@ -35,7 +35,7 @@ def check_backend(
     """
     cat = catalog or load_catalog()
     chosen = cat.select(list(scenarios) if scenarios is not None else None)
-    results = judge(observations(run_many(chosen, net_factory, jobs)), cat.table, os_name, simulated=simulated)
+    results = run_and_judge(cat, chosen, net_factory, os_name, simulated=simulated, jobs=jobs)
     failing = [describe(r, os_name) for r in results if r.failing]
     if failing:
         raise AssertionError(f"{len(failing)} step(s) contradict the {os_name} table:\n" + "\n".join(failing))
