@@ -112,8 +112,8 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
             order[(sc.id, step)] = MatrixRow(
                 sc.id, step, sc.topic, sc.title, {o: MatrixCell(cells.get(o)) for o in OSES}
             )
-    seen: dict[tuple[str, str, str, str], dict[str, list[str]]] = {}
-    cats: dict[tuple[str, str, str, str, str], str] = {}
+    # (scenario, step, os, simulated) -> outcome -> the runs that saw it
+    seen: dict[tuple[str, str, str, bool], dict[str, list[str]]] = {}
     sources: list[dict[str, str]] = []
     stale: list[str] = []
     for name, report in reports:
@@ -132,23 +132,19 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
         )
         if report.catalog_version != catalog.version:
             stale.append(name)
-        simulated = report.backend == "sim"
         for r in report.results:
             if r.step == "-":
                 continue
-            key = (r.scenario, r.step)
-            if key not in order:
-                order[key] = MatrixRow(r.scenario, r.step, "", "", {o: MatrixCell(None) for o in OSES})
-            cell = order[key].cells[report.os]
-            verdict = judge_one(_Obs(r.scenario, r.step, r.observed, r.detail), cell.expected, simulated).verdict
-            backend = "sim" if simulated else "real"
-            seen.setdefault((r.scenario, r.step, report.os, backend), {}).setdefault(r.observed, []).append(run)
-            cats[(r.scenario, r.step, report.os, backend, r.observed)] = _CATEGORY[verdict]
-    for (sid, step, os_name, backend), outcomes in seen.items():
+            if (r.scenario, r.step) not in order:
+                order[(r.scenario, r.step)] = MatrixRow(r.scenario, r.step, "", "", {o: MatrixCell(None) for o in OSES})
+            key = (r.scenario, r.step, report.os, report.backend == "sim")
+            seen.setdefault(key, {}).setdefault(r.observed, []).append(run)
+    for (sid, step, os_name, simulated), outcomes in seen.items():
         cell = order[(sid, step)].cells[os_name]
-        target = cell.sim if backend == "sim" else cell.real
+        target = cell.sim if simulated else cell.real
         for outcome, runs in outcomes.items():
-            target.append(Seen(outcome, cats[(sid, step, os_name, backend, outcome)], tuple(runs)))
+            verdict = judge_one(_Obs(sid, step, outcome), cell.expected, simulated).verdict
+            target.append(Seen(outcome, _CATEGORY[verdict], tuple(runs)))
     return Matrix(list(order.values()), sources, catalog.version, tool_version, stale)
 
 
