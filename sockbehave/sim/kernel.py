@@ -125,22 +125,8 @@ def _wildcard(host: str) -> bool:
     return host in ("0.0.0.0", "::")  # noqa: S104 - simulated addresses, nothing is bound
 
 
-# Winsock's table for a second bind to a specific address another socket holds
-# (learn.microsoft.com, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"): (first, second) -> result.
-_WINSOCK_BIND = {
-    ("none", "none"): "EADDRINUSE",
-    ("reuse", "none"): "EACCES",
-    ("excl", "none"): "EADDRINUSE",
-    ("none", "reuse"): "EACCES",
-    ("reuse", "reuse"): None,
-    ("excl", "reuse"): "EACCES",
-    ("none", "excl"): "EADDRINUSE",
-    ("reuse", "excl"): "EADDRINUSE",
-    ("excl", "excl"): "EADDRINUSE",
-}
-
-
-def _winsock_mode(opts: dict[str, Any]) -> str:
+def _bind_mode(opts: dict[str, Any]) -> str:
+    """How a socket asked to share its address, as a profile's ``live_bind_table`` keys it."""
     if opts.get("SO_EXCLUSIVEADDRUSE"):
         return "excl"
     return "reuse" if opts.get("SO_REUSEADDR") else "none"
@@ -206,8 +192,8 @@ class Kernel:
                 if p.time_wait_bind == "both" and s.reuse and opts.get("SO_REUSEADDR"):
                     continue
                 return "EADDRINUSE"
-            if p.live_bind == "winsock":
-                verdict = _WINSOCK_BIND[(_winsock_mode(opts), _winsock_mode(s.opts))]
+            if p.live_bind_table is not None:
+                verdict = p.live_bind_table[(_bind_mode(opts), _bind_mode(s.opts))]
                 if verdict is None:
                     continue
                 return verdict

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
+from typing import Optional
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
@@ -169,9 +170,11 @@ class Profile:
     time_wait: float
     #: Who must set SO_REUSEADDR to bind over TIME_WAIT: "both", "new" or "nobody" (ignored).
     time_wait_bind: str
-    #: Binding a port another live socket has: "posix" (EADDRINUSE unless SO_REUSEPORT on
-    #: both) or "winsock" (Microsoft's SO_REUSEADDR / SO_EXCLUSIVEADDRUSE table).
-    live_bind: str
+    #: Binding a port another live socket has. ``None``: the POSIX rule (EADDRINUSE unless
+    #: SO_REUSEPORT is set on both). Otherwise a table: (first socket's mode, second's mode)
+    #: -> errno name, or ``None`` for success; modes are "none", "reuse" (SO_REUSEADDR) and
+    #: "excl" (SO_EXCLUSIVEADDRUSE).
+    live_bind_table: Optional[Mapping[tuple[str, str], Optional[str]]]
     #: Linux also lets two non-listening sockets share a port when both set SO_REUSEADDR.
     reuseaddr_shares_nonlistening: bool
     #: close() with unread received data: "rst" or "fin" (discarding the data).
@@ -262,8 +265,8 @@ LINUX = _p(
             "both",
             "socket(7) SO_REUSEADDR and net/ipv4/inet_connection_sock.c inet_csk_bind_conflict; observed by tcp.restart-* here",
         ),
-        "live_bind": (
-            "posix",
+        "live_bind_table": (
+            None,
             "net/ipv4/inet_connection_sock.c: a listening socket always conflicts unless SO_REUSEPORT is set on both",
         ),
         "reuseaddr_shares_nonlistening": (
@@ -323,7 +326,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "new",
         "research notes on xnu/FreeBSD in_pcbbind: TIME_WAIT conflicts only with a new socket without SO_REUSEADDR",
     ),
-    "live_bind": ("posix", "FreeBSD setsockopt(2): duplicate bindings need SO_REUSEPORT on every socket"),
+    "live_bind_table": (None, "FreeBSD setsockopt(2): duplicate bindings need SO_REUSEPORT on every socket"),
     "reuseaddr_shares_nonlistening": (
         False,
         "inferred from in_pcbbind: SO_REUSEADDR alone does not allow duplicate unicast bindings",
@@ -403,6 +406,20 @@ FREEBSD = _p(
     },
 )
 
+# Winsock's table for a second bind to a specific address another socket holds (the page in
+# the source below): (first socket's mode, second's) -> errno name, None for success.
+_WINSOCK_BIND: Mapping[tuple[str, str], Optional[str]] = {
+    ("none", "none"): "EADDRINUSE",
+    ("reuse", "none"): "EACCES",
+    ("excl", "none"): "EADDRINUSE",
+    ("none", "reuse"): "EACCES",
+    ("reuse", "reuse"): None,
+    ("excl", "reuse"): "EACCES",
+    ("none", "excl"): "EADDRINUSE",
+    ("reuse", "excl"): "EADDRINUSE",
+    ("excl", "excl"): "EADDRINUSE",
+}
+
 WINDOWS = _p(
     "windows",
     {
@@ -457,9 +474,10 @@ WINDOWS = _p(
             "https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting (TcpTimedWaitDelay default 120 s)",
         ),
         "time_wait_bind": ("nobody", "libuv/libuv#1360, curl/curl#8528: Windows does not check TIME_WAIT at bind"),
-        "live_bind": (
-            "winsock",
-            "https://learn.microsoft.com/en-us/windows/win32/winsock/using-so-reuseaddr-and-so-exclusiveaddruse",
+        "live_bind_table": (
+            _WINSOCK_BIND,
+            "https://learn.microsoft.com/en-us/windows/win32/winsock/using-so-reuseaddr-and-so-exclusiveaddruse "
+            "(second bind to a specific address another socket holds)",
         ),
         "reuseaddr_shares_nonlistening": (False, "the Winsock table decides instead"),
         "close_with_unread": ("rst", "libuv/libuv#3034: RST observed when closing with unread data"),
