@@ -10,7 +10,7 @@ import argparse
 import difflib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, Optional, TextIO
 
@@ -299,9 +299,9 @@ def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     made = [run_catalog(cat, cat.scenarios, backend="real", jobs=len(cat.scenarios))]
     made += [run_catalog(cat, cat.scenarios, backend="sim", os_name=o, jobs=4) for o in OSES if o != here]
     failing = [r for r in made if r.failing]
-    for report in made:
-        write_report(report, args.out / f"{report.os}-{report.backend}.json")
     names = [f"{r.os}-{r.backend}.json" for r in made]
+    for name, report in zip(names, made):
+        write_report(report, args.out / name)
     matrix = build_matrix(list(zip(names, made)), cat, __version__)
     for suffix in (".md", ".html", ".json"):
         atomic_write(args.out / f"matrix{suffix}", _render(matrix, suffix))
@@ -316,20 +316,17 @@ def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     args = _parser().parse_args(argv)
+    commands: dict[str, Callable[[], int]] = {
+        "list": lambda: _cmd_list(args, out),
+        "explain": lambda: _cmd_explain(args, out),
+        "run": lambda: _cmd_run(args, out, err),
+        "check": lambda: _cmd_check(args, out),
+        "report": lambda: _cmd_report(args, out),
+        "diff": lambda: _cmd_diff(args, out),
+        "regenerate": lambda: _cmd_regenerate(args, out, err),
+    }
     try:
-        if args.command == "list":
-            return _cmd_list(args, out)
-        if args.command == "explain":
-            return _cmd_explain(args, out)
-        if args.command == "run":
-            return _cmd_run(args, out, err)
-        if args.command == "report":
-            return _cmd_report(args, out)
-        if args.command == "diff":
-            return _cmd_diff(args, out)
-        if args.command == "regenerate":
-            return _cmd_regenerate(args, out, err)
-        return _cmd_check(args, out)
+        return commands[args.command]()
     except InputError as exc:
         err.write(f"sockbehave: error: {exc}\n")
         return EXIT_USAGE
