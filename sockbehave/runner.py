@@ -50,6 +50,7 @@ def run_scenario(sc: Scenario, make_net: NetFactory, deadline: float = DEADLINE_
 
     def body() -> None:
         try:
+            net.enter()
             sc.func(net, steps)
         except BaseException as exc:
             failure.append(f"{type(exc).__name__}: {exc}{_where(exc)}")

@@ -81,6 +81,12 @@ class ManagedNet(Net, Protocol):
     #: virtual-time limit), so the runner calls it directly instead of under a watchdog thread.
     inline: bool
 
+    def enter(self) -> None:
+        """Called in the scenario's own thread just before the scenario function runs: from then
+        on this thread belongs to the scenario (the simulator schedules it; the real backend
+        attributes what it does, such as a guarded call, to this scenario)."""
+        ...
+
     def abort(self) -> None:
         """Wake every call the scenario is blocked in (the watchdog calls this)."""
         ...

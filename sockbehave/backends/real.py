@@ -132,6 +132,9 @@ class RealNet:
             self._processes.append(peer)
         return peer
 
+    def enter(self) -> None:
+        """The calling thread runs this scenario (see ``ManagedNet.enter``)."""
+
     # -- guard rails ------------------------------------------------------------------
     def check_address(self, address: object, action: str) -> None:
         if not isinstance(address, tuple) or len(address) < 2:
