@@ -9,9 +9,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalog import load_catalog
+from typing import TYPE_CHECKING, Any
+
 from .errors import CatalogError, InputError, LoopbackOnlyError, ScenarioError, SockbehaveError
-from .scenario import scenario
+
+if TYPE_CHECKING:
+    from .catalog import load_catalog
+    from .scenario import scenario
 
 __all__ = [
     "CatalogError",
@@ -23,3 +27,17 @@ __all__ = [
     "load_catalog",
     "scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that ``sockbehave`` (the command) starts fast and a Ctrl-C
+    # during start-up lands in the command's own handler.
+    if name == "load_catalog":
+        from .catalog import load_catalog
+
+        return load_catalog
+    if name == "scenario":
+        from .scenario import scenario
+
+        return scenario
+    raise AttributeError(f"module 'sockbehave' has no attribute {name!r}")

@@ -6,7 +6,7 @@ one-line message and exit status 2; nothing else here is meant to reach a user a
 
 from __future__ import annotations
 
-__all__ = ["CatalogError", "InputError", "LoopbackOnlyError", "ScenarioError", "SockbehaveError"]
+__all__ = ["CatalogError", "InputError", "LoopbackOnlyError", "OutputError", "ScenarioError", "SockbehaveError"]
 
 
 class SockbehaveError(Exception):
@@ -22,6 +22,11 @@ class InputError(SockbehaveError, ValueError):
 
 class CatalogError(InputError):
     """A scenario module or expected-behaviour table that cannot be used."""
+
+
+class OutputError(SockbehaveError, OSError):
+    """An output location that cannot be written: a file where a directory is needed, a
+    read-only or full file system. Checked before a run where possible."""
 
 
 class ScenarioError(SockbehaveError, RuntimeError):
