@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import subprocess
 import threading
 
 import pytest
@@ -98,3 +100,17 @@ def test_the_watchdog_ends_a_hanging_scenario_and_reports_it() -> None:
     assert run.duration < 10
     assert run.error is not None and "deadline" in run.error
     assert threading.active_count() <= before
+
+
+def _waits_on_its_own_child(net: RealNet, step: Steps) -> None:
+    """Starts a process without ``net`` and waits for it: only the watchdog can end it."""
+    subprocess.Popen(["sleep", "61"]).wait()
+
+
+@pytest.mark.skipif(shutil.which("sleep") is None, reason="needs sleep")
+def test_the_watchdog_kills_a_process_the_scenario_started_and_names_it() -> None:
+    sc = Scenario("x.wait", "waits", "c", "e", (), _waits_on_its_own_child)  # type: ignore[arg-type]
+    run = run_scenario(sc, RealNet, deadline=0.5)
+    assert run.duration < 10
+    assert run.error is not None and "deadline" in run.error
+    assert "left a child process running: sleep 61" in run.error
