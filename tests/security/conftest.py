@@ -18,11 +18,11 @@ from typing import Any, Callable, Optional
 import pytest
 
 HERE = Path(__file__).parent
-#: Brings loopback up inside the namespace, then runs the program named on the command line.
+#: Brings loopback up inside the namespace, then becomes ``python ARGS...``.
 PRELUDE = (
-    "import runpy, subprocess, sys; "
+    "import os, subprocess, sys; "
     "subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True); "
-    "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    "os.execv(sys.executable, [sys.executable] + sys.argv[1:])"
 )
 
 
@@ -40,15 +40,15 @@ def _why_no_netns() -> Optional[str]:
 
 @pytest.fixture(scope="session")
 def netns() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """``netns(program, *args)`` -> the finished ``python program args`` run in a fresh namespace."""
+    """``netns(*args)`` -> the finished ``python args...``, run in a fresh namespace."""
     why = _why_no_netns()
     if why is not None:
         if os.environ.get("SOCKBEHAVE_REQUIRE_NETNS") == "1":
             pytest.fail(f"SOCKBEHAVE_REQUIRE_NETNS=1 but no private network namespace: {why}")
         pytest.skip(why)
 
-    def run(program: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        cmd = ["unshare", "-n", "--", sys.executable, "-c", PRELUDE, str(program), *args]
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        cmd = ["unshare", "-n", "--", sys.executable, "-c", PRELUDE, *args]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
     return run
@@ -59,7 +59,7 @@ def hostile(netns: Callable[..., subprocess.CompletedProcess[str]]) -> Callable[
     """``hostile(name, ...)`` -> ``{name: {"error", "steps"}}`` from ``hostile.py`` in a namespace."""
 
     def run(*names: str) -> dict[str, Any]:
-        done = netns(HERE / "hostile.py", *names)
+        done = netns(str(HERE / "hostile.py"), *names)
         assert done.returncode == 0, done.stderr
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result

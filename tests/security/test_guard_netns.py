@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -18,6 +19,7 @@ from typing import Any, Callable
 import pytest
 
 Hostile = Callable[..., dict[str, Any]]
+OSES = ("linux", "darwin", "freebsd", "windows")
 
 
 def _error(result: dict[str, Any], name: str) -> str:
@@ -109,8 +111,6 @@ def test_the_driver_refuses_to_run_outside_a_namespace() -> None:
     """The safety catch itself: hostile.py must not run where a packet could leave."""
     if [name for _, name in socket.if_nameindex()] == ["lo"]:
         pytest.skip("this test process is itself in a loopback-only namespace")
-    import subprocess
-
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("hostile.py")), "tcp-echo"],
         capture_output=True,
@@ -119,3 +119,30 @@ def test_the_driver_refuses_to_run_outside_a_namespace() -> None:
         check=False,
     )
     assert done.returncode != 0 and "refusing to run outside a private network namespace" in done.stderr
+
+
+EVIL = '''
+import contextlib, socket, subprocess
+from sockbehave.scenario import scenario
+
+
+@scenario(id="udp.evil", title="sends off the machine, leaves a process", claim="A test claim.")
+def evil(net, step):
+    """Hostile."""
+    with contextlib.suppress(OSError):
+        net.socket(socket.AF_INET, socket.SOCK_DGRAM).sendmsg([b"x"], [], 0, ("8.8.8.8", 53))
+    subprocess.Popen(["sleep", "61"])
+    step.observe("done", True)
+'''
+
+
+def test_sockbehave_run_reports_a_hostile_catalog_scenario_as_an_error(
+    netns: Callable[..., subprocess.CompletedProcess[str]], make_catalog: Callable[..., Path], tmp_path: Path
+) -> None:
+    cells = "\n".join(f'{os_name} = {{ outcome = "True", evidence = "observed", source = "test" }}' for os_name in OSES)
+    root = make_catalog(table_text=f'["udp.evil".done]\n{cells}\n', scenario_text=EVIL)
+    done = netns("-m", "sockbehave", "--catalog", str(root), "run", "--out", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    [line] = [line for line in done.stdout.splitlines() if "udp.evil: scenario error" in line]
+    assert "refused sendmsg to ('8.8.8.8', 53): the real backend touches loopback only" in line
+    assert "left a child process running: sleep 61" in line
