@@ -8,7 +8,7 @@ its code made without ``net``. It makes no decisions about what the OS *should* 
 
 Descriptor budget: a scenario may hold at most ``descriptor_budget()`` sockets open at once,
 ``min(256, RLIMIT_NOFILE soft limit // 4)`` (256 where there is no such limit). The whole
-catalog needs at most a few dozen per scenario; the quarter keeps one runaway scenario from
+catalog needs at most 10 at once (tcp.backlog-5); the quarter keeps one runaway scenario from
 taking the descriptors the scenarios running beside it need. Past it, ``net.socket()`` (and a
 scenario's own ``socket.socket()``, counted by the audit layer) raises
 ``DescriptorBudgetError``, and the scenario is reported as an error naming the budget even if
