@@ -172,14 +172,16 @@ def activate(net: Guarded) -> None:
         if not _installed:
             sys.addaudithook(_hook)
             _installed = True
-        if not _active:
-            _patch()
-        _active.append(net)
+        if net not in _active:
+            if not _active:
+                _patch()
+            _active.append(net)
     attribute(net)
 
 
 def deactivate(net: Guarded) -> None:
-    """``net``'s scenario is over; its threads, if any still run, are refused everything."""
+    """``net``'s scenario is over. Its threads, if any still run, stay attributed to it: while
+    other scenarios run, whatever needs a live owner (a process) is refused to them."""
     with _lock:
         if net in _active:
             _active.remove(net)
