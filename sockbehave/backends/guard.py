@@ -27,16 +27,15 @@ audit event (all exist on 3.9-3.13)        what the hook does
                                            ``RealNet.close()`` kills it
 ``os.system``, ``os.exec``, ``os.fork``,   refused: a shell's children cannot be tracked, and
 ``os.forkpty``, ``os.posix_spawn``,        forking or replacing a multi-threaded runner is
-``os.startfile``                           unsafe (``posix_spawn`` from inside
+``os.spawn`` (Windows), ``os.startfile``   unsafe (``posix_spawn`` from inside
                                            ``subprocess.Popen`` is allowed: it is adopted)
-``_thread.start_new_thread`` (3.12),       a thread started by a scenario's thread belongs to
-``_thread.start_joinable_thread`` (3.13+)  that scenario too
 ========================================  ==============================================
 
-``socket.socket.listen`` has no audit event, so while a scenario is active the guard also
-replaces it on the ``socket.socket`` class with a wrapper that binds a never-bound IP socket
-to loopback port 0 first (the kernel would bind the wildcard); the original comes back when
-the last scenario ends.
+Two calls the guard needs have no audit event on every supported Python, so while a scenario
+is active the guard also wraps them on their classes, and puts the originals back when the
+last scenario ends: ``socket.socket.listen`` binds a never-bound IP socket to loopback port 0
+first (the kernel would bind the wildcard), and ``threading.Thread.start`` marks the new
+thread as belonging to the starting thread's scenario.
 
 Refusing raises ``LoopbackOnlyError`` (an address) or ``ForbiddenCallError`` (a call) *and*
 records the refusal on the scenario's net, so the scenario is reported as an error naming the
@@ -45,15 +44,18 @@ call even if its code swallows the exception.
 Attribution is by thread: ``RealNet.enter()`` and ``RealNet.spawn`` register theirs, and a
 ``threading.Thread`` inherits its starter's scenario. A call from a thread the guard cannot
 attribute while scenarios run (one started with ``_thread`` directly, or one that existed
-before the scenario) gets the strictest treatment: everything that needs an owner (adopting a process) is refused,
-and every refusal is recorded on *every* active scenario, each message saying it came from an
-unattributed thread. A thread whose scenario already ended (a runaway) is refused the same way.
+before the scenario) gets the strictest treatment: what needs an owner (starting a process) is
+refused, and every refusal is recorded on *every* active scenario, each message saying it came
+from an unattributed thread. A thread whose scenario already ended (a runaway) stays attributed
+to it, so what needs a live owner is refused to it too.
 
-When no scenario is active the hook returns after one truth test of a module global: it costs
-nothing measurable (see ``docs/guard.md``), and pytest, pytest-xdist and the simulator never
+When no scenario is active the hook returns after one truth test of a module global (about
+0.1 us per audit event, ``benchmarks/guard_overhead.py``), and pytest, pytest-xdist and the simulator never
 see it act. Audit hooks are a safety net against mistakes and casual bypasses, not a sandbox
-(PEP 578): in-process code that sets out to defeat them can (``ctypes``, for one). Run a
-catalog you do not trust inside a network namespace or a container as well.
+(PEP 578): in-process code that sets out to defeat them can (``ctypes``, for one), and a few
+calls raise no event at all (``setsockopt`` on a socket made without ``net``; a process started
+through ``_posixsubprocess`` directly, as multiprocessing's spawn and forkserver methods do).
+Run a catalog you do not trust inside a network namespace or a container as well.
 """
 
 from __future__ import annotations
@@ -316,7 +318,7 @@ _HANDLERS: dict[str, Callable[[tuple[Any, ...]], None]] = {
     "subprocess.Popen": _on_popen,
     "os.system": _on_forbidden("os.system", _SHELL),
     "os.startfile": _on_forbidden("os.startfile", _SHELL),
-    **{e: _on_forbidden(e, _FORK) for e in ("os.exec", "os.fork", "os.forkpty")},
+    **{e: _on_forbidden(e, _FORK) for e in ("os.exec", "os.fork", "os.forkpty", "os.spawn")},
     "os.posix_spawn": _on_posix_spawn,
 }
 
