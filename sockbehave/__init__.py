@@ -11,7 +11,16 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, InputError, LoopbackOnlyError, ScenarioError, SockbehaveError
+from .errors import (
+    CatalogError,
+    DescriptorBudgetError,
+    ForbiddenCallError,
+    InputError,
+    LoopbackOnlyError,
+    OutputError,
+    ScenarioError,
+    SockbehaveError,
+)
 
 if TYPE_CHECKING:
     from .catalog import load_catalog
@@ -19,8 +28,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CatalogError",
+    "DescriptorBudgetError",
+    "ForbiddenCallError",
     "InputError",
     "LoopbackOnlyError",
+    "OutputError",
     "ScenarioError",
     "SockbehaveError",
     "__version__",
