@@ -175,7 +175,8 @@ def _evidence_table(matrix: Matrix) -> str:
         for lv in EVIDENCE
     )
     return (
-        f'<table class="ev-legend" id="evidence"><thead><tr><th>evidence (table cells)</th>{head}</tr></thead>'
+        '<h2 id="evidence">Evidence behind the tables</h2>'
+        f'<table class="ev-legend"><thead><tr><th>evidence (table cells)</th>{head}</tr></thead>'
         f'<tbody>{body}</tbody></table><p class="meta">{e(goal_line(matrix.evidence))}</p>'
     )
 
@@ -242,10 +243,10 @@ def render_html(matrix: Matrix) -> str:
 each cell rests on a real run, else the simulator, else the table's expectation, whose evidence level is drawn
 heavier the stronger it is (observed, tested by an upstream suite on that OS, documented, inferred, unknown).</p>
 <div class="legend">{legend}</div>
-{_evidence_table(matrix)}
 <form id="filters">{filters}</form>
 </header>
 <main>
+{_evidence_table(matrix)}
 {stale}
 {"".join(sections)}
 <h2 id="reports">Reports</h2>
