@@ -382,7 +382,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     "tcp_rcvbuf": (131072, "inferred: net.inet.tcp.recvspace and autotuning; the exact maximum is not in the catalog"),
     "rcvbuf_set_factor": (
         1,
-        "SO_RCVBUF is stored as given: xnu (xnu-11417.101.15) bsd/kern/uipc_socket2.c:804-816 sbreserve sets sb_hiwat = cc",
+        "SO_RCVBUF is stored as given: xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4991 and uipc_socket2.c:816",
     ),
     "linger_format": ("ii", "sys/socket.h struct linger { int l_onoff; int l_linger; }"),
 }
