@@ -45,9 +45,9 @@ __all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table", "source_problem", 
 
 #: The OS columns every table has, in display order.
 OSES = ("linux", "darwin", "freebsd", "windows")
-#: Evidence levels, strongest first.
 EVIDENCE = ("observed", "tested", "documented", "inferred", "unknown")
 UNKNOWN = "unknown"
+#: (EVIDENCE lists the levels strongest first.) Names that are branches, not versions:
 _BRANCHES = {"main", "master", "head", "trunk", "develop", "devel", "current", "latest"}
 #: OWNER/REPO@VERSION PATH: a file at a fixed version of a public repository.
 _REPO_FILE = r"(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)@(?P<version>[\w][\w.+/-]*) (?P<path>[\w.+/-]+)"
