@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("before", type=Path, metavar="A.json")
     df.add_argument("after", type=Path, metavar="B.json")
 
+    ev = sub.add_parser("evidence", help="how strong the tables' evidence is: counts per OS and level, and weak cells")
+    ev.add_argument("--json", action="store_true", help="print {levels, counts, non_linux, weak} as JSON")
+
     rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
     rg.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     return p
@@ -352,6 +355,20 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_MISMATCH if changes else EXIT_OK
 
 
+def _cmd_evidence(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from .evidence import render_text, summarise
+
+    summary = summarise(_catalog(args).table)
+    if args.json:
+        json.dump(summary.to_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(render_text(summary))
+    return EXIT_OK
+
+
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .files import check_output_dir, write_all
     from .platform_info import current_os
@@ -433,6 +450,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "report": lambda: _cmd_report(args, out),
                 "diff": lambda: _cmd_diff(args, out),
                 "regenerate": lambda: _cmd_regenerate(args, out, err),
+                "evidence": lambda: _cmd_evidence(args, out),
             }
             status = commands[args.command]()
             out.flush()

@@ -63,7 +63,7 @@ def test_reports_from_another_catalog_version_are_listed_as_stale() -> None:
 def test_known_gaps_are_shown_as_such(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
     table = tiny_table().replace(
         'windows = { outcome = "3", evidence = "observed", source = "test" }',
-        'windows = { outcome = "3", evidence = "documented", source = "x", sim_gap = "not modelled" }',
+        'windows = { outcome = "3", evidence = "documented", source = "https://example.org/x", sim_gap = "not modelled" }',
         1,
     )
     cat = load_catalog(make_catalog(table_text=table))
