@@ -30,7 +30,7 @@ __all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table"]
 
 #: The OS columns every table has, in display order.
 OSES = ("linux", "darwin", "freebsd", "windows")
-EVIDENCE = ("observed", "documented", "inferred", "unknown")
+EVIDENCE = ("observed", "tested", "documented", "inferred", "unknown")
 UNKNOWN = "unknown"
 _CELL_KEYS = {"outcome", "evidence", "source", "note", "sim_gap"}
 
