@@ -92,10 +92,16 @@ Table = Mapping[str, Mapping[str, Mapping[str, Cell]]]
 
 def split_sources(source: str) -> Iterator[str]:
     """The parts of a source joined with ``; ``; a ``;`` inside parentheses does not split."""
+    if ";" not in source:  # the common case, and the loop below is per character
+        yield source.strip()
+        return
     depth, start = 0, 0
     for i, ch in enumerate(source):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if ch == ";" and depth <= 0 and source[i + 1 : i + 2] in (" ", ""):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth <= 0 and source[i + 1 : i + 2] in (" ", ""):
             yield source[start:i].strip()
             start = i + 1
     yield source[start:].strip()
