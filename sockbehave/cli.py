@@ -61,6 +61,19 @@ def _os_list(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+_REPORTS_HELP = "run reports, or directories of them; other JSON files there (matrix.json) are skipped with a note"
+
+
+def _fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        choices=("mismatch", "contradiction", "never"),
+        default="mismatch",
+        help="exit 1 on any mismatch or scenario error (default); only on a contradiction of observed, "
+        "tested or documented evidence; or never",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables."
@@ -100,25 +113,30 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write DIR/<os>-<backend>.json (default: reports/)",
     )
-    run.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    run.add_argument("--quiet", "-q", action="store_true", help="print only the summary and what failed")
+    run.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    _fail_on(run)
 
     ck = sub.add_parser("check", help="check saved reports against the current tables")
-    ck.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    ck.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json|DIR", help=_REPORTS_HELP)
+    ck.add_argument("--json", action="store_true", help="print the results as JSON")
+    _fail_on(ck)
 
     rp = sub.add_parser("report", help="merge reports (OSes, backends, Python versions) into one matrix")
-    rp.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    rp.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json|DIR", help=_REPORTS_HELP)
     rp.add_argument(
         "-o",
         "--output",
         type=Path,
         required=True,
-        metavar="OUT.md|OUT.html|OUT.json",
-        help="the format follows the extension",
+        metavar="OUT.md|OUT.html|OUT.json|-",
+        help="the format follows the extension; '-' writes Markdown to standard output",
     )
 
     df = sub.add_parser("diff", help="what changed between two runs; exit 1 if anything did (a regression gate)")
     df.add_argument("before", type=Path, metavar="A.json")
     df.add_argument("after", type=Path, metavar="B.json")
+    df.add_argument("--json", action="store_true", help="print {a, b, changes, steps} as JSON")
 
     ev = sub.add_parser("evidence", help="how strong the tables' evidence is: counts per OS and level, and weak cells")
     ev.add_argument("--json", action="store_true", help="print {levels, counts, non_linux, weak} as JSON")
@@ -216,59 +234,153 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         net_factory(args.backend, os_name)
     check_output_dir(args.out, "--out")  # fail in a second, not after the run
     status = EXIT_OK
+    summaries: list[dict[str, object]] = []
     for os_name in targets:
-        total, done = len(chosen), [0]
-        label = f"{os_name or 'here'}/{args.backend}"
-
-        def progress(run: ScenarioRun, label: str = label, total: int = total, done: list[int] = done) -> None:
-            done[0] += 1
-            if not args.quiet:
-                state = "error" if run.error else "done"
-                err.write(
-                    f"[{label} {done[0]:>{len(str(total))}}/{total}] {run.scenario_id} {state} ({run.duration:.2f} s)\n"
-                )
-                err.flush()
-
+        progress = _Progress(f"{os_name or 'here'}/{args.backend}", len(chosen), err, enabled=not args.quiet)
         report = run_catalog(
-            cat, chosen, backend=args.backend, os_name=os_name, jobs=args.jobs or total, on_done=progress
+            cat, chosen, backend=args.backend, os_name=os_name, jobs=args.jobs or len(chosen), on_done=progress
         )
+        progress.finish()
         path = args.out / f"{report.os}-{report.backend}.json"
-        _print_results(report, out)  # the results are shown before anything can fail to be written
+        if args.json:
+            summaries.append(_report_summary(report, args.fail_on, file=path_text(path)))
+        else:  # the results are shown before anything can fail to be written
+            _print_results(report, out, quiet=args.quiet, fail_on=args.fail_on)
         write_report(report, path)
-        out.write(f"report: {path_text(path)}\n\n")
-        if report.failing:
+        if not args.json:
+            out.write(f"report: {path_text(path)}\n\n")
+        if _run_fails(report, args.fail_on):
             status = EXIT_MISMATCH
+    if args.json:
+        _dump_json(summaries, out)
     return status
 
 
-def _print_results(report: Report, out: TextIO) -> None:
+class _Progress:
+    """Progress on standard error, only for runs that last over a second: one line rewritten
+    in place on a terminal, a line per finished scenario in a log."""
+
+    def __init__(self, label: str, total: int, err: TextIO, enabled: bool) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._label, self._total, self._err, self._enabled = label, total, err, enabled
+        self._tty = _isatty(err)
+        self._done = 0
+        self._shown = False
+
+    def __call__(self, run: ScenarioRun) -> None:
+        self._done += 1
+        if not self._enabled or self._clock() - self._start < 1.0:
+            return
+        state = "error" if run.error else "done"
+        line = f"[{self._label} {self._done:>{len(str(self._total))}}/{self._total}] {run.scenario_id} {state}"
+        if self._tty:
+            self._err.write(f"\r\x1b[K{line}")
+        else:
+            self._err.write(f"{line} ({run.duration:.2f} s)\n")
+        self._shown = True
+        self._err.flush()
+
+    def finish(self) -> None:
+        if self._shown and self._tty:
+            self._err.write("\r\x1b[K")
+            self._err.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _colour(out: TextIO) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or TERM is dumb."""
+    return _isatty(out) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _run_fails(report: Report, fail_on: str) -> bool:
+    from .verdict import fails
+
+    return any(fails(r, fail_on) for r in report.results)
+
+
+def _dump_json(data: object, out: TextIO) -> None:
+    import json
+
+    json.dump(data, out, indent=2, ensure_ascii=True)  # ASCII: escapes reach no terminal raw
+    out.write("\n")
+
+
+def _report_summary(report: Report, fail_on: str, **extra: object) -> dict[str, object]:
+    from .verdict import fails
+
+    failing = [
+        {
+            "scenario": r.scenario,
+            "step": r.step,
+            "observed": r.observed,
+            "expected": list(r.expected) if r.expected is not None else None,
+            "evidence": r.evidence,
+            "source": r.source,
+            "verdict": r.verdict,
+            "fails_run": fails(r, fail_on),
+            "detail": dict(r.detail),
+        }
+        for r in report.failing
+    ]
+    return {
+        **extra,
+        "os": report.os,
+        "backend": report.backend,
+        "catalog_version": report.catalog_version,
+        "scenarios": len({r.scenario for r in report.results}),
+        "steps": len(report.results),
+        "summary": report.summary,
+        "fail_on": fail_on,
+        "failed": _run_fails(report, fail_on),
+        "failing": failing,
+    }
+
+
+def _print_results(report: Report, out: TextIO, *, quiet: bool = False, fail_on: str = "mismatch") -> None:
     from .report.text import failures, results_table, summary_line
 
-    out.write(results_table(report.results) + "\n\n")
+    if not quiet:
+        out.write(results_table(report.results, color=_colour(out)) + "\n\n")
     out.write(summary_line(report) + "\n")
-    for line in failures(report):
+    for line in failures(report, fail_on):
         out.write(f"  {line}\n")
     out.flush()
 
 
-def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .report.text import failures, summary_line
     from .session import recheck
 
     cat = _catalog(args)
-    reports = [rep for _, rep in _load_all(args.reports)]  # all validated before any output
-    for path, saved in zip(args.reports, reports):
+    loaded = _load_all(args.reports, err)  # all validated before any output
+    for name, saved in loaded:
         if not saved.results:
-            raise InputError(f"{path_text(path)}: the report holds no results: nothing to check")
+            raise InputError(f"{name}: the report holds no results: nothing to check")
     status = EXIT_OK
-    for path, saved in zip(args.reports, reports):
+    summaries: list[dict[str, object]] = []
+    for name, saved in loaded:
         fresh = recheck(saved, cat)
-        stale = "" if saved.catalog_version == cat.version else f" (report made with catalog {saved.catalog_version})"
-        out.write(f"{path_text(path)}: {summary_line(fresh)}{stale}\n")
-        for line in failures(fresh):
-            out.write(f"  {line}\n")
-        if fresh.failing:
+        stale = saved.catalog_version != cat.version
+        if args.json:
+            summaries.append(_report_summary(fresh, args.fail_on, file=name, stale=stale))
+        else:
+            note = f" (report made with catalog {saved.catalog_version})" if stale else ""
+            out.write(f"{name}: {summary_line(fresh)}{note}\n")
+            for line in failures(fresh, args.fail_on):
+                out.write(f"  {line}\n")
+        if _run_fails(fresh, args.fail_on):
             status = EXIT_MISMATCH
+    if args.json:
+        _dump_json(summaries, out)
     return status
 
 
@@ -290,38 +402,73 @@ def _render(matrix: Matrix, suffix: str) -> str:
     return json.dumps(matrix_to_json(matrix), indent=2, ensure_ascii=False) + "\n"
 
 
-def _load_all(paths: Sequence[Path]) -> list[tuple[str, Report]]:
-    """Every file validated before anything is written; the merged rows are bounded too."""
-    from .report import load_report
-    from .report.jsonio import MAX_RESULTS
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Directories stand for the ``*.json`` files directly in them, in name order."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(
+                f for f in p.iterdir() if f.suffix == ".json" and not f.name.startswith(".") and f.is_file()
+            )
+        else:
+            found.append(p)
+    return found
 
-    if len(paths) > MAX_INPUT_REPORTS:
-        raise InputError(f"{len(paths)} report files is more than the {MAX_INPUT_REPORTS} one command reads")
-    loaded = [(path_text(p.name), load_report(p)) for p in paths]
+
+def _load_all(paths: Sequence[Path], err: Optional[TextIO] = None) -> list[tuple[str, Report]]:
+    """Every file validated before anything is written; the merged rows are bounded too. With
+    ``err``, directories are expanded and JSON files that are not run reports (``matrix.json``)
+    are skipped with a note there; without it, every file must be a run report."""
+    from .report import load_report
+    from .report.jsonio import MAX_RESULTS, NotAReportError
+
+    files = _expand(paths) if err is not None else list(paths)
+    if len(files) > MAX_INPUT_REPORTS:
+        raise InputError(f"{len(files)} report files is more than the {MAX_INPUT_REPORTS} one command reads")
+    loaded: list[tuple[str, Report]] = []
+    skipped: list[str] = []
+    for p in files:
+        try:
+            loaded.append((path_text(p), load_report(p)))
+        except NotAReportError as exc:
+            if err is None:
+                raise
+            skipped.append(str(exc))
+    if not loaded:
+        raise InputError(skipped[0] if skipped else f"{', '.join(path_text(p) for p in paths)}: no report files there")
+    for reason in skipped:
+        err.write(f"sockbehave: note: skipped {reason}\n")  # type: ignore[union-attr]
     rows = {(r.scenario, r.step) for _, rep in loaded for r in rep.results}
     if len(rows) > MAX_RESULTS:
         raise InputError(f"the reports name {len(rows)} distinct steps together, more than the {MAX_RESULTS} allowed")
     return loaded
 
 
-def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .files import atomic_write, check_output_file
     from .report.matrix import build_matrix
 
-    suffix = args.output.suffix.lower()
+    to_stdout = str(args.output) == "-"
+    suffix = ".md" if to_stdout else args.output.suffix.lower()
     shown = path_text(args.output)
     if suffix not in _RENDERERS:
         raise InputError(
             f"-o {shown}: unknown format {printable(repr(suffix or '(no extension)'))} (use .md, .html or .json)"
         )
-    reports = _load_all(args.reports)
-    check_output_file(args.output, "-o")
+    reports = _load_all(args.reports, err)
+    if not to_stdout:
+        check_output_file(args.output, "-o")
     matrix = build_matrix(reports, _catalog(args), __version__)
-    atomic_write(args.output, _render(matrix, suffix))
     counts = ", ".join(f"{n} {c}" for c, n in matrix.counts().items())
-    out.write(f"{shown}: {len(matrix.rows)} rows from {len(reports)} reports ({counts})\n")
+    if to_stdout:  # the matrix is the output; what would be said about it goes to standard error
+        out.write(_render(matrix, suffix))
+        say = err
+    else:
+        atomic_write(args.output, _render(matrix, suffix))
+        say = out
+    say.write(f"{shown}: {len(matrix.rows)} rows from {len(reports)} reports ({counts})\n")
     for name in matrix.stale:
-        out.write(f"  stale: {printable(name)} was made with another catalog version\n")
+        say.write(f"  stale: {printable(name)} was made with another catalog version\n")
     return EXIT_OK
 
 
@@ -329,6 +476,8 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     (_, a), (_, b) = _load_all([args.before, args.after])
     before = {(r.scenario, r.step): r.observed for r in a.results}
     after = {(r.scenario, r.step): r.observed for r in b.results}
+    if args.json:
+        return _diff_json(a, b, before, after, out)
     for name, rep in (("A", a), ("B", b)):
         p = rep.platform
         out.write(
@@ -352,6 +501,29 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
             line = f"~ {scenario} {step}: {old} -> {new}"
         out.write(printable(line) + "\n")
     out.write(f"{changes} difference(s) in {len(set(before) | set(after))} steps\n")
+    return EXIT_MISMATCH if changes else EXIT_OK
+
+
+def _diff_json(
+    a: Report, b: Report, before: dict[tuple[str, str], str], after: dict[tuple[str, str], str], out: TextIO
+) -> int:
+    def side(rep: Report) -> dict[str, object]:
+        p = rep.platform
+        return {
+            "os": rep.os,
+            "backend": rep.backend,
+            "python": p.get("python"),
+            "system": p.get("system"),
+            "release": p.get("release"),
+            "catalog_version": rep.catalog_version,
+        }
+
+    changes = [
+        {"scenario": key[0], "step": key[1], "before": before.get(key), "after": after.get(key)}
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key) != after.get(key)
+    ]
+    _dump_json({"a": side(a), "b": side(b), "changes": changes, "steps": len(set(before) | set(after))}, out)
     return EXIT_MISMATCH if changes else EXIT_OK
 
 
@@ -446,8 +618,8 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "list": lambda: _cmd_list(args, out),
                 "explain": lambda: _cmd_explain(args, out),
                 "run": lambda: _cmd_run(args, out, err),
-                "check": lambda: _cmd_check(args, out),
-                "report": lambda: _cmd_report(args, out),
+                "check": lambda: _cmd_check(args, out, err),
+                "report": lambda: _cmd_report(args, out, err),
                 "diff": lambda: _cmd_diff(args, out),
                 "regenerate": lambda: _cmd_regenerate(args, out, err),
                 "evidence": lambda: _cmd_evidence(args, out),

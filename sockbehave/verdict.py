@@ -17,10 +17,16 @@ from typing import Any, Optional
 from .outcome import NOT_REACHED
 from .tables import Cell
 
-__all__ = ["FAILING", "VERDICTS", "Observation", "Result", "describe", "judge", "judge_one"]
+__all__ = ["FAILING", "FAIL_ON", "VERDICTS", "Observation", "Result", "describe", "fails", "judge", "judge_one"]
 
 VERDICTS = ("match", "mismatch", "new", "known-gap", "error")
 FAILING = frozenset({"mismatch", "error"})
+#: What makes a run fail (``--fail-on``): ``mismatch``, any mismatch or scenario error (the
+#: default); ``contradiction``, only a mismatch with a cell backed by ``observed``, ``tested``
+#: or ``documented`` evidence, or a scenario error (so a user's CI can observe without going
+#: red over cells that are only inferred); ``never``, nothing (the report still says it all).
+FAIL_ON = ("mismatch", "contradiction", "never")
+_STRONG_EVIDENCE = frozenset({"observed", "tested", "documented"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,15 @@ class Result:
     @property
     def failing(self) -> bool:
         return self.verdict in FAILING
+
+
+def fails(result: Result, fail_on: str = "mismatch") -> bool:
+    """Whether ``result`` fails a run under the ``fail_on`` policy (see ``FAIL_ON``)."""
+    if fail_on == "never" or not result.failing:
+        return False
+    if fail_on == "contradiction":
+        return result.verdict == "error" or result.evidence in _STRONG_EVIDENCE
+    return True
 
 
 def judge_one(obs: Observation, cell: Optional[Cell], simulated: bool = False) -> Result:

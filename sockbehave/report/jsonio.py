@@ -28,6 +28,7 @@ __all__ = [
     "MAX_RESULTS",
     "MAX_SCENARIOS",
     "SCHEMA_VERSION",
+    "NotAReportError",
     "load_report",
     "read_bounded",
     "report_to_json",
@@ -96,6 +97,11 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+class NotAReportError(InputError):
+    """Valid JSON, but not a run report at all (``matrix.json`` beside the reports, say): a
+    command given a directory or a glob skips such files with a note."""
 
 
 def read_bounded(path: Path, limit: int, what: str) -> bytes:
@@ -169,6 +175,8 @@ def load_report(path: Path) -> Report:
         raise InputError(f"{name}: not valid JSON: {_one_line(str(exc))}") from None
     if not isinstance(data, dict):
         raise InputError(f"{name}: a report is a JSON object, got {type(data).__name__}")
+    if "schema_version" not in data:
+        raise NotAReportError(f"{name}: not a run report (a JSON object with no schema_version)")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         raise InputError(
