@@ -315,22 +315,10 @@ def _dump_json(data: object, out: TextIO) -> None:
 
 
 def _report_summary(report: Report, fail_on: str, **extra: object) -> dict[str, object]:
+    from .report.jsonio import result_to_json
     from .verdict import fails
 
-    failing = [
-        {
-            "scenario": r.scenario,
-            "step": r.step,
-            "observed": r.observed,
-            "expected": list(r.expected) if r.expected is not None else None,
-            "evidence": r.evidence,
-            "source": r.source,
-            "verdict": r.verdict,
-            "fails_run": fails(r, fail_on),
-            "detail": dict(r.detail),
-        }
-        for r in report.failing
-    ]
+    failing = [{**result_to_json(r), "fails_run": fails(r, fail_on)} for r in report.failing]
     return {
         **extra,
         "os": report.os,

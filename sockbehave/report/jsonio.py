@@ -32,6 +32,7 @@ __all__ = [
     "load_report",
     "read_bounded",
     "report_to_json",
+    "result_to_json",
     "schema",
     "write_report",
 ]
@@ -50,6 +51,20 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def result_to_json(r: Result) -> dict[str, Any]:
+    """One result row as the schema has it."""
+    return {
+        "scenario": r.scenario,
+        "step": r.step,
+        "observed": r.observed,
+        "expected": list(r.expected) if r.expected is not None else None,
+        "evidence": r.evidence,
+        "source": r.source,
+        "verdict": r.verdict,
+        "detail": dict(r.detail),
+    }
+
+
 def report_to_json(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -60,19 +75,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "backend": report.backend,
         "platform": dict(report.platform),
         "summary": report.summary,
-        "results": [
-            {
-                "scenario": r.scenario,
-                "step": r.step,
-                "observed": r.observed,
-                "expected": list(r.expected) if r.expected is not None else None,
-                "evidence": r.evidence,
-                "source": r.source,
-                "verdict": r.verdict,
-                "detail": dict(r.detail),
-            }
-            for r in report.results
-        ],
+        "results": [result_to_json(r) for r in report.results],
     }
 
 
