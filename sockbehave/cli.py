@@ -74,12 +74,34 @@ def _fail_on(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _catalog_options(parser: argparse.ArgumentParser, catalog: str, no_builtin: str) -> None:
+    """``--catalog``/``--no-builtin``, accepted before the sub-command and after it (each place
+    keeps its own list; ``_catalog`` joins them)."""
+    sub_level = catalog != "catalog"
+    parser.add_argument(
+        "--catalog",
+        dest=catalog,
+        type=Path,
+        action="append",
+        metavar="DIR",
+        default=argparse.SUPPRESS if sub_level else [],
+        help="add the scenarios in DIR (your own catalog) to the built-in ones; repeatable",
+    )
+    parser.add_argument(
+        "--no-builtin",
+        dest=no_builtin,
+        action="store_true",
+        default=argparse.SUPPRESS if sub_level else False,
+        help="leave the built-in catalog out: only the --catalog directories",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables."
     )
     p.add_argument("--version", action="version", version=f"sockbehave {__version__}")
-    p.add_argument("--catalog", type=Path, metavar="DIR", help="use the catalog in DIR instead of the installed one")
+    _catalog_options(p, "catalog", "no_builtin")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -143,14 +165,19 @@ def _parser() -> argparse.ArgumentParser:
 
     rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
     rg.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
+    for command in sub.choices.values():
+        _catalog_options(command, "catalog_after", "no_builtin_after")
     return p
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
     from .catalog import load_catalog
 
-    root: Optional[Path] = args.catalog
-    return load_catalog(root)
+    extra: list[Path] = [*args.catalog, *getattr(args, "catalog_after", [])]
+    no_builtin = args.no_builtin or getattr(args, "no_builtin_after", False)
+    if no_builtin and not extra:
+        raise InputError("--no-builtin: name your catalog with --catalog DIR")
+    return load_catalog(extra=extra, builtin=not no_builtin)
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:

@@ -38,7 +38,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="do not collect sockbehave scenarios, whatever the ini file says",
     )
     group.addoption(
-        "--sockbehave-catalog", metavar="DIR", default=None, help="use the catalog in DIR instead of the installed one"
+        "--sockbehave-catalog",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="add the scenarios in DIR (your own catalog) to the built-in ones; repeatable",
+    )
+    group.addoption(
+        "--sockbehave-no-builtin",
+        action="store_true",
+        default=False,
+        help="leave the built-in catalog out: only the --sockbehave-catalog directories",
     )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
@@ -103,11 +113,17 @@ def pytest_configure(config: pytest.Config) -> None:
     from .catalog import load_catalog
     from .errors import InputError
 
-    root = config.getoption("sockbehave_catalog")
+    extra = [Path(d) for d in config.getoption("sockbehave_catalog")]
+    no_builtin = bool(config.getoption("sockbehave_no_builtin"))
     try:
-        config.stash[_KEY] = load_catalog(Path(root) if root else None)
+        if no_builtin and not extra:
+            raise InputError("--sockbehave-no-builtin: name your catalog with --sockbehave-catalog DIR")
+        catalog = load_catalog(extra=extra, builtin=not no_builtin)
     except InputError as exc:
         raise pytest.UsageError(f"sockbehave: {exc}") from None
+    config.stash[_KEY] = catalog
+    for topic in sorted({s.topic for s in catalog.scenarios} - set(TOPICS)):  # users' own topics
+        config.addinivalue_line("markers", f"{topic.replace('-', '_')}: sockbehave scenarios of topic {topic}")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -60,7 +60,7 @@ def test_run_writes_a_report_and_exits_0(cli: CLI, tmp_path: Path) -> None:
 
 def test_run_exits_1_on_a_mismatch_and_prints_it(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(send="4"))
-    code, out, _ = cli("--catalog", str(root), "run", "--out", str(tmp_path / "r"))
+    code, out, _ = cli("--catalog", str(root), "--no-builtin", "run", "--out", str(tmp_path / "r"))
     assert code == 1
     assert "tcp.tiny-send step 'send'" in out and "expected 4" in out and "observed 3" in out
     assert "observed: test" in out  # the evidence is shown
@@ -68,11 +68,11 @@ def test_run_exits_1_on_a_mismatch_and_prints_it(cli: CLI, make_catalog, tiny_ta
 
 def test_check_rechecks_against_current_tables(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog()
-    assert cli("--catalog", str(root), "run", "--out", str(tmp_path))[0] == 0
+    assert cli("--catalog", str(root), "--no-builtin", "run", "--out", str(tmp_path))[0] == 0
     [report] = tmp_path.glob("*.json")
-    assert cli("--catalog", str(root), "check", str(report))[0] == 0
+    assert cli("--catalog", str(root), "--no-builtin", "check", str(report))[0] == 0
     (root / "partial-io" / "expected.toml").write_text(tiny_table(recv="b'xyz'"), encoding="utf-8")
-    code, out, _ = cli("--catalog", str(root), "check", str(report))
+    code, out, _ = cli("--catalog", str(root), "--no-builtin", "check", str(report))
     assert code == 1 and "expected b'xyz'" in out
 
 
@@ -86,7 +86,7 @@ def test_check_rejects_a_malformed_report_in_one_line(cli: CLI, tmp_path: Path) 
 
 def test_a_malformed_table_exits_2_naming_the_file(cli: CLI, make_catalog) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text="[oops")
-    code, _, err = cli("--catalog", str(root), "list")
+    code, _, err = cli("--catalog", str(root), "--no-builtin", "list")
     assert code == 2 and "expected.toml: not valid TOML" in err and err.count("\n") == 1
 
 

@@ -20,7 +20,7 @@ LONG_STEP = "a-step-name-much-longer-than-twenty-two-characters"
 
 def test_quiet_prints_only_the_summary_and_failures(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(send="4"))
-    code, out, err = cli("--catalog", str(root), "run", "-q", "--out", str(tmp_path))
+    code, out, err = cli("--catalog", str(root), "--no-builtin", "run", "-q", "--out", str(tmp_path))
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("here/real") or lines[0].startswith("linux/real")
@@ -119,17 +119,29 @@ def test_fail_on(  # type: ignore[no-untyped-def]
             1,
         )
     root = make_catalog(table_text=table)
-    code, out, _ = cli("--catalog", str(root), "run", "--fail-on", fail_on, "--out", str(tmp_path / "out"))
+    code, out, _ = cli(
+        "--catalog", str(root), "--no-builtin", "run", "--fail-on", fail_on, "--out", str(tmp_path / "out")
+    )
     assert code == status, out
     assert "tcp.tiny-send step 'send'" in out  # reported whatever the policy
-    code, out, err = cli("--catalog", str(root), "check", "--fail-on", fail_on, str(tmp_path / "out"))
+    code, out, err = cli("--catalog", str(root), "--no-builtin", "check", "--fail-on", fail_on, str(tmp_path / "out"))
     assert code == status, out + err
 
 
 def test_run_json(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(send="4"))
     code, out, _ = cli(
-        "--catalog", str(root), "run", "--json", "--backend", "sim", "--os", "linux,windows", "--out", str(tmp_path)
+        "--catalog",
+        str(root),
+        "--no-builtin",
+        "run",
+        "--json",
+        "--backend",
+        "sim",
+        "--os",
+        "linux,windows",
+        "--out",
+        str(tmp_path),
     )
     assert code == 1
     data: list[dict[str, Any]] = json.loads(out)
@@ -141,9 +153,20 @@ def test_run_json(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  
 
 def test_check_and_diff_json(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog()
-    cli("--catalog", str(root), "run", "--backend", "sim", "--os", "linux,windows", "--out", str(tmp_path))
+    cli(
+        "--catalog",
+        str(root),
+        "--no-builtin",
+        "run",
+        "--backend",
+        "sim",
+        "--os",
+        "linux,windows",
+        "--out",
+        str(tmp_path),
+    )
     linux = tmp_path / "linux-sim.json"
-    code, out, _ = cli("--catalog", str(root), "check", "--json", str(linux))
+    code, out, _ = cli("--catalog", str(root), "--no-builtin", "check", "--json", str(linux))
     assert code == 0
     [entry] = json.loads(out)
     assert entry["file"] == str(linux) and entry["stale"] is False and entry["failing"] == []
@@ -156,25 +179,25 @@ def test_check_and_report_take_a_directory_and_skip_the_matrix(  # type: ignore[
 ) -> None:
     root = make_catalog()
     folder = tmp_path / "reports"
-    cli("--catalog", str(root), "run", "--backend", "sim", "--os", "linux,darwin", "--out", str(folder))
-    code, _, err = cli("--catalog", str(root), "report", str(folder), "-o", str(folder / "matrix.json"))
+    cli("--catalog", str(root), "--no-builtin", "run", "--backend", "sim", "--os", "linux,darwin", "--out", str(folder))
+    code, _, err = cli("--catalog", str(root), "--no-builtin", "report", str(folder), "-o", str(folder / "matrix.json"))
     assert code == 0, err
-    code, out, err = cli("--catalog", str(root), "check", str(folder))
+    code, out, err = cli("--catalog", str(root), "--no-builtin", "check", str(folder))
     assert code == 0, err
     assert (
         err
         == f"sockbehave: note: skipped {folder / 'matrix.json'}: not a run report (a JSON object with no schema_version)\n"
     )
     assert out.count("/sim: 1 scenarios") == 2
-    code, out, err = cli("--catalog", str(root), "check", str(folder / "matrix.json"))
+    code, out, err = cli("--catalog", str(root), "--no-builtin", "check", str(folder / "matrix.json"))
     assert code == 2 and "not a run report" in err and err.count("\n") == 1
 
 
 def test_report_to_standard_output(cli: CLI, make_catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog()
     folder = tmp_path / "out"
-    cli("--catalog", str(root), "run", "--backend", "sim", "--out", str(folder))
-    code, out, err = cli("--catalog", str(root), "report", str(folder), "-o", "-")
+    cli("--catalog", str(root), "--no-builtin", "run", "--backend", "sim", "--out", str(folder))
+    code, out, err = cli("--catalog", str(root), "--no-builtin", "report", str(folder), "-o", "-")
     assert code == 0
     assert out.startswith("#") and "tcp.tiny-send" in out
     assert err.startswith("-: ")

@@ -39,7 +39,7 @@ def _catalog(make_catalog, tiny_table) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_evidence_prints_counts_goal_and_weak_cells(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
-    status, out, err = _run("--catalog", str(_catalog(make_catalog, tiny_table)), "evidence")
+    status, out, err = _run("--catalog", str(_catalog(make_catalog, tiny_table)), "--no-builtin", "evidence")
     assert status == 0 and not err
     lines = out.splitlines()
     assert lines[0].split() == ["OS", *EVIDENCE, "total"]
@@ -56,7 +56,7 @@ def test_evidence_prints_counts_goal_and_weak_cells(make_catalog, tiny_table) ->
 
 
 def test_evidence_json_has_counts_share_and_weak_cells(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
-    status, out, _ = _run("--catalog", str(_catalog(make_catalog, tiny_table)), "evidence", "--json")
+    status, out, _ = _run("--catalog", str(_catalog(make_catalog, tiny_table)), "--no-builtin", "evidence", "--json")
     assert status == 0
     data = json.loads(out)
     assert set(data) == {"levels", "counts", "non_linux", "weak"}
@@ -101,6 +101,6 @@ def test_evidence_on_the_shipped_catalog_prints_the_goal_numbers() -> None:
 def test_evidence_on_a_malformed_table_is_exit_2_naming_the_file(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
     text = tiny_table().replace('evidence = "observed", source = "test"', 'evidence = "tested", source = "sock.c"', 1)
     root = make_catalog(table_text=text)
-    status, out, err = _run("--catalog", str(root), "evidence")
+    status, out, err = _run("--catalog", str(root), "--no-builtin", "evidence")
     assert status == 2 and not out
     assert err.count("\n") == 1 and str(root / "partial-io" / "expected.toml") in err and "tested source" in err

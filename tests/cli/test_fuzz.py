@@ -225,10 +225,22 @@ def test_every_catalog_command_survives_a_mutated_catalog(cli: CLI, catalog: tup
         out = work / "out"
         root = str(work / "catalog")
         for argv in (
-            ["--catalog", root, "list"],
-            ["--catalog", root, "list", "--json"],
-            ["--catalog", root, "explain", "tcp.tiny-send"],
-            ["--catalog", root, "run", "--backend", "sim", "--os", "linux,windows", "--out", str(out), "-q"],
+            ["--catalog", root, "--no-builtin", "list"],
+            ["--catalog", root, "--no-builtin", "list", "--json"],
+            ["--catalog", root, "--no-builtin", "explain", "tcp.tiny-send"],
+            [
+                "--catalog",
+                root,
+                "--no-builtin",
+                "run",
+                "--backend",
+                "sim",
+                "--os",
+                "linux,windows",
+                "--out",
+                str(out),
+                "-q",
+            ],
         ):
             code, stdout, err = _bounded(lambda argv=argv: cli(*argv))  # type: ignore[misc]
             assert code in (0, 1, 2), (argv, code, err)

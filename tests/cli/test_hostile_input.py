@@ -197,7 +197,7 @@ def test_a_catalog_module_that_exits_or_raises_is_one_line_naming_it(
     text, needle = HOSTILE_MODULES[kind]
     root = make_catalog()
     (root / "partial-io" / "evil.py").write_text(text, encoding="utf-8")
-    argv = ["--catalog", str(root), *command]
+    argv = ["--catalog", str(root), "--no-builtin", *command]
     if command[0] == "run":
         argv += ["--out", str(tmp_path / "out")]
     code, out, err = cli(*argv)
@@ -220,7 +220,9 @@ def test_the_pytest_plugin_reports_an_exiting_catalog_as_a_usage_error(
 ) -> None:
     root = make_catalog()
     (root / "partial-io" / "evil.py").write_text("import sys\nsys.exit('bye')\n", encoding="utf-8")
-    result = pytester.runpytest_subprocess("--sockbehave", f"--sockbehave-catalog={root}", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--sockbehave", f"--sockbehave-catalog={root}", "--sockbehave-no-builtin", "-p", "no:cacheprovider"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     result.stderr.fnmatch_lines(["*evil.py: called sys.exit('bye') while being imported*"])

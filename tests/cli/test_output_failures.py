@@ -84,7 +84,7 @@ def test_regenerate_writes_every_file_or_none(
         return real_write(path, text, made)
 
     monkeypatch.setattr(files, "_write_temp", fifth_fails)
-    code, _, err = cli("--catalog", str(root), "regenerate", "--out", str(out_dir))
+    code, _, err = cli("--catalog", str(root), "--no-builtin", "regenerate", "--out", str(out_dir))
     assert code == 2, err
     assert "cannot write: No space left on device" in err and err.count("\n") == 1
     assert sorted(p.name for p in out_dir.iterdir()) == ["matrix.md"]

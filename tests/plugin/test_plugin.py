@@ -33,7 +33,7 @@ def test_a_mismatch_names_scenario_step_os_expected_observed_and_evidence(
     pytester: pytest.Pytester, make_catalog, tiny_table
 ) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(recv="b'nope'"))
-    result = pytester.runpytest("--sockbehave", "--sockbehave-catalog", str(root), "-q")
+    result = pytester.runpytest("--sockbehave", "--sockbehave-catalog", str(root), "--sockbehave-no-builtin", "-q")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ["*tcp.tiny-send step 'recv' on *: expected b'nope' (observed: test); observed b'abc'*"]
@@ -42,7 +42,7 @@ def test_a_mismatch_names_scenario_step_os_expected_observed_and_evidence(
 
 def test_a_broken_catalog_is_a_usage_error(pytester: pytest.Pytester, make_catalog) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text="[broken")
-    result = pytester.runpytest("--sockbehave", "--sockbehave-catalog", str(root))
+    result = pytester.runpytest("--sockbehave", "--sockbehave-catalog", str(root), "--sockbehave-no-builtin")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*sockbehave:*expected.toml: not valid TOML*"])
 

@@ -141,7 +141,7 @@ def test_sockbehave_run_reports_a_hostile_catalog_scenario_as_an_error(
 ) -> None:
     cells = "\n".join(f'{os_name} = {{ outcome = "True", evidence = "observed", source = "test" }}' for os_name in OSES)
     root = make_catalog(table_text=f'["udp.evil".done]\n{cells}\n', scenario_text=EVIL)
-    done = netns("-m", "sockbehave", "--catalog", str(root), "run", "--out", str(tmp_path / "out"))
+    done = netns("-m", "sockbehave", "--catalog", str(root), "--no-builtin", "run", "--out", str(tmp_path / "out"))
     assert done.returncode == 1, done.stdout + done.stderr
     [line] = [line for line in done.stdout.splitlines() if "udp.evil: scenario error" in line]
     assert "refused sendmsg to ('8.8.8.8', 53): the real backend touches loopback only" in line
