@@ -16,6 +16,7 @@ Deviation from real kernels, by design: nothing runs in parallel, and no wall cl
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import heapq
 import threading
@@ -78,6 +79,17 @@ class Clock:
 
 _real_monotonic = time.monotonic  # bounds real waits while the time module may be patched
 
+
+class _BatonCondition(threading.Condition):
+    """The scheduler's own condition variable: the real one, even while ``patched()`` has
+    swapped ``threading.Condition``'s methods for simulated threads (captured at import)."""
+
+    wait = threading.Condition.wait
+    wait_for = threading.Condition.wait_for
+    notify = threading.Condition.notify
+    notify_all = threading.Condition.notify_all
+
+
 #: Every live simulated task by thread ident, across all schedulers: "is this thread simulated?"
 _TASKS: dict[int, Task] = {}
 
@@ -133,7 +145,7 @@ class Scheduler:
         self.clock = clock
         #: A program still waiting after this much virtual time is reported, like a deadlock.
         self.max_virtual_time = max_virtual_time
-        self._cond = threading.Condition()
+        self._cond = _BatonCondition(_thread.RLock())
         self._tasks: list[Task] = []  # live tasks, in creation order
         self._count = 0
         self._by_thread: dict[int, Task] = {}

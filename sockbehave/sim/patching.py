@@ -113,7 +113,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
         (threading, "RLock", threads.make_rlock),
         (_thread, "allocate_lock", threads.make_lock),
         (_thread, "start_new_thread", threads.start_new_thread_patch(_thread.start_new_thread)),
-        (queue, "SimpleQueue", threads.make_simple_queue),
+        (queue, "SimpleQueue", threads.SimpleQueue),
     ]
     swaps += [(threading.Condition, k, v) for k, v in threads.condition_patches(threading.Condition).items()]
     swaps += [

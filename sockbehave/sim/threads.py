@@ -37,7 +37,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
-from types import FrameType
+from types import FrameType, GenericAlias
 from typing import Any, Optional
 
 from .clock import Scheduler, current_task, outside
@@ -66,6 +66,9 @@ _PLUMBING_DIRS = (
 )
 
 
+_THREAD_ENTRIES = frozenset({"run", "run_task", "_bootstrap", "_bootstrap_inner", "<lambda>"})
+
+
 def _plumbing(frame: FrameType) -> bool:
     path = os.path.normcase(os.path.abspath(frame.f_code.co_filename))
     return (
@@ -82,6 +85,8 @@ def describe_wait(default: str) -> str:
     while frame is not None and _plumbing(frame):
         owner = frame.f_locals.get("self")
         name = frame.f_code.co_name
+        if name in _THREAD_ENTRIES:  # the bottom of a thread: nothing of the program's own below
+            return api
         if not name.startswith("_") or api == default:
             api = f"{type(owner).__name__}.{name}()" if owner is not None else f"{name}()"
         frame = frame.f_back
@@ -91,8 +96,10 @@ def describe_wait(default: str) -> str:
 
 
 def _scheduler() -> Optional[Scheduler]:
+    """The scheduler of the calling thread, if it is a task of a patched simulation."""
     task = current_task()
-    return None if task is None else task.scheduler
+    sched = None if task is None else task.scheduler
+    return sched if sched is not None and sched.patched else None
 
 
 # -- locks ----------------------------------------------------------------------------------
@@ -214,12 +221,12 @@ class SimRLock:
 
 def make_lock() -> Any:
     """``threading.Lock()``: a ``SimLock`` in a simulated thread, else a real lock."""
-    return SimLock() if current_task() is not None else _real_allocate_lock()
+    return SimLock() if _scheduler() is not None else _real_allocate_lock()
 
 
 def make_rlock(*args: Any, **kwargs: Any) -> Any:
     """``threading.RLock()``: a ``SimRLock`` in a simulated thread, else a real one."""
-    return SimRLock() if current_task() is not None else _real_rlock(*args, **kwargs)
+    return SimRLock() if _scheduler() is not None else _real_rlock(*args, **kwargs)
 
 
 # -- condition variables ---------------------------------------------------------------------
@@ -304,13 +311,12 @@ def thread_patches(real_start: Callable[[threading.Thread], None], real_join: Ca
     """Replacements for ``Thread.start`` and ``Thread.join``."""
 
     def start(self: threading.Thread) -> None:
-        task = current_task()
-        if task is None or task.scheduler is None:
+        sched = _scheduler()
+        if sched is None:
             real_start(self)
             return
         if _TASK in self.__dict__:
             raise RuntimeError("threads can only be started once")
-        sched = task.scheduler
         new = sched.new_task(self.name, daemon=self.daemon)
         self.__dict__[_TASK] = new
         body = self.run
@@ -354,15 +360,25 @@ def start_new_thread_patch(real: Callable[..., int]) -> Callable[..., int]:
 
 
 # -- queue.SimpleQueue ---------------------------------------------------------------------------
-_real_simple_queue: Callable[[], Any] = queue.SimpleQueue
+_real_simple_queue: type = queue.SimpleQueue
 
 
-def make_simple_queue() -> Any:
+class _SimpleQueueType(type):
+    def __call__(cls) -> Any:
+        if _scheduler() is None:
+            return _real_simple_queue()
+        return queue._PySimpleQueue()  # type: ignore[attr-defined]
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, (_real_simple_queue, queue._PySimpleQueue))  # type: ignore[attr-defined]
+
+
+class SimpleQueue(metaclass=_SimpleQueueType):
     """``queue.SimpleQueue()``: the standard library's pure-Python one (built on a Semaphore)
-    in a simulated thread, since the C one blocks for real; the C one elsewhere."""
-    if current_task() is None:
-        return _real_simple_queue()
-    return queue._PySimpleQueue()  # type: ignore[attr-defined]
+    in a simulated thread, since the C one blocks for real; the C one elsewhere.
+    ``isinstance`` accepts both."""
+
+    __class_getitem__: Any = classmethod(GenericAlias)
 
 
 # -- time -------------------------------------------------------------------------------------------
