@@ -57,42 +57,37 @@ _real_rlock: Callable[[], Any] = threading.RLock
 _WAITERS = "_sockbehave_sim_waiters"
 _TASK = "_sockbehave_sim_task"
 
-# Frames in these files are the standard library's plumbing; a wait is described by the
-# outermost of them (Queue.get, Event.wait) and the first frame of the program that called it.
-_PLUMBING = {os.path.normcase(os.path.abspath(f)) for f in (threading.__file__, queue.__file__, __file__) if f}
+_THREAD_ENTRIES = frozenset({"run", "run_task", "_bootstrap", "_bootstrap_inner"})
+_OWN_DIR = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
 _PLUMBING_DIRS = (
-    os.path.normcase(os.path.dirname(os.path.abspath(__file__))),
+    _OWN_DIR,
     os.path.normcase(os.path.join(os.path.dirname(os.path.abspath(threading.__file__)), "concurrent")),
 )
-
-
-_THREAD_ENTRIES = frozenset({"run", "run_task", "_bootstrap", "_bootstrap_inner", "<lambda>"})
-
-
-def _plumbing(frame: FrameType) -> bool:
-    path = os.path.normcase(os.path.abspath(frame.f_code.co_filename))
-    return (
-        path in _PLUMBING
-        or path.startswith(_PLUMBING_DIRS)
-        or frame.f_code.co_filename.endswith(("selectors.py", "socketserver.py", "socket.py"))
-    )
+_STDLIB = os.path.dirname(os.path.abspath(threading.__file__))
+_PLUMBING = {
+    os.path.normcase(os.path.join(_STDLIB, name))
+    for name in ("threading.py", "queue.py", "selectors.py", "socketserver.py", "socket.py")
+}
 
 
 def describe_wait(default: str) -> str:
-    """``"Queue.get() at prog.py:12"``: the outermost library call the caller is inside, and where."""
+    """``"Queue.get() at prog.py:12"``: the outermost library call the caller is inside, and
+    where the program called it. ``default`` names the call when only sockbehave is involved."""
     api = default
     frame: Optional[FrameType] = sys._getframe(1)
-    while frame is not None and _plumbing(frame):
-        owner = frame.f_locals.get("self")
+    while frame is not None:
+        path = os.path.normcase(os.path.abspath(frame.f_code.co_filename))
+        ours = path.startswith(_OWN_DIR)
+        if not (ours or path in _PLUMBING or path.startswith(_PLUMBING_DIRS)):
+            return f"{api} at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
         name = frame.f_code.co_name
         if name in _THREAD_ENTRIES:  # the bottom of a thread: nothing of the program's own below
             return api
-        if not name.startswith("_") or api == default:
+        if not ours and not name.startswith("_"):
+            owner = frame.f_locals.get("self")
             api = f"{type(owner).__name__}.{name}()" if owner is not None else f"{name}()"
         frame = frame.f_back
-    if frame is None:
-        return api
-    return f"{api} at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+    return api
 
 
 def _scheduler() -> Optional[Scheduler]:
