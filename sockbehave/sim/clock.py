@@ -283,6 +283,9 @@ class Scheduler:
         if me.ready(self.clock.now):
             return
         due = self._due()
+        root = self.root
+        if root is not None and root is not me and root.what:
+            what = root.what  # the report goes to the root: say what *it* waits for
         if not due:
             self._report(
                 me,

@@ -329,7 +329,7 @@ def thread_patches(real_start: Callable[[threading.Thread], None], real_join: Ca
         if self is threading.current_thread():
             raise RuntimeError("cannot join current thread")
         deadline = None if timeout is None else sched.clock.now + max(0.0, timeout)
-        if sched.wait_until(lambda: task.done, deadline, f"Thread.join() of {self.name}"):
+        if sched.wait_until(lambda: task.done, deadline, describe_wait(f"Thread.join() of {self.name}")):
             real_join(self)  # past its last simulated step: the OS thread is ending
 
     return {"start": start, "join": join}
