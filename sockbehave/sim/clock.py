@@ -112,6 +112,10 @@ def outside() -> Iterator[None]:
             _TASKS[ident] = task
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(eq=False)
 class Task:
     name: str
@@ -167,6 +171,11 @@ class Scheduler:
             if self._aborted:
                 raise SimAborted("the simulated network was closed")
             if me is None:
+                if self.patched:  # a patched() simulation's threads are its block's and their children
+                    raise NotImplementedError(
+                        f"sockbehave.sim doesn't (yet) model a simulated object used by thread"
+                        f" {threading.current_thread().name!r}, which is outside the simulation"
+                    )
                 me = self._register(threading.current_thread().name, threading.current_thread())
                 if self._current is None or self._current.done:
                     self._current = me
@@ -256,6 +265,19 @@ class Scheduler:
                 self._run_others_or_advance(me, what)
             finally:
                 me.predicate, me.deadline, me.what = None, None, ""
+
+    def poll_point(self, what: str) -> None:
+        """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let
+        every other ready task run first, so a polling loop cannot starve them. Time does not
+        move (asyncio polls with a zero timeout while it has callbacks to run)."""
+        me = self.enter()
+        nxt = self._pick(me)
+        if nxt is not None:
+            me.predicate, me.what = _always, what
+            try:
+                self._hand_to(me, nxt, wait=True)
+            finally:
+                me.predicate, me.what = None, ""
 
     def ready_besides(self, task: Optional[Task]) -> bool:
         """Whether a task other than ``task`` could run now (for settling at the end)."""

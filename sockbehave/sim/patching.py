@@ -180,8 +180,8 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
     net = Network(profile, seed=seed, name=f"patched-{profile}")
-    net.scheduler.patched = True
     net.enter()  # this thread is the root task
+    net.scheduler.patched = True
     _NETS[net.scheduler] = net
     _install()
     body_ok = False

@@ -164,10 +164,14 @@ def _ebadf(fd: int) -> OSError:
 
 
 def _wait(net: SimNet, ready: Callable[[], bool], timeout: Optional[float], what: str) -> None:
-    """Wait in virtual time until ``ready()`` or ``timeout`` seconds (None: no limit)."""
-    if ready() or timeout == 0:
+    """Wait in virtual time until ``ready()`` or ``timeout`` seconds (None: no limit). A zero
+    timeout that finds nothing is a poll point: a polling loop lets the others run."""
+    if ready():
         return
     sched = net.scheduler
+    if timeout == 0:
+        sched.poll_point(what)
+        return
     deadline = None if timeout is None else sched.clock.now + timeout
     sched.wait_until(ready, deadline, what)
 

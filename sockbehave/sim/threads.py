@@ -403,7 +403,10 @@ def time_patches(real: dict[str, Callable[..., Any]]) -> dict[str, Callable[...,
         seconds = float(seconds)
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        sched.wait_until(lambda: False, sched.clock.now + seconds, f"time.sleep({seconds:g})")
+        if seconds == 0:  # sleep(0) gives the other threads a turn
+            sched.poll_point("time.sleep(0)")
+        else:
+            sched.wait_until(lambda: False, sched.clock.now + seconds, f"time.sleep({seconds:g})")
 
     return {
         "sleep": sleep,

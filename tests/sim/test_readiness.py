@@ -8,6 +8,7 @@ import os
 import select
 import selectors
 import socket
+import threading
 import time
 
 import pytest
@@ -179,3 +180,17 @@ def test_kqueue_and_devpoll_are_not_modelled() -> None:
         for name in present:
             with pytest.raises(NotImplementedError, match=f"select.{name}"):
                 getattr(select, name)()
+
+
+def test_a_zero_timeout_polling_loop_lets_the_sender_run() -> None:
+    with patched("linux"):
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a.bind(("127.0.0.1", 0))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        threading.Thread(target=lambda: b.sendto(b"x", a.getsockname())).start()
+        polls = 0
+        while not select.select([a], [], [], 0)[0] and polls < 1000:  # bounded for the test
+            polls += 1
+        assert polls == 0 and a.recv(10) == b"x"  # the poll itself let the sender run
+        a.close()
+        b.close()

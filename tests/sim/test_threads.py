@@ -17,6 +17,7 @@ import pytest
 
 from sockbehave.errors import ScenarioError
 from sockbehave.sim import SimDeadlock, patched
+from sockbehave.sim.clock import outside as threads_outside
 from sockbehave.sim.threads import EPOCH, SimLock
 
 pytest_plugins = ["pytester"]
@@ -342,3 +343,35 @@ def test_a_pytest_run_parametrized_over_profiles_reports_each_leftover_thread(py
     result.assert_outcomes(failed=12, passed=1)
     result.stdout.no_fnmatch_line("*INTERNALERROR*")
     assert result.stdout.str().count("still blocked when the patched() block ended: serve (accept()") == 12
+
+
+def test_sleep_zero_gives_the_other_threads_a_turn() -> None:
+    with patched("linux"):
+        flag: list[bool] = []
+        threading.Thread(target=lambda: flag.append(True)).start()
+        polls = 0
+        while not flag and polls < 1000:  # a polling loop, bounded for the test
+            time.sleep(0)
+            polls += 1
+    assert flag == [True] and polls == 1
+
+
+def test_a_thread_outside_the_simulation_cannot_use_a_simulated_socket() -> None:
+    errors: list[str] = []
+    with patched("linux"):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+        def outsider() -> None:
+            try:
+                s.bind(("127.0.0.1", 0))
+            except NotImplementedError as exc:
+                errors.append(str(exc))
+
+        with threads_outside():
+            t = threading.Thread(target=outsider, name="outsider")
+            t.start()
+            t.join()
+        s.close()
+    assert errors == [
+        "sockbehave.sim doesn't (yet) model a simulated object used by thread 'outsider', which is outside the simulation"
+    ]
