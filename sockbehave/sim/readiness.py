@@ -9,10 +9,13 @@ from ``Kernel.writable``'s own bookkeeping), and never waits except through the 
 
 Deviations, by design:
 - Readiness follows Linux's ``tcp_poll``/``udp_poll`` (net/ipv4/tcp.c, net/ipv4/udp.c) on
-  every profile: a failed connect is readable and writable (not "exceptional" as on
-  Windows' ``select``), a TCP socket is writable while its send buffer has room (not
-  Linux's "free >= queued/2" or BSD's low-water mark), and out-of-band data never exists, so
-  the exceptional set and ``POLLPRI`` are always empty.
+  every profile, except for what the profile says about ``select``: where a failed connect
+  is reported (``select_failed_connect``: Winsock puts it in the exceptional set) and whether
+  a ``select`` with no descriptor fails (``select_empty_error``: Winsock's WSAEINVAL). A TCP
+  socket is writable while its send buffer has room (not Linux's "free >= queued/2" or BSD's
+  low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
+- ``select.poll`` and ``select.epoll`` work on every profile, though Windows' CPython has
+  neither (the module is shared with the real threads, so it cannot lose an attribute).
 - Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused.
 - ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
   raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.
@@ -54,7 +57,8 @@ POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP = 0x1, 0x2, 0x4,
 EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET = 1 << 28, 1 << 30, 1 << 31
 _READ_SET = POLLIN | POLLHUP | POLLERR  # fs/select.c POLLIN_SET
 _WRITE_SET = POLLOUT | POLLERR  # fs/select.c POLLOUT_SET
-_EXCEPT_SET = POLLPRI  # fs/select.c POLLEX_SET
+_FAILED_CONNECT = 1 << 16  # a private event bit for Winsock's select: only the exceptional set takes it
+_EXCEPT_SET = POLLPRI | _FAILED_CONNECT  # fs/select.c POLLEX_SET
 
 
 class SimNet(Protocol):
@@ -159,6 +163,16 @@ def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> 
     return found
 
 
+def _select_error(net: SimNet, name: str) -> OSError:
+    """The error CPython's select raises on the simulated OS: on Windows (3.9.13 and later)
+    the errno is the C runtime's (EINVAL) and ``winerror`` the Winsock code (10022)."""
+    number, message = net.kernel.profile.errnos[name]
+    exc = OSError(getattr(errno, name), message)
+    if net.kernel.profile.sets_winerror:
+        exc.winerror = number  # type: ignore[attr-defined]
+    return exc
+
+
 def _ebadf(fd: int) -> OSError:
     return OSError(errno.EBADF, f"{os.strerror(errno.EBADF)} (simulated descriptor {fd} is closed)")
 
@@ -196,6 +210,9 @@ def select(
             raise TypeError("arguments 1-3 must be sequences") from None
         sets.append([(obj, _descriptor(obj)) for obj in items])
     fds = [fd for entries in sets for _, fd in entries]
+    profile = net.kernel.profile
+    if not fds and profile.select_empty_error:
+        raise _select_error(net, profile.select_empty_error)
     socks = _sockets(net, "select()", fds, timeout == 0)
     if socks is None:
         return real(rlist, wlist, xlist, 0)  # type: ignore[no-any-return]
@@ -203,8 +220,14 @@ def select(
         if ks.closed:
             raise _ebadf(fd)
 
+    failed_connect_is_exceptional = profile.select_failed_connect == "except"
+
     def result() -> tuple[list[Any], list[Any], list[Any]]:
         events = {fd: poll_events(net.kernel, ks) for fd, ks in socks.items()}
+        if failed_connect_is_exceptional:  # Winsock: a failed connect is neither readable nor writable
+            for fd, ks in socks.items():
+                if ks.connect_error and ks.tcb is None:
+                    events[fd] = _FAILED_CONNECT
         return tuple(  # type: ignore[return-value]
             [obj for obj, fd in entries if events[fd] & mask]
             for entries, mask in zip(sets, (_READ_SET, _WRITE_SET, _EXCEPT_SET))

@@ -4,6 +4,7 @@ sockets, with timeouts in virtual time and descriptors that cannot be mistaken f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import selectors
@@ -194,3 +195,26 @@ def test_a_zero_timeout_polling_loop_lets_the_sender_run() -> None:
         assert polls == 0 and a.recv(10) == b"x"  # the poll itself let the sender run
         a.close()
         b.close()
+
+
+def test_select_with_no_descriptor_is_a_sleep_on_linux_and_wsaeinval_on_windows() -> None:
+    with patched("windows") as net:
+        with pytest.raises(OSError) as info:
+            select.select([], [], [], 1.0)
+        assert (info.value.errno, getattr(info.value, "winerror", None), net.clock()) == (22, 10022, 0.0)
+    with patched("linux") as net:
+        assert select.select([], [], [], 1.0) == ([], [], []) and net.clock() == 1.0
+
+
+@pytest.mark.parametrize(("profile", "reported"), [("windows", ([], [], ["s"])), ("darwin", (["s"], ["s"], []))])
+def test_where_select_reports_a_failed_nonblocking_connect(profile: str, reported: tuple[list[str], ...]) -> None:
+    with patched(profile):
+        s = socket.socket()
+        s.setblocking(False)
+        with contextlib.suppress(BlockingIOError, ConnectionRefusedError):
+            s.connect(("127.0.0.1", 9))  # nobody listens
+        r, w, x = select.select([s], [s], [s], 10.0)
+        assert tuple(["s"] * len(group) for group in (r, w, x)) == reported
+        if profile == "windows":  # the refusal arrived after 2 s, while select waited
+            assert s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 10061
+        s.close()
