@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import functools
 import os
 import queue
 import sys
@@ -70,22 +71,30 @@ _PLUMBING = {
 }
 
 
+@functools.cache
+def _frame_kind(filename: str) -> int:
+    """0: the program's own code; 1: standard-library plumbing; 2: sockbehave.sim itself."""
+    path = os.path.normcase(os.path.abspath(filename))
+    if path.startswith(_OWN_DIR):
+        return 2
+    return 1 if path in _PLUMBING or path.startswith(_PLUMBING_DIRS) else 0
+
+
 def describe_wait(default: str) -> str:
     """``"Queue.get() at prog.py:12"``: the outermost library call the caller is inside, and
     where the program called it. ``default`` names the call when only sockbehave is involved."""
     api = default
     frame: Optional[FrameType] = sys._getframe(1)
     while frame is not None:
-        path = os.path.normcase(os.path.abspath(frame.f_code.co_filename))
-        ours = path.startswith(_OWN_DIR)
-        if not (ours or path in _PLUMBING or path.startswith(_PLUMBING_DIRS)):
-            return f"{api} at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
-        name = frame.f_code.co_name
-        if name in _THREAD_ENTRIES:  # the bottom of a thread: nothing of the program's own below
+        code = frame.f_code
+        kind = _frame_kind(code.co_filename)
+        if not kind:
+            return f"{api} at {os.path.basename(code.co_filename)}:{frame.f_lineno}"
+        if code.co_name in _THREAD_ENTRIES:  # the bottom of a thread: nothing of the program's own below
             return api
-        if not ours and not name.startswith("_"):
+        if kind == 1 and not code.co_name.startswith("_"):
             owner = frame.f_locals.get("self")
-            api = f"{type(owner).__name__}.{name}()" if owner is not None else f"{name}()"
+            api = f"{type(owner).__name__}.{code.co_name}()" if owner is not None else f"{code.co_name}()"
         frame = frame.f_back
     return api
 
