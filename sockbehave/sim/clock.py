@@ -78,6 +78,8 @@ class Clock:
 
 
 _real_monotonic = time.monotonic  # bounds real waits while the time module may be patched
+_real_allocate_lock = _thread.allocate_lock  # patched() swaps the module attribute for simulated threads
+_real_rlock = _thread.RLock
 
 
 class _BatonCondition(threading.Condition):
@@ -116,6 +118,12 @@ def _always() -> bool:
     return True
 
 
+def _locked() -> Any:
+    lock = _real_allocate_lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class Task:
     name: str
@@ -133,6 +141,8 @@ class Task:
     daemon: bool = False
     #: Set when the scheduler found that this task can never be woken.
     deadlocked: Optional[str] = None
+    #: Released to hand this task the baton (one lock per task: a hand-off wakes one thread).
+    wake: Any = field(default_factory=lambda: _locked())
 
     def ready(self, now: float) -> bool:
         if self.done:
@@ -149,7 +159,7 @@ class Scheduler:
         self.clock = clock
         #: A program still waiting after this much virtual time is reported, like a deadlock.
         self.max_virtual_time = max_virtual_time
-        self._cond = _BatonCondition(_thread.RLock())
+        self._cond = _BatonCondition(_real_rlock())
         self._tasks: list[Task] = []  # live tasks, in creation order
         self._count = 0
         self._by_thread: dict[int, Task] = {}
@@ -179,11 +189,24 @@ class Scheduler:
                 me = self._register(threading.current_thread().name, threading.current_thread())
                 if self._current is None or self._current.done:
                     self._current = me
-            while self._current is not me:
-                self._cond.wait()
-                if self._aborted:
-                    raise SimAborted("the simulated network was closed")
+        if self._current is not me:
+            self._sleep(me)
         return me
+
+    def _wake(self, task: Task) -> None:
+        """Signal ``task`` that it may run (it checks ``_current`` and ``_aborted`` itself)."""
+        with contextlib.suppress(RuntimeError):  # already signalled: a stale or abort signal
+            task.wake.release()
+
+    def _sleep(self, me: Task) -> None:
+        """Block the calling thread until the baton is handed to ``me`` (or the network closes)."""
+        while True:
+            me.wake.acquire()
+            if self._aborted:
+                self._wake(me)  # stay signalled: every later wait of this task ends at once too
+                raise SimAborted("the simulated network was closed")
+            if self._current is me:
+                return
 
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
         task = Task(name, self._count, self, thread)
@@ -331,14 +354,10 @@ class Scheduler:
         self._hand_to(me, root, wait=True)
 
     def _hand_to(self, me: Optional[Task], nxt: Task, wait: bool) -> None:
-        with self._cond:
-            self._current = nxt
-            self._cond.notify_all()
-            if wait and me is not None:
-                while self._current is not me:
-                    self._cond.wait()
-                    if self._aborted:
-                        raise SimAborted("the simulated network was closed")
+        self._current = nxt
+        self._wake(nxt)
+        if wait and me is not None:
+            self._sleep(me)
 
     def _due(self) -> list[float]:
         deadlines = (t.deadline for t in self._tasks if not t.done and t.predicate is not None)
@@ -383,6 +402,8 @@ class Scheduler:
         with self._cond:
             self._aborted = True
             self._cond.notify_all()
+        for task in list(self._tasks):
+            self._wake(task)
         me = threading.get_ident()
         for ident, task in list(self._by_thread.items()):
             if ident == me or task.thread is None or not task.thread.is_alive():
