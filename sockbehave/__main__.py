@@ -1,5 +1,5 @@
 """``python -m sockbehave`` is the ``sockbehave`` command."""
 
-from .cli import main
+from ._console import main
 
 raise SystemExit(main())

@@ -11,11 +11,14 @@ import fnmatch
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .display import path_text, printable
 from .errors import CatalogError, SockbehaveError
+from .interrupt import stop_thread
 from .scenario import Scenario, scenario_of
 from .tables import Cell, load_table
 
@@ -24,6 +27,8 @@ __all__ = ["TOPICS", "Catalog", "default_root", "load_catalog"]
 #: The topic folders. Fixed: tools and reports read these names.
 TOPICS = ("empty-send", "peer-disconnect", "udp-oversize", "reuseaddr-restart", "backlog", "partial-io")
 TABLE_FILE = "expected.toml"
+#: How long importing one scenario module may take (a real one takes milliseconds).
+IMPORT_DEADLINE_S = 10.0
 
 
 def default_root() -> Path:
@@ -54,19 +59,47 @@ class Catalog:
         return self.table.get(scenario_id, {})
 
 
-def _load_module(path: Path, topic: str) -> list[Scenario]:
+def _exec_bounded(path: Path, run: Callable[[], None], deadline: float) -> None:
+    """Run a module's top level in a thread bounded by ``deadline`` seconds. Whatever it does
+    (raise, ``sys.exit``, loop for ever) becomes one ``CatalogError`` naming the file."""
+    failure: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            run()
+        except BaseException as exc:  # SystemExit too: a catalog module must not end the program
+            failure.append(exc)
+
+    worker = threading.Thread(target=body, name=f"sockbehave-import-{path.stem}", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if worker.is_alive():
+        stopped = stop_thread(worker)
+        still = "" if stopped else "; it is still running"
+        raise CatalogError(f"{path_text(path)}: importing it did not finish within {deadline:g} s{still}")
+    if not failure:
+        return
+    exc = failure[0]
+    if isinstance(exc, SockbehaveError):
+        raise CatalogError(f"{path_text(path)}: {printable(exc)}") from None
+    if isinstance(exc, SystemExit):
+        raise CatalogError(f"{path_text(path)}: called sys.exit({printable(repr(exc.code))}) while being imported")
+    raise CatalogError(f"{path_text(path)}: failed to import: {type(exc).__name__}: {printable(exc)}") from None
+
+
+def _load_module(path: Path, topic: str, deadline: float) -> list[Scenario]:
     name = f"sockbehave_catalog.{topic.replace('-', '_')}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise CatalogError(f"{path}: cannot be loaded as a Python module")
+        raise CatalogError(f"{path_text(path)}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # inspect.getsource and dataclasses look modules up here
+    loader = spec.loader
     try:
-        spec.loader.exec_module(module)
-    except SockbehaveError as exc:
-        raise CatalogError(f"{path}: {exc}") from None
-    except Exception as exc:
-        raise CatalogError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from None
+        _exec_bounded(path, lambda: loader.exec_module(module), deadline)
+    except CatalogError:
+        sys.modules.pop(name, None)
+        raise
     found = []
     for value in vars(module).values():
         sc = scenario_of(value)
@@ -85,8 +118,9 @@ def _hash(files: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
-    """Load every topic folder under ``root``; raise ``CatalogError`` naming the file on any problem."""
+def load_catalog(root: Path | None = None, import_deadline: float = IMPORT_DEADLINE_S) -> Catalog:
+    """Load every topic folder under ``root``; raise ``CatalogError`` naming the file on any
+    problem. Each module's import is bounded by ``import_deadline`` seconds."""
     root = (root or default_root()).resolve()
     if not root.is_dir():
         raise CatalogError(f"{root}: catalog directory does not exist")
@@ -100,7 +134,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
         defined: dict[str, str] = {}
         for path in modules:
             hashed.append(path)
-            for sc in _load_module(path, folder.name):
+            for sc in _load_module(path, folder.name, import_deadline):
                 if sc.id in defined or any(s.id == sc.id for s in scenarios):
                     raise CatalogError(f"{path}: scenario id {sc.id} is defined twice")
                 defined[sc.id] = str(path)

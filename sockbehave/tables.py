@@ -10,15 +10,30 @@ named ``expected.toml`` beside the scenarios of a topic. Shape::
     freebsd = { outcome = "unknown", evidence = "unknown" }
 
 ``outcome`` is one canonical outcome (``sockbehave.outcome``) or a list of acceptable ones.
-``evidence`` is ``observed`` (this suite ran there; ``source`` says where), ``documented``
-(``source`` is a primary document), ``inferred`` (``source`` says from what), or ``unknown``.
-``sim_gap`` (optional) says why the simulator knowingly disagrees with the cell. A simulated
-outcome is never evidence for a cell.
+``evidence`` is, strongest first:
+
+* ``observed``: this suite ran there; ``source`` says where.
+* ``tested``: an assertion in an upstream test suite that is run on that OS (Wine's
+  ``dlls/ws2_32/tests/sock.c`` on Windows, FreeBSD's ``tests/sys/``, CPython's
+  ``Lib/test/test_socket.py``, Go's ``src/net``, xnu's ``tests/``, libuv's ``test/``).
+  ``source`` is ``OWNER/REPO@VERSION PATH:LINE (what the assertion checks)``, VERSION a
+  release tag or a commit (7-40 hex digits), LINE a line or a range ``12-19``.
+* ``documented``: a primary document: a URL (``https://...``), a man page reference
+  (``FreeBSD 14.1 listen(2) section DESCRIPTION``), or a source file at a version
+  (``OWNER/REPO@VERSION PATH`` or ``PATH:LINE``), each optionally followed by what it says.
+* ``inferred``: ``source`` says what the outcome is inferred from (never "research notes").
+* ``unknown``: nothing supports the cell yet; ``note`` says what would settle it.
+
+Several sources are joined with ``; `` (a ``;`` inside parentheses does not split). Each
+tested or documented source must have its form; a cell that breaks a rule is a one-line
+``CatalogError`` naming the file, scenario, step and OS. ``sim_gap`` (optional) says why the
+simulator knowingly disagrees with the cell. A simulated outcome is never evidence for a cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,12 +41,24 @@ from typing import Any
 from ._toml import toml
 from .errors import CatalogError
 
-__all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table"]
+__all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table", "source_problem", "split_sources"]
 
 #: The OS columns every table has, in display order.
 OSES = ("linux", "darwin", "freebsd", "windows")
-EVIDENCE = ("observed", "documented", "inferred", "unknown")
+EVIDENCE = ("observed", "tested", "documented", "inferred", "unknown")
 UNKNOWN = "unknown"
+#: (EVIDENCE lists the levels strongest first.) Names that are branches, not versions:
+_BRANCHES = {"main", "master", "head", "trunk", "develop", "devel", "current", "latest"}
+#: OWNER/REPO@VERSION PATH: a file at a fixed version of a public repository.
+_REPO_FILE = r"(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)@(?P<version>[\w][\w.+/-]*) (?P<path>[\w.+/-]+)"
+_TESTED = re.compile(_REPO_FILE + r":(?P<line>[1-9]\d*(?:-[1-9]\d*)?) \((?P<what>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+_DOCUMENTED = (
+    re.compile(r"https?://[^\s/]+\.[^\s/]+/\S*"),
+    re.compile(r"[A-Za-z][\w-]* \d[\w.-]* [\w.-]+\([1-9][a-z]*\) section [A-Z][A-Z0-9 /-]*[A-Z0-9]"),
+    re.compile(_REPO_FILE + r"(?::[1-9]\d*(?:-[1-9]\d*)?)?"),
+)
+_FOLLOWS = re.compile(r"$|[ :,]")  # what may come right after a reference: nothing, or the gloss
+_NOT_A_SOURCE = re.compile(r"research\s+notes?", re.IGNORECASE)
 _CELL_KEYS = {"outcome", "evidence", "source", "note", "sim_gap"}
 
 
@@ -63,6 +90,49 @@ class Cell:
 Table = Mapping[str, Mapping[str, Mapping[str, Cell]]]
 
 
+def split_sources(source: str) -> Iterator[str]:
+    """The parts of a source joined with ``; ``; a ``;`` inside parentheses does not split."""
+    depth, start = 0, 0
+    for i, ch in enumerate(source):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == ";" and depth <= 0 and source[i + 1 : i + 2] in (" ", ""):
+            yield source[start:i].strip()
+            start = i + 1
+    yield source[start:].strip()
+
+
+def _version_problem(m: re.Match[str]) -> str:
+    version = m.group("version")
+    if version.lower() in _BRANCHES or not any(c.isdigit() for c in version):
+        return f"version {version!r} of {m.group('repo')} is a branch, not a release tag or a commit"
+    return ""
+
+
+def source_problem(evidence: str, source: str) -> str:
+    """Why ``source`` is not a valid source for ``evidence`` (empty if it is)."""
+    if _NOT_A_SOURCE.search(source):
+        return "cites research notes, which a reader cannot follow; cite the primary source or upstream test"
+    for part in split_sources(source):
+        if evidence == "tested":
+            m = _TESTED.fullmatch(part)
+            if m is None or not m.group("what").strip():
+                return f"tested source {part!r} is not 'OWNER/REPO@VERSION PATH:LINE (what the assertion checks)'"
+            if _version_problem(m):
+                return _version_problem(m)
+        elif evidence == "documented":
+            m = next((m for rx in _DOCUMENTED if (m := rx.match(part)) and _FOLLOWS.match(part, m.end())), None)
+            if m is None:
+                return (
+                    f"documented source {part!r} is not a URL, a man page reference ('FreeBSD 14.1 listen(2) "
+                    "section DESCRIPTION') or a file at a version ('OWNER/REPO@VERSION PATH[:LINE]')"
+                )
+            if "version" in m.groupdict() and _version_problem(m):
+                return _version_problem(m)
+        elif not part:
+            return "an empty source between '; '"
+    return ""
+
+
 def _cell(where: str, raw: object) -> Cell:
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: expected a table with outcome/evidence/source, got {type(raw).__name__}")
@@ -88,6 +158,11 @@ def _cell(where: str, raw: object) -> Cell:
         raise CatalogError(f"{where}: outcome 'unknown' goes with evidence 'unknown', and only with it")
     if evidence != UNKNOWN and not source.strip():
         raise CatalogError(f"{where}: evidence {evidence!r} needs a 'source' a reader can follow")
+    if evidence == UNKNOWN and not note.strip():
+        raise CatalogError(f"{where}: evidence 'unknown' needs a 'note' saying what would settle it")
+    problem = source_problem(str(evidence), source.strip()) if source.strip() else ""
+    if problem:
+        raise CatalogError(f"{where}: {problem}")
     return Cell(outcomes, str(evidence), source.strip(), note.strip(), sim_gap.strip())
 
 

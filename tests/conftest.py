@@ -1,12 +1,16 @@
-"""Shared fixtures: small throw-away catalogs for tests that need one to break."""
+"""Shared fixtures: small throw-away catalogs for tests that need one to break, and the CLI in-process."""
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 from typing import Callable
 
 import pytest
+
+#: ``cli("check", "r.json")`` -> (exit status, stdout, stderr), running the command in-process.
+CLI = Callable[..., tuple[int, str, str]]
 
 SCENARIO = '''
 from sockbehave.kit import tcp_pair
@@ -52,3 +56,19 @@ def make_catalog(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+@pytest.fixture
+def cli() -> CLI:
+    """The ``sockbehave`` command in-process: ``cli(*argv)`` -> (exit status, stdout, stderr)."""
+    from sockbehave.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            code = main(list(argv), out=out, err=err)
+        except SystemExit as exc:  # argparse exits itself on usage errors
+            code = int(exc.code or 0)
+        return code, out.getvalue(), err.getvalue()
+
+    return run

@@ -13,7 +13,8 @@ import html
 import re
 from typing import Optional
 
-from ..tables import OSES, Cell
+from ..evidence import STRENGTH, goal_line
+from ..tables import EVIDENCE, OSES, Cell
 from .matrix import CATEGORIES, Matrix, MatrixCell, MatrixRow, Seen, topics
 
 __all__ = ["render_html"]
@@ -58,27 +59,27 @@ def _expected(cell: Optional[Cell]) -> str:
     note = f"<p>{e(cell.note)}</p>" if cell.note else ""
     gap = f"<p><strong>known simulator gap:</strong> {e(cell.sim_gap)}</p>" if cell.sim_gap else ""
     source = f"<p>{_source(cell.source)}</p>" if cell.source else ""
-    label = "why" if cell.is_unknown else e(cell.evidence)
-    if source or note or gap:
-        detail = f"<details><summary>{label}</summary>{source}{note}{gap}</details>"
-    else:
-        detail = "" if cell.is_unknown else f'<span class="ev">{label}</span>'
+    label = f'<span class="lvl ev-{e(cell.evidence)}" title="evidence: {e(cell.evidence)}">{e(cell.evidence)}</span>'
+    detail = f"<details><summary>{label}</summary>{source}{note}{gap}</details>" if source or note or gap else label
     return f'<div class="exp"><span class="k">table</span> {outcomes} {detail}</div>'
 
 
 def _cell(row: MatrixRow, os_name: str, cell: MatrixCell) -> str:
     anchor = f"{row.scenario}/{row.step}/{os_name}"
     cat = _slug(cell.category)
+    level = cell.expected.evidence if cell.expected is not None else "none"
     varies = '<div class="varies">varies by run</div>' if cell.varies else ""
     return (
-        f'<td id="{e(anchor)}" class="cell {cat}" data-os="{e(os_name)}" data-category="{e(cell.category)}">'
+        f'<td id="{e(anchor)}" class="cell {cat} ev-{e(level)}" data-os="{e(os_name)}" '
+        f'data-category="{e(cell.category)}" data-evidence="{e(level)}">'
         f'<div class="badge">{e(cell.category)} · {e(cell.rests_on)}</div>'
         f"{_seen('real', cell.real)}{_seen('sim', cell.sim)}{_expected(cell.expected)}{varies}"
         f'<a class="cite" href="#{e(anchor)}" title="link to this cell">#</a></td>'
     )
 
 
-_STYLE = """
+_STYLE = (
+    """
 :root { color-scheme: light; --ok:#e7f5ea; --bad:#fde2e1; --new:#e3eefc; --gap:#fff1d6; --none:#f3f3f3; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1d1f23; background: #fff; }
 header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ddd; padding: 10px 20px; z-index: 2; }
@@ -102,8 +103,17 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px;
 details[open] { display: block; background: #fff; border: 1px solid #ccc; padding: 4px 6px; margin-top: 4px; }
 details p { margin: 2px 0; font-size: 12px; } .ev { font-size: 12px; color: #345; }
 .varies { font-size: 11px; color: #8a4b00; } a.cite { position: absolute; top: 2px; right: 5px; color: #999; text-decoration: none; font-size: 11px; }
+.lvl { font-size: 12px; color: #234; } .ev-legend { border-collapse: collapse; width: auto; margin: 4px 0; }
+.ev-legend th, .ev-legend td { padding: 1px 8px; font-size: 12px; text-align: right; } .ev-legend th:first-child { text-align: left; }
+"""
+    + "".join(
+        f".lvl.ev-{lv} {{ font-weight: {300 + 150 * n}; }} td.ev-{lv} {{ border-left: {1 + n}px solid #456; }}\n"
+        for lv, n in STRENGTH.items()
+    )
+    + """.lvl.ev-inferred, .lvl.ev-unknown { font-style: italic; } td.ev-unknown { border-left-style: dashed; }
 .hidden { display: none; } footer { padding: 10px 20px 30px; color: #555; }
 """
+)
 
 _SCRIPT = """
 (function () {
@@ -151,6 +161,24 @@ _SCRIPT = """
 def _options(name: str, label: str, values: list[str]) -> str:
     opts = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in values)
     return f'<span><label for="f-{name}">{e(label)}</label> <select id="f-{name}" name="{name}"><option value="">all</option>{opts}</select></span>'
+
+
+def _evidence_table(matrix: Matrix) -> str:
+    if matrix.evidence is None:
+        return ""
+    counts = matrix.evidence.counts
+    head = "".join(f"<th>{e(o)}</th>" for o in OSES)
+    body = "".join(
+        f'<tr><th><span class="lvl ev-{e(lv)}">{e(lv)}</span></th>'
+        + "".join(f"<td>{counts[o][lv]}</td>" for o in OSES)
+        + "</tr>"
+        for lv in EVIDENCE
+    )
+    return (
+        '<h2 id="evidence">Evidence behind the tables</h2>'
+        f'<table class="ev-legend"><thead><tr><th>evidence (table cells)</th>{head}</tr></thead>'
+        f'<tbody>{body}</tbody></table><p class="meta">{e(goal_line(matrix.evidence))}</p>'
+    )
 
 
 def render_html(matrix: Matrix) -> str:
@@ -212,11 +240,13 @@ def render_html(matrix: Matrix) -> str:
 <header>
 <h1>Socket behaviour by OS</h1>
 <p class="meta">sockbehave {e(matrix.tool_version)} · catalog <code>{e(matrix.catalog_version)}</code> · {len(matrix.sources)} reports ·
-each cell rests on a real run, else the simulator, else the table's documented or inferred expectation.</p>
+each cell rests on a real run, else the simulator, else the table's expectation, whose evidence level is drawn
+heavier the stronger it is (observed, tested by an upstream suite on that OS, documented, inferred, unknown).</p>
 <div class="legend">{legend}</div>
 <form id="filters">{filters}</form>
 </header>
 <main>
+{_evidence_table(matrix)}
 {stale}
 {"".join(sections)}
 <h2 id="reports">Reports</h2>

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,22 +17,29 @@ from typing import Any
 
 import jsonschema
 
+from ..display import path_text, printable
 from ..errors import InputError
+from ..files import atomic_write
 from ..verdict import Result
 from .model import Report
 
 __all__ = [
     "MAX_REPORT_BYTES",
+    "MAX_RESULTS",
+    "MAX_SCENARIOS",
     "SCHEMA_VERSION",
-    "atomic_write",
     "load_report",
+    "read_bounded",
     "report_to_json",
     "schema",
     "write_report",
 ]
 
 SCHEMA_VERSION = 1
-MAX_REPORT_BYTES = 64 * 1024 * 1024
+#: What an untrusted report may cost: a real one is about 100 KB with ~100 results.
+MAX_REPORT_BYTES = 16 * 1024 * 1024
+MAX_RESULTS = 20_000
+MAX_SCENARIOS = 2_000
 
 
 @lru_cache(maxsize=1)
@@ -73,26 +80,8 @@ def write_report(report: Report, path: Path) -> None:
     atomic_write(path, json.dumps(report_to_json(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n")
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step (a temporary file beside it, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(repr(text)[1:-1].split())
+    flat = " ".join(printable(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -109,36 +98,100 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """Read a regular file of at most ``limit`` bytes: whatever ``path`` turns out to be (a
+    FIFO, ``/dev/zero``, a directory, a file growing under us), never more than ``limit`` + 1
+    bytes are read and nothing blocks. ``InputError`` naming the file otherwise."""
+    name = path_text(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{name}: not a regular file; a {what} is a file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise InputError(f"{name}: larger than the {limit} byte limit for a {what}")
+    return b"".join(chunks)
+
+
+def _bad_string(value: Any) -> bool:
+    """True if any string in ``value`` cannot be encoded as UTF-8 (a lone surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_bad_string(k) or _bad_string(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_string(v) for v in value)
+    return False
+
+
+def _check_bounds(data: dict[str, Any], name: str) -> None:
+    """Cheap checks before schema validation, so a huge hostile report costs little."""
+    results = data.get("results")
+    if not isinstance(results, list):
+        return  # the schema says what is wrong
+    if len(results) > MAX_RESULTS:
+        raise InputError(f"{name}: {len(results)} results is more than the {MAX_RESULTS} a report may hold")
+    ids = {r.get("scenario") for r in results if isinstance(r, dict) and isinstance(r.get("scenario"), str)}
+    if len(ids) > MAX_SCENARIOS:
+        raise InputError(f"{name}: {len(ids)} distinct scenarios is more than the {MAX_SCENARIOS} a report may name")
+
+
 def load_report(path: Path) -> Report:
     """Read and validate a report file; ``InputError`` (one line, naming the file) on any problem."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(f"{path}: {size} bytes is larger than the {MAX_REPORT_BYTES} byte limit for a report")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    name = path_text(path)
+    raw = read_bounded(path, MAX_REPORT_BYTES, "report")
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(f"{name}: not UTF-8 text") from None
     except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply") from None
+        raise InputError(f"{name}: JSON nested too deeply") from None
     except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON: {_one_line(str(exc))}") from None
+        raise InputError(f"{name}: not valid JSON: {_one_line(str(exc))}") from None
     if not isinstance(data, dict):
-        raise InputError(f"{path}: a report is a JSON object, got {type(data).__name__}")
+        raise InputError(f"{name}: a report is a JSON object, got {type(data).__name__}")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         raise InputError(
-            f"{path}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})"
+            f"{name}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})"
         )
+    _check_bounds(data, name)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         raise InputError(
-            f"{path}: does not match report schema v{SCHEMA_VERSION} at {_one_line(where, 80)}: {_one_line(error.message)}"
+            f"{name}: does not match report schema v{SCHEMA_VERSION} at {_one_line(where, 80)}: {_one_line(error.message)}"
         )
+    if _bad_string(data):
+        raise InputError(f"{name}: a string holds a lone surrogate (\\ud800-\\udfff), which is not text")
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(data["results"]):
+        key = (r["scenario"], r["step"])
+        if key in seen:
+            raise InputError(
+                f"{name}: results/{i} repeats scenario {_one_line(key[0], 80)} step {_one_line(key[1], 80)}; "
+                "a report holds each step once"
+            )
+        seen.add(key)
     results = tuple(
         Result(
             r["scenario"],

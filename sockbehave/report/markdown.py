@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..tables import OSES
+from ..evidence import STRENGTH, goal_line
+from ..tables import EVIDENCE, OSES
 from .matrix import CATEGORIES, Matrix, MatrixCell, topics
 
 __all__ = ["code", "prose", "render_markdown", "text"]
@@ -55,6 +56,25 @@ def code(value: str) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
+def evidence_mark(level: str) -> str:
+    """The level drawn by its weight: filled squares for strength, bold for the levels a
+    reader can cite (observed, tested), italics for the weak ones (inferred, unknown)."""
+    strength = STRENGTH.get(level, 0)
+    marks = "■" * strength + "□" * (max(STRENGTH.values()) - strength)
+    label = text(level)
+    label = f"**{label}**" if strength >= STRENGTH["tested"] else f"*{label}*" if strength < 2 else label
+    return f"{marks} {label}"
+
+
+def _evidence_table(matrix: Matrix) -> list[str]:
+    if matrix.evidence is None:
+        return []
+    counts = matrix.evidence.counts
+    lines = ["| evidence (table cells) | " + " | ".join(OSES) + " |", "|---|" + "---:|" * len(OSES)]
+    lines += [f"| {evidence_mark(lv)} | " + " | ".join(str(counts[o][lv]) for o in OSES) + " |" for lv in EVIDENCE]
+    return [*lines, "", text(goal_line(matrix.evidence)), ""]
+
+
 def _cell(cell: MatrixCell) -> str:
     seen = cell.real or cell.sim
     if seen:
@@ -63,7 +83,7 @@ def _cell(cell: MatrixCell) -> str:
         shown = " \\| ".join(code(o) for o in cell.expected.outcomes)
     else:
         shown = "–"
-    evidence = f" · {text(cell.expected.evidence)}" if cell.expected is not None else " · no table entry"
+    evidence = f" · {evidence_mark(cell.expected.evidence)}" if cell.expected is not None else " · no table entry"
     out = f"{ICON[cell.category]} {shown} <sub>{RESTS[cell.rests_on]}{evidence}</sub>"
     if cell.category == "unexpected" and cell.expected is not None:
         out += " <sub>expected " + " \\| ".join(code(o) for o in cell.expected.outcomes) + "</sub>"
@@ -82,8 +102,10 @@ def render_markdown(matrix: Matrix) -> str:
         "",
         "Each cell shows the outcome it rests on (<sub>real</sub> observed on a real OS, "
         "<sub>sim</sub> simulated, <sub>docs</sub> the table's expectation only) and the evidence "
-        "level of the table's cell (observed, documented, inferred, unknown).",
+        "level of the table's cell, heavier for stronger evidence: observed (run there), tested (an "
+        "upstream test suite asserts it on that OS), documented (a primary document), inferred, unknown.",
         "",
+        *_evidence_table(matrix),
     ]
     if matrix.stale:
         lines += [

@@ -10,6 +10,9 @@ its evidence, which of those the cell rests on, and its category:
 * ``known gap``: a simulated outcome the table marks as a known simulator gap;
 * ``not run``: no report covers this OS; only the table speaks.
 
+The matrix also carries the tables' evidence counts (OS x evidence level, from
+``sockbehave.evidence``), which its header shows.
+
 Observations are judged again against the current tables (as ``sockbehave check`` does), so a
 matrix never mixes verdicts from different catalog versions; reports made with another catalog
 version are listed as stale.
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..catalog import Catalog
+from ..evidence import EvidenceSummary, summarise
 from ..tables import OSES, Cell
 from ..verdict import Observation as _Obs
 from ..verdict import judge_one
@@ -90,6 +94,8 @@ class Matrix:
     catalog_version: str
     tool_version: str
     stale: list[str]
+    #: the tables' evidence counts and weak cells (the current catalog's, not the reports')
+    evidence: Optional[EvidenceSummary] = None
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(CATEGORIES, 0)
@@ -145,7 +151,7 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
         for outcome, runs in outcomes.items():
             verdict = judge_one(_Obs(sid, step, outcome), cell.expected, simulated).verdict
             target.append(Seen(outcome, _CATEGORY[verdict], tuple(runs)))
-    return Matrix(list(order.values()), sources, catalog.version, tool_version, stale)
+    return Matrix(list(order.values()), sources, catalog.version, tool_version, stale, summarise(catalog.table))
 
 
 def topics(matrix: Matrix) -> list[str]:
@@ -168,6 +174,7 @@ def matrix_to_json(matrix: Matrix) -> dict[str, object]:
         "reports": matrix.sources,
         "stale_reports": matrix.stale,
         "counts": matrix.counts(),
+        "evidence_counts": {o: dict(c) for o, c in matrix.evidence.counts.items()} if matrix.evidence else {},
         "rows": [
             {
                 "scenario": row.scenario,

@@ -1,9 +1,14 @@
-"""Rendering results for a terminal: a compact table, and one line per failure."""
+"""Rendering results for a terminal: a compact table, and one line per failure.
+
+Every string taken from a result passes through ``display.printable`` here, since results may
+come from an untrusted report file.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..display import printable
 from ..verdict import Result, describe
 from .model import Report
 
@@ -13,7 +18,7 @@ _MARK = {"match": "ok", "mismatch": "MISMATCH", "new": "new", "known-gap": "gap"
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -34,8 +39,9 @@ def summary_line(report: Report) -> str:
     counts = report.summary
     scenarios = len({r.scenario for r in report.results})
     parts = ", ".join(f"{n} {v}" for v, n in counts.items())
-    return f"{report.os}/{report.backend}: {scenarios} scenarios, {len(report.results)} steps: {parts}"
+    where = printable(f"{report.os}/{report.backend}")
+    return f"{where}: {scenarios} scenarios, {len(report.results)} steps: {parts}"
 
 
 def failures(report: Report) -> list[str]:
-    return [describe(r, report.os) for r in report.failing]
+    return [printable(describe(r, report.os)) for r in report.failing]

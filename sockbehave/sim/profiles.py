@@ -323,47 +323,76 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         ("SO_EXCLUSIVEADDRUSE",),
         "setsockopt(2): SO_REUSEPORT exists on the BSDs; SO_EXCLUSIVEADDRUSE is Windows-only",
     ),
-    "listen_needs_bind": (False, "inferred: BSD tcp_usr_listen binds an unbound socket to an ephemeral port"),
+    "listen_needs_bind": (
+        False,
+        "xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:389 tcp_usr_listen binds an unbound socket to an ephemeral port",
+    ),
     "send_unconnected_error": ("ENOTCONN", "FreeBSD send(2) ERRORS: ENOTCONN"),
     "nonblocking_connect_error": ("EINPROGRESS", "FreeBSD connect(2) ERRORS: EINPROGRESS"),
-    "backlog_overflow": ("drop", "inferred: BSD tcp_input drops a SYN when sonewconn refuses"),
+    "backlog_overflow": (
+        "drop",
+        "xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:2723-2735: the SYN is dropped when sonewconn refuses",
+    ),
     "refused_after": (
         0.0,
-        "inferred: research notes, macOS reports errno 61 at once; RFC 9293 3.10.7.1 (RST for a closed port)",
+        "an RST in SYN_SENT fails connect at once with ECONNREFUSED: xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:3725-3749, "
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:2004-2008",
     ),
     "time_wait_bind": (
         "new",
-        "research notes on xnu/FreeBSD in_pcbbind: TIME_WAIT conflicts only with a new socket without SO_REUSEADDR",
+        "in_pcbbind: a TIME_WAIT connection conflicts only with a new socket without SO_REUSEADDR: xnu (xnu-11417.101.15) "
+        "bsd/netinet/in_pcb.c:890-892, 2383-2402; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/in_pcb.c:1029-1030, 1125-1139",
     ),
     "live_bind_table": (None, "FreeBSD setsockopt(2): duplicate bindings need SO_REUSEPORT on every socket"),
     "reuseaddr_shares_nonlistening": (
         False,
         "inferred from in_pcbbind: SO_REUSEADDR alone does not allow duplicate unicast bindings",
     ),
-    "reset_error_established": ("ECONNRESET", "BSD tcp_input: RST sets so_error = ECONNRESET"),
+    "reset_error_established": (
+        "ECONNRESET",
+        "RST sets so_error = ECONNRESET: xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:4235-4250; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:2174-2180",
+    ),
     "reset_error_close_wait": (
         "ECONNRESET",
-        "BSD tcp_input: RST sets so_error = ECONNRESET in every synchronized state",
+        "RST in CLOSE_WAIT sets so_error = ECONNRESET: xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:4248-4250; "
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:2177-2180",
     ),
-    "send_error_order": ("cantsend-first", "FreeBSD sosend_generic checks SBS_CANTSENDMORE (EPIPE) before so_error"),
+    "send_error_order": (
+        "cantsend-first",
+        "EPIPE is checked before so_error: xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:2032-2051; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:1617-1627",
+    ),
     "send_after_close_error": ("EPIPE", "FreeBSD send(2) ERRORS: EPIPE"),
     "recv_eof_before_error": (
         False,
-        "FreeBSD sys/kern/uipc_socket.c soreceive: so_error is checked before SBS_CANTRCVMORE",
+        "soreceive checks so_error before end of stream: xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:3535-3561; "
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:1958-1979",
     ),
     "send_after_shutdown_error": ("EPIPE", "FreeBSD send(2) ERRORS: EPIPE"),
     "closed_socket_error": ("EBADF", "CPython Modules/socketmodule.c: a closed socket has fd -1, the OS answers EBADF"),
-    "udp_truncation": ("truncate", "FreeBSD recv(2): excess bytes of a datagram are discarded (MSG_TRUNC)"),
-    "udp_max_ipv4": (9216, "FreeBSD and xnu udp_usrreq.c udp_sendspace = 9216 (net.inet.udp.maxdgram)"),
-    "udp_max_ipv6": (9216, "FreeBSD and xnu udp6_usrreq.c use udp_sendspace too"),
+    "udp_truncation": (
+        "truncate",
+        "FreeBSD 12.2 recv(2) DESCRIPTION; xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:3962-3968; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:2340-2343",
+    ),
+    "udp_max_ipv4": (
+        9216,
+        "udp_sendspace = 9216: xnu (xnu-11417.101.15) bsd/netinet/udp_usrreq.c:2243; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:131",
+    ),
+    "udp_max_ipv6": (
+        9216,
+        "udp6 reserves udp_sendspace: xnu (xnu-11417.101.15) bsd/netinet6/udp6_usrreq.c:820; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet6/udp6_usrreq.c:1046",
+    ),
     "icmp_unreachable_to": (
         "connected",
-        "research notes on BSD udp_ctlinput: ICMP errors only reach connected sockets",
+        "ICMP errors reach only an exactly matching (connected) socket: xnu (xnu-11417.101.15) bsd/netinet/udp_usrreq.c:986-1007; "
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:808-817",
     ),
     "icmp_unreachable_error": ("ECONNREFUSED", "BSD inetctlerrmap: PRC_UNREACH_PORT -> ECONNREFUSED"),
     "tcp_sndbuf": (131072, "inferred: net.inet.tcp.sendspace and autotuning; the exact maximum is not in the catalog"),
     "tcp_rcvbuf": (131072, "inferred: net.inet.tcp.recvspace and autotuning; the exact maximum is not in the catalog"),
-    "rcvbuf_set_factor": (1, "research notes: SO_RCVBUF is stored as given on the BSDs"),
+    "rcvbuf_set_factor": (
+        1,
+        "SO_RCVBUF is stored as given: xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4991 and uipc_socket2.c:816",
+    ),
     "linger_format": ("ii", "sys/socket.h struct linger { int l_onoff; int l_linger; }"),
     "select_empty_error": (None, "FreeBSD sys_generic.c kern_select / xnu select: nd = 0 just sleeps for the timeout"),
     "select_failed_connect": (
@@ -377,20 +406,30 @@ DARWIN = _p(
     {
         **_BSD_COMMON,
         "errnos": (_DARWIN_ERRNO, _ERRNO_SOURCES["darwin"]),
-        "ephemeral_ports": ((49152, 65535), "macOS defaults net.inet.ip.portrange.first/last = 49152/65535"),
-        "somaxconn": (128, "xnu bsd/kern/uipc_socket.c somaxconn = SOMAXCONN (128); kern.ipc.somaxconn"),
-        "backlog_zero_means_max": (True, "xnu solisten: backlog <= 0 or > somaxconn becomes somaxconn"),
-        "backlog_num": (1, "xnu uipc_socket2.c sonewconn_internal, soqlimitcompat = 1 by default"),
-        "backlog_den": (1, "xnu sonewconn_internal: refuses when so_qlen >= so_qlimit"),
-        "backlog_extra": (0, "xnu sonewconn_internal: so_qlen counts incomplete and complete connections"),
-        "connect_give_up_after": (75.0, "xnu tcp_timer.c tcp_keepinit = 75 s (net.inet.tcp.keepinit)"),
-        "time_wait": (30.0, "xnu tcp_timer.h: 2 * MSL with net.inet.tcp.msl = 15000 ms"),
+        "ephemeral_ports": (
+            (49152, 65535),
+            "xnu (xnu-11417.101.15) bsd/netinet/in_pcb.c:181-182, bsd/netinet/in.h:295-296",
+        ),
+        "somaxconn": (128, "xnu (xnu-11417.101.15) bsd/sys/socket.h:597 SOMAXCONN = 128 (kern.ipc.somaxconn)"),
+        "backlog_zero_means_max": (True, "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:1071-1075 solisten"),
+        "backlog_num": (1, "xnu (xnu-11417.101.15) bsd/kern/uipc_socket2.c:133 soqlimitcompat = 1 by default"),
+        "backlog_den": (1, "xnu (xnu-11417.101.15) bsd/kern/uipc_socket2.c:358-360: refuses when so_qlen >= so_qlimit"),
+        "backlog_extra": (
+            0,
+            "xnu (xnu-11417.101.15) bsd/kern/uipc_socket2.c:337-342: so_qlen counts incomplete and complete",
+        ),
+        "connect_give_up_after": (75.0, "xnu (xnu-11417.101.15) bsd/netinet/tcp_timer.h:184 TCPTV_KEEP_INIT = 75 s"),
+        "time_wait": (30.0, "xnu (xnu-11417.101.15) bsd/netinet/tcp_timer.h:175: 2 * MSL, TCPTV_MSL = 15 s"),
         "close_with_unread": (
             "rst",
-            "research notes on xnu tcp_usrreq.c tcp_disconnect: data left in so_rcv drops the connection",
+            "xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:3155-3157 tcp_disconnect: data left in so_rcv means tcp_drop (RST)",
         ),
-        "udp_rcvbuf": (786896, "xnu udp_usrreq.c udp_recvspace default; large enough for the catalog's datagrams"),
-        "v6only_default": (0, "research notes: net.inet6.ip6.v6only = 0 on macOS"),
+        "udp_rcvbuf": (
+            786896,
+            "xnu (xnu-11417.101.15) bsd/netinet/udp_usrreq.c:252-256 (786896 when the mbuf cluster pool is >= 96 MB; else the "
+            "static 196724 of line 2245); either holds the catalog's datagrams",
+        ),
+        "v6only_default": (0, "xnu (xnu-11417.101.15) bsd/netinet6/in6_proto.c:456 ip6_v6only = 0"),
     },
 )
 
@@ -399,24 +438,45 @@ FREEBSD = _p(
     {
         **_BSD_COMMON,
         "errnos": (_BSD_ERRNO, _ERRNO_SOURCES["freebsd"]),
-        "ephemeral_ports": ((10000, 65535), "FreeBSD ip(4): net.inet.ip.portrange.first/last defaults 10000/65535"),
+        "ephemeral_ports": (
+            (10000, 65535),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/in.h:325 IPPORT_EPHEMERALFIRST 10000, through 65535",
+        ),
         "somaxconn": (128, "FreeBSD sys/kern/uipc_socket.c somaxconn = SOMAXCONN (kern.ipc.soacceptqueue)"),
-        "backlog_zero_means_max": (False, "FreeBSD solisten_proto: only backlog < 0 or > somaxconn becomes somaxconn"),
+        "backlog_zero_means_max": (
+            False,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:972-974: only backlog < 0 or > somaxconn is raised",
+        ),
         "backlog_num": (
             3,
-            "FreeBSD listen(2): the queue is 1.5 x backlog; uipc_socket.c: sol_qlen > 3 * sol_qlimit / 2",
+            "FreeBSD 12.2 listen(2) DESCRIPTION: the queue is 1.5 x backlog; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:609",
         ),
-        "backlog_den": (2, "FreeBSD uipc_socket.c solisten_clone"),
-        "backlog_extra": (1, "solisten_clone refuses only when sol_qlen > 3 * qlimit / 2, so one more fits"),
+        "backlog_den": (
+            2,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:609 sonewconn: sol_qlen > 3 * sol_qlimit / 2",
+        ),
+        "backlog_extra": (
+            1,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:609: refused only when sol_qlen > 3 * qlimit / 2, so one more fits",
+        ),
         "backlog_overflow": (
             "accept-then-reset",
             "inferred from FreeBSD tcp_syncache.c: the syncache answers the SYN; syncache_expand fails when the queue is full and resets (net.inet.tcp.syncache.rst_on_sock_fail = 1)",
         ),
         "connect_give_up_after": (75.0, "FreeBSD tcp_timer.c tcp_keepinit = 75 s (net.inet.tcp.keepinit)"),
-        "time_wait": (60.0, "FreeBSD tcp_timer.h: 2 * MSL with net.inet.tcp.msl = 30000 ms"),
-        "close_with_unread": ("fin", "research notes on FreeBSD tcp_usrreq.c tcp_disconnect: flushes so_rcv, then FIN"),
-        "udp_rcvbuf": (42080, "FreeBSD udp_usrreq.c udp_recvspace = 40 * (1024 + sizeof(struct sockaddr_in6))"),
-        "v6only_default": (1, "FreeBSD ip6(4): net.inet6.ip6.v6only = 1 by default"),
+        "time_wait": (
+            60.0,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_timer.h:77: 2 * MSL, TCPTV_MSL = 30 s",
+        ),
+        "close_with_unread": (
+            "fin",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:2673-2678 tcp_disconnect: flushes so_rcv, then FIN",
+        ),
+        "udp_rcvbuf": (
+            42080,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:135-137 udp_recvspace = 40 * (1024 + sizeof(sockaddr_in6))",
+        ),
+        "v6only_default": (1, "FreeBSD 12.2 inet6(4) section MIB Variables: ip6.v6only defaults to on"),
     },
 )
 

@@ -32,11 +32,14 @@ CHILD = textwrap.dedent(
 )
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux")
-    or not hasattr(os, "geteuid")
-    or os.geteuid() != 0
-    or shutil.which("unshare") is None
-    or shutil.which("ip") is None,
+    os.environ.get("SOCKBEHAVE_REQUIRE_NETNS") != "1"  # .ci/run sets it: there, a missing tool fails the test
+    and (
+        not sys.platform.startswith("linux")
+        or not hasattr(os, "geteuid")
+        or os.geteuid() != 0
+        or shutil.which("unshare") is None
+        or shutil.which("ip") is None
+    ),
     reason="needs Linux, root, unshare(1) and ip(8) to make a private network namespace",
 )
 

@@ -2,42 +2,33 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from sockbehave.cli import main
+CLI = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
 
 
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        code = main(list(argv), out=out, err=err)
-    except SystemExit as exc:  # argparse exits itself on usage errors
-        code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_list_json_has_id_title_topic() -> None:
-    code, out, _ = run_cli("list", "--json")
+def test_list_json_has_id_title_topic(cli: CLI) -> None:
+    code, out, _ = cli("list", "--json")
     assert code == 0
     rows = json.loads(out)
     assert len(rows) >= 20
     assert {"id", "title", "topic"} <= set(rows[0])
 
 
-def test_list_plain_groups_by_topic() -> None:
-    code, out, _ = run_cli("list")
+def test_list_plain_groups_by_topic(cli: CLI) -> None:
+    code, out, _ = cli("list")
     assert code == 0
     assert "udp-oversize" in out and "udp.largest-datagram-ipv4" in out
 
 
-def test_explain_shows_claim_code_and_per_os_evidence() -> None:
-    code, out, _ = run_cli("explain", "udp.recv-buffer-smaller-than-datagram")
+def test_explain_shows_claim_code_and_per_os_evidence(cli: CLI) -> None:
+    code, out, _ = cli("explain", "udp.recv-buffer-smaller-than-datagram")
     assert code == 0
     for part in (
         "The claim:",
@@ -50,14 +41,14 @@ def test_explain_shows_claim_code_and_per_os_evidence() -> None:
         assert part in out
 
 
-def test_explain_unknown_id_suggests_and_exits_2() -> None:
-    code, out, err = run_cli("explain", "udp.recv-bufer-smaller-than-datagram")
+def test_explain_unknown_id_suggests_and_exits_2(cli: CLI) -> None:
+    code, out, err = cli("explain", "udp.recv-bufer-smaller-than-datagram")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "did you mean udp.recv-buffer-smaller-than-datagram" in err
 
 
-def test_run_writes_a_report_and_exits_0(tmp_path: Path) -> None:
-    code, out, err = run_cli("run", "--scenario", "empty-send", "--out", str(tmp_path), "--jobs", "2")
+def test_run_writes_a_report_and_exits_0(cli: CLI, tmp_path: Path) -> None:
+    code, out, err = cli("run", "--scenario", "empty-send", "--out", str(tmp_path), "--jobs", "2")
     assert code == 0, out
     [report] = tmp_path.iterdir()
     assert report.name.endswith("-real.json")
@@ -68,35 +59,35 @@ def test_run_writes_a_report_and_exits_0(tmp_path: Path) -> None:
     assert "match" in out
 
 
-def test_run_exits_1_on_a_mismatch_and_prints_it(make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_run_exits_1_on_a_mismatch_and_prints_it(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text=tiny_table(send="4"))
-    code, out, _ = run_cli("--catalog", str(root), "run", "--out", str(tmp_path / "r"))
+    code, out, _ = cli("--catalog", str(root), "run", "--out", str(tmp_path / "r"))
     assert code == 1
     assert "tcp.tiny-send step 'send'" in out and "expected 4" in out and "observed 3" in out
     assert "observed: test" in out  # the evidence is shown
 
 
-def test_check_rechecks_against_current_tables(make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_rechecks_against_current_tables(cli: CLI, make_catalog, tiny_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog()
-    assert run_cli("--catalog", str(root), "run", "--out", str(tmp_path))[0] == 0
+    assert cli("--catalog", str(root), "run", "--out", str(tmp_path))[0] == 0
     [report] = tmp_path.glob("*.json")
-    assert run_cli("--catalog", str(root), "check", str(report))[0] == 0
+    assert cli("--catalog", str(root), "check", str(report))[0] == 0
     (root / "partial-io" / "expected.toml").write_text(tiny_table(recv="b'xyz'"), encoding="utf-8")
-    code, out, _ = run_cli("--catalog", str(root), "check", str(report))
+    code, out, _ = cli("--catalog", str(root), "check", str(report))
     assert code == 1 and "expected b'xyz'" in out
 
 
-def test_check_rejects_a_malformed_report_in_one_line(tmp_path: Path) -> None:
+def test_check_rejects_a_malformed_report_in_one_line(cli: CLI, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema_version": 1, "results": "<script>"}', encoding="utf-8")
-    code, out, err = run_cli("check", str(bad))
+    code, out, err = cli("check", str(bad))
     assert code == 2 and out == ""
     assert err.startswith("sockbehave: error: " + str(bad)) and err.count("\n") == 1
 
 
-def test_a_malformed_table_exits_2_naming_the_file(make_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_table_exits_2_naming_the_file(cli: CLI, make_catalog) -> None:  # type: ignore[no-untyped-def]
     root = make_catalog(table_text="[oops")
-    code, _, err = run_cli("--catalog", str(root), "list")
+    code, _, err = cli("--catalog", str(root), "list")
     assert code == 2 and "expected.toml: not valid TOML" in err and err.count("\n") == 1
 
 
@@ -111,13 +102,13 @@ def test_a_malformed_table_exits_2_naming_the_file(make_catalog) -> None:  # typ
         ("list", "--yaml"),
     ],
 )
-def test_bad_usage_exits_2_with_one_line(argv: tuple[str, ...]) -> None:
-    code, _, _ = run_cli(*argv)
+def test_bad_usage_exits_2_with_one_line(cli: CLI, argv: tuple[str, ...]) -> None:
+    code, _, _ = cli(*argv)
     assert code == 2
 
 
-def test_no_matching_scenario_is_a_usage_error() -> None:
-    code, _, err = run_cli("run", "--scenario", "nothing-matches-*")
+def test_no_matching_scenario_is_a_usage_error(cli: CLI) -> None:
+    code, _, err = cli("run", "--scenario", "nothing-matches-*")
     assert code == 2 and "matches no scenario" in err
 
 
@@ -129,6 +120,6 @@ def test_python_m_sockbehave_is_the_same_command(tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_unreadable_report_path_is_exit_2(tmp_path: Path) -> None:
-    code, _, err = run_cli("check", str(tmp_path / "missing.json"))
+def test_unreadable_report_path_is_exit_2(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli("check", str(tmp_path / "missing.json"))
     assert code == 2 and "cannot read" in err

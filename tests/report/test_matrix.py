@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from sockbehave.catalog import load_catalog
-from sockbehave.cli import main
 from sockbehave.report import load_report, report_to_json, write_report
 from sockbehave.report.html import render_html
 from sockbehave.report.markdown import code, render_markdown, text
@@ -21,6 +20,8 @@ from sockbehave.verdict import Result
 
 CATALOG = load_catalog()
 SUBSET = CATALOG.select(["empty-send"])
+
+CLI = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
 
 
 def _sim(os_name: str):  # type: ignore[no-untyped-def]
@@ -62,7 +63,7 @@ def test_reports_from_another_catalog_version_are_listed_as_stale() -> None:
 def test_known_gaps_are_shown_as_such(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
     table = tiny_table().replace(
         'windows = { outcome = "3", evidence = "observed", source = "test" }',
-        'windows = { outcome = "3", evidence = "documented", source = "x", sim_gap = "not modelled" }',
+        'windows = { outcome = "3", evidence = "documented", source = "https://example.org/x", sim_gap = "not modelled" }',
         1,
     )
     cat = load_catalog(make_catalog(table_text=table))
@@ -119,15 +120,6 @@ def test_markdown_code_spans_and_text_keep_one_line_and_no_raw_markup(value: str
     assert _outside_code_spans(code(value)).strip() == ""  # the whole value stays inside the span
 
 
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        code_ = main(list(argv), out=out, err=err)
-    except SystemExit as exc:
-        code_ = int(exc.code or 0)
-    return code_, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def two_reports(tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "linux-sim.json", tmp_path / "windows-sim.json"
@@ -137,9 +129,11 @@ def two_reports(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html", ".json"])
-def test_report_command_writes_each_format(two_reports: tuple[Path, Path], tmp_path: Path, suffix: str) -> None:
+def test_report_command_writes_each_format(
+    cli: CLI, two_reports: tuple[Path, Path], tmp_path: Path, suffix: str
+) -> None:
     out = tmp_path / f"matrix{suffix}"
-    status, stdout, _ = run_cli("report", *map(str, two_reports), "-o", str(out))
+    status, stdout, _ = cli("report", *map(str, two_reports), "-o", str(out))
     assert status == 0 and "rows from 2 reports" in stdout
     body = out.read_text(encoding="utf-8")
     if suffix == ".json":
@@ -148,43 +142,43 @@ def test_report_command_writes_each_format(two_reports: tuple[Path, Path], tmp_p
         assert "tcp.send-empty" in body
 
 
-def test_a_bad_input_report_leaves_no_output_at_all(two_reports: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_bad_input_report_leaves_no_output_at_all(cli: CLI, two_reports: tuple[Path, Path], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema_version": 1, "results": []', encoding="utf-8")
     out = tmp_path / "matrix.html"
-    status, stdout, err = run_cli("report", str(two_reports[0]), str(bad), "-o", str(out))
+    status, stdout, err = cli("report", str(two_reports[0]), str(bad), "-o", str(out))
     assert status == 2 and stdout == "" and err.count("\n") == 1 and str(bad) in err
     assert not out.exists() and list(tmp_path.glob(".matrix*")) == []
 
 
-def test_report_needs_a_known_format(two_reports: tuple[Path, Path], tmp_path: Path) -> None:
-    status, _, err = run_cli("report", str(two_reports[0]), "-o", str(tmp_path / "m.pdf"))
+def test_report_needs_a_known_format(cli: CLI, two_reports: tuple[Path, Path], tmp_path: Path) -> None:
+    status, _, err = cli("report", str(two_reports[0]), "-o", str(tmp_path / "m.pdf"))
     assert status == 2 and "unknown format '.pdf'" in err
 
 
-def test_diff_is_a_regression_gate(two_reports: tuple[Path, Path]) -> None:
+def test_diff_is_a_regression_gate(cli: CLI, two_reports: tuple[Path, Path]) -> None:
     a, _ = map(str, two_reports)
-    status, out, _ = run_cli("diff", a, a)
+    status, out, _ = cli("diff", a, a)
     assert status == 0 and "0 difference(s)" in out
 
 
-def test_diff_shows_what_changed(two_reports: tuple[Path, Path], tmp_path: Path) -> None:
+def test_diff_shows_what_changed(cli: CLI, two_reports: tuple[Path, Path], tmp_path: Path) -> None:
     report = load_report(two_reports[0])
     changed = tuple(replace(r, observed="timeout") if r.step == "recv-zero" else r for r in report.results)
     other = tmp_path / "other.json"
     write_report(replace(report, results=changed), other)
-    status, out, _ = run_cli("diff", str(two_reports[0]), str(other))
+    status, out, _ = cli("diff", str(two_reports[0]), str(other))
     assert status == 1 and "~ tcp.recv-zero-bytes recv-zero: b'' -> timeout" in out
 
 
-def test_diff_rejects_malformed_input(two_reports: tuple[Path, Path], tmp_path: Path) -> None:
+def test_diff_rejects_malformed_input(cli: CLI, two_reports: tuple[Path, Path], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[]", encoding="utf-8")
-    assert run_cli("diff", str(two_reports[0]), str(bad))[0] == 2
+    assert cli("diff", str(two_reports[0]), str(bad))[0] == 2
 
 
-def test_explain_markdown_is_paste_ready() -> None:
-    status, out, _ = run_cli("explain", "udp.recv-buffer-smaller-than-datagram", "--format", "md")
+def test_explain_markdown_is_paste_ready(cli: CLI) -> None:
+    status, out, _ = cli("explain", "udp.recv-buffer-smaller-than-datagram", "--format", "md")
     assert status == 0
     for part in ("**The claim:**", "| `recv-4` |", "`OSError(EMSGSIZE)`", "<https://learn.microsoft.com/", "```python"):
         assert part in out
