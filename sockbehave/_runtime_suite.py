@@ -58,6 +58,14 @@ def event_handoff() -> Transcript:
     go.set()
     t.join()
     log.append(("alive after join", t.is_alive()))
+    fired: list[str] = []
+    timers = [threading.Timer(SHORT, fired.append, args=(name,)) for name in ("kept", "cancelled")]
+    for timer in timers:
+        timer.start()
+    timers[1].cancel()
+    for timer in timers:
+        timer.join()
+    log.append(("timers fired", fired))
     return log
 
 
@@ -356,7 +364,13 @@ def selector_echo() -> Transcript:
 PROGRAMS: dict[str, tuple[Callable[[], Transcript], Transcript]] = {
     "event-handoff": (
         event_handoff,
-        [("ready", True), ("unset wait", False), ("waited", True), ("alive after join", False)],
+        [
+            ("ready", True),
+            ("unset wait", False),
+            ("waited", True),
+            ("alive after join", False),
+            ("timers fired", ["kept"]),
+        ],
     ),
     "locks-and-timeouts": (
         locks_and_timeouts,
