@@ -75,7 +75,8 @@ _DARWIN_ERRNO: Errnos = {**_BSD_ERRNO, "EOPNOTSUPP": (102, "Operation not suppor
 
 _WINDOWS_ERRNO: Errnos = {
     # CPython on Windows raises OSError with errno == winerror == the WSA code; WSAEACCES is the
-    # exception: it is mapped to EACCES (13), hence PermissionError (research notes, item 8).
+    # exception: it is mapped to EACCES (13), hence PermissionError (python/cpython@v3.13.5
+    # PC/errmap.h:9-22 winerror_to_errno; it maps WSAEBADF and WSAEINVAL to 9 and 22 too).
     "EACCES": (13, "An attempt was made to access a socket in a way forbidden by its access permissions"),
     "EBADF": (10009, "The file handle supplied is not valid"),
     "EINVAL": (10022, "An invalid argument was supplied"),
@@ -484,7 +485,8 @@ FREEBSD = _p(
 # the source below): (first socket's mode, second's) -> errno name, None for success.
 _WINSOCK_BIND: Mapping[tuple[str, str], Optional[str]] = {
     ("none", "none"): "EADDRINUSE",
-    ("reuse", "none"): "EACCES",
+    # Winsock's table says INUSE; the kernel-mode (WSK) table says DENIED (EACCES): see the source.
+    ("reuse", "none"): "EADDRINUSE",
     ("excl", "none"): "EADDRINUSE",
     ("none", "reuse"): "EACCES",
     ("reuse", "reuse"): None,
@@ -508,11 +510,14 @@ WINDOWS = _p(
         ),
         "missing_options": (
             ("SO_REUSEPORT",),
-            "https://docs.python.org/3/library/socket.html#constants: SO_REUSEPORT is not available on Windows",
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/sol-socket-socket-options.md:25-73 "
+            "(no SO_REUSEPORT among the SOL_SOCKET options); python/cpython@v3.13.5 Modules/socketmodule.c:7938-7939 "
+            "(socket.SO_REUSEPORT exists only where the headers define it)",
         ),
         "listen_needs_bind": (
             True,
-            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen (WSAEINVAL: the socket has not been bound)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen (WSAEINVAL: the socket has not been bound); "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:4216-4219 (ok: listen on an unbound TCP socket fails with WSAEINVAL)",
         ),
         "send_unconnected_error": (
             "ENOTCONN",
@@ -520,13 +525,17 @@ WINDOWS = _p(
         ),
         "nonblocking_connect_error": (
             "EAGAIN",
-            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect (WSAEWOULDBLOCK); CPython socketmodule.c SOCK_INPROGRESS_ERR",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect (WSAEWOULDBLOCK); "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:8815-8817 (ok: a non-blocking connect on loopback fails with WSAEWOULDBLOCK); CPython socketmodule.c SOCK_INPROGRESS_ERR",
         ),
         "ephemeral_ports": (
             (49152, 65535),
             "https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/default-dynamic-port-range-tcpip-chang",
         ),
-        "somaxconn": (2147483647, "winsock2.h SOMAXCONN = 0x7fffffff: the provider picks a reasonable maximum"),
+        "somaxconn": (
+            2147483647,
+            "winsock2.h SOMAXCONN = 0x7fffffff (as in wine-mirror/wine@wine-10.0 include/winsock2.h:433): the provider picks a reasonable maximum",
+        ),
         "backlog_zero_means_max": (False, "inferred: the listen page does not say what backlog 0 means"),
         "backlog_num": (1, "inferred from the listen page: the backlog is the maximum length of the pending queue"),
         "backlog_den": (1, "inferred from the listen page"),
@@ -537,7 +546,8 @@ WINDOWS = _p(
         ),
         "refused_after": (
             2.0,
-            "libuv/libuv#2896, curl/curl#14144: about 2 s of SYN retries before WSAECONNREFUSED, even on loopback",
+            "libuv/libuv#2896, curl/curl#14144: about 2 s of SYN retries before WSAECONNREFUSED, even on loopback; "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:8469-8471 (comment: even on w10pro64 a refused connect takes over 2 seconds to be reported)",
         ),
         "connect_give_up_after": (
             21.0,
@@ -545,37 +555,60 @@ WINDOWS = _p(
         ),
         "time_wait": (
             120.0,
-            "https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting (TcpTimedWaitDelay default 120 s)",
+            "https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting (TcpTimedWaitDelay default 120 s); "
+            "curl/curl#8528 says 30 s; not re-checked, and no catalog step depends on it (time_wait_bind is nobody)",
         ),
-        "time_wait_bind": ("nobody", "libuv/libuv#1360, curl/curl#8528: Windows does not check TIME_WAIT at bind"),
+        "time_wait_bind": (
+            "nobody",
+            "inferred: joyent/libuv#1360 (a libuv maintainer: sockets in TIME_WAIT are not checked when binding), curl/curl#8528 "
+            "(bind() returns 0 with the port in TIME_WAIT); using-so-reuseaddr-and-so-exclusiveaddruse.md:136 names only "
+            "SO_EXCLUSIVEADDRUSE sockets as blocked by a lingering connection",
+        ),
         "live_bind_table": (
             _WINSOCK_BIND,
-            "https://learn.microsoft.com/en-us/windows/win32/winsock/using-so-reuseaddr-and-so-exclusiveaddruse "
-            "(second bind to a specific address another socket holds)",
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md:155-230 "
+            "(Windows Server 2003 and later, the Specific rows and columns); wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:2293-2302, 2326-2334, 2489-2490 and the "
+            "SO_EXCLUSIVEADDRUSE table at 2140-2247 run by 2570-2609 agree where they assert an error code. (reuse, none) follows "
+            "Winsock's table (INUSE); the kernel-mode table, https://learn.microsoft.com/en-us/windows-hardware/drivers/network/"
+            "sharing-transport-addresses, says DENIED (EACCES) there, and Wine's test (2326-2327) only asserts that it fails",
         ),
         "reuseaddr_shares_nonlistening": (False, "the Winsock table decides instead"),
-        "close_with_unread": ("rst", "libuv/libuv#3034: RST observed when closing with unread data"),
+        "close_with_unread": (
+            "rst",
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/winsock-tracing-event-details.md:141-149 "
+            "(AFD aborts a connection whose socket is closed with unread receive data buffered)",
+        ),
         "reset_error_established": (
             "ECONNRESET",
-            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv (WSAECONNRESET)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv (WSAECONNRESET); "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:10730-10742 (ok: WSARecv after the peer's abortive close fails with WSAECONNRESET)",
         ),
-        "reset_error_close_wait": ("ECONNRESET", "inferred: the recv page lists WSAECONNRESET for a reset circuit"),
-        "send_error_order": ("error-first", "inferred: Winsock reports the reset on the next call"),
-        "send_after_close_error": (
+        "reset_error_close_wait": (
             "ECONNABORTED",
-            "research notes: a send after the peer's RST usually gives WSAECONNABORTED (10053)",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9572-9588 (ok on Windows, todo_wine: after the peer's FIN, one send and the peer's RST, recv fails with WSAECONNABORTED)",
+        ),
+        "send_error_order": (
+            "error-first",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:13821-13824 (ok: send after a reset fails with the reset's WSAECONNRESET)",
+        ),
+        "send_after_close_error": (
+            "ECONNRESET",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:13821-13824 and 10619-10628 (ok: sends after a reset fail with WSAECONNRESET). Winsock keeps the reset error "
+            "for every later call; the simulator reports a pending error once, so this is what later sends get",
         ),
         "recv_eof_before_error": (
             False,
-            "inferred: the Winsock recv page lists WSAECONNRESET without saying what a prior FIN changes",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9582-9588 (ok: recv after the peer's FIN and a later RST fails instead of returning 0)",
         ),
         "send_after_shutdown_error": (
             "ESHUTDOWN",
-            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (WSAESHUTDOWN)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (WSAESHUTDOWN); "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9436-9439 (ok: send after shutdown(SD_SEND) fails with WSAESHUTDOWN)",
         ),
         "closed_socket_error": (
             "ENOTSOCK",
-            "CPython on Windows: a closed socket has an invalid handle, Winsock answers WSAENOTSOCK",
+            "CPython on Windows: a closed socket has an invalid handle, Winsock answers WSAENOTSOCK; "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:6324-6327 (ok: WSASend on INVALID_SOCKET fails with WSAENOTSOCK)",
         ),
         "udp_truncation": (
             "error",
@@ -583,24 +616,35 @@ WINDOWS = _p(
         ),
         "udp_max_ipv4": (
             65507,
-            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-sendto (WSAEMSGSIZE); RFC 791",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-sendto (WSAEMSGSIZE); RFC 791; "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:5259-5263 (ok: SO_MAX_MSG_SIZE of a UDP/IPv4 socket is 65507, or 65527 on some versions)",
         ),
         "udp_max_ipv6": (65527, "inferred from RFC 8200; not documented for Winsock"),
         "icmp_unreachable_to": (
             "all",
-            "https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls (SIO_UDP_CONNRESET on by default)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom (WSAECONNRESET: on a UDP socket a "
+            "previous send drew an ICMP Port Unreachable; recvfrom is used on unconnected sockets); the SIO_UDP_CONNRESET entry "
+            "of winsock-ioctls says reporting can be switched off but gives no default",
         ),
         "icmp_unreachable_error": (
             "ECONNRESET",
-            "https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls (WSAECONNRESET)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv and nf-winsock-recvfrom (Return value: WSAECONNRESET)",
         ),
-        "tcp_sndbuf": (65536, "inferred: Winsock default SO_SNDBUF; autotuning not modelled"),
+        "tcp_sndbuf": (
+            65536,
+            "inferred: Winsock default SO_SNDBUF; autotuning not modelled. Winsock takes a whole non-blocking send while "
+            "its buffer is not full (wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:14317-14324: 50 MiB at once), which the simulator does not model",
+        ),
         "tcp_rcvbuf": (65536, "inferred: Winsock default SO_RCVBUF; autotuning not modelled"),
         "udp_rcvbuf": (65536, "inferred: Winsock default SO_RCVBUF"),
-        "rcvbuf_set_factor": (1, "research notes: Windows stores SO_RCVBUF as given"),
+        "rcvbuf_set_factor": (
+            1,
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:1301-1318 (ok: SO_RCVBUF set to 4096 or 0 reads back unchanged)",
+        ),
         "v6only_default": (
             1,
-            "https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ipv6-socket-options (IPV6_V6ONLY on by default)",
+            "https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ipv6-socket-options (IPV6_V6ONLY on by default); "
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:7347-7350 (ok: a new AF_INET6 TCP socket reports IPV6_V6ONLY = 1)",
         ),
         "linger_format": (
             "HH",

@@ -96,9 +96,10 @@ def test_non_blocking_calls_raise_that_os_would_block() -> None:
     [
         ("linux", "BrokenPipeError(EPIPE)", "BrokenPipeError(EPIPE)"),
         ("darwin", "BrokenPipeError(EPIPE)", "BrokenPipeError(EPIPE)"),
-        # Winsock reports the pending reset, then aborts (profile: reset_error_close_wait,
-        # send_after_close_error; both inferred, see sockbehave/sim/profiles.py).
-        ("windows", "ConnectionResetError(ECONNRESET)", "ConnectionAbortedError(ECONNABORTED)"),
+        # After FIN, a send and the peer's RST, Winsock reports WSAECONNABORTED; later sends get
+        # WSAECONNRESET (profile: reset_error_close_wait, send_after_close_error; Wine's sock.c
+        # tests, see sockbehave/sim/profiles.py).
+        ("windows", "ConnectionAbortedError(ECONNABORTED)", "ConnectionResetError(ECONNRESET)"),
     ],
 )
 def test_sending_after_the_peer_closed(profile: str, second: str, third: str) -> None:
@@ -158,17 +159,31 @@ def test_ipv6_v6only_defaults(profile: str, default: int) -> None:
     assert s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == default
 
 
-def test_windows_exclusiveaddruse_prevents_the_reuseaddr_hijack() -> None:
+def _windows_listener(option: int) -> tuple[Network, socket.socket]:
+    """A Windows listening socket bound to loopback with ``option`` (SOL_SOCKET) set."""
     net = Network("windows")
     first = net.socket()
-    first.setsockopt(socket.SOL_SOCKET, sim.SO_EXCLUSIVEADDRUSE, 1)
+    first.setsockopt(socket.SOL_SOCKET, option, 1)
     first.bind(("127.0.0.1", 0))
     first.listen(1)
+    return net, first
+
+
+def test_windows_exclusiveaddruse_prevents_the_reuseaddr_hijack() -> None:
+    net, first = _windows_listener(sim.SO_EXCLUSIVEADDRUSE)
     thief = net.socket()
     thief.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     with pytest.raises(PermissionError) as info:
         thief.bind(first.getsockname())
     assert info.value.errno == 13 and getattr(info.value, "winerror", None) == 13
+
+
+def test_windows_plain_bind_over_a_reuseaddr_listener_is_in_use() -> None:
+    # Winsock's table (SO_REUSEADDR/Specific first, Default/Specific second): INUSE, not ACCESS.
+    net, first = _windows_listener(socket.SO_REUSEADDR)
+    with pytest.raises(OSError) as info:
+        net.socket().bind(first.getsockname())
+    assert type(info.value) is OSError and info.value.errno == 10048
 
 
 def test_options_an_os_lacks_are_refused_like_that_os_does() -> None:
