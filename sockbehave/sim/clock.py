@@ -142,7 +142,7 @@ class Task:
     #: Set when the scheduler found that this task can never be woken.
     deadlocked: Optional[str] = None
     #: Released to hand this task the baton (one lock per task: a hand-off wakes one thread).
-    wake: Any = field(default_factory=lambda: _locked())
+    wake: Any = field(default_factory=_locked)
 
     def ready(self, now: float) -> bool:
         if self.done:

@@ -47,7 +47,14 @@ __all__ = [
     "EPOCH",
     "SimLock",
     "SimRLock",
+    "SimpleQueue",
+    "condition_patches",
     "describe_wait",
+    "make_lock",
+    "make_rlock",
+    "start_new_thread_patch",
+    "thread_patches",
+    "time_patches",
 ]
 
 #: What ``time.time()`` shows at virtual time 0: 2024-01-01T00:00:00Z (deterministic by design).
