@@ -20,6 +20,8 @@ def test_the_real_stack_gives_linux_transcripts(program: str) -> None:
 
 @pytest.mark.parametrize("program", RUNTIME_PROGRAMS)
 def test_sim_linux_gives_the_same_transcripts(program: str) -> None:
+    if program == "poll-events" and not hasattr(select, "POLLRDHUP"):
+        pytest.skip("the transcript names Linux's POLLRDHUP, which this host's select module lacks")
     check_runtime(lambda: patched("linux"), programs=[program])
 
 
