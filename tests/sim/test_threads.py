@@ -375,3 +375,20 @@ def test_a_thread_outside_the_simulation_cannot_use_a_simulated_socket() -> None
     assert errors == [
         "sockbehave.sim doesn't (yet) model a simulated object used by thread 'outsider', which is outside the simulation"
     ]
+
+
+def test_two_patched_blocks_in_two_real_threads_each_see_their_own_simulation() -> None:
+    results: dict[str, Any] = {}
+
+    def run(profile: str) -> None:
+        with patched(profile) as net:
+            found = scan([9])
+            time.sleep(5)
+            results[profile] = (found, net.clock(), time.monotonic())
+
+    runners = [threading.Thread(target=run, args=(p,)) for p in ("linux", "windows")]
+    for t in runners:
+        t.start()
+    for t in runners:
+        t.join(30)
+    assert results == {"linux": ([(9, 111)], 5.0, 5.0), "windows": ([(9, 10061)], 7.0, 7.0)}
