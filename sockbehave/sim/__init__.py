@@ -12,14 +12,17 @@ Public surface::
 
 Layout: ``profiles`` (per-OS data, every value sourced), ``clock`` (virtual time and the
 deterministic scheduler), ``kernel`` (the sans-IO socket table and TCP/UDP rules),
-``simsocket`` (``socket.socket`` semantics on top), ``network`` (the ``Net`` facade and
-``patched``). Anything not modelled raises ``NotImplementedError`` naming the feature.
+``simsocket`` (``socket.socket`` semantics on top), ``threads`` (cooperative threading and
+virtual time for simulated threads), ``readiness`` (select, poll, epoll and the descriptor
+table), ``network`` (the ``Net`` facade), ``patching`` (``patched``: what is swapped, and
+for which threads). Anything not modelled raises ``NotImplementedError`` naming the feature.
 """
 
 from __future__ import annotations
 
 from .clock import SimAborted, SimDeadlock
-from .network import Network, patched
+from .network import Network
+from .patching import patched
 from .profiles import PROFILES, Profile, get_profile
 from .simsocket import SO_EXCLUSIVEADDRUSE, SO_REUSEPORT, SimSocket
 

@@ -1,26 +1,33 @@
 """Virtual time and the deterministic scheduler of simulated tasks.
 
-Owns: the clock (a number that only moves when every task is waiting), the timer queue, and
-baton passing between tasks. A task is a thread that runs only while it holds the baton, so
-exactly one thread touches the simulated kernel at a time and the interleaving is a function
-of the program alone: tasks run in creation order, time advances to the earliest timer or
-deadline, and a state in which nothing can ever happen again is reported, not waited out.
+Owns: the clock (a number that only moves when every task is waiting), the timer queue,
+baton passing between tasks, and the registry that tells whether the calling thread is a
+simulated task (``current_task``; the patches in ``patching`` dispatch on it). A task is a
+thread that runs only while it holds the baton, so exactly one thread touches the simulated
+kernel at a time and the interleaving is a function of the program alone: tasks run in
+creation order, time advances to the earliest timer or deadline, and a state in which
+nothing can ever happen again is reported, not waited out. That report goes to the *root*
+task (the thread that entered the simulation first: the scenario, or the body of a
+``patched()`` block), naming every waiting task and what it waits on; the other tasks stay
+parked until the simulation is closed (``abort``), which wakes them with ``SimAborted``.
 
 Deviation from real kernels, by design: nothing runs in parallel, and no wall clock is read.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import heapq
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..errors import ScenarioError
 
-__all__ = ["Clock", "Scheduler", "SimAborted", "SimDeadlock", "Task"]
+__all__ = ["Clock", "Scheduler", "SimAborted", "SimDeadlock", "Task", "current_task", "outside"]
 
 
 class SimDeadlock(ScenarioError):
@@ -70,18 +77,72 @@ class Clock:
         self.now = max(self.now, when)
 
 
+_real_monotonic = time.monotonic  # bounds real waits while the time module may be patched
+_real_allocate_lock = _thread.allocate_lock  # patched() swaps the module attribute for simulated threads
+_real_rlock = _thread.RLock
+
+
+class _BatonCondition(threading.Condition):
+    """The scheduler's own condition variable: the real one, even while ``patched()`` has
+    swapped ``threading.Condition``'s methods for simulated threads (captured at import)."""
+
+    wait = threading.Condition.wait
+    wait_for = threading.Condition.wait_for
+    notify = threading.Condition.notify
+    notify_all = threading.Condition.notify_all
+
+
+#: Every live simulated task by thread ident, across all schedulers: "is this thread simulated?"
+_TASKS: dict[int, Task] = {}
+
+
+def current_task() -> Optional[Task]:
+    """The simulated task the calling thread runs, or None for a thread outside every simulation."""
+    return _TASKS.get(threading.get_ident())
+
+
+@contextlib.contextmanager
+def outside() -> Iterator[None]:
+    """Run a block as a thread outside the simulation (real primitives), e.g. the part of
+    ``Thread.start`` that waits for the new OS thread to exist."""
+    ident = threading.get_ident()
+    task = _TASKS.pop(ident, None)
+    try:
+        yield
+    finally:
+        if task is not None:
+            _TASKS[ident] = task
+
+
+def _always() -> bool:
+    return True
+
+
+def _locked() -> Any:
+    lock = _real_allocate_lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class Task:
     name: str
     order: int
+    scheduler: Optional[Scheduler] = None
     thread: Optional[threading.Thread] = None
     predicate: Optional[Callable[[], bool]] = None
     deadline: Optional[float] = None
     done: bool = False
     result: Any = None
     error: Optional[BaseException] = None
+    #: What the task waits on right now ("recv() on <sim ...>"), for deadlock reports.
+    what: str = ""
+    #: A daemon thread: the end of a ``patched()`` block does not wait for it to finish.
+    daemon: bool = False
     #: Set when the scheduler found that this task can never be woken.
     deadlocked: Optional[str] = None
+    #: Released to hand this task the baton (one lock per task: a hand-off wakes one thread).
+    wake: Any = field(default_factory=_locked)
 
     def ready(self, now: float) -> bool:
         if self.done:
@@ -98,34 +159,64 @@ class Scheduler:
         self.clock = clock
         #: A program still waiting after this much virtual time is reported, like a deadlock.
         self.max_virtual_time = max_virtual_time
-        self._cond = threading.Condition()
-        self._tasks: list[Task] = []
+        self._cond = _BatonCondition(_real_rlock())
+        self._tasks: list[Task] = []  # live tasks, in creation order
+        self._count = 0
         self._by_thread: dict[int, Task] = {}
         self._current: Optional[Task] = None
         self._aborted = False
+        #: The first task: deadlocks are reported to it (the scenario, or a patched() block's body).
+        self.root: Optional[Task] = None
+        #: True while ``patched()`` gives this scheduler's tasks simulated threading and time.
+        self.patched = False
+        self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
 
     # -- who holds the baton ----------------------------------------------------------
     def enter(self) -> Task:
         """Make sure the calling thread is a task holding the baton (registering it if new)."""
         me = self._by_thread.get(threading.get_ident())
+        if me is not None and self._current is me and not self._aborted:
+            return me  # only the baton holder moves the baton, so this read needs no lock
         with self._cond:
             if self._aborted:
                 raise SimAborted("the simulated network was closed")
             if me is None:
-                me = self._register(f"thread-{len(self._tasks)}", threading.current_thread())
+                if self.patched:  # a patched() simulation's threads are its block's and their children
+                    raise NotImplementedError(
+                        f"sockbehave.sim doesn't (yet) model a simulated object used by thread"
+                        f" {threading.current_thread().name!r}, which is outside the simulation"
+                    )
+                me = self._register(threading.current_thread().name, threading.current_thread())
                 if self._current is None or self._current.done:
                     self._current = me
-            while self._current is not me:
-                self._cond.wait()
-                if self._aborted:
-                    raise SimAborted("the simulated network was closed")
+        if self._current is not me:
+            self._sleep(me)
         return me
 
+    def _wake(self, task: Task) -> None:
+        """Signal ``task`` that it may run (it checks ``_current`` and ``_aborted`` itself)."""
+        with contextlib.suppress(RuntimeError):  # already signalled: a stale or abort signal
+            task.wake.release()
+
+    def _sleep(self, me: Task) -> None:
+        """Block the calling thread until the baton is handed to ``me`` (or the network closes)."""
+        while True:
+            me.wake.acquire()
+            if self._aborted:
+                self._wake(me)  # stay signalled: every later wait of this task ends at once too
+                raise SimAborted("the simulated network was closed")
+            if self._current is me:
+                return
+
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
-        task = Task(name, len(self._tasks), thread)
+        task = Task(name, self._count, self, thread)
+        self._count += 1
         self._tasks.append(task)
+        if self.root is None:
+            self.root = task
         if thread is not None and thread.ident is not None:
             self._by_thread[thread.ident] = task
+            _TASKS[thread.ident] = task
         return task
 
     def adopt(self, task: Task, thread: threading.Thread) -> None:
@@ -133,31 +224,52 @@ class Scheduler:
         task.thread = thread
         assert thread.ident is not None
         self._by_thread[thread.ident] = task
+        _TASKS[thread.ident] = task
 
-    def run_task(self, task: Task, fn: Callable[[], Any], keep_error: bool) -> None:
+    def _forget(self, task: Task) -> None:
+        """The task's thread is no longer simulated (its ident may be reused by the OS)."""
+        if task.thread is not None and task.thread.ident is not None:
+            ident = task.thread.ident
+            if self._by_thread.get(ident) is task:
+                del self._by_thread[ident]
+            if _TASKS.get(ident) is task:
+                del _TASKS[ident]
+
+    def run_task(
+        self, task: Task, fn: Callable[[], Any], on_error: Optional[Callable[[BaseException], None]] = None
+    ) -> None:
         """The body of a task's thread: wait for the baton, run ``fn``, pass the baton on.
-        ``keep_error`` stores an exception for ``join`` to re-raise; otherwise it propagates
-        (to ``threading.excepthook``, as for any thread) after the baton has moved on."""
+        An exception is stored for ``join`` to re-raise, or, with ``on_error``, handed to it
+        (``threading.excepthook``) *before* the baton moves on: a ``join()`` that returns
+        has seen the thread's whole life, its error report included, as on a real stack."""
         self.adopt(task, threading.current_thread())
-        error: Optional[BaseException] = None
         try:
             self.enter()
             task.result = fn()
         except SimAborted:
-            return
-        except BaseException as exc:  # kept for join(), or re-raised below
-            error = exc
-        with contextlib.suppress(SimAborted):
-            self.finish(task)
-        if error is not None:
-            if not keep_error:
-                raise error
-            task.error = error
+            pass
+        except BaseException as exc:  # kept for join(), or reported by on_error
+            if on_error is None:
+                task.error = exc
+            else:
+                with contextlib.suppress(SimAborted):
+                    on_error(exc)
+        finally:
+            self._forget(task)
+            with contextlib.suppress(SimAborted):
+                self.finish(task)
 
-    def new_task(self, name: str) -> Task:
-        """A task that will run later, when the baton reaches it (spawned peers)."""
+    def new_task(self, name: str, daemon: bool = False) -> Task:
+        """A task that will run later, when the baton reaches it (spawned peers, threads)."""
         with self._cond:
-            return self._register(name, None)
+            task = self._register(name, None)
+            task.daemon = daemon
+            self._spawned.append(task)
+            return task
+
+    def tasks(self) -> list[Task]:
+        """The live tasks, in creation order."""
+        return list(self._tasks)
 
     # -- waiting ------------------------------------------------------------------------
     def wait_until(self, predicate: Callable[[], bool], deadline: Optional[float], what: str) -> bool:
@@ -169,21 +281,44 @@ class Scheduler:
             if deadline is not None and self.clock.now >= deadline:
                 return False
             if me.deadlocked:
-                raise SimDeadlock(me.deadlocked)
-            me.predicate, me.deadline = predicate, deadline
+                report, me.deadlocked = me.deadlocked, None
+                raise SimDeadlock(report)
+            me.predicate, me.deadline, me.what = predicate, deadline, what
             try:
                 self._run_others_or_advance(me, what)
             finally:
-                me.predicate, me.deadline = None, None
+                me.predicate, me.deadline, me.what = None, None, ""
+
+    def poll_point(self, what: str) -> None:
+        """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let
+        every other ready task run first, so a polling loop cannot starve them. Time does not
+        move (asyncio polls with a zero timeout while it has callbacks to run)."""
+        me = self.enter()
+        nxt = self._pick(me)
+        if nxt is not None:
+            me.predicate, me.what = _always, what
+            try:
+                self._hand_to(me, nxt, wait=True)
+            finally:
+                me.predicate, me.what = None, ""
+
+    def ready_besides(self, task: Optional[Task]) -> bool:
+        """Whether a task other than ``task`` could run now (for settling at the end)."""
+        return any(t is not task and t.ready(self.clock.now) for t in self._tasks)
 
     def _pick(self, after: Task) -> Optional[Task]:
         """The next ready task after ``after`` in creation order, round robin."""
-        n = len(self._tasks)
-        for i in range(1, n + 1):
-            task = self._tasks[(after.order + i) % n]
-            if task is not after and task.ready(self.clock.now):
+        now = self.clock.now
+        for task in self._tasks:
+            if task.order > after.order and task.ready(now):
+                return task
+        for task in self._tasks:
+            if task.order < after.order and task.ready(now):
                 return task
         return None
+
+    def _waiting(self) -> str:
+        return "; ".join(f"{t.name}: {t.what or 'running'}" for t in self._tasks if not t.done)
 
     def _run_others_or_advance(self, me: Task, what: str) -> None:
         nxt = self._pick(me)
@@ -193,26 +328,36 @@ class Scheduler:
         if me.ready(self.clock.now):
             return
         due = self._due()
+        root = self.root
+        if root is not None and root is not me and root.what:
+            what = root.what  # the report goes to the root: say what *it* waits for
         if not due:
-            waiting = ", ".join(t.name for t in self._tasks if not t.done)
-            raise SimDeadlock(
-                f"simulated {what} can never complete: every task is waiting ({waiting}) and no timer is due"
+            self._report(
+                me,
+                f"simulated {what} can never complete: every task is waiting ({self._waiting()}) and no timer is due",
             )
-        if min(due) > self.max_virtual_time:
-            raise SimDeadlock(
+        elif min(due) > self.max_virtual_time:
+            self._report(
+                me,
                 f"simulated {what} still waiting after the {self.max_virtual_time:g} s virtual time limit"
+                f" (waiting: {self._waiting()})",
             )
-        self.clock.advance_to(min(due))
+        else:
+            self.clock.advance_to(min(due))
+
+    def _report(self, me: Task, message: str) -> None:
+        """A deadlock: raise it in the root task, which owns the simulation; ``me`` stays parked."""
+        root = self.root
+        if root is None or root is me or root.done:
+            raise SimDeadlock(message)
+        root.deadlocked = message
+        self._hand_to(me, root, wait=True)
 
     def _hand_to(self, me: Optional[Task], nxt: Task, wait: bool) -> None:
-        with self._cond:
-            self._current = nxt
-            self._cond.notify_all()
-            if wait and me is not None:
-                while self._current is not me:
-                    self._cond.wait()
-                    if self._aborted:
-                        raise SimAborted("the simulated network was closed")
+        self._current = nxt
+        self._wake(nxt)
+        if wait and me is not None:
+            self._sleep(me)
 
     def _due(self) -> list[float]:
         deadlines = (t.deadline for t in self._tasks if not t.done and t.predicate is not None)
@@ -221,29 +366,63 @@ class Scheduler:
     def finish(self, me: Task) -> None:
         """The calling task is done: pass the baton on (advancing time if needed) without waiting."""
         me.done = True
+        with contextlib.suppress(ValueError):
+            self._tasks.remove(me)
+        if self._aborted:
+            with self._cond:
+                self._cond.notify_all()  # wait_ended counts the tasks that are done
+            return
         while not self._aborted:
             nxt = self._pick(me)
             if nxt is not None:
                 self._hand_to(None, nxt, wait=False)
                 return
             due = self._due()
-            if not due:
-                stuck = [t for t in self._tasks if not t.done]
-                if stuck:  # nobody can ever wake them: let the first one report it
-                    stuck[0].deadlocked = (
-                        f"simulated call in {stuck[0].name} can never complete: "
-                        f"every other task has finished and no timer is due"
-                    )
-                    self._hand_to(None, stuck[0], wait=False)
-                    return
+            if due and min(due) <= self.max_virtual_time:
+                self.clock.advance_to(min(due))
+                continue
+            if not self._tasks:
                 with self._cond:
                     self._current = None
                     self._cond.notify_all()
                 return
-            self.clock.advance_to(min(due))
+            # Nobody can ever wake the rest: the root (else the first of them) reports it.
+            target = self.root if self.root in self._tasks else self._tasks[0]
+            limit = f"the {self.max_virtual_time:g} s virtual time limit passed" if due else "no timer is due"
+            target.deadlocked = (
+                f"simulated {target.what or 'call'} in {target.name} can never complete: every other task has"
+                f" finished or waits ({self._waiting()}) and {limit}"
+            )
+            self._hand_to(None, target, wait=False)
+            return
 
     def abort(self) -> None:
-        """Wake every waiting task with ``SimAborted`` (closing the network)."""
+        """Wake every waiting task with ``SimAborted`` (closing the network). The calling
+        thread, and every task whose thread never started or has ended, stop being simulated."""
         with self._cond:
             self._aborted = True
             self._cond.notify_all()
+        for task in list(self._tasks):
+            self._wake(task)
+        me = threading.get_ident()
+        for ident, task in list(self._by_thread.items()):
+            if ident == me or task.thread is None or not task.thread.is_alive():
+                self._by_thread.pop(ident, None)
+                if _TASKS.get(ident) is task:
+                    del _TASKS[ident]
+
+    def wait_ended(self, timeout: float) -> list[str]:
+        """After ``abort``: wait (in real time, at most ``timeout`` s) until every task made by
+        ``new_task`` has finished and its thread has ended; return the names of those that have not."""
+        deadline = _real_monotonic() + timeout
+        with self._cond:
+            self._cond.wait_for(lambda: all(t.done for t in self._spawned), timeout)
+        for task in self._spawned:
+            thread = task.thread
+            if task.done and isinstance(thread, threading.Thread) and not isinstance(thread, threading._DummyThread):
+                thread.join(max(0.0, deadline - _real_monotonic()))
+        return [t.name for t in self._spawned if not t.done or (t.thread is not None and _alive(t.thread))]
+
+
+def _alive(thread: threading.Thread) -> bool:
+    return not isinstance(thread, threading._DummyThread) and thread.is_alive()

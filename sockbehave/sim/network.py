@@ -1,27 +1,26 @@
 """``Network``: one simulated host on one OS profile, usable wherever a ``Net`` is expected.
 
-Owns: wiring the clock, the scheduler and the kernel together; the ``Net`` protocol (sockets,
-virtual sleep, peers, killable peer "processes"); and ``patched``, which lets unmodified code
-that calls ``socket.socket`` (and threads, and ``time.sleep``) run on the simulated stack.
+Owns: wiring the clock, the scheduler, the kernel and the descriptor table together; the
+``Net`` protocol (sockets, virtual sleep, peers, killable peer "processes"); and closing it
+all down (every simulated thread ended, or named). ``patching.patched`` runs unmodified code
+on a ``Network``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
-import time
-from collections.abc import Iterator
 from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
-from .clock import Clock, Scheduler, Task
+from .clock import Clock, Scheduler, Task, outside
 from .kernel import DGRAM, STREAM, Kernel
 from .profiles import Profile, get_profile
+from .readiness import Descriptors
 from .simsocket import OPTION_VALUES, SimSocket
 
-__all__ = ["Network", "patched"]
+__all__ = ["Network"]
 
 _KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
 #: ``socket.socket``, under a name the ``Network.socket`` method cannot shadow.
@@ -66,8 +65,9 @@ class Network:
         self._clock = Clock()
         self.scheduler = Scheduler(self._clock, max_virtual_time)
         self.kernel = Kernel(self.profile, self._clock, seed)
+        self.descriptors = Descriptors()
         self._sockets: list[SimSocket] = []
-        self._threads: list[threading.Thread] = []
+        self._peers = 0
         self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
 
     # -- the Net protocol ---------------------------------------------------------------
@@ -107,20 +107,17 @@ class Network:
 
     def spawn(self, fn: Callable[..., Any], *args: Any) -> _Peer:
         self.enter()
-        task = self.scheduler.new_task(f"peer-{len(self._threads)}")
-        self._start(task, fn, args)
+        task = self.scheduler.new_task(f"peer-{self._peers}")
+        self._peers += 1
+        with outside():  # the peer's OS thread is started with the real threading module
+            thread = threading.Thread(
+                target=self.scheduler.run_task,
+                args=(task, lambda: fn(*args)),
+                name=f"sockbehave-sim-{task.name}",
+                daemon=True,
+            )
+            thread.start()
         return _Peer(self, task)
-
-    def _start(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> threading.Thread:
-        thread = threading.Thread(
-            target=self.scheduler.run_task,
-            args=(task, lambda: fn(*args), True),
-            name=f"sockbehave-sim-{task.name}",
-            daemon=True,
-        )
-        self._threads.append(thread)
-        thread.start()
-        return thread
 
     def spawn_peer_process(self, address: tuple[Any, ...], send: bytes = b"") -> _PeerProcess:
         sock = cast(SimSocket, self.socket(AF_INET6 if ":" in str(address[0]) else AF_INET))
@@ -134,68 +131,15 @@ class Network:
         self.scheduler.abort()
 
     def close(self) -> None:
-        """End every simulated task; the simulated state is simply dropped."""
+        """End every simulated task; the simulated state is simply dropped. Raises naming any
+        simulated thread still running (in real code) after 5 s of real time."""
         self.scheduler.abort()
-        for thread in self._threads:
-            thread.join(5.0)
-        stuck = [t.name for t in self._threads if t.is_alive()]
+        stuck = self.scheduler.wait_ended(5.0)
         if stuck:
-            raise ScenarioError(f"sim: peer threads did not finish: {', '.join(stuck)}")
+            raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}")
 
     def __enter__(self) -> Network:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@contextlib.contextmanager
-def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
-    """Run unmodified code on the simulated stack: inside the block, ``socket.socket(...)``
-    makes simulated sockets, ``threading.Thread`` runs under the deterministic scheduler, and
-    ``time.sleep`` sleeps in virtual time. ``socket.create_connection`` and
-    ``socket.create_server`` work too, since they call ``socket.socket``.
-    """
-    net = Network(profile, seed=seed, name=f"patched-{profile}")
-    real_socket, real_sleep = socket.socket, time.sleep
-    real_start, real_join = threading.Thread.start, threading.Thread.join
-    tasks: dict[int, Task] = {}
-
-    def make_socket(
-        family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0, fileno: Any = None
-    ) -> Any:
-        if fileno is not None:
-            raise NotImplementedError("sockbehave.sim doesn't (yet) model socket.socket(fileno=...)")
-        return net.socket(family, type)
-
-    def start(thread: threading.Thread) -> None:
-        if thread.name.startswith("sockbehave-sim-"):
-            real_start(thread)
-            return
-        net.enter()
-        task = net.scheduler.new_task(thread.name)
-        tasks[id(thread)] = task
-        target_run = thread.run
-        thread.run = lambda: net.scheduler.run_task(task, target_run, keep_error=False)  # type: ignore[method-assign]
-        real_start(thread)
-
-    def join(thread: threading.Thread, timeout: Optional[float] = None) -> None:
-        task = tasks.get(id(thread))
-        if task is None:
-            real_join(thread, timeout)
-            return
-        deadline = None if timeout is None else net.clock() + timeout
-        net.scheduler.wait_until(lambda: task.done, deadline, f"join() of {thread.name}")
-
-    socket.socket = make_socket  # type: ignore[misc,assignment]
-    time.sleep = net.sleep  # type: ignore[assignment]
-    threading.Thread.start = start  # type: ignore[method-assign,assignment]
-    threading.Thread.join = join  # type: ignore[method-assign,assignment]
-    try:
-        yield net
-    finally:
-        socket.socket = real_socket  # type: ignore[misc]
-        time.sleep = real_sleep
-        threading.Thread.start = real_start  # type: ignore[method-assign]
-        threading.Thread.join = real_join  # type: ignore[method-assign]
-        net.close()

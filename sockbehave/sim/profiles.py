@@ -211,6 +211,10 @@ class Profile:
     v6only_default: int
     #: struct linger layout for SO_LINGER.
     linger_format: str
+    #: select() with no descriptor at all: None (a plain timeout) or the errno it fails with.
+    select_empty_error: Optional[str]
+    #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
+    select_failed_connect: str
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -305,6 +309,11 @@ LINUX = _p(
         "rcvbuf_set_factor": (2, "socket(7) SO_RCVBUF: the kernel doubles the value"),
         "v6only_default": (0, "ipv6(7) IPV6_V6ONLY default from net.ipv6.bindv6only = 0; observed here"),
         "linger_format": ("ii", "socket(7): struct linger { int l_onoff; int l_linger; }"),
+        "select_empty_error": (None, "select(2): with no descriptors, select waits for the timeout"),
+        "select_failed_connect": (
+            "read-write",
+            "net/ipv4/tcp.c tcp_poll (EPOLLERR, EPOLLHUP) and fs/select.c: POLLERR is in the read and write sets",
+        ),
     },
 )
 
@@ -386,6 +395,11 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "SO_RCVBUF is stored as given: xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4991 and uipc_socket2.c:816",
     ),
     "linger_format": ("ii", "sys/socket.h struct linger { int l_onoff; int l_linger; }"),
+    "select_empty_error": (None, "FreeBSD sys_generic.c kern_select / xnu select: nd = 0 just sleeps for the timeout"),
+    "select_failed_connect": (
+        "read-write",
+        "sys/sys/socketvar.h soreadable()/sowriteable(): true while so_error is set (FreeBSD and xnu)",
+    ),
 }
 
 DARWIN = _p(
@@ -635,6 +649,17 @@ WINDOWS = _p(
         "linger_format": (
             "HH",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/ns-winsock-linger (u_short l_onoff, l_linger)",
+        ),
+        "select_empty_error": (
+            "EINVAL",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-select (WSAEINVAL when no set"
+            " holds a socket); https://docs.python.org/3/library/select.html#select.select (three empty lists do not"
+            " work on Windows)",
+        ),
+        "select_failed_connect": (
+            "except",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-select (exceptfds: a"
+            " nonblocking connect that failed; writefds: one that succeeded)",
         ),
     },
 )

@@ -281,7 +281,7 @@ class SimSocket:
         return self._shown(self._kernel(peer))
 
     def fileno(self) -> int:
-        return -1 if self._k.closed else self._k.fd
+        return -1 if self._k.closed else self._net.descriptors.number(self._k)
 
     def __enter__(self) -> SimSocket:
         return self

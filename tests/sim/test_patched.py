@@ -4,8 +4,10 @@ simulated stack, so a teacher can show what Windows would do with it."""
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
+from typing import Any, Callable
 
 import pytest
 
@@ -81,10 +83,11 @@ def test_patched_runs_are_deterministic() -> None:
     assert once() == once()
 
 
-def test_a_failing_user_thread_does_not_stall_the_others() -> None:
-    caught: list[str] = []
+def _run_failing_thread(hook: Callable[[Any], object], after_join: Callable[[], object] = lambda: None) -> None:
+    """Inside patched(): start a thread that raises, join it, call ``after_join``, then sleep
+    one virtual second (which would deadlock if the failed thread kept the baton)."""
     real_hook = threading.excepthook
-    threading.excepthook = lambda args: caught.append(type(args.exc_value).__name__)
+    threading.excepthook = hook
     try:
         with patched("linux"):
 
@@ -94,7 +97,46 @@ def test_a_failing_user_thread_does_not_stall_the_others() -> None:
             bad = threading.Thread(target=boom)
             bad.start()
             bad.join()
-            time.sleep(1.0)  # virtual; would deadlock if the failed thread kept the baton
+            after_join()
+            time.sleep(1.0)
     finally:
         threading.excepthook = real_hook
+
+
+def test_a_failing_user_thread_does_not_stall_the_others() -> None:
+    caught: list[str] = []
+    _run_failing_thread(lambda args: caught.append(type(args.exc_value).__name__))
     assert caught == ["ValueError"]
+
+
+def test_join_returns_only_after_the_failed_threads_excepthook_has_run() -> None:
+    # Issue 7 section 4: join() got control back before the exception reached the hook. As on a
+    # real stack, the hook runs in the thread before it ends, so it can never see join() return.
+    joined = threading.Event()  # made outside the block: a real Event
+    hook_saw_join: list[bool] = []
+    _run_failing_thread(lambda args: hook_saw_join.append(joined.wait(2.0)), after_join=joined.set)
+    assert hook_saw_join == [False]
+
+
+def test_the_excepthook_race_does_not_come_back_under_fast_thread_switching() -> None:
+    # The reproducer from issue 7: a tiny switch interval and a hook that does some work; the old
+    # run_task lost this race several times in a hundred runs.
+    late = 0
+
+    def hook(args: Any) -> None:
+        sum(range(100_000))
+        done.append(True)
+
+    def check() -> None:
+        nonlocal late
+        late += not done
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(60):
+            done: list[bool] = []
+            _run_failing_thread(hook, after_join=check)
+    finally:
+        sys.setswitchinterval(interval)
+    assert late == 0

@@ -1,0 +1,388 @@
+"""Readiness over simulated descriptors: ``select.select``, ``select.poll``, ``select.epoll``.
+
+Owns: the simulated descriptor table (``Descriptors``: numbers that can never be mistaken for
+a descriptor this process really has), what "readable", "writable" and "in error" mean for a
+simulated socket (``poll_events``), and the three readiness calls with their timeouts in
+virtual time. ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
+because ``patching`` points them at these. It reads kernel state and never changes it (apart
+from ``Kernel.writable``'s own bookkeeping), and never waits except through the scheduler.
+
+Deviations, by design:
+- Readiness follows Linux's ``tcp_poll``/``udp_poll`` (net/ipv4/tcp.c, net/ipv4/udp.c) on
+  every profile, except for what the profile says about ``select``: where a failed connect
+  is reported (``select_failed_connect``: Winsock puts it in the exceptional set) and whether
+  a ``select`` with no descriptor fails (``select_empty_error``: Winsock's WSAEINVAL). A TCP
+  socket is writable while its send buffer has room (not Linux's "free >= queued/2" or BSD's
+  low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
+- ``select.poll`` and ``select.epoll`` work on every profile, though Windows' CPython has
+  neither (the module is shared with the real threads, so it cannot lose an attribute).
+- Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused.
+- ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
+  raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.
+- A simulated thread may not wait on real descriptors (that would stop the simulation for
+  real time): a call that names both kinds, or real ones with a timeout, raises
+  ``NotImplementedError`` saying so. A call with a zero timeout on real descriptors only is
+  passed to the real function.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+from collections.abc import Callable, Iterable
+from typing import Any, Optional, Protocol
+
+from .clock import Scheduler
+from .kernel import DGRAM, Kernel, KSock, NotModelled
+from .threads import describe_wait
+
+__all__ = [
+    "POLLERR",
+    "POLLHUP",
+    "POLLIN",
+    "POLLNVAL",
+    "POLLOUT",
+    "POLLPRI",
+    "POLLRDHUP",
+    "Descriptors",
+    "SimEpoll",
+    "SimPoll",
+    "poll_events",
+    "select",
+]
+
+# Linux's values (include/uapi/asm-generic/poll.h, uapi/linux/eventpoll.h); epoll shares them.
+POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x2000
+EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET = 1 << 28, 1 << 30, 1 << 31
+_READ_SET = POLLIN | POLLHUP | POLLERR  # fs/select.c POLLIN_SET
+_WRITE_SET = POLLOUT | POLLERR  # fs/select.c POLLOUT_SET
+_FAILED_CONNECT = 1 << 16  # a private event bit for Winsock's select: only the exceptional set takes it
+_EXCEPT_SET = POLLPRI | _FAILED_CONNECT  # fs/select.c POLLEX_SET
+
+
+class SimNet(Protocol):
+    """What readiness needs from a ``Network``."""
+
+    kernel: Kernel
+    scheduler: Scheduler
+    descriptors: Descriptors
+
+
+class Descriptors:
+    """Simulated descriptor numbers. They start at ``BASE``, far above any number a process
+    gets from its OS unless its ``RLIMIT_NOFILE`` was raised past 2**30 (Linux's ``nr_open``
+    defaults to 2**20), so a simulated number is never a real descriptor of the process."""
+
+    BASE = 1 << 30
+
+    def __init__(self) -> None:
+        self._number: dict[int, int] = {}  # id(object) -> number
+        self._object: dict[int, Any] = {}  # number -> object (keeps it alive while numbered)
+
+    def number(self, obj: Any) -> int:
+        """The descriptor number of ``obj`` (a kernel socket, an epoll object), allocated once."""
+        found = self._number.get(id(obj))
+        if found is None:
+            found = self._number[id(obj)] = self.BASE + len(self._object)
+            self._object[found] = obj
+        return found
+
+    def lookup(self, number: int) -> Any:
+        """The object behind a simulated number, else None."""
+        return self._object.get(number)
+
+
+def poll_events(kernel: Kernel, ks: KSock) -> int:
+    """The ``poll`` revents of a simulated socket, by Linux's rules (see the module docstring)."""
+    if ks.closed:
+        return POLLNVAL
+    if ks.kind == DGRAM:
+        return POLLOUT | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
+    if ks.listening:
+        return POLLIN if ks.queue else 0
+    if ks.connecting:
+        return 0  # SYN_SENT: nothing yet
+    t = ks.tcb
+    if t is None:  # TCP_CLOSE: a fresh socket, or a connect that failed
+        return POLLOUT | POLLHUP | (POLLIN | POLLERR | POLLRDHUP if ks.connect_error else 0)
+    gone = t.reset or t.state == "CLOSED"
+    read_shut = gone or t.fin_received or t.read_shut
+    write_shut = gone or t.shut_by_app or t.fin_queued
+    events = POLLIN | POLLRDHUP if read_shut else (POLLIN if t.rcv else 0)
+    if write_shut or kernel.writable(ks):
+        events |= POLLOUT
+    if read_shut and write_shut:
+        events |= POLLHUP
+    if t.error:
+        events |= POLLERR
+    return events
+
+
+def _descriptor(obj: Any) -> int:
+    """CPython's ``PyObject_AsFileDescriptor``: an int, or the int its ``fileno()`` returns."""
+    if isinstance(obj, int):
+        fd = int(obj)
+    else:
+        fileno = getattr(obj, "fileno", None)
+        if fileno is None:
+            raise TypeError("argument must be an int, or have a fileno() method.")
+        fd = fileno()
+        if not isinstance(fd, int):
+            raise TypeError("fileno() returned a non-integer")
+    if fd < 0:
+        raise ValueError(f"file descriptor cannot be a negative integer ({fd})")
+    return fd
+
+
+def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> Optional[dict[int, KSock]]:
+    """The simulated sockets behind ``fds``; None when every one is real and the call may go
+    to the real function (zero timeout). Raises for mixes, foreign numbers, real waits."""
+    found: dict[int, KSock] = {}
+    real: list[int] = []
+    for fd in fds:
+        obj = net.descriptors.lookup(fd)
+        if isinstance(obj, KSock):
+            found[fd] = obj
+        elif fd >= Descriptors.BASE:
+            raise NotModelled(f"{call} on descriptor {fd}, which is not a socket of this simulation")
+        else:
+            real.append(fd)
+    if real and found:
+        raise NotModelled(
+            f"{call} on simulated and real descriptors together (real: {', '.join(map(str, real))}):"
+            " a simulated thread cannot wait for both"
+        )
+    if real:
+        if timeout_zero:
+            return None
+        raise NotModelled(
+            f"{call} with a timeout on real descriptors ({', '.join(map(str, real))}) in a simulated"
+            " thread: it would stop the simulation for real time"
+        )
+    return found
+
+
+def _select_error(net: SimNet, name: str) -> OSError:
+    """The error CPython's select raises on the simulated OS: on Windows (3.9.13 and later)
+    the errno is the C runtime's (EINVAL) and ``winerror`` the Winsock code (10022)."""
+    number, message = net.kernel.profile.errnos[name]
+    exc = OSError(getattr(errno, name), message)
+    if net.kernel.profile.sets_winerror:
+        exc.winerror = number  # type: ignore[attr-defined]
+    return exc
+
+
+def _ebadf(fd: int) -> OSError:
+    return OSError(errno.EBADF, f"{os.strerror(errno.EBADF)} (simulated descriptor {fd} is closed)")
+
+
+def _wait(net: SimNet, ready: Callable[[], bool], timeout: Optional[float], what: str) -> None:
+    """Wait in virtual time until ``ready()`` or ``timeout`` seconds (None: no limit). A zero
+    timeout that finds nothing is a poll point: a polling loop lets the others run."""
+    if ready():
+        return
+    sched = net.scheduler
+    if timeout == 0:
+        sched.poll_point(what)
+        return
+    deadline = None if timeout is None else sched.clock.now + timeout
+    sched.wait_until(ready, deadline, what)
+
+
+# -- select.select ---------------------------------------------------------------------------------
+def select(
+    net: SimNet, real: Callable[..., Any], rlist: Any, wlist: Any, xlist: Any, timeout: Optional[float] = None
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """``select.select`` for a simulated thread."""
+    if timeout is not None:
+        if not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a float or None")
+        if math.isnan(timeout):
+            raise ValueError("Invalid value NaN (not a number)")
+        if timeout < 0:
+            raise ValueError("timeout must be non-negative")
+    sets = []
+    for given in (rlist, wlist, xlist):
+        try:
+            items = list(given)
+        except TypeError:
+            raise TypeError("arguments 1-3 must be sequences") from None
+        sets.append([(obj, _descriptor(obj)) for obj in items])
+    fds = [fd for entries in sets for _, fd in entries]
+    profile = net.kernel.profile
+    if not fds and profile.select_empty_error:
+        raise _select_error(net, profile.select_empty_error)
+    socks = _sockets(net, "select()", fds, timeout == 0)
+    if socks is None:
+        return real(rlist, wlist, xlist, 0)  # type: ignore[no-any-return]
+    for fd, ks in socks.items():
+        if ks.closed:
+            raise _ebadf(fd)
+
+    failed_connect_is_exceptional = profile.select_failed_connect == "except"
+
+    def result() -> tuple[list[Any], list[Any], list[Any]]:
+        events = {fd: poll_events(net.kernel, ks) for fd, ks in socks.items()}
+        if failed_connect_is_exceptional:  # Winsock: a failed connect is neither readable nor writable
+            for fd, ks in socks.items():
+                if ks.connect_error and ks.tcb is None:
+                    events[fd] = _FAILED_CONNECT
+        return tuple(  # type: ignore[return-value]
+            [obj for obj, fd in entries if events[fd] & mask]
+            for entries, mask in zip(sets, (_READ_SET, _WRITE_SET, _EXCEPT_SET))
+        )
+
+    _wait(net, lambda: any(result()), timeout, describe_wait("select.select()"))
+    return result()
+
+
+# -- select.poll ---------------------------------------------------------------------------------
+def _mask(eventmask: int) -> int:
+    if not isinstance(eventmask, int):
+        raise TypeError(f"'{type(eventmask).__name__}' object cannot be interpreted as an integer")
+    if not 0 <= eventmask <= 0xFFFF:
+        raise OverflowError("Python int too large to convert to C unsigned short")
+    return eventmask
+
+
+def _not_found() -> OSError:
+    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+
+
+class SimPoll:
+    """``select.poll()`` for a simulated thread; ``poll(timeout)`` takes milliseconds."""
+
+    def __init__(self, net: SimNet, real: Callable[[], Any]) -> None:
+        self._net = net
+        self._real = real
+        self._registered: dict[int, int] = {}
+
+    def register(self, fd: Any, eventmask: int = POLLIN | POLLPRI | POLLOUT) -> None:
+        self._registered[_descriptor(fd)] = _mask(eventmask)
+
+    def modify(self, fd: Any, eventmask: int) -> None:
+        number = _descriptor(fd)
+        if number not in self._registered:
+            raise _not_found()
+        self._registered[number] = _mask(eventmask)
+
+    def unregister(self, fd: Any) -> None:
+        number = _descriptor(fd)
+        if number not in self._registered:
+            raise KeyError(number)
+        del self._registered[number]
+
+    def poll(self, timeout: Optional[float] = None) -> list[tuple[int, int]]:
+        seconds = None if timeout is None or timeout < 0 else math.ceil(timeout) / 1000.0
+        socks = _sockets(self._net, "poll()", self._registered, seconds == 0)
+        if socks is None:
+            real = self._real()
+            for fd, mask in self._registered.items():
+                real.register(fd, mask)
+            return real.poll(0)  # type: ignore[no-any-return]
+
+        def result() -> list[tuple[int, int]]:
+            found = []
+            for fd, mask in self._registered.items():
+                revents = poll_events(self._net.kernel, socks[fd]) & (mask | POLLERR | POLLHUP | POLLNVAL)
+                if revents:
+                    found.append((fd, revents))
+            return found
+
+        _wait(self._net, lambda: bool(result()), seconds, describe_wait("poll.poll()"))
+        return result()
+
+
+# -- select.epoll ---------------------------------------------------------------------------------
+class SimEpoll:
+    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+
+    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
+        if sizehint == 0 or sizehint < -1:
+            raise ValueError("negative sizehint")
+        self._net = net
+        self._registered: dict[int, int] = {}
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _check(self) -> None:
+        if self._closed:
+            raise ValueError("I/O operation on closed epoll object")
+
+    def fileno(self) -> int:
+        self._check()
+        return self._net.descriptors.number(self)
+
+    @classmethod
+    def fromfd(cls, fd: int) -> SimEpoll:
+        raise NotModelled("epoll.fromfd()")
+
+    def _events(self, eventmask: int) -> int:
+        unsupported = eventmask & (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE)
+        if unsupported:
+            names = [n for n, bit in (("EPOLLET", EPOLLET), ("EPOLLONESHOT", EPOLLONESHOT)) if unsupported & bit]
+            raise NotModelled(f"epoll {' and '.join(names) or 'EPOLLEXCLUSIVE'} (only level-triggered epoll)")
+        return eventmask
+
+    def register(self, fd: Any, eventmask: int = POLLIN | POLLPRI | POLLOUT) -> None:
+        self._check()
+        number = _descriptor(fd)
+        if number in self._registered:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+        self._sockets_of([number])
+        self._registered[number] = self._events(eventmask)
+
+    def modify(self, fd: Any, eventmask: int) -> None:
+        self._check()
+        number = _descriptor(fd)
+        if number not in self._registered:
+            raise _not_found()
+        self._registered[number] = self._events(eventmask)
+
+    def unregister(self, fd: Any) -> None:
+        self._check()
+        number = _descriptor(fd)
+        if number not in self._registered:
+            raise _not_found()
+        del self._registered[number]
+
+    def _sockets_of(self, fds: Iterable[int]) -> dict[int, KSock]:
+        socks = _sockets(self._net, "epoll", fds, timeout_zero=False)
+        assert socks is not None
+        return socks
+
+    def poll(self, timeout: Optional[float] = None, maxevents: int = -1) -> list[tuple[int, int]]:
+        self._check()
+        if maxevents == 0 or maxevents < -1:
+            raise ValueError(f"maxevents must be greater than 0, got {maxevents}")
+        seconds = None if timeout is None or timeout < 0 else math.ceil(timeout * 1000) / 1000.0
+        socks = self._sockets_of(self._registered)
+
+        def result() -> list[tuple[int, int]]:
+            found = []
+            for fd, mask in list(self._registered.items()):
+                ks = socks[fd]
+                if ks.closed:  # closing a descriptor removes it from every epoll set
+                    del self._registered[fd]
+                    continue
+                revents = poll_events(self._net.kernel, ks) & (mask | POLLERR | POLLHUP)
+                if revents:
+                    found.append((fd, revents))
+            return found if maxevents == -1 else found[:maxevents]
+
+        _wait(self._net, lambda: bool(result()), seconds, describe_wait("epoll.poll()"))
+        return result()
+
+    def __enter__(self) -> SimEpoll:
+        self._check()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,222 @@
+"""Readiness inside patched(): select, poll, epoll and every selector class on simulated
+sockets, with timeouts in virtual time and descriptors that cannot be mistaken for real ones.
+(The same programs run on the real stack in tests/conformance/test_runtime_parity.py.)"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import selectors
+import socket
+import threading
+import time
+
+import pytest
+
+from sockbehave.sim import SimDeadlock, patched
+from sockbehave.sim.readiness import Descriptors
+
+SELECTORS = [
+    getattr(selectors, name) for name in ("SelectSelector", "PollSelector", "EpollSelector") if hasattr(selectors, name)
+]
+
+
+def test_simulated_descriptors_are_never_real_ones_and_readiness_is_the_simulations() -> None:
+    r, w = os.pipe()  # a real descriptor with data: the old fake numbers (3, 4, ...) collided with these
+    os.write(w, b"x")
+    try:
+        with patched("linux") as net:
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            assert listener.fileno() >= Descriptors.BASE
+            assert select.select([listener], [], [], 2.0) == ([], [], [])  # idle: not readable
+            assert net.clock() == 2.0  # the timeout was virtual
+            client = socket.create_connection(listener.getsockname())
+            assert select.select([listener], [], [], 2.0)[0] == [listener]  # a connection waits
+            conn, _ = listener.accept()
+            client.sendall(b"hello")
+            assert select.select([conn, client], [conn, client], [], None) == ([conn], [conn, client], [])
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+@pytest.mark.skipif(not hasattr(select, "poll"), reason="no select.poll, and select only takes sockets, on Windows")
+def test_mixing_real_and_simulated_descriptors_is_not_modelled_and_says_so() -> None:
+    r, w = os.pipe()
+    try:
+        with patched("linux"):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            with pytest.raises(NotImplementedError, match="simulated and real descriptors together"):
+                select.select([s, r], [], [], 1.0)
+            poller = select.poll()
+            poller.register(s)
+            poller.register(r)
+            with pytest.raises(NotImplementedError, match="simulated and real descriptors together"):
+                poller.poll(1000)
+            with pytest.raises(NotImplementedError, match="would stop the simulation for real time"):
+                select.select([r], [], [], 1.0)
+            assert select.select([r], [], [], 0) == ([], [], [])  # a real poll that cannot block is passed on
+            s.close()
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_select_with_nothing_to_wait_for_sleeps_in_virtual_time_and_never_hangs() -> None:
+    with patched("linux") as net:
+        assert select.select([], [], [], 3.5) == ([], [], [])
+        assert net.clock() == 3.5
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with pytest.raises(SimDeadlock, match=r"select.select\(\) at test_readiness.py:\d+ can never complete"):
+            select.select([listener], [], [])
+
+
+def test_select_argument_errors_match_cpython() -> None:
+    with patched("linux"):
+        s = socket.socket()
+        with pytest.raises(ValueError, match="timeout must be non-negative"):
+            select.select([s], [], [], -1)
+        with pytest.raises(TypeError, match="must be an int, or have a fileno"):
+            select.select([object()], [], [], 0)
+        s.close()
+        with pytest.raises(ValueError, match=r"negative integer \(-1\)"):
+            select.select([s], [], [], 0)
+
+
+@pytest.mark.skipif(not hasattr(select, "POLLRDHUP"), reason="the host's select module has no POLLRDHUP")
+def test_poll_reports_linux_events_for_a_connection_and_its_close() -> None:
+    with patched("linux"):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client = socket.create_connection(listener.getsockname())
+        conn, _ = listener.accept()
+        poller = select.poll()
+        poller.register(conn, select.POLLIN | select.POLLOUT | select.POLLRDHUP)
+        assert poller.poll(0) == [(conn.fileno(), select.POLLOUT)]
+        client.sendall(b"data")
+        client.shutdown(socket.SHUT_WR)
+        assert poller.poll(0) == [(conn.fileno(), select.POLLIN | select.POLLOUT | select.POLLRDHUP)]
+        poller.modify(conn, select.POLLIN)
+        conn.shutdown(socket.SHUT_WR)
+        assert poller.poll(0) == [(conn.fileno(), select.POLLIN | select.POLLHUP)]
+        poller.unregister(conn)
+        with pytest.raises(KeyError):
+            poller.unregister(conn)
+        start = time.monotonic()
+        assert poller.poll(1500) == [] and time.monotonic() - start == 1.5  # virtual milliseconds
+
+
+def test_epoll_is_level_triggered_only_and_says_so() -> None:
+    if not hasattr(select, "epoll"):
+        pytest.skip("no epoll on this host")
+    with patched("linux"):
+        s = socket.socket()
+        ep = select.epoll()
+        assert ep.fileno() >= Descriptors.BASE
+        with pytest.raises(NotImplementedError, match="EPOLLET"):
+            ep.register(s, select.EPOLLIN | select.EPOLLET)
+        ep.register(s, select.EPOLLOUT)
+        with pytest.raises(FileExistsError):
+            ep.register(s, select.EPOLLIN)
+        assert ep.poll(0) == [(s.fileno(), select.EPOLLOUT | select.EPOLLHUP)]  # a fresh TCP socket, as Linux
+        s.close()
+        assert ep.poll(0.5) == []  # closing removes it from the set
+        ep.close()
+        assert ep.closed
+
+
+def echo_server_with(selector_class: type[selectors.BaseSelector], clients: int = 3) -> list[bytes]:
+    """The selectors documentation's echo server, non-blocking, one thread, plus its clients."""
+    sel = selector_class()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(10)
+    listener.setblocking(False)
+    sel.register(listener, selectors.EVENT_READ, data=None)
+    conns = [socket.create_connection(listener.getsockname()) for _ in range(clients)]
+    for i, c in enumerate(conns):
+        c.sendall(b"msg%d" % i)
+    replies: list[bytes] = []
+    while len(replies) < clients:
+        for key, _ in sel.select(timeout=1.0):
+            if key.data is None:
+                conn, _ = key.fileobj.accept()  # type: ignore[union-attr]
+                conn.setblocking(False)
+                sel.register(conn, selectors.EVENT_READ, data=b"")
+            else:
+                data = key.fileobj.recv(100)  # type: ignore[union-attr]
+                if data:
+                    key.fileobj.sendall(data.upper())  # type: ignore[union-attr]
+        for c in conns:
+            c.settimeout(0)
+            try:
+                replies.append(c.recv(100))
+            except BlockingIOError:
+                continue
+    for key in list(sel.get_map().values()):
+        sel.unregister(key.fileobj)
+        key.fileobj.close()  # type: ignore[union-attr]
+    sel.close()
+    for c in conns:
+        c.close()
+    return sorted(replies)
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+@pytest.mark.parametrize("selector_class", SELECTORS, ids=lambda c: c.__name__)
+def test_every_selector_class_runs_the_echo_server(profile: str, selector_class: type[selectors.BaseSelector]) -> None:
+    with patched(profile):
+        assert echo_server_with(selector_class) == [b"MSG0", b"MSG1", b"MSG2"]
+
+
+def test_kqueue_and_devpoll_are_not_modelled() -> None:
+    present = [name for name in ("kqueue", "devpoll") if hasattr(select, name)]
+    if not present:
+        pytest.skip("this host has neither kqueue nor devpoll")
+    with patched("darwin"):
+        for name in present:
+            with pytest.raises(NotImplementedError, match=f"select.{name}"):
+                getattr(select, name)()
+
+
+def test_a_zero_timeout_polling_loop_lets_the_sender_run() -> None:
+    with patched("linux"):
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a.bind(("127.0.0.1", 0))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        threading.Thread(target=lambda: b.sendto(b"x", a.getsockname())).start()
+        polls = 0
+        while not select.select([a], [], [], 0)[0] and polls < 1000:  # bounded for the test
+            polls += 1
+        assert polls == 0 and a.recv(10) == b"x"  # the poll itself let the sender run
+        a.close()
+        b.close()
+
+
+def test_select_with_no_descriptor_is_a_sleep_on_linux_and_wsaeinval_on_windows() -> None:
+    with patched("windows") as net:
+        with pytest.raises(OSError) as info:
+            select.select([], [], [], 1.0)
+        assert (info.value.errno, getattr(info.value, "winerror", None), net.clock()) == (22, 10022, 0.0)
+    with patched("linux") as net:
+        assert select.select([], [], [], 1.0) == ([], [], []) and net.clock() == 1.0
+
+
+@pytest.mark.parametrize(("profile", "reported"), [("windows", ([], [], ["s"])), ("darwin", (["s"], ["s"], []))])
+def test_where_select_reports_a_failed_nonblocking_connect(profile: str, reported: tuple[list[str], ...]) -> None:
+    with patched(profile):
+        s = socket.socket()
+        s.setblocking(False)
+        with contextlib.suppress(BlockingIOError, ConnectionRefusedError):
+            s.connect(("127.0.0.1", 9))  # nobody listens
+        r, w, x = select.select([s], [s], [s], 10.0)
+        assert tuple(["s"] * len(group) for group in (r, w, x)) == reported
+        if profile == "windows":  # the refusal arrived after 2 s, while select waited
+            assert s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 10061
+        s.close()

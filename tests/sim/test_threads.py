@@ -1,0 +1,394 @@
+"""Deterministic threads inside patched(): the standard library's blocking primitives wait in
+virtual time, deadlocks name every waiting thread, and no simulated thread outlives the block.
+(The same programs run on the real stack in tests/conformance/test_runtime_parity.py.)"""
+
+from __future__ import annotations
+
+import _thread
+import queue
+import socket
+import socketserver
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from sockbehave.errors import ScenarioError
+from sockbehave.sim import SimDeadlock, patched
+from sockbehave.sim.clock import outside as threads_outside
+from sockbehave.sim.threads import EPOCH, SimLock
+
+pytest_plugins = ["pytester"]
+
+
+def _join_a_thread_waiting_for_an_event_nobody_sets() -> None:
+    with patched("linux"):
+        never = threading.Event()
+        worker = threading.Thread(target=never.wait, name="waiter")
+        worker.start()
+        worker.join()
+
+
+def test_an_event_nobody_sets_is_a_deadlock_naming_each_thread_and_what_it_waits_on() -> None:
+    with pytest.raises(SimDeadlock) as info:
+        _join_a_thread_waiting_for_an_event_nobody_sets()
+    message = str(info.value)
+    assert "MainThread: Thread.join() of waiter" in message
+    assert "waiter: Event.wait()" in message
+    assert "no timer is due" in message
+
+
+def test_a_lone_event_wait_is_a_deadlock_not_a_hang() -> None:
+    with pytest.raises(SimDeadlock, match=r"Event.wait\(\) at test_threads.py:\d+ can never complete"), patched():
+        threading.Event().wait()
+
+
+def test_queue_get_with_a_timeout_waits_in_virtual_time() -> None:
+    start = time.monotonic()
+    with patched("linux") as net:
+        with pytest.raises(queue.Empty):
+            queue.Queue().get(timeout=5)
+        virtual = net.clock()
+    assert virtual == 5.0
+    assert time.monotonic() - start < 4.0  # it used to wait 5 real seconds
+
+
+def test_time_inside_the_block_is_virtual_and_deterministic() -> None:
+    with patched("linux") as net:
+        assert (time.monotonic(), time.perf_counter(), time.time()) == (0.0, 0.0, EPOCH)
+        time.sleep(2.5)
+        assert time.monotonic() == net.clock() == 2.5
+        assert time.monotonic_ns() == 2_500_000_000 and time.time() == EPOCH + 2.5
+        with pytest.raises(ValueError, match="non-negative"):
+            time.sleep(-1)
+
+
+def test_locks_conditions_semaphores_and_barriers_wait_in_virtual_time() -> None:
+    log: list[tuple[str, float]] = []
+    with patched("darwin"):
+        lock = threading.Lock()
+        assert isinstance(lock, SimLock)
+        lock.acquire()
+        holder = threading.Thread(target=lambda: (time.sleep(3), lock.release()))
+        holder.start()
+        log.append(("timed-out acquire", float(lock.acquire(timeout=1))))  # False after 1 s
+        assert lock.acquire(timeout=10)
+        log.append(("acquired at", time.monotonic()))
+        lock.release()
+        holder.join()
+
+        barrier = threading.Barrier(3)
+
+        def arrive(delay: float) -> None:
+            time.sleep(delay)
+            barrier.wait()
+            log.append(("through the barrier", time.monotonic()))
+
+        runners = [threading.Thread(target=arrive, args=(d,)) for d in (1, 2, 4)]
+        for t in runners:
+            t.start()
+        for t in runners:
+            t.join()
+
+        sem = threading.BoundedSemaphore(1)
+        sem.acquire()
+        log.append(("semaphore", float(sem.acquire(timeout=0.5))))
+        sem.release()
+        with pytest.raises(ValueError, match="released too many times"):
+            sem.release()
+
+        rlock = threading.RLock()
+        with rlock, rlock:
+            cond = threading.Condition(rlock)
+            log.append(("condition timeout", float(cond.wait(0.25))))
+    assert log == [
+        ("timed-out acquire", 0.0),
+        ("acquired at", 3.0),
+        ("through the barrier", 7.0),
+        ("through the barrier", 7.0),
+        ("through the barrier", 7.0),
+        ("semaphore", 0.0),
+        ("condition timeout", 0.0),
+    ]
+
+
+def test_queues_of_every_kind_hand_items_between_threads() -> None:
+    with patched("linux") as net:
+        results: dict[str, list[Any]] = {}
+        for kind in (queue.Queue, queue.LifoQueue, queue.PriorityQueue, queue.SimpleQueue):
+            q: Any = kind()
+
+            def produce(q: Any = q) -> None:
+                for item in (3, 1, 2):
+                    time.sleep(0.1)
+                    q.put(item)
+
+            producer = threading.Thread(target=produce)
+            producer.start()
+            producer.join()
+            results[kind.__name__] = [q.get(timeout=1) for _ in range(3)]
+        work: queue.Queue[Any] = queue.Queue()
+        done: list[int] = []
+
+        def consume() -> None:
+            while True:
+                item = work.get()
+                work.task_done()
+                if item is None:
+                    return
+                done.append(item)
+
+        threading.Thread(target=consume).start()
+        for i in range(3):
+            work.put(i)
+        work.put(None)
+        work.join()
+        clock = net.clock()
+    assert results == {
+        "Queue": [3, 1, 2],
+        "LifoQueue": [2, 1, 3],
+        "PriorityQueue": [1, 2, 3],
+        "SimpleQueue": [3, 1, 2],
+    }
+    assert done == [0, 1, 2] and clock == pytest.approx(1.2)
+
+
+def scan(ports: list[int]) -> list[tuple[int, int]]:
+    """A thread-pool port scanner, as tutorials write it."""
+
+    def probe(port: int) -> tuple[int, int]:
+        with socket.socket() as s:
+            s.settimeout(3.0)
+            return port, s.connect_ex(("127.0.0.1", port))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(probe, ports))
+
+
+@pytest.mark.parametrize(("profile", "refused", "took"), [("linux", 111, 0.0), ("windows", 10061, 2.0)])
+def test_a_thread_pool_port_scanner(profile: str, refused: int, took: float) -> None:
+    with patched(profile) as net:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        found = scan([port, 9, 10, 11])
+        clock = net.clock()
+    assert found == [(port, 0), (9, refused), (10, refused), (11, refused)]
+    assert clock == took  # the four probes ran concurrently, in virtual time
+
+
+class _Upper(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        if isinstance(self.request, tuple):  # UDP: (data, socket)
+            data, sock = self.request
+            sock.sendto(data.upper(), self.client_address)
+        else:
+            self.request.sendall(self.request.recv(1024).upper())
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+def test_threading_socketservers_serve_and_shut_down(profile: str) -> None:
+    replies = []
+    with patched(profile) as net:
+        tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Upper)
+        udp = socketserver.ThreadingUDPServer(("127.0.0.1", 0), _Upper)
+        servers = [threading.Thread(target=s.serve_forever) for s in (tcp, udp)]
+        for t in servers:
+            t.start()
+        for i in range(3):
+            with socket.create_connection(tcp.server_address) as c:
+                c.sendall(b"tcp%d" % i)
+                replies.append(c.recv(100))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.sendto(b"udp", udp.server_address)
+            replies.append(u.recvfrom(100)[0])
+        for s in (tcp, udp):
+            s.shutdown()  # waits for serve_forever's next 0.5 s poll, in virtual time
+            s.server_close()
+        for t in servers:
+            t.join()
+            assert not t.is_alive()
+        assert net.clock() == 1.0  # each shutdown() waits for its server's next 0.5 s poll
+    assert replies == [b"TCP0", b"TCP1", b"TCP2", b"UDP"]
+
+
+def test_start_new_thread_runs_a_simulated_thread() -> None:
+    with patched("linux"):
+        done = threading.Lock()
+        done.acquire()
+        seen = []
+
+        def body(x: int) -> None:
+            time.sleep(1)
+            seen.append((x, time.monotonic()))
+            done.release()
+
+        _thread.start_new_thread(body, (7,))
+        assert done.acquire(timeout=5)
+    assert seen == [(7, 1.0)]
+
+
+def _two_workers_taking_two_locks_in_opposite_orders() -> None:
+    with patched("linux"):
+        a, b = threading.Lock(), threading.Lock()
+
+        def one() -> None:
+            with a:
+                time.sleep(1)
+                with b:
+                    pass
+
+        def two() -> None:
+            with b:
+                time.sleep(1)
+                with a:
+                    pass
+
+        workers = [threading.Thread(target=f, name=f.__name__) for f in (one, two)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+
+
+def test_a_deadlock_between_workers_is_raised_in_the_block_not_in_a_worker() -> None:
+    with pytest.raises(SimDeadlock) as info:
+        _two_workers_taking_two_locks_in_opposite_orders()
+    assert "one: Lock.acquire()" in str(info.value) or "one: SimLock.acquire()" in str(info.value)
+    assert "two:" in str(info.value)
+
+
+def test_non_daemon_threads_are_waited_for_at_the_end_of_the_block() -> None:
+    finished = []
+    with patched("linux") as net:
+        threading.Thread(target=lambda: (time.sleep(30), finished.append(time.monotonic()))).start()
+    assert finished == [30.0] and net.clock() == 30.0
+
+
+def _leave_a_thread_blocked_in_accept() -> None:
+    with patched():
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        threading.Thread(target=listener.accept, name="acceptor", daemon=True).start()
+
+
+def test_a_thread_still_blocked_when_the_block_ends_is_an_error_naming_it_and_none_survives() -> None:
+    before = set(threading.enumerate())
+    with pytest.raises(ScenarioError, match=r"still blocked .*: acceptor \(accept\(\) on <sim linux tcp"):
+        _leave_a_thread_blocked_in_accept()
+    assert set(threading.enumerate()) == before
+
+
+def test_threads_outside_the_simulation_keep_the_real_socket_time_and_threading() -> None:
+    go, answered = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def outsider() -> None:  # e.g. a logging handler's thread, or pytest's
+        go.wait(10)
+        s = socket.socket()
+        seen["socket"] = type(s)
+        s.close()
+        seen["lock"] = type(threading.Lock())
+        seen["time"] = time.time()
+        start = time.monotonic()
+        time.sleep(0.01)
+        seen["slept"] = time.monotonic() - start
+        answered.set()
+
+    thread = threading.Thread(target=outsider)
+    thread.start()  # before the block: a real thread
+    with patched("linux"):
+        go.set()  # a real Event made outside: set() from a simulated thread is fine
+        with pytest.raises(SimDeadlock):  # waiting in the simulation for an outsider is not modelled
+            answered.wait()
+    thread.join(10)
+    assert seen["socket"] is socket.socket
+    assert seen["lock"] is not SimLock
+    assert seen["time"] > EPOCH + 10**7  # the real wall clock, not the simulated date
+    assert seen["slept"] >= 0.01
+
+
+def test_a_pytest_run_parametrized_over_profiles_reports_each_leftover_thread(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import socket, threading
+        import pytest
+        from sockbehave.sim import patched
+
+        @pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"] * 3)
+        def test_server(profile):
+            with patched(profile):
+                srv = socket.socket()
+                srv.bind(("127.0.0.1", 0))
+                srv.listen(5)
+                def serve():
+                    while True:
+                        conn, _ = srv.accept()
+                        conn.sendall(conn.recv(100))
+                        conn.close()
+                threading.Thread(target=serve, name="serve", daemon=True).start()
+                c = socket.create_connection(srv.getsockname())
+                c.sendall(b"x")
+                assert c.recv(10) == b"x"
+
+        def test_nothing_left():
+            assert [t.name for t in threading.enumerate()] == ["MainThread"]
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=12, passed=1)
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    assert result.stdout.str().count("still blocked when the patched() block ended: serve (accept()") == 12
+
+
+def test_sleep_zero_gives_the_other_threads_a_turn() -> None:
+    with patched("linux"):
+        flag: list[bool] = []
+        threading.Thread(target=lambda: flag.append(True)).start()
+        polls = 0
+        while not flag and polls < 1000:  # a polling loop, bounded for the test
+            time.sleep(0)
+            polls += 1
+    assert flag == [True] and polls == 1
+
+
+def test_a_thread_outside_the_simulation_cannot_use_a_simulated_socket() -> None:
+    errors: list[str] = []
+    with patched("linux"):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+        def outsider() -> None:
+            try:
+                s.bind(("127.0.0.1", 0))
+            except NotImplementedError as exc:
+                errors.append(str(exc))
+
+        with threads_outside():
+            t = threading.Thread(target=outsider, name="outsider")
+            t.start()
+            t.join()
+        s.close()
+    assert errors == [
+        "sockbehave.sim doesn't (yet) model a simulated object used by thread 'outsider', which is outside the simulation"
+    ]
+
+
+def test_two_patched_blocks_in_two_real_threads_each_see_their_own_simulation() -> None:
+    results: dict[str, Any] = {}
+
+    def run(profile: str) -> None:
+        with patched(profile) as net:
+            found = scan([9])
+            time.sleep(5)
+            results[profile] = (found, net.clock(), time.monotonic())
+
+    runners = [threading.Thread(target=run, args=(p,)) for p in ("linux", "windows")]
+    for t in runners:
+        t.start()
+    for t in runners:
+        t.join(30)
+    assert results == {"linux": ([(9, 111)], 5.0, 5.0), "windows": ([(9, 10061)], 7.0, 7.0)}
