@@ -20,7 +20,7 @@ from . import __version__
 from .backends import BACKENDS
 from .display import path_text, printable
 from .errors import InputError, OutputError
-from .tables import OSES
+from .tables import OSES, parse_os_names
 
 if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them (start-up time)
     from .catalog import Catalog
@@ -52,13 +52,10 @@ def _positive(text: str) -> int:
 
 
 def _os_list(text: str) -> list[str]:
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in OSES]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown OS name {', '.join(unknown) or repr(text)} (choose from {', '.join(OSES)})"
-        )
-    return list(dict.fromkeys(names))
+    try:
+        return parse_os_names(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 _REPORTS_HELP = "run reports, or directories of them; other JSON files there (matrix.json) are skipped with a note"

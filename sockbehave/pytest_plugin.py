@@ -1,14 +1,22 @@
-"""The pytest plugin: every catalog scenario as a test item, named by its id.
+"""The pytest plugin: every catalog scenario as a test item, and fixtures that run a user's
+own tests on the simulated stacks.
 
-Owns: nothing but adaptation. Switched off by default so installing sockbehave never adds
-tests to someone's suite; ``--sockbehave`` (or ``sockbehave = true`` in the ini file) turns it
-on, ``--no-sockbehave`` off. Items are ``sockbehave::<scenario id>``; they work under
-pytest-xdist because every worker builds the same list from the same catalog.
+Owns: nothing but adaptation. Catalog items are switched off by default so installing
+sockbehave never adds tests to someone's suite; ``--sockbehave`` (or ``sockbehave = true`` in
+the ini file) turns them on, ``--no-sockbehave`` off. Items are ``sockbehave::<scenario id>``;
+they work under pytest-xdist because every worker builds the same list from the same catalog.
+
+For users' tests, always available: ``sim_net`` (a ``sockbehave.sim.Network`` for the test's
+profile), ``sim_patched`` (the test body runs inside ``sockbehave.sim.patched`` for the test's
+profile; the fixture's value is that block's ``Network``), the marker
+``@pytest.mark.sockbehave_os("linux", "windows")`` that parametrizes such a test over profiles
+(node ids ``test_x[windows]``), and ``--sockbehave-os=all|linux,darwin,...``, the profiles for
+tests that use the fixtures without the marker (default: all four).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -49,6 +57,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="leave the built-in catalog out: only the --sockbehave-catalog directories",
+    )
+    group.addoption(
+        "--sockbehave-os",
+        metavar="all|OS[,OS...]",
+        default="all",
+        help="the simulated OSes for tests that use sim_net or sim_patched without a sockbehave_os marker "
+        "(default: all)",
     )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
@@ -104,6 +119,12 @@ class ScenarioItem(pytest.Item):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sockbehave: a sockbehave catalog scenario")
+    config.addinivalue_line(
+        "markers",
+        "sockbehave_os(*names): run this test's sim_net/sim_patched on these simulated OSes "
+        "(linux, darwin, freebsd, windows)",
+    )
+    _profiles(config.getoption("sockbehave_os"), "--sockbehave-os")  # a bad value is a usage error now
     from .catalog import TOPICS
 
     for topic in TOPICS:
@@ -132,3 +153,80 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     collector = CatalogCollector.from_parent(session, name="sockbehave", nodeid="sockbehave")
     items.extend(item for item in collector.collect() if isinstance(item, pytest.Item))
+
+
+# -- fixtures for users' own tests ------------------------------------------------------------
+
+_SIM_FIXTURES = ("sim_net", "sim_patched")
+
+
+def _profiles(text: str, where: str) -> list[str]:
+    from .tables import parse_os_names
+
+    try:
+        return parse_os_names(text, allow_all=True)
+    except ValueError as exc:
+        raise pytest.UsageError(f"sockbehave: {where}: {exc}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if not any(name in metafunc.fixturenames for name in _SIM_FIXTURES):
+        return
+    marker = metafunc.definition.get_closest_marker("sockbehave_os")
+    if marker is not None:
+        names = _profiles(",".join(map(str, marker.args)), f"{metafunc.definition.nodeid}: sockbehave_os")
+    else:
+        names = _profiles(metafunc.config.getoption("sockbehave_os"), "--sockbehave-os")
+    metafunc.parametrize("sockbehave_profile", names, ids=names, indirect=True)
+
+
+@pytest.fixture
+def sockbehave_profile(request: pytest.FixtureRequest) -> str:
+    """The simulated OS this test runs on (set by the ``sockbehave_os`` marker or ``--sockbehave-os``)."""
+    return str(getattr(request, "param", "linux"))
+
+
+@pytest.fixture
+def sim_net(sockbehave_profile: str) -> Iterator[Any]:
+    """A ``sockbehave.sim.Network`` for the test's profile, closed (every task ended) afterwards."""
+    from .sim import Network
+
+    net = Network(sockbehave_profile, name=f"sim_net-{sockbehave_profile}")
+    try:
+        yield net
+    finally:
+        net.close()
+
+
+@pytest.fixture
+def sim_patched(sockbehave_profile: str) -> Any:
+    """The ``Network`` of the ``patched()`` block the test body runs in (see ``pytest_pyfunc_call``)."""
+    return _PatchedSlot(sockbehave_profile)
+
+
+class _PatchedSlot:
+    """Stands in for the fixture's value until the body runs inside the block."""
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+
+
+@pytest.hookimpl(hookwrapper=True)  # old style: works with every pytest/pluggy pytest>=7 allows
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, Any, None]:
+    slot = getattr(pyfuncitem, "funcargs", {}).get("sim_patched")
+    if not isinstance(slot, _PatchedSlot):
+        yield
+        return
+    from .sim import patched
+
+    # Only the test body runs inside the block: fixtures and pytest itself stay on the real stack.
+    block = patched(slot.profile)
+    pyfuncitem.funcargs["sim_patched"] = block.__enter__()
+    outcome: Any = yield
+    pyfuncitem.funcargs["sim_patched"] = slot
+    excinfo = outcome.excinfo
+    try:
+        block.__exit__(*(excinfo or (None, None, None)))
+    except BaseException as exc:  # the block's own verdict: a thread left blocked, a deadlock
+        if excinfo is None:  # a failing body's own exception matters more
+            outcome.force_exception(exc)

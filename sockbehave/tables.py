@@ -41,7 +41,16 @@ from typing import Any
 from ._toml import toml
 from .errors import CatalogError
 
-__all__ = ["EVIDENCE", "OSES", "Cell", "Table", "load_table", "source_problem", "split_sources"]
+__all__ = [
+    "EVIDENCE",
+    "OSES",
+    "Cell",
+    "Table",
+    "load_table",
+    "parse_os_names",
+    "source_problem",
+    "split_sources",
+]
 
 #: The OS columns every table has, in display order.
 OSES = ("linux", "darwin", "freebsd", "windows")
@@ -88,6 +97,19 @@ class Cell:
 
 #: scenario id -> step name -> os -> cell
 Table = Mapping[str, Mapping[str, Mapping[str, Cell]]]
+
+
+def parse_os_names(text: str, *, allow_all: bool = False) -> list[str]:
+    """``"linux,windows"`` -> ``["linux", "windows"]`` (``"all"``: every OS, where allowed);
+    ``ValueError`` naming what is wrong."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if allow_all and names == ["all"]:
+        return list(OSES)
+    unknown = [n for n in names if n not in OSES]
+    if unknown or not names:
+        choices = ", ".join(("all", *OSES) if allow_all else OSES)
+        raise ValueError(f"unknown OS name {', '.join(unknown) or repr(text)} (choose from {choices})")
+    return list(dict.fromkeys(names))
 
 
 def split_sources(source: str) -> Iterator[str]:
