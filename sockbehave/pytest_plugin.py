@@ -65,6 +65,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the simulated OSes for tests that use sim_net or sim_patched without a sockbehave_os marker "
         "(default: all)",
     )
+    group.addoption(
+        "--sockbehave-backend",
+        choices=("real", "sim"),
+        default="real",
+        help="run the catalog's scenarios on this machine (real, default) or on the simulated OSes of "
+        "--sockbehave-os (sim: one item per scenario and OS, sockbehave::<id>[<os>])",
+    )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
 
@@ -84,14 +91,20 @@ class ScenarioMismatch(Exception):
 class CatalogCollector(pytest.Collector):
     def collect(self) -> Iterator[Union[pytest.Item, pytest.Collector]]:
         catalog = self.config.stash[_KEY]
+        if self.config.getoption("sockbehave_backend") == "real":
+            for sc in catalog.scenarios:
+                yield ScenarioItem.from_parent(self, name=sc.id, scenario=sc, os_name=None)
+            return
         for sc in catalog.scenarios:
-            yield ScenarioItem.from_parent(self, name=sc.id, scenario=sc)
+            for os_name in _profiles(self.config.getoption("sockbehave_os"), "--sockbehave-os"):
+                yield ScenarioItem.from_parent(self, name=f"{sc.id}[{os_name}]", scenario=sc, os_name=os_name)
 
 
 class ScenarioItem(pytest.Item):
-    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+    def __init__(self, *, scenario: Scenario, os_name: Optional[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
+        self.os_name = os_name  # None: the real backend, on this machine's OS
         self.add_marker(pytest.mark.sockbehave)
         self.add_marker(getattr(pytest.mark, scenario.topic.replace("-", "_")))
 
@@ -100,8 +113,11 @@ class ScenarioItem(pytest.Item):
         from .session import check_scenario
         from .verdict import describe
 
-        os_name = current_os()
-        results: list[Result] = check_scenario(self.config.stash[_KEY], self.scenario, os_name=os_name)
+        backend = "real" if self.os_name is None else "sim"
+        os_name = self.os_name or current_os()
+        results: list[Result] = check_scenario(
+            self.config.stash[_KEY], self.scenario, backend=backend, os_name=os_name
+        )
         for r in results:
             self.user_properties.append((f"{r.step}", f"{r.verdict}: {r.observed}"))
         failing = [describe(r, os_name) for r in results if r.failing]
