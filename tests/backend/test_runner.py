@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from sockbehave.backends.real import RealNet
+from sockbehave.errors import ScenarioError
 from sockbehave.runner import run_many
 from sockbehave.scenario import Scenario, Steps
+from sockbehave.sim import Network
 
 
 def _scenario(sid: str, func: object, exclusive: bool = False) -> Scenario:
@@ -45,3 +49,39 @@ def test_an_exception_outside_a_step_is_the_scenario_error() -> None:
 
     [run] = run_many([_scenario("x.broken", broken)], RealNet, jobs=1)
     assert run.error is not None and run.error.startswith("KeyError: 'oops' (at test_runner.py:")
+
+
+class _CloseFails(RealNet):
+    """A real net whose cleanup reports a problem the way the loopback guard does."""
+
+    error: Exception = ScenarioError("scenario x.guarded: connect to '8.8.8.8' refused")
+
+    def close(self) -> None:
+        super().close()
+        raise self.error
+
+
+def test_a_harness_error_from_cleanup_is_recorded_as_its_own_message() -> None:
+    [run] = run_many([_scenario("x.guarded", lambda net, step: None)], _CloseFails, jobs=1)
+    assert run.error == "scenario x.guarded: connect to '8.8.8.8' refused"
+
+
+def test_any_other_cleanup_failure_keeps_its_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_CloseFails, "error", OSError("disk on fire"))
+    [run] = run_many([_scenario("x.guarded", lambda net, step: None)], _CloseFails, jobs=1)
+    assert run.error == "cleanup: disk on fire"
+
+
+def test_scenarios_share_worker_threads_instead_of_one_thread_each() -> None:
+    """The fast path: the simulator runs the catalog in milliseconds, and a thread per scenario
+    would cost more than the scenarios (docs/benchmarks.md)."""
+    seen: list[tuple[int, str]] = []
+
+    def record(net: Network, step: Steps) -> None:
+        seen.append((threading.get_ident(), threading.current_thread().name))
+
+    scenarios = [_scenario(f"x.reuse-{i}", record) for i in range(5)]
+    runs = run_many(scenarios, lambda sid: Network("linux", name=sid), jobs=1)
+    assert [r.error for r in runs] == [None] * 5
+    assert len({ident for ident, _ in seen}) == 1
+    assert [name for _, name in seen] == [f"sockbehave-x.reuse-{i}" for i in range(5)]  # named after its scenario
