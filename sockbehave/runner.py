@@ -5,10 +5,11 @@ backend by a wall-clock deadline, stopping a runaway (or naming the thread it co
 turning escaped exceptions into a scenario error, and guaranteeing cleanup. It knows nothing
 of tables.
 
-How it runs. The thread that calls ``run_many`` is the watchdog. It hands scenarios to worker
-threads (at most ``jobs`` at once, reused from one scenario to the next, so the fast path costs
-no thread per scenario; the simulator runs a scenario in well under a millisecond) and sleeps
-until a result arrives or the earliest deadline passes. It never polls and adds no thread.
+How it runs. Worker threads (at most ``jobs`` at once) take the scenarios one after another and
+start each one's deadline themselves: no thread per scenario and no hand-off on the fast path,
+which matters because the simulator runs a scenario in well under a millisecond. The thread that
+called ``run_many`` is the watchdog: it sleeps until a result arrives or the earliest deadline
+passes. It never polls and adds no thread.
 
 When a scenario's deadline passes, the watchdog:
 
@@ -204,23 +205,27 @@ def _result(job: _Job) -> ScenarioRun:
 
 
 class _Worker:
-    """A thread that runs jobs from its inbox until told to stop, or until one was interrupted."""
+    """A thread that takes scenarios from its pool until none is left, then waits to be woken
+    (``True``: more work) or dismissed (``None``). One that was interrupted is retired."""
 
-    def __init__(self, outbox: queue.SimpleQueue[tuple[_Worker, _Job]], number: int) -> None:
-        self.inbox: queue.SimpleQueue[Optional[_Job]] = queue.SimpleQueue()
-        self._outbox = outbox
+    def __init__(self, pool: _Pool, number: int) -> None:
+        self.inbox: queue.SimpleQueue[Optional[bool]] = queue.SimpleQueue()
+        self._pool = pool
         self.abandoned = False
         self.thread = threading.Thread(target=self._main, name=f"sockbehave-runner-{number}", daemon=True)
         self.thread.start()
 
     def _main(self) -> None:
         while True:
-            job = self.inbox.get()
+            job = self._pool.take(self)
             if job is None:
-                return
-            _run(job)
-            self._outbox.put((self, job))
-            if job.interrupted:  # final once settled
+                if self.inbox.get() is None:
+                    return
+                continue
+            if isinstance(job, _Job):
+                _run(job)
+            self._pool.outbox.put((self, job))
+            if isinstance(job, _Job) and (job.interrupted or job.abandoned):  # both final once settled
                 return
 
 
@@ -228,62 +233,106 @@ class _Worker:
 
 
 class _Pool:
-    """Workers and the watchdog loop, which runs in the thread that called ``run_many``."""
+    """Workers, and the watchdog loop that runs in the thread that called ``run_many``.
+
+    Workers take scenarios themselves and start their deadlines themselves, so a simulated
+    scenario never waits for the watchdog. The watchdog sleeps until a result arrives, the
+    earliest deadline it knows of, or at most the smallest possible deadline (a scenario that
+    started while it slept cannot be due earlier than that)."""
 
     def __init__(self, make_net: NetFactory, deadline: Optional[float], done: Callable[[ScenarioRun], None]) -> None:
         self._make_net = make_net
         self._deadline = deadline
+        self._nap = deadline if deadline is not None else min(DEADLINE_S, SIM_DEADLINE_S)
         self._done = done
-        self._outbox: queue.SimpleQueue[tuple[_Worker, _Job]] = queue.SimpleQueue()
-        self._workers: list[_Worker] = []
+        self.outbox: queue.SimpleQueue[tuple[_Worker, _Job | ScenarioRun]] = queue.SimpleQueue()
+        self._lock = threading.Lock()  # guards the five below
+        self._stopping = False
+        self._todo: deque[Scenario] = deque()
+        self._busy: dict[_Job, _Worker] = {}
         self._idle: list[_Worker] = []
+        self._working = 0
+        self._workers: list[_Worker] = []
 
-    def run(self, scenarios: Sequence[Scenario], limit: int) -> None:
-        waiting = deque(scenarios)
-        busy: dict[_Worker, _Job] = {}
+    # -- called on worker threads --
+    def take(self, worker: _Worker) -> _Job | ScenarioRun | None:
+        """The next scenario, started on a fresh net; None (and the worker parked) when none is left."""
+        with self._lock:
+            if not self._todo:
+                self._idle.append(worker)
+                self._working -= 1
+                return None
+            sc = self._todo.popleft()
         try:
-            while waiting or busy:
-                while waiting and len(busy) < limit:
-                    self._start(waiting.popleft(), busy)
-                self._wait(busy)
-        except BaseException:  # KeyboardInterrupt, or on_done failed: stop what runs, then re-raise
-            self._stop_all(busy)
-            raise
-
-    def _start(self, sc: Scenario, busy: dict[_Worker, _Job]) -> None:
-        net = self._make_net(sc.id)
+            net = self._make_net(sc.id)
+        except Exception as exc:
+            return ScenarioRun(sc.id, (), f"could not create its net: {type(exc).__name__}: {exc}", 0.0)
         deadline = self._deadline
         if deadline is None:
             deadline = SIM_DEADLINE_S if net.inline else DEADLINE_S
-        job = _Job(sc, net, Steps(sc.id, net.clock, net.errno_name), deadline, time.monotonic() + deadline, net.clock())
-        worker = self._idle.pop() if self._idle else self._new_worker()
         worker.thread.name = f"sockbehave-{sc.id}"
-        busy[worker] = job
-        worker.inbox.put(job)
+        steps = Steps(sc.id, net.clock, net.errno_name)
+        job = _Job(sc, net, steps, deadline, time.monotonic() + deadline, net.clock())
+        with self._lock:
+            if not self._stopping:
+                self._busy[job] = worker
+                return job
+        _close(job)  # the run is being stopped: never start a scenario nobody watches
+        return ScenarioRun(sc.id, (), "not run: the run was stopped", 0.0)
 
-    def _new_worker(self) -> _Worker:
-        worker = _Worker(self._outbox, len(self._workers))
-        self._workers.append(worker)
-        return worker
-
-    def _wait(self, busy: dict[_Worker, _Job]) -> None:
-        """Wait for one result, or act on every job whose deadline (or retry) is due."""
-        due = min(job.due for job in busy.values())
+    # -- called on the watchdog's thread --
+    def run(self, scenarios: Sequence[Scenario], limit: int) -> None:
+        with self._lock:
+            self._todo.extend(scenarios)
         try:
-            worker, job = self._outbox.get(timeout=max(0.0, due - time.monotonic()))
+            left = len(scenarios)
+            while left:
+                self._staff(limit)
+                left -= self._wait()
+        except BaseException:  # KeyboardInterrupt, or on_done failed: stop what runs, then re-raise
+            self._stop_all()
+            raise
+
+    def _staff(self, limit: int) -> None:
+        """Wake parked workers, then start new ones, while scenarios wait and fewer than ``limit`` work.
+        Starting a thread lets the others run: the simulator often drains the queue meanwhile."""
+        while True:
+            with self._lock:
+                if not self._todo or self._working >= limit:
+                    return
+                self._working += 1
+                parked = self._idle.pop() if self._idle else None
+            if parked is not None:
+                parked.inbox.put(True)
+            else:
+                self._workers.append(_Worker(self, len(self._workers)))
+
+    def _wait(self) -> int:
+        """Wait for one result, or act on every job whose deadline (or retry) is due; how many ended."""
+        with self._lock:
+            busy = list(self._busy.items())
+        now = time.monotonic()
+        wake = min([job.due for job, _ in busy], default=now + self._nap)
+        try:
+            worker, item = self.outbox.get(timeout=max(0.0, min(wake, now + self._nap) - now))
         except queue.Empty:
+            ended = 0
             now = time.monotonic()
-            for worker, job in list(busy.items()):
+            for job, worker in busy:
                 if job.due <= now and self._enforce(worker, job, now):
-                    del busy[worker]
                     self._done(_result(job))
-            return
-        if busy.get(worker) is not job:
-            return  # a late result from a worker given up on: already reported
-        del busy[worker]
-        if not job.interrupted:
-            self._idle.append(worker)
-        self._done(_result(job))
+                    ended += 1
+            return ended
+        if isinstance(item, ScenarioRun):  # its net could not be created
+            self._done(item)
+            return 1
+        with self._lock:
+            if self._busy.pop(item, None) is None:
+                return 0  # a late result from a worker given up on: already reported
+            if item.interrupted:  # retired
+                self._working -= 1
+        self._done(_result(item))
+        return 1
 
     def _enforce(self, worker: _Worker, job: _Job, now: float) -> bool:
         """Deadline passed: stop, abort, interrupt; True once the watchdog has given up."""
@@ -320,12 +369,14 @@ class _Pool:
             if raise_in(ident, ScenarioStopped):
                 job.interrupted = True
 
-    @staticmethod
-    def _give_up(worker: _Worker, job: _Job) -> bool:
+    def _give_up(self, worker: _Worker, job: _Job) -> bool:
         with job.lock:
             if job.settled:
                 return False  # it left the scenario just now: its result is on the way
             job.abandoned = worker.abandoned = True
+        with self._lock:
+            del self._busy[job]
+            self._working -= 1  # _staff replaces it
         name = worker.thread.name
         why = "" if can_raise_in_threads() else " (this Python cannot raise in another thread)"
         job.stopped = f"{job.stopped}; its thread {name} could not be stopped{why} and is still running"
@@ -333,13 +384,17 @@ class _Pool:
         _remember_leftover(worker.thread, job.sc.id)
         return True
 
-    def _stop_all(self, busy: dict[_Worker, _Job]) -> None:
+    def _stop_all(self) -> None:
         """Stop every running scenario without reporting it (the run itself is failing)."""
-        for job in busy.values():
+        with self._lock:
+            self._stopping = True
+            self._todo.clear()
+            busy = list(self._busy.items())
+        for job, _ in busy:
             if job.stopped is None:
                 self._expire(job, time.monotonic())
         give_up_at = time.monotonic() + STOP_GRACE_S
-        for worker, job in busy.items():
+        for job, worker in busy:
             while not job.settled and time.monotonic() < give_up_at:
                 self._interrupt(worker, job)
                 worker.thread.join(_RETRY_S)
@@ -347,7 +402,8 @@ class _Pool:
                 self._give_up(worker, job)
 
     def close(self) -> None:
-        """End every worker this pool started (the ones given up on are reported instead)."""
+        """Dismiss every worker this pool started and wait for them (the ones given up on are
+        reported instead)."""
         for worker in self._workers:
             worker.inbox.put(None)  # a retired worker never reads it
         for worker in self._workers:

@@ -37,12 +37,22 @@ def _sim(scenario_id: str) -> Network:
 
 
 def _bounded(fn: Callable[[], Any]) -> Any:
-    """``fn()`` in a helper thread; fail (rather than hang) if it does not return in ``BOUND_S``."""
+    """``fn()`` in a helper thread; fail (rather than hang) if it does not end in ``BOUND_S``."""
     out: list[Any] = []
-    helper = threading.Thread(target=lambda: out.append(fn()), daemon=True)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            out.append(fn())
+        except BaseException as exc:
+            errors.append(exc)
+
+    helper = threading.Thread(target=call, daemon=True)
     helper.start()
     helper.join(BOUND_S)
     assert not helper.is_alive(), f"the runner did not return within {BOUND_S} s"
+    if errors:
+        raise errors[0]
     return out[0]
 
 
@@ -119,13 +129,26 @@ def test_runaway_threads_are_stopped_so_no_thread_outlives_the_runs(
     assert set(threading.enumerate()) == before
 
 
+def test_when_the_caller_fails_mid_run_the_scenarios_still_running_are_stopped(release: threading.Event) -> None:
+    before = set(threading.enumerate())
+    quick = _scenario("x.quick", lambda net, step: None)
+
+    def on_done(run: ScenarioRun) -> None:
+        raise BrokenPipeError("the terminal went away")  # as printing a result can
+
+    with pytest.raises(BrokenPipeError):  # a deadline far away: stopping them is not the deadline's doing
+        _bounded(lambda: run_many([quick, *_runaways(release)], RealNet, jobs=4, on_done=on_done, deadline=3600))
+    assert set(threading.enumerate()) == before
+
+
 def _stubborn(release: threading.Event) -> Scenario:
     def swallow_in_c(net: Any, step: Steps) -> None:
-        # Nearly all of its time is in one C call inside the ``try``: an asynchronous exception
-        # lands when that call returns, inside the ``try``, and is swallowed. Unstoppable.
+        # Everything but the handler is inside the ``try``, and nearly all the time is in one C
+        # call: an asynchronous exception lands when it returns, inside the ``try``. Unstoppable.
         while not release.is_set():
-            try:  # noqa: SIM105 - the point
-                sum(range(100_000))
+            try:
+                while not release.is_set():
+                    sum(range(100_000))
             except BaseException:
                 pass
 
