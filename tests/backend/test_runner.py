@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -85,3 +86,40 @@ def test_scenarios_share_worker_threads_instead_of_one_thread_each() -> None:
     assert [r.error for r in runs] == [None] * 5
     assert len({ident for ident, _ in seen}) == 1
     assert [name for _, name in seen] == [f"sockbehave-x.reuse-{i}" for i in range(5)]  # named after its scenario
+
+
+def test_exclusive_scenarios_never_overlap_even_when_shared_workers_are_slow_to_come_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker preempted between finishing a shared scenario and asking for more work must
+    not take an exclusive one beside another worker (the delay stands in for preemption)."""
+    from sockbehave import runner
+
+    take = runner._Pool.take
+    first: set[int] = set()
+
+    def slow_take(pool: runner._Pool, worker: runner._Worker) -> object:
+        if threading.get_ident() in first:
+            time.sleep(0.1)
+        first.add(threading.get_ident())
+        return take(pool, worker)
+
+    monkeypatch.setattr(runner._Pool, "take", slow_take)
+    lock = threading.Lock()
+    running: set[str] = set()
+    overlaps: list[frozenset[str]] = []
+
+    def exclusive(net: Network, step: Steps) -> None:
+        with lock:
+            overlaps.extend([frozenset(running)] if running else [])
+            running.add(threading.current_thread().name)
+        net.sleep(0.05)
+        time.sleep(0.05)
+        with lock:
+            running.discard(threading.current_thread().name)
+
+    scenarios = [_scenario(f"x.shared-{i}", lambda net, step: None) for i in range(4)]
+    scenarios += [_scenario(f"x.lonely-{i}", exclusive, exclusive=True) for i in range(3)]
+    runs = run_many(scenarios, lambda sid: Network("linux", name=sid), jobs=4)
+    assert [r.error for r in runs] == [None] * 7
+    assert overlaps == []
