@@ -390,7 +390,8 @@ class _Pool:
                 return False  # it left the scenario just now: its result is on the way
             job.abandoned = worker.abandoned = True
         with self._lock:
-            del self._busy[job]
+            if self._busy.pop(job, None) is None:
+                return True  # given up on already (an interrupted _give_up, resumed by _stop_all)
             self._working -= 1  # _staff replaces it
             self._running -= 1
         name = worker.thread.name

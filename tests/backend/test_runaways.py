@@ -212,3 +212,20 @@ def test_a_scenario_that_swallows_the_interruption_records_nothing_more() -> Non
     run = run_scenario(_scenario("tcp.keeps-going", keeps_going), RealNet, deadline=1.0)
     assert run.steps == ()
     assert run.error == "exceeded the 1 s deadline in step 'recv'; the watchdog aborted it"
+
+
+def test_on_a_python_that_cannot_raise_in_threads_the_error_says_why(
+    release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "raise_in", lambda ident, exc: False)  # as on PyPy
+    monkeypatch.setattr(runner, "can_raise_in_threads", lambda: False)
+    monkeypatch.setattr(runner, "STOP_GRACE_S", 0.3)
+    [run] = _bounded(lambda: run_many(_runaways(release)[:1], _sim, jobs=1, deadline=0.2))
+    assert run.error is not None
+    assert run.error.endswith(
+        "its thread sockbehave-x.spin could not be stopped (this Python cannot raise in another thread) "
+        "and is still running"
+    )
+    release.set()
+    for thread in [t for t in threading.enumerate() if t.name == "sockbehave-x.spin"]:
+        thread.join(BOUND_S)
