@@ -115,9 +115,7 @@ class ScenarioItem(pytest.Item):
 
         backend = "real" if self.os_name is None else "sim"
         os_name = self.os_name or current_os()
-        results: list[Result] = check_scenario(
-            self.config.stash[_KEY], self.scenario, backend=backend, os_name=os_name
-        )
+        results: list[Result] = check_scenario(self.config.stash[_KEY], self.scenario, backend=backend, os_name=os_name)
         for r in results:
             self.user_properties.append((f"{r.step}", f"{r.verdict}: {r.observed}"))
         failing = [describe(r, os_name) for r in results if r.failing]

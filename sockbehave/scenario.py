@@ -8,14 +8,19 @@ waits only through ``net.sleep``, so the same function runs on the real loopback
 simulator. Each behaviour it wants to show is wrapped in ``step(name, callable, *args)``:
 the call is made, its result or exception is normalised (``sockbehave.outcome``), and the
 raw return value is handed back so the scenario can go on (``None`` if it raised).
+
+When the runner's deadline passes it calls ``Steps.stop()``: the step running at that moment and
+every later one raise ``ScenarioStopped`` instead of being recorded, since what a call returns
+after the watchdog has aborted the net (a shut-down socket's ``b''``) is not an observation.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from . import outcome
 from .errors import ScenarioError, SockbehaveError
@@ -23,7 +28,7 @@ from .errors import ScenarioError, SockbehaveError
 if TYPE_CHECKING:
     from .backends.protocol import Net
 
-__all__ = ["Scenario", "ScenarioFunc", "StepRecord", "Steps", "scenario"]
+__all__ = ["Scenario", "ScenarioFunc", "ScenarioStopped", "StepRecord", "Steps", "scenario"]
 
 ScenarioFunc = Callable[["Net", "Steps"], None]
 F = TypeVar("F", bound=Callable[..., None])
@@ -85,6 +90,12 @@ def scenario_of(obj: object) -> Scenario | None:
     return found if isinstance(found, Scenario) else None
 
 
+class ScenarioStopped(BaseException):
+    """Raised in a scenario's thread once the runner has stopped it (its deadline passed): by
+    the step recorder, or asynchronously by the watchdog. A ``BaseException``, so a scenario's
+    ``except Exception`` does not swallow it; the runner's error message says what happened."""
+
+
 @dataclass(frozen=True)
 class StepRecord:
     name: str
@@ -100,19 +111,46 @@ class Steps:
     clock: Callable[[], float]
     name_errno: Callable[[int], str] = outcome.errno_name
     records: list[StepRecord] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    _running: Optional[str] = field(default=None, init=False, repr=False, compare=False)
+    _stopped: bool = field(default=False, init=False, repr=False, compare=False)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def stop(self) -> Optional[str]:
+        """Record nothing more (the runner's deadline passed); return the step running now, if any."""
+        with self._lock:
+            self._stopped = True
+            return self._running
+
+    def _begin(self, name: str) -> None:
+        with self._lock:
+            if self._stopped:
+                raise ScenarioStopped(
+                    f"scenario {self.scenario_id}: step {name!r} not started: the scenario was stopped"
+                )
+            self._running = name
 
     def _add(self, name: str, result: outcome.Outcome, elapsed: float) -> None:
         if not _STEP.match(name):
             raise ScenarioError(f"scenario {self.scenario_id}: step name {name!r} must be lowercase-with-dashes")
-        if any(r.name == name for r in self.records):
-            raise ScenarioError(f"scenario {self.scenario_id}: step {name!r} recorded twice")
-        self.records.append(StepRecord(name, result, elapsed))
+        with self._lock:
+            self._running = None
+            if self._stopped:
+                raise ScenarioStopped(f"scenario {self.scenario_id}: step {name!r} was interrupted, not observed")
+            if any(r.name == name for r in self.records):
+                raise ScenarioError(f"scenario {self.scenario_id}: step {name!r} recorded twice")
+            self.records.append(StepRecord(name, result, elapsed))
 
     def __call__(self, name: str, fn: Callable[..., Any], *args: Any, timed: bool = False) -> Any:
+        self._begin(name)
         start = self.clock()
         try:
             value = fn(*args)
         except SockbehaveError:
+            self._running = None
             raise  # a harness rule was broken: not an observation
         except Exception as exc:
             elapsed = self.clock() - start

@@ -78,7 +78,7 @@ class ManagedNet(Net, Protocol):
     """What the runner needs on top of ``Net``: a way to wake a runaway scenario, and cleanup."""
 
     #: True when the backend bounds a scenario itself (the simulator: deadlock detection and a
-    #: virtual-time limit), so the runner calls it directly instead of under a watchdog thread.
+    #: virtual-time limit), so only CPU-bound code can run away: the runner gives it a shorter deadline.
     inline: bool
 
     def enter(self) -> None:

@@ -114,6 +114,9 @@ class RealNet:
         self._children: list[subprocess.Popen[Any]] = []
         self._ports: set[int] = set()
         self._problems: list[str] = []
+        #: Held by ``abort`` (the watchdog's thread) while it works: the scenario it wakes may
+        #: finish and reach ``close`` before ``abort`` has recorded what it killed.
+        self._aborting = threading.Lock()
         self._closed = False
 
     # -- the Net protocol -------------------------------------------------------------
@@ -238,19 +241,22 @@ class RealNet:
 
     def abort(self) -> None:
         """Wake anything a runaway scenario is blocked in: shut every socket down, kill peers."""
-        with self._lock:
-            sockets = list(self._sockets) + list(self._raw_sockets)
-            processes = list(self._processes)
-        for s in sockets:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-        for p in processes:
-            p.kill()
-        self._stop_children()
+        with self._aborting:
+            with self._lock:
+                sockets = list(self._sockets) + list(self._raw_sockets)
+                processes = list(self._processes)
+            for s in sockets:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+            for p in processes:
+                p.kill()
+            self._stop_children()
 
     def close(self) -> None:
         """Close every socket, kill every child process and reap every peer thread; raise a
         ``ScenarioError`` naming every refused call, leftover process and stuck thread."""
+        with self._aborting:  # an abort under way finishes (and records what it killed) first
+            pass
         guard.deactivate(self)
         with self._lock:
             self._closed = True

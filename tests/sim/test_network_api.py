@@ -260,18 +260,6 @@ def test_a_program_that_only_ever_sleeps_hits_the_virtual_time_limit() -> None:
     assert net.clock() <= 100.0
 
 
-def test_scenarios_on_the_simulator_run_inline_without_a_watchdog_thread() -> None:
-    import threading
-
-    from sockbehave.runner import run_scenario
-    from sockbehave.scenario import Scenario
-
-    seen: list[str] = []
-    sc = Scenario("x.inline", "t", "c", "e", (), lambda net, step: seen.append(threading.current_thread().name))
-    run_scenario(sc, lambda sid: Network("linux", name=sid))
-    assert seen == [threading.current_thread().name]
-
-
 def test_reuseport_listeners_are_allowed_but_their_load_balancing_is_not_pretended() -> None:
     net = Network("linux")
     first = net.socket()
