@@ -27,7 +27,7 @@ import weakref
 from socket import AF_INET, SOCK_STREAM
 from typing import Any, Callable
 
-from .. import outcome
+from .. import interrupt, outcome
 from ..errors import DescriptorBudgetError, LoopbackOnlyError, ScenarioError
 from ..platform_info import current_os
 from . import children, guard
@@ -276,7 +276,13 @@ class RealNet:
         with self._lock:
             problems, self._problems = self._problems, []
         if stuck:
-            problems.append(f"{len(stuck)} peer thread(s) did not finish")
+            # A peer spinning in Python code is stopped, so it does not burn a core for the rest
+            # of the process; one blocked in a C call cannot be, and is named as still running.
+            still = [t._thread.name for t in stuck if not interrupt.stop_thread(t._thread)]
+            problems.append(
+                f"{len(stuck)} peer thread(s) did not finish"
+                + (f"; still running: {', '.join(still)}" if still else "; stopped them")
+            )
         if problems:
             raise ScenarioError(f"scenario {self.scenario_id}: " + "; ".join(problems))
 

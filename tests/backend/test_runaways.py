@@ -229,3 +229,21 @@ def test_on_a_python_that_cannot_raise_in_threads_the_error_says_why(
     release.set()
     for thread in [t for t in threading.enumerate() if t.name == "sockbehave-x.spin"]:
         thread.join(BOUND_S)
+
+
+def _spinning_peer(net: RealNet, step: Steps) -> None:
+    """A peer thread that never ends: only being stopped from outside ends it."""
+
+    def spin() -> None:
+        while True:
+            pass
+
+    net.spawn(spin)
+
+
+def test_a_runaway_peer_thread_is_stopped_when_its_net_closes() -> None:
+    before = set(threading.enumerate())
+    sc = Scenario("x.peer", "spins", "c", "e", (), _spinning_peer)  # type: ignore[arg-type]
+    run = run_scenario(sc, RealNet, deadline=2.0)
+    assert run.error is not None and "1 peer thread(s) did not finish; stopped them" in run.error
+    assert set(threading.enumerate()) <= before
