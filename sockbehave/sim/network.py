@@ -11,19 +11,20 @@ import contextlib
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task
-from .kernel import DGRAM, STREAM, Kernel
+from .kernel import Kernel
 from .profiles import Profile, get_profile
-from .simsocket import OPTION_VALUES, SimSocket
+from .resolver import Resolver
+from .simsocket import OPTION_VALUES, SimSocket, module_functions, socket_class_for
 
 __all__ = ["Network", "patched"]
 
-_KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
 #: ``socket.socket``, under a name the ``Network.socket`` method cannot shadow.
 Socket = socket.socket
 
@@ -66,7 +67,8 @@ class Network:
         self._clock = Clock()
         self.scheduler = Scheduler(self._clock, max_virtual_time)
         self.kernel = Kernel(self.profile, self._clock, seed)
-        self._sockets: list[SimSocket] = []
+        self.resolver = Resolver(self.profile)
+        self._sockets: weakref.WeakSet[SimSocket] = weakref.WeakSet()  # weak: a dropped socket is collected
         self._threads: list[threading.Thread] = []
         self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
 
@@ -75,18 +77,10 @@ class Network:
         self.scheduler.enter()
 
     def track(self, sock: SimSocket) -> None:
-        self._sockets.append(sock)
+        self._sockets.add(sock)
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
-        if family not in (AF_INET, AF_INET6):
-            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model address family {family}")
-        kind = _KINDS.get(type & ~getattr(socket, "SOCK_NONBLOCK", 0) & ~getattr(socket, "SOCK_CLOEXEC", 0))
-        if kind is None:
-            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model socket type {type}")
-        self.enter()
-        sock = SimSocket(self, self.kernel.socket(family, kind), family, type)
-        self.track(sock)
-        return cast(Socket, sock)
+        return SimSocket._create(self, family, type)
 
     def sleep(self, seconds: float) -> None:
         self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")
@@ -136,6 +130,8 @@ class Network:
     def close(self) -> None:
         """End every simulated task; the simulated state is simply dropped."""
         self.scheduler.abort()
+        for sock in list(self._sockets):  # as the real backend closes what a scenario left open
+            sock._abandon()
         for thread in self._threads:
             thread.join(5.0)
         stuck = [t.name for t in self._threads if t.is_alive()]
@@ -157,16 +153,9 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
     ``socket.create_server`` work too, since they call ``socket.socket``.
     """
     net = Network(profile, seed=seed, name=f"patched-{profile}")
-    real_socket, real_sleep = socket.socket, time.sleep
+    real_sleep = time.sleep
     real_start, real_join = threading.Thread.start, threading.Thread.join
     tasks: dict[int, Task] = {}
-
-    def make_socket(
-        family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0, fileno: Any = None
-    ) -> Any:
-        if fileno is not None:
-            raise NotImplementedError("sockbehave.sim doesn't (yet) model socket.socket(fileno=...)")
-        return net.socket(family, type)
 
     def start(thread: threading.Thread) -> None:
         if thread.name.startswith("sockbehave-sim-"):
@@ -187,14 +176,20 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
         deadline = None if timeout is None else net.clock() + timeout
         net.scheduler.wait_until(lambda: task.done, deadline, f"join() of {thread.name}")
 
-    socket.socket = make_socket  # type: ignore[misc,assignment]
+    # The socket layer's pieces (simsocket.socket_class_for, module_functions); whoever owns
+    # patched() decides how they are swapped in.
+    swapped = {"socket": socket_class_for(net), **module_functions(net)}
+    real_module = {name: getattr(socket, name) for name in swapped}
+    for name, value in swapped.items():
+        setattr(socket, name, value)
     time.sleep = net.sleep  # type: ignore[assignment]
     threading.Thread.start = start  # type: ignore[method-assign,assignment]
     threading.Thread.join = join  # type: ignore[method-assign,assignment]
     try:
         yield net
     finally:
-        socket.socket = real_socket  # type: ignore[misc]
+        for name, value in real_module.items():
+            setattr(socket, name, value)
         time.sleep = real_sleep
         threading.Thread.start = real_start  # type: ignore[method-assign]
         threading.Thread.join = real_join  # type: ignore[method-assign]
