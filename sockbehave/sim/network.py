@@ -19,9 +19,10 @@ from typing import Any, Callable, Optional, cast
 from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task
 from .kernel import Kernel
+from .osview import module_patches
 from .profiles import Profile, get_profile
 from .resolver import Resolver
-from .simsocket import OPTION_VALUES, SimSocket, module_functions, socket_class_for
+from .simsocket import OPTION_VALUES, SimSocket
 
 __all__ = ["Network", "patched"]
 
@@ -146,11 +147,13 @@ class Network:
 
 
 @contextlib.contextmanager
-def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
+def patched(profile: str = "linux", seed: int = 0, platform: bool = False) -> Iterator[Network]:
     """Run unmodified code on the simulated stack: inside the block, ``socket.socket(...)``
     makes simulated sockets, ``threading.Thread`` runs under the deterministic scheduler, and
     ``time.sleep`` sleeps in virtual time. ``socket.create_connection`` and
-    ``socket.create_server`` work too, since they call ``socket.socket``.
+    ``socket.create_server`` work too, since they call ``socket.socket``. The ``errno``
+    module has the simulated OS's numbers; ``platform=True`` also shows its ``sys.platform``
+    and ``os.name`` (off by default: other libraries change what they do by them).
     """
     net = Network(profile, seed=seed, name=f"patched-{profile}")
     real_sleep = time.sleep
@@ -176,20 +179,21 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
         deadline = None if timeout is None else net.clock() + timeout
         net.scheduler.wait_until(lambda: task.done, deadline, f"join() of {thread.name}")
 
-    # The socket layer's pieces (simsocket.socket_class_for, module_functions); whoever owns
-    # patched() decides how they are swapped in.
-    swapped = {"socket": socket_class_for(net), **module_functions(net)}
-    real_module = {name: getattr(socket, name) for name in swapped}
-    for name, value in swapped.items():
-        setattr(socket, name, value)
+    # The socket layer's swaps (osview.module_patches), applied and undone as given.
+    swaps = module_patches(net, platform)
+    originals = [(module, name, getattr(module, name)) for module, name, _ in swaps]
+    default_timeout = socket.getdefaulttimeout()
+    for module, name, value in swaps:
+        setattr(module, name, value)
     time.sleep = net.sleep  # type: ignore[assignment]
     threading.Thread.start = start  # type: ignore[method-assign,assignment]
     threading.Thread.join = join  # type: ignore[method-assign,assignment]
     try:
         yield net
     finally:
-        for name, value in real_module.items():
-            setattr(socket, name, value)
+        for module, name, value in reversed(originals):
+            setattr(module, name, value)
+        socket.setdefaulttimeout(default_timeout)  # a program's setdefaulttimeout stays inside
         time.sleep = real_sleep
         threading.Thread.start = real_start  # type: ignore[method-assign]
         threading.Thread.join = real_join  # type: ignore[method-assign]
