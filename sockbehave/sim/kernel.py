@@ -21,6 +21,7 @@ Per-OS differences come only from the ``Profile``; nothing here branches on an O
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import random
 import struct
@@ -117,6 +118,7 @@ class KSock:
         return bool(self.opts.get("SO_REUSEPORT"))
 
 
+@functools.lru_cache(maxsize=1024)  # parsing addresses was most of a connection's cost
 def _norm(host: str) -> str:
     """A numeric address in canonical form (names are resolved before they reach the kernel)."""
     return str(ipaddress.ip_address(host.split("%", 1)[0]))
@@ -131,6 +133,7 @@ def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
             del index[key]
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_loopback(host: str) -> bool:
     return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
 

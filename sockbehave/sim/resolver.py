@@ -16,6 +16,7 @@ on every profile; service names (``"http"``) are not modelled, numeric ports are
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from typing import Any, Optional, Union
@@ -82,11 +83,9 @@ class Resolver:
 
     def _lookup(self, host: str) -> list[str]:
         p = self.profile
-        bare = host.split("%", 1)[0]
-        try:
-            return [str(ipaddress.ip_address(bare))]
-        except ValueError:
-            pass
+        numeric = _numeric(host)
+        if numeric is not None:
+            return [numeric]
         dotted = inet_aton_form(host)
         if dotted is not None:
             return [dotted]
@@ -143,12 +142,17 @@ def _family_of(address: str) -> int:
     return int(socket.AF_INET6 if ":" in address else socket.AF_INET)
 
 
-def _is_ip(host: str) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _numeric(host: str) -> Optional[str]:
+    """``host`` as a canonical numeric address, or None if it is not one."""
     try:
-        ipaddress.ip_address(host.split("%", 1)[0])
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def _is_ip(host: str) -> bool:
+    return _numeric(host) is not None
 
 
 def _port(port: Port) -> int:

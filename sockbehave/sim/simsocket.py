@@ -66,6 +66,8 @@ _OPTIONS: dict[tuple[int, int], str] = {
 }
 OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
 _KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
+_SOCKET_KINDS = {int(k): k for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM)}
+_FAMILIES = {int(f): f for f in (socket.AF_INET, socket.AF_INET6)}
 _PROTOS: dict[str, tuple[int, ...]] = {STREAM: (0, socket.IPPROTO_TCP), DGRAM: (0, socket.IPPROTO_UDP)}
 
 # CPython picks the OSError subclass from the errno (Objects/exceptions.c, errnomap).
@@ -145,16 +147,18 @@ class SimSocket(socket.socket):
         family = socket.AF_INET if family == -1 else family
         type = socket.SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
-        if family not in (socket.AF_INET, socket.AF_INET6):
+        fam = _FAMILIES.get(family)
+        if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
-        kind = _KINDS.get(type & ~_NONBLOCK & ~_CLOEXEC)
+        bare = type & ~_NONBLOCK & ~_CLOEXEC  # CPython 3.7+ hides the flags in .type
+        kind = _KINDS.get(bare)
         if kind is None:
-            raise NotModelled(f"socket type {_name(socket.SocketKind, type & ~_NONBLOCK & ~_CLOEXEC)}")
+            raise NotModelled(f"socket type {_name(socket.SocketKind, bare)}")
         if proto not in _PROTOS[kind]:
             raise NotModelled(f"protocol {proto} for {kind.upper()} sockets")
         self._net = net
-        self._family = socket.AddressFamily(family)
-        self._type = socket.SocketKind(type & ~_NONBLOCK & ~_CLOEXEC)  # CPython 3.7+ hides the flags
+        self._family = fam
+        self._type = _SOCKET_KINDS[bare]
         self._proto = proto
         self._inheritable = False  # PEP 446
         self._timeout: Optional[float] = 0.0 if type & _NONBLOCK else socket.getdefaulttimeout()
@@ -511,7 +515,7 @@ class SimSocket(socket.socket):
             raise ValueError("negative buffer size in recvmsg()")
         data, addr, truncated = self._recv_from(_buffer_size(bufsize, "recvmsg"), "recvmsg")
         # No ancillary data can be sent in the simulation, so none is ever received.
-        return data, [], socket.MSG_TRUNC if truncated else 0, self._peer_shown(addr)
+        return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
 
     def recvmsg_into(
         self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
