@@ -61,8 +61,13 @@ def module_patches(net: Network, platform: bool = False) -> list[tuple[Any, str,
     ``sys.platform`` and ``os.name``. ``patched()`` applies them and restores the originals."""
     patches: list[tuple[Any, str, Any]] = [(socket, "socket", socket_class_for(net))]
     patches += [(socket, name, fn) for name, fn in module_functions(net).items()]
-    patches += [(errno, name, number) for name, number in errno_view(net.profile).items()]
+    numbers = errno_view(net.profile)
+    patches += [(errno, name, number) for name, number in numbers.items()]
     patches.append((errno, "errorcode", errorcode_view(net.profile)))
+    # socket.SocketIO (makefile) returns None on these: Lib/socket.py computes them at import.
+    would_block = {numbers.get(n, getattr(errno, n)) for n in ("EAGAIN", "EWOULDBLOCK")}
+    if hasattr(socket, "_blocking_errnos"):
+        patches.append((socket, "_blocking_errnos", would_block))
     if platform:
         patches += [(sys, "platform", net.profile.sys_platform), (os, "name", net.profile.os_name)]
     return patches

@@ -294,7 +294,7 @@ class SimSocket(socket.socket):
     def _option(self, level: int, optname: int) -> str:
         name = _OPTIONS.get((level, optname))
         if name is None:
-            raise NotModelled(f"socket option level={level} optname={optname}")
+            raise NotModelled(f"socket option {_option_name(level, optname)}")
         return name
 
     def _no_flags(self, flags: int, what: str) -> None:
@@ -600,6 +600,23 @@ class SimSocket(socket.socket):
 
         def share(self, process_id: int) -> bytes:
             raise NotModelled("share()")
+
+
+_OPTION_PREFIXES = {
+    socket.SOL_SOCKET: "SO_",
+    socket.IPPROTO_TCP: "TCP_",
+    socket.IPPROTO_IP: "IP_",
+    socket.IPPROTO_IPV6: "IPV6_",
+}
+
+
+def _option_name(level: int, optname: int) -> str:
+    """``SO_KEEPALIVE`` for (SOL_SOCKET, 9): the host's constant names, for messages."""
+    prefix = _OPTION_PREFIXES.get(level)
+    names = [n for n in dir(socket) if prefix and n.startswith(prefix) and getattr(socket, n) == optname]
+    return (
+        f"{'/'.join(sorted(names))} (level={level}, optname={optname})" if names else f"level={level} optname={optname}"
+    )
 
 
 def _einval(net: Network) -> None:

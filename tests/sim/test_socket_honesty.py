@@ -97,3 +97,9 @@ def test_each_method_is_implemented_or_says_it_is_not_modelled(profile: str, nam
 def test_properties_come_from_the_simulation() -> None:
     s = Network("linux").socket(socket.AF_INET6, socket.SOCK_DGRAM)
     assert (s.family, s.type, s.proto, s.timeout) == (socket.AF_INET6, socket.SOCK_DGRAM, 0, None)
+
+
+def test_an_unmodelled_option_is_named() -> None:
+    s = Network("linux").socket()
+    with pytest.raises(NotImplementedError, match=r"socket option SO_KEEPALIVE \(level="):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)

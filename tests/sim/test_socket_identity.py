@@ -195,3 +195,13 @@ def test_setdefaulttimeout_inside_the_block_does_not_leak() -> None:
         socket.setdefaulttimeout(0.5)
         assert socket.socket().gettimeout() == 0.5
     assert socket.getdefaulttimeout() == before
+
+
+def test_a_non_blocking_makefile_read_returns_none_on_windows_too() -> None:
+    with patched("windows"):
+        a, b = socket.socketpair()
+        b.setblocking(False)
+        with b.makefile("rb", buffering=0) as raw:
+            assert raw.read(10) is None  # WSAEWOULDBLOCK (10035) is a would-block errno there
+        a.close()
+        b.close()
