@@ -22,6 +22,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import math
+import operator
 import socket
 import sys
 import warnings
@@ -279,9 +280,7 @@ class SimSocket(socket.socket):
                 raise OverflowError(f"{what}(): flowinfo must be 0-1048575.")
         elif len(address) != 2:
             raise TypeError("AF_INET address must be a pair (host, port)")
-        port = address[1]
-        if not isinstance(port, int):
-            raise TypeError(f"'{port.__class__.__name__}' object cannot be interpreted as an integer")
+        port = operator.index(address[1])  # CPython's TypeError for a port that is not an integer
         if not 0 <= port <= 0xFFFF:
             raise OverflowError(f"{what}(): port must be 0-65535.")
         return self._host(address[0], what), port
@@ -307,8 +306,7 @@ class SimSocket(socket.socket):
         self._kernel(lambda ks: self._net.kernel.bind(ks, host, port))
 
     def listen(self, backlog: int = min(socket.SOMAXCONN, 128)) -> None:
-        if not isinstance(backlog, int):
-            raise TypeError(f"'{backlog.__class__.__name__}' object cannot be interpreted as an integer")
+        backlog = operator.index(backlog)
         if backlog > _INT_MAX:
             raise OverflowError("signed integer is greater than maximum")
         if backlog < -_INT_MAX - 1:
@@ -553,8 +551,8 @@ class SimSocket(socket.socket):
 
     def settimeout(self, value: Optional[float]) -> None:
         if value is not None:
-            if not isinstance(value, (int, float)):
-                raise TypeError("Timeout value must be int, float or None")
+            if not isinstance(value, float):
+                value = operator.index(value)  # CPython reads a non-float as an integer (its TypeError)
             if math.isnan(value):
                 raise ValueError("Invalid value NaN (not a number)")
             if value < 0:
