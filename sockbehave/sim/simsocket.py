@@ -509,9 +509,11 @@ class SimSocket(socket.socket):
 
     def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
         self._no_flags(flags, "recvmsg")
-        if _buffer_size(ancbufsize, "recvmsg") < 0:  # pragma: no cover - checked above
+        if bufsize < 0:
             raise ValueError("negative buffer size in recvmsg()")
-        data, addr, truncated = self._recv_from(_buffer_size(bufsize, "recvmsg"), "recvmsg")
+        if ancbufsize < 0:
+            raise ValueError("invalid ancillary data buffer length")
+        data, addr, truncated = self._recv_from(bufsize, "recvmsg")
         # No ancillary data can be sent in the simulation, so none is ever received.
         return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
 

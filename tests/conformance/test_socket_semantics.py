@@ -84,6 +84,8 @@ def test_argument_validation_matches() -> None:
             lambda: cli.settimeout(float("nan")),
             lambda: cli.settimeout(-1),
             lambda: cli.settimeout("1"),
+            lambda: udp.recvmsg(-1),
+            lambda: udp.recvmsg(1, -1),
             lambda: fresh.listen("5"),
             lambda: udp.recv_into(b"ab"),
             lambda: udp.recvfrom_into(b"ab"),
