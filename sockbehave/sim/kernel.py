@@ -124,7 +124,10 @@ class KSock:
 @functools.lru_cache(maxsize=1024)  # parsing addresses was most of a connection's cost
 def _norm(host: str) -> str:
     """A numeric address in canonical form (names are resolved before they reach the kernel)."""
-    return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    address = ipaddress.ip_address(host.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        raise NotModelled(f"IPv4-mapped IPv6 addresses such as {host} (dual-stack sockets)")
+    return str(address)
 
 
 def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:

@@ -99,6 +99,8 @@ class Resolver:
         raise NotModelled(f"resolving {host!r} (the simulated host has no DNS; use an address)")
 
     def gethostbyname(self, host: str) -> str:
+        if host == "":
+            return "0.0.0.0"  # noqa: S104 - CPython's setipaddr: "" is INADDR_ANY
         return self.addresses(host, socket.AF_INET)[0]
 
     def gethostbyname_ex(self, host: str) -> tuple[str, list[str], list[str]]:

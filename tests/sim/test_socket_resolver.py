@@ -118,3 +118,13 @@ def test_binding_an_address_the_host_does_not_have() -> None:
     with pytest.raises(OSError) as info:
         Network("windows").socket().bind(("198.51.100.7", 0))
     assert info.value.errno == 10049
+
+
+def test_ipv4_mapped_addresses_are_not_pretended() -> None:
+    s = Network("linux").socket(socket.AF_INET6, socket.SOCK_STREAM)
+    with pytest.raises(NotImplementedError, match="IPv4-mapped"):
+        s.connect(("::ffff:127.0.0.1", 80))
+
+
+def test_gethostbyname_of_the_empty_string_is_any() -> None:
+    assert Resolver(get_profile("linux")).gethostbyname("") == "0.0.0.0"
