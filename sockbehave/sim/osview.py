@@ -60,7 +60,7 @@ def module_patches(net: Network, platform: bool = False) -> list[tuple[Any, str,
     module, the ``errno`` numbers of the simulated OS, and with ``platform`` also
     ``sys.platform`` and ``os.name``. ``patched()`` applies them and restores the originals."""
     patches: list[tuple[Any, str, Any]] = [(socket, "socket", socket_class_for(net))]
-    patches += [(socket, name, fn) for name, fn in module_functions(net).items()]
+    patches += [(socket, name, fn) for name, fn in module_functions(net).items() if hasattr(socket, name)]
     numbers = errno_view(net.profile)
     patches += [(errno, name, number) for name, number in numbers.items()]
     patches.append((errno, "errorcode", errorcode_view(net.profile)))

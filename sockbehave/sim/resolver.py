@@ -5,8 +5,8 @@ Owns: turning host strings into numeric addresses the kernel understands, per pr
 names it knows are ``localhost`` (``Profile.localhost_addresses``), the host's own name
 (``Profile.hostname`` -> ``Profile.hostname_addresses``) and numeric addresses, including the
 numbers-and-dots forms ``inet_aton(3)`` accepts (``"123123231"`` is 7.86.182.31 on every OS).
-Names under ``.invalid`` (RFC 6761) do not exist: ``socket.gaierror`` with the profile's
-EAI_NONAME. Any other name would need DNS, which the simulation does not have: it raises
+Names under ``.invalid`` (RFC 6761), and strings that cannot be host names at all
+(``"::1q"``, ``"0.1.1.~1"``), do not resolve: ``socket.gaierror`` with the profile's EAI_NONAME. Any other name would need DNS, which the simulation does not have: it raises
 ``NotImplementedError`` naming the name, rather than claiming the name does not exist.
 
 It never touches the host's resolver, files or network. Deviation: ``getaddrinfo`` with no
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 import socket
 from typing import Any, Optional, Union
 
@@ -27,6 +28,8 @@ from .profiles import Profile
 __all__ = ["Resolver", "inet_aton_form"]
 
 Port = Union[int, str, bytes, None]
+#: What could be a DNS name at all (letters, digits, '-', '_' as glibc allows, dot-separated).
+_HOSTNAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$")
 _PROTO: dict[int, int] = {socket.SOCK_STREAM: socket.IPPROTO_TCP, socket.SOCK_DGRAM: socket.IPPROTO_UDP}
 _ANY_TYPES = (socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_RAW)  # glibc's order for type 0
 
@@ -94,8 +97,8 @@ class Resolver:
             return list(p.localhost_addresses)
         if name == p.hostname.lower():
             return list(p.hostname_addresses)
-        if name.endswith(".invalid") or name == "invalid" or not name:
-            raise self._gaierror(host)
+        if name.endswith(".invalid") or name == "invalid" or not _HOSTNAME.match(name):
+            raise self._gaierror(host)  # no resolver anywhere answers these
         raise NotModelled(f"resolving {host!r} (the simulated host has no DNS; use an address)")
 
     def gethostbyname(self, host: str) -> str:

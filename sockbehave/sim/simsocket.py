@@ -102,6 +102,13 @@ def _would_block() -> None:
     raise WouldBlock
 
 
+def _bytes_like(data: Any) -> memoryview:
+    try:
+        return memoryview(data).cast("B")
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
+
+
 def _buffer_size(value: int, what: str) -> int:
     if value < 0:
         raise ValueError(f"negative buffersize in {what}")
@@ -122,8 +129,8 @@ class SimSocket(socket.socket):
         if fileno is None:
             self._setup(net, None, family, type, proto)
         else:  # socket.socket(fileno=...) and socket.fromfd: a descriptor of this simulation
-            if not isinstance(fileno, int) or isinstance(fileno, bool):
-                raise TypeError(f"'{fileno.__class__.__name__}' object cannot be interpreted as an integer")
+            if operator.index(fileno) < 0:
+                raise ValueError("negative file descriptor")
             net.enter()
             ks = net.kernel.fds.get(fileno)
             if ks is None or ks.closed:
@@ -297,7 +304,7 @@ class SimSocket(socket.socket):
         return name
 
     def _no_flags(self, flags: int, what: str) -> None:
-        if flags:
+        if operator.index(flags):  # CPython's TypeError for flags that are not an integer
             raise NotModelled(f"{what}() flags ({flags})")
 
     # -- connections --------------------------------------------------------------------------
@@ -370,8 +377,7 @@ class SimSocket(socket.socket):
     def _real_close(self, _ss: Any = None) -> None:
         fd, self._fd = self._fd, -1
         if fd != -1:
-            self._net.enter()
-            self._net.kernel.release(fd)
+            _release(self._net, fd)
 
     def detach(self) -> int:
         self._closed = True
@@ -417,7 +423,7 @@ class SimSocket(socket.socket):
 
     def send(self, data: Any, flags: int = 0) -> int:
         self._no_flags(flags, "send")
-        view = memoryview(data).cast("B")  # no copy: the kernel copies only what it takes
+        view = _bytes_like(data)  # no copy: the kernel copies only what it takes
         if self._k.kind == STREAM:
             waits_for_all = self._timeout is None and self._net.profile.blocking_send_waits_for_all
             rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
@@ -427,7 +433,7 @@ class SimSocket(socket.socket):
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         self._no_flags(flags, "sendall")
-        view = memoryview(data).cast("B")
+        view = _bytes_like(data)
         if self._k.kind == STREAM:
             self._stream_send(view, "sendall", True, "error")
         else:
@@ -438,14 +444,14 @@ class SimSocket(socket.socket):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
         if len(args) == 2:
             self._no_flags(args[0], "sendto")
-        payload = memoryview(data).cast("B")
+        payload = _bytes_like(data)
         host, port = self._address(args[-1], "sendto")
         return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
 
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
         if list(ancdata):
             raise NotModelled("sendmsg() ancillary data")
-        data = b"".join(memoryview(b).cast("B") for b in buffers)
+        data = b"".join(_bytes_like(b) for b in buffers)
         return self.send(data, flags) if address is None else self.sendto(data, flags, address)
 
     def sendmsg_afalg(self, *args: Any, **kwargs: Any) -> int:
@@ -619,6 +625,15 @@ def _option_name(level: int, optname: int) -> str:
     )
 
 
+def _release(net: Network, fd: int) -> None:
+    """Close descriptor ``fd``: an unknown one (closed twice through two socket objects, as
+    ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports."""
+    net.enter()
+    if fd not in net.kernel.fds:
+        raise raise_errno(net, net.profile.closed_socket_error)
+    net.kernel.release(fd)
+
+
 def _einval(net: Network) -> None:
     raise net.kernel.fail("EINVAL")
 
@@ -673,6 +688,12 @@ def module_functions(net: Network) -> dict[str, Callable[..., Any]]:
         except KernelError as exc:
             raise raise_errno(net, exc.name) from None
 
+    def close(fd: int) -> None:  # socket.close(fd): never a real descriptor with a simulated number
+        _release(net, operator.index(fd))
+
+    def sethostname(name: Any) -> None:
+        raise NotModelled("sethostname() (it would rename the real host)")
+
     return {
         "getaddrinfo": resolver.getaddrinfo,
         "gethostname": resolver.gethostname,
@@ -681,4 +702,6 @@ def module_functions(net: Network) -> dict[str, Callable[..., Any]]:
         "gethostbyaddr": resolver.gethostbyaddr,
         "socketpair": socketpair,
         "dup": dup,
+        "close": close,
+        "sethostname": sethostname,
     }

@@ -205,3 +205,28 @@ def test_a_non_blocking_makefile_read_returns_none_on_windows_too() -> None:
             assert raw.read(10) is None  # WSAEWOULDBLOCK (10035) is a would-block errno there
         a.close()
         b.close()
+
+
+def test_descriptor_functions_of_the_module_stay_in_the_simulation() -> None:
+    """Found by running CPython's own test_socket.GeneralModuleTests under patched("linux")."""
+    with patched("linux"):
+        s = socket.socket()
+        fd = s.detach()
+        socket.close(fd)  # the real socket.close(fd) would close a real descriptor of that number
+        with pytest.raises(OSError) as info:
+            socket.close(fd)
+        assert info.value.errno == errno.EBADF
+        with pytest.raises(ValueError, match="negative file descriptor"):
+            socket.socket(fileno=-1)
+        t = socket.socket()
+        socket.socket(fileno=t.fileno()).close()
+        with pytest.raises(OSError) as info:
+            t.close()  # its descriptor was closed through the other object
+        assert info.value.errno == errno.EBADF
+        if hasattr(socket, "sethostname"):
+            with pytest.raises(NotImplementedError, match="sethostname"):
+                socket.sethostname("new")
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        with pytest.raises(TypeError, match=r"^a bytes-like object is required, not 'str'$"):
+            u.sendto("text", ("127.0.0.1", 9))
+        u.close()

@@ -128,3 +128,13 @@ def test_ipv4_mapped_addresses_are_not_pretended() -> None:
 
 def test_gethostbyname_of_the_empty_string_is_any() -> None:
     assert Resolver(get_profile("linux")).gethostbyname("") == "0.0.0.0"
+
+
+@pytest.mark.parametrize("text", ["0.1.1.~1", "1+.1.1.1", "::1q", "::1::2", "1:1:1:1:1:1:1:1:1"])
+def test_strings_that_cannot_be_names_do_not_resolve(text: str) -> None:
+    """From CPython's test_socket (test_host_resolution_bad_address), run under patched()."""
+    r = Resolver(get_profile("linux"))
+    with pytest.raises(socket.gaierror):
+        r.gethostbyname(text)
+    with pytest.raises(socket.gaierror):
+        r.gethostbyaddr(text)
