@@ -102,6 +102,16 @@ def _would_block() -> None:
     raise WouldBlock
 
 
+def _c_int(value: Any) -> int:
+    """``value`` read as a C integer, with the TypeError this CPython gives for a non-integer."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        if sys.version_info < (3, 10):  # CPython 3.9's PyLong_AsLong message
+            raise TypeError(f"an integer is required (got type {value.__class__.__name__})") from None
+        raise
+
+
 def _bytes_like(data: Any) -> memoryview:
     try:
         return memoryview(data).cast("B")
@@ -129,7 +139,7 @@ class SimSocket(socket.socket):
         if fileno is None:
             self._setup(net, None, family, type, proto)
         else:  # socket.socket(fileno=...) and socket.fromfd: a descriptor of this simulation
-            if operator.index(fileno) < 0:
+            if _c_int(fileno) < 0:
                 raise ValueError("negative file descriptor")
             net.enter()
             ks = net.kernel.fds.get(fileno)
@@ -287,7 +297,7 @@ class SimSocket(socket.socket):
                 raise OverflowError(f"{what}(): flowinfo must be 0-1048575.")
         elif len(address) != 2:
             raise TypeError("AF_INET address must be a pair (host, port)")
-        port = operator.index(address[1])  # CPython's TypeError for a port that is not an integer
+        port = _c_int(address[1])  # CPython's TypeError for a port that is not an integer
         if not 0 <= port <= 0xFFFF:
             raise OverflowError(f"{what}(): port must be 0-65535.")
         return self._host(address[0], what), port
@@ -304,7 +314,7 @@ class SimSocket(socket.socket):
         return name
 
     def _no_flags(self, flags: int, what: str) -> None:
-        if operator.index(flags):  # CPython's TypeError for flags that are not an integer
+        if _c_int(flags):  # CPython's TypeError for flags that are not an integer
             raise NotModelled(f"{what}() flags ({flags})")
 
     # -- connections --------------------------------------------------------------------------
@@ -313,7 +323,7 @@ class SimSocket(socket.socket):
         self._kernel(lambda ks: self._net.kernel.bind(ks, host, port))
 
     def listen(self, backlog: int = min(socket.SOMAXCONN, 128)) -> None:
-        backlog = operator.index(backlog)
+        backlog = _c_int(backlog)
         if backlog > _INT_MAX:
             raise OverflowError("signed integer is greater than maximum")
         if backlog < -_INT_MAX - 1:
@@ -560,7 +570,7 @@ class SimSocket(socket.socket):
     def settimeout(self, value: Optional[float]) -> None:
         if value is not None:
             if not isinstance(value, float):
-                value = operator.index(value)  # CPython reads a non-float as an integer (its TypeError)
+                value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
             if math.isnan(value):
                 raise ValueError("Invalid value NaN (not a number)")
             if value < 0:
@@ -689,7 +699,7 @@ def module_functions(net: Network) -> dict[str, Callable[..., Any]]:
             raise raise_errno(net, exc.name) from None
 
     def close(fd: int) -> None:  # socket.close(fd): never a real descriptor with a simulated number
-        _release(net, operator.index(fd))
+        _release(net, _c_int(fd))
 
     def sethostname(name: Any) -> None:
         raise NotModelled("sethostname() (it would rename the real host)")
