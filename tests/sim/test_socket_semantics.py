@@ -235,3 +235,26 @@ def test_windows_truncation_still_raises_emsgsize() -> None:
     with pytest.raises(OSError) as info:
         u.recvfrom(3)
     assert info.value.errno == 10040
+
+
+def test_a_thread_that_drops_its_socket_closes_it_for_the_peer() -> None:
+    """The tutorial's abrupt client: it returns without close(); CPython collects the socket."""
+    with warnings.catch_warnings(), patched("windows"):
+        warnings.simplefilter("ignore", ResourceWarning)
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def client(address: tuple[str, int]) -> None:
+            s = socket.socket()
+            s.connect(address)
+            s.sendall(b"hi")  # and no close(): the socket is collected when this returns
+
+        thread = threading.Thread(target=client, args=(srv.getsockname(),))
+        thread.start()
+        conn, _ = srv.accept()
+        seen = [conn.recv(10), conn.recv(10)]
+        thread.join()
+        conn.close()
+        srv.close()
+    assert seen == [b"hi", b""]
