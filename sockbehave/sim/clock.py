@@ -169,6 +169,9 @@ class Scheduler:
         self.root: Optional[Task] = None
         #: True while ``patched()`` gives this scheduler's tasks simulated threading and time.
         self.patched = False
+        #: The ``Network`` this scheduler runs (set by ``Network``): how a simulated thread
+        #: finds its host when it calls ``socket.socket()`` inside ``patched()``.
+        self.net: Any = None
         self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
 
     # -- who holds the baton ----------------------------------------------------------

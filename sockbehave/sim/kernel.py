@@ -21,9 +21,11 @@ Per-OS differences come only from the ``Profile``; nothing here branches on an O
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import random
 import struct
+import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +36,10 @@ from .clock import Clock
 from .profiles import Profile
 
 __all__ = ["KSock", "Kernel", "KernelError", "NotModelled", "Tcb", "WouldBlock"]
+
+#: The first simulated descriptor number: above Linux's default ``nr_open`` (2**20) and any
+#: RLIMIT_NOFILE a process normally has, so it can never be one of the process's real ones.
+FD_BASE = 1 << 30
 
 Addr = tuple[str, int]
 STREAM, DGRAM = "tcp", "udp"
@@ -55,6 +61,9 @@ class NotModelled(NotImplementedError):
     def __init__(self, feature: str) -> None:
         super().__init__(f"sockbehave.sim doesn't (yet) model {feature}")
 
+
+#: The buffers of a connection in TIME_WAIT: no data can arrive or leave any more.
+_NO_DATA = ByteQueue()
 
 # RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
 _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}
@@ -102,6 +111,7 @@ class KSock:
     connect_error: Optional[str] = None  # a pending connect's result, when it fails later
     port_locked: bool = False  # bound to an explicit port: keeps it even once its connection is closed
     connecting: bool = False
+    refs: int = 1  # descriptors (dup, fromfd) that refer to this socket
     dgrams: deque[tuple[bytes, Addr]] = field(default_factory=deque)
     dgram_bytes: int = 0
     error: Optional[str] = None  # UDP: a pending ICMP error
@@ -115,10 +125,27 @@ class KSock:
         return bool(self.opts.get("SO_REUSEPORT"))
 
 
+@functools.lru_cache(maxsize=1024)  # parsing addresses was most of a connection's cost
 def _norm(host: str) -> str:
-    if host == "localhost":
-        return "127.0.0.1"
-    return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    """A numeric address in canonical form (names are resolved before they reach the kernel)."""
+    address = ipaddress.ip_address(host.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        raise NotModelled(f"IPv4-mapped IPv6 addresses such as {host} (dual-stack sockets)")
+    return str(address)
+
+
+def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
+    """Remove ``item`` from the set ``index[key]``, dropping the key once its set is empty."""
+    held = index.get(key)
+    if held is not None and item in held:
+        del held[item]
+        if not held:
+            del index[key]
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_loopback(host: str) -> bool:
+    return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
 
 
 def _wildcard(host: str) -> bool:
@@ -139,10 +166,28 @@ class Kernel:
         self.profile = profile
         self.clock = clock
         self._rng = random.Random(seed)  # noqa: S311 - deterministic by design; real kernels randomise ports
-        self._next_fd = 3
-        self.socks: list[KSock] = []
+        # Descriptor numbers start far above any real descriptor of the process, so a simulated
+        # number is never mistaken for a real one (select, poll, socket(fileno=)); never reused.
+        self._next_fd = FD_BASE
+        #: descriptor number -> socket; several numbers may share one socket (``dup``).
+        self.fds: dict[int, KSock] = {}
+        #: descriptor number -> a non-socket object with a descriptor (an epoll instance).
+        self.objects: dict[int, object] = {}
+        #: descriptor numbers that were closed -> their socket (numbers are never reused).
+        self.released: dict[int, KSock] = {}
         self.conns: dict[tuple[Addr, Addr], Tcb] = {}  # (local, remote) -> live or lingering Tcb
-        self._orphans: list[Tcb] = []
+        # Indexes that keep set-up, teardown and port lookup O(1): open bound sockets by
+        # (kind, port), listeners by port, and kernel-owned connections (TIME_WAIT, orphans)
+        # by local port. Insertion-ordered dicts used as sets, so iteration is deterministic.
+        self._bound: dict[tuple[str, int], dict[KSock, None]] = {}
+        self._listeners: dict[int, dict[KSock, None]] = {}
+        self._orphans: dict[int, dict[Tcb, None]] = {}
+        self._deferred: deque[int] = deque()  # descriptors the garbage collector closed
+        #: Addresses of this host that are not loopback (the LAN address, what the host
+        #: name resolves to); connecting to them is local, as on a real host.
+        self.host_addresses = frozenset(
+            _norm(a) for a in (profile.lan_address, *profile.hostname_addresses) if not _is_loopback(a)
+        )
 
     # -- errors ---------------------------------------------------------------------------
     def fail(self, name: str) -> KernelError:
@@ -154,29 +199,68 @@ class Kernel:
         if s.closed:
             raise self.fail(self.profile.closed_socket_error)
 
-    # -- socket, bind -----------------------------------------------------------------------
-    def socket(self, family: int, kind: str) -> KSock:
-        s = KSock(self._next_fd, family, kind)
+    # -- descriptors --------------------------------------------------------------------------
+    def _new_fd(self, s: KSock) -> int:
+        fd = self._next_fd
         self._next_fd += 1
-        self.socks.append(s)
+        self.fds[fd] = s
+        return fd
+
+    def new_object_fd(self, obj: object) -> int:
+        """A descriptor number for a non-socket object (an epoll instance), from the same space."""
+        fd = self._next_fd
+        self._next_fd += 1
+        self.objects[fd] = obj
+        return fd
+
+    def socket(self, family: int, kind: str) -> KSock:
+        s = KSock(0, family, kind)
+        s.fd = self._new_fd(s)
         return s
 
+    def dup(self, fd: int) -> int:
+        """A second descriptor for the socket behind ``fd`` (dup(2))."""
+        s = self.fds.get(fd)
+        if s is None or s.closed:
+            raise self.fail("EBADF")
+        s.refs += 1
+        return self._new_fd(s)
+
+    def release(self, fd: int) -> None:
+        """Close the descriptor ``fd``; the socket closes with its last descriptor."""
+        s = self.fds.pop(fd, None)
+        if s is None:
+            return
+        self.released[fd] = s  # numbers are never reused: a later select/poll on it sees it closed
+        s.refs -= 1
+        if s.refs <= 0:
+            self.close(s)
+
+    def release_later(self, fd: int) -> None:
+        """``release`` from a finalizer, which may run in any thread: done by the next
+        simulated call (``flush``), which always runs in the task holding the baton."""
+        self._deferred.append(fd)  # one atomic operation: safe from any thread
+
+    def flush(self) -> None:
+        """Do the closes ``release_later`` queued (call only while holding the baton)."""
+        while self._deferred:
+            self.release(self._deferred.popleft())
+
+    # -- bind -------------------------------------------------------------------------------
     def _holders(self, kind: str, port: int) -> list[tuple[str, dict[str, Any], bool, bool]]:
         """(host, options, listening, in TIME_WAIT) for everything that holds ``port``."""
         found = []
-        for s in self.socks:
-            if s.closed or s.kind != kind or s.local is None or s.local[1] != port:
-                continue
+        for s in self._bound.get((kind, port), ()):
             if s.tcb is not None and s.tcb.state == "CLOSED" and not s.port_locked:
                 # A closed connection gives its port back (Linux tcp_set_state -> inet_put_port
                 # unless SOCK_BINDPORT_LOCK; BSD tcp_close -> in_pcbdrop). Found by the differential test.
                 continue
+            assert s.local is not None
             found.append((s.local[0], s.opts, s.listening, False))
         if kind == STREAM:
-            for t in self._orphans:
-                if t.local[1] == port:
-                    opts = {"SO_REUSEADDR": t.reuse, "SO_REUSEPORT": t.reuseport}
-                    found.append((t.local[0], opts, False, t.state == "TIME_WAIT"))
+            for t in self._orphans.get(port, ()):
+                opts = {"SO_REUSEADDR": t.reuse, "SO_REUSEPORT": t.reuseport}
+                found.append((t.local[0], opts, False, t.state == "TIME_WAIT"))
         return found
 
     def _bind_error(self, s: KSock, host: str, port: int) -> Optional[str]:
@@ -219,8 +303,8 @@ class Kernel:
         if s.local is not None:
             raise self.fail("EINVAL")
         host = _norm(host)
-        if not (_wildcard(host) or ipaddress.ip_address(host).is_loopback):
-            raise NotModelled(f"binding to {host} (the simulator has loopback only)")
+        if not (_wildcard(host) or self.is_local(host)):
+            raise self.fail("EADDRNOTAVAIL")  # not an address of this host (every OS: bind(2), Winsock bind)
         if port == 0:
             port = self._ephemeral(s, host)
         else:
@@ -229,10 +313,21 @@ class Kernel:
                 raise self.fail(error)
             s.port_locked = True
         s.local = (host, port)
+        self._bound.setdefault((s.kind, port), {})[s] = None
 
     def _autobind(self, s: KSock, peer_host: str) -> None:
         if s.local is None:
-            self.bind(s, "::1" if ":" in peer_host else "127.0.0.1", 0)
+            if _is_loopback(peer_host):
+                source = "::1" if ":" in peer_host else "127.0.0.1"
+            elif ":" in peer_host:
+                source = "::1"  # deviation: the simulated host has no IPv6 address off loopback
+            else:
+                source = self.profile.lan_address  # the route out is the LAN interface
+            self.bind(s, source, 0)
+
+    def is_local(self, host: str) -> bool:
+        """``host`` (numeric, canonical) is an address of this host."""
+        return _is_loopback(host) or host in self.host_addresses
 
     # -- listen, connect, accept ------------------------------------------------------------
     def listen(self, s: KSock, backlog: int) -> None:
@@ -251,16 +346,14 @@ class Kernel:
             backlog = p.somaxconn
         s.queue_limit = backlog * p.backlog_num // p.backlog_den + p.backlog_extra
         s.listening = True
+        assert s.local is not None
+        self._listeners.setdefault(s.local[1], {})[s] = None
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
         found = [
             s
-            for s in self.socks
-            if s.listening
-            and not s.closed
-            and s.local is not None
-            and s.local[1] == addr[1]
-            and (s.local[0] == addr[0] or _wildcard(s.local[0]))
+            for s in self._listeners.get(addr[1], ())
+            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0]))
         ]
         if len(found) > 1:
             raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
@@ -271,9 +364,8 @@ class Kernel:
         outcome is still pending; ``connect_done`` then says when to look again."""
         self._check_open(s)
         host = _norm(host)
-        if not ipaddress.ip_address(host).is_loopback:
-            raise NotModelled(f"connecting to {host} (the simulator has loopback only)")
         if s.kind == DGRAM:
+            self._check_route(host)
             self._autobind(s, host)
             s.remote = (host, port)
             return
@@ -283,14 +375,25 @@ class Kernel:
             raise self.fail("EISCONN")
         if s.connecting:
             raise self.fail("EALREADY")
+        self._check_route(host)
         self._autobind(s, host)
         s.remote = (host, port)
         s.connecting = True
         s.connect_error = None
+        if not self.is_local(host):
+            # Off this host: the SYN leaves and nothing ever answers (the profile's route is
+            # a black hole); the client retries until its connect timeout.
+            self._finish_connect_later(s, "ETIMEDOUT", self.profile.connect_give_up_after)
+            raise WouldBlock
         self._try_handshake(s, first_try=True)
         if s.connecting:
             raise WouldBlock
         self.finish_connect(s)
+
+    def _check_route(self, host: str) -> None:
+        """Where a packet to ``host`` goes: this host, or the profile's ``offhost_route``."""
+        if not self.is_local(host) and self.profile.offhost_route == "unreachable":
+            raise self.fail("ENETUNREACH")
 
     def _try_handshake(self, s: KSock, first_try: bool, rto: float = 1.0, started: float = -1.0) -> None:
         p = self.profile
@@ -340,11 +443,12 @@ class Kernel:
         if queue:
             listener.queue.append(theirs)
         else:
-            self._orphans.append(theirs)
+            self._adopt(theirs)
             theirs.orphan = True
         return ours
 
     def connect_done(self, s: KSock) -> bool:
+        self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         return not s.connecting
 
     def finish_connect(self, s: KSock) -> None:
@@ -362,10 +466,12 @@ class Kernel:
         tcb = s.queue.popleft()
         conn = self.socket(s.family, STREAM)
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
+        self._bound.setdefault((STREAM, tcb.local[1]), {})[conn] = None
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
         return conn, tcb.remote
 
     def acceptable(self, s: KSock) -> bool:
+        self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         return s.closed or bool(s.queue) or not s.listening
 
     # -- TCP data -----------------------------------------------------------------------------
@@ -407,22 +513,27 @@ class Kernel:
         """TIME_WAIT belongs to the kernel, not to the socket: an application's socket is
         CLOSED from here on (Linux tcp_time_wait hands it to a timewait object, BSD calls
         soisdisconnected), while the lingering connection still holds the port."""
-        if not t.orphan:
-            tw = Tcb(t.local, t.remote, 0, 0, state="TIME_WAIT", fin_sent=True, fin_received=True, orphan=True)
-            tw.reuse, tw.reuseport = t.reuse, t.reuseport
-            self.conns[(t.local, t.remote)] = tw
-            t.state = "CLOSED"
-            t = tw
-        if t not in self._orphans:
-            self._orphans.append(t)
-        self.clock.call_at(self.clock.now + self.profile.time_wait, lambda: self._destroy(t))
+        # A small record without buffers, like Linux's inet_timewait_sock: thousands of them
+        # linger for a minute after a busy server's connections, and each object costs the
+        # garbage collector time (the scale benchmark measured it).
+        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", _NO_DATA, _NO_DATA, fin_sent=True, fin_received=True)
+        tw.orphan, tw.reuse, tw.reuseport = True, t.reuse, t.reuseport
+        if t.orphan:
+            _discard(self._orphans, t.local[1], t)
+        t.state = "CLOSED"
+        self.conns[(t.local, t.remote)] = tw
+        self._adopt(tw)
+        self.clock.call_at(self.clock.now + self.profile.time_wait, functools.partial(self._destroy, tw))
+
+    def _adopt(self, t: Tcb) -> None:
+        """The kernel, not an application, now holds ``t`` (and so its port)."""
+        self._orphans.setdefault(t.local[1], {})[t] = None
 
     def _destroy(self, t: Tcb) -> None:
         t.state = "CLOSED"
         if self.conns.get((t.local, t.remote)) is t:
             del self.conns[(t.local, t.remote)]
-        if t in self._orphans:
-            self._orphans.remove(t)
+        _discard(self._orphans, t.local[1], t)
 
     def _deliver_rst(self, t: Tcb) -> None:
         """``t`` receives a reset."""
@@ -479,6 +590,7 @@ class Kernel:
         return len(taken)
 
     def writable(self, s: KSock) -> bool:
+        self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         t = s.tcb
         if s.closed or t is None or t.error or t.reset or t.state == "CLOSED":
             return True
@@ -487,7 +599,7 @@ class Kernel:
 
     def recv(self, s: KSock, n: int) -> bytes:
         if s.kind == DGRAM:
-            return self.recvfrom(s, n)[0]
+            return self.recvmsg(s, n)[0]
         t = self._connected_tcb(s, "ENOTCONN")
         if n < 0:
             raise self.fail("EINVAL")
@@ -509,6 +621,7 @@ class Kernel:
         raise WouldBlock
 
     def readable(self, s: KSock) -> bool:
+        self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         if s.closed:
             return True
         if s.kind == DGRAM:
@@ -538,6 +651,7 @@ class Kernel:
         if s.closed:
             return
         s.closed = True
+        self._unindex(s)
         for queued in list(s.queue):  # a closed listener resets what it never accepted
             self._send_rst_from(queued)
         s.queue.clear()
@@ -554,14 +668,19 @@ class Kernel:
             return
         t.rcv.clear()
         t.orphan = True
-        self._orphans.append(t)
+        self._adopt(t)
         t.fin_queued = True
         self._pump(t)
 
+    def _unindex(self, s: KSock) -> None:
+        if s.local is not None:
+            _discard(self._bound, (s.kind, s.local[1]), s)
+            _discard(self._listeners, s.local[1], s)
+
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
-        for s in self.socks:
-            if s.kind != DGRAM or s.closed or s.local is None or s.local[1] != port:
+        for s in self._bound.get((DGRAM, port), ()):
+            if s.local is None:
                 continue
             if s.local[0] != host and not _wildcard(s.local[0]):
                 continue
@@ -575,13 +694,14 @@ class Kernel:
         if s.kind != DGRAM:
             raise self.fail("EISCONN") if s.tcb is not None else NotModelled("sendto() on a TCP socket")
         host = _norm(host)
-        if not ipaddress.ip_address(host).is_loopback:
-            raise NotModelled(f"sending to {host} (the simulator has loopback only)")
+        self._check_route(host)
         self._autobind(s, host)
         assert s.local is not None
         limit = self.profile.udp_max_ipv6 if ":" in host else self.profile.udp_max_ipv4
         if len(data) > limit:
             raise self.fail("EMSGSIZE")
+        if not self.is_local(host):
+            return len(data)  # off this host: gone, and nothing answers (black hole route)
         receiver = self._udp_receiver(host, port, s.local)
         if receiver is None:
             if self.profile.icmp_unreachable_to == "all" or s.remote is not None:
@@ -593,12 +713,11 @@ class Kernel:
             receiver.dgram_bytes += len(data)
         return len(data)
 
-    def recvfrom(self, s: KSock, n: int) -> tuple[bytes, Addr]:
+    def recvmsg(self, s: KSock, n: int) -> tuple[bytes, Optional[Addr], bool]:
+        """(data, sender, truncated); a stream socket names no sender."""
         self._check_open(s)
         if s.kind != DGRAM:
-            data = self.recv(s, n)
-            assert s.remote is not None
-            return data, s.remote
+            return self.recv(s, n), None, False
         if s.error:
             error, s.error = s.error, None
             raise self.fail(error)
@@ -608,7 +727,7 @@ class Kernel:
         s.dgram_bytes -= len(data)
         if len(data) > n and self.profile.udp_truncation == "error":
             raise self.fail("EMSGSIZE")
-        return data[:n], sender
+        return data[:n], sender, len(data) > n
 
     # -- options ------------------------------------------------------------------------------
     def setsockopt(self, s: KSock, name: str, value: int | bytes) -> None:
@@ -616,12 +735,16 @@ class Kernel:
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         if name == "SO_LINGER":
-            if not isinstance(value, bytes):
-                raise self.fail("EINVAL")
-            s.opts[name] = struct.unpack(self.profile.linger_format, value)
+            size = struct.calcsize(self.profile.linger_format)
+            # An int is passed as a 4-byte C int (CPython setsockopt), so it is short too.
+            if not isinstance(value, bytes) or len(value) < size:
+                raise self.fail(self.profile.short_option_error)
+            s.opts[name] = struct.unpack(self.profile.linger_format, value[:size])  # extra bytes ignored
             return
-        if not isinstance(value, int):
-            raise NotModelled(f"a bytes value for {name}")
+        if isinstance(value, bytes):  # an int option given as a buffer: the kernel reads a C int
+            if len(value) < 4:
+                raise self.fail(self.profile.short_option_error)
+            value = int.from_bytes(value[:4], sys.byteorder, signed=True)
         if name == "SO_RCVBUF":
             value *= self.profile.rcvbuf_set_factor
         s.opts[name] = value

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import socket
 import threading
+import weakref
 from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task, outside
-from .kernel import DGRAM, STREAM, Kernel
+from .kernel import Kernel
 from .profiles import Profile, get_profile
 from .readiness import Descriptors
+from .resolver import Resolver
 from .simsocket import OPTION_VALUES, SimSocket
 
 __all__ = ["Network"]
 
-_KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
 #: ``socket.socket``, under a name the ``Network.socket`` method cannot shadow.
 Socket = socket.socket
 
@@ -65,8 +66,10 @@ class Network:
         self._clock = Clock()
         self.scheduler = Scheduler(self._clock, max_virtual_time)
         self.kernel = Kernel(self.profile, self._clock, seed)
-        self.descriptors = Descriptors()
-        self._sockets: list[SimSocket] = []
+        self.scheduler.net = self
+        self.descriptors = Descriptors(self.kernel)
+        self.resolver = Resolver(self.profile)
+        self._sockets: weakref.WeakSet[SimSocket] = weakref.WeakSet()  # weak: a dropped socket is collected
         self._peers = 0
         self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
 
@@ -75,18 +78,10 @@ class Network:
         self.scheduler.enter()
 
     def track(self, sock: SimSocket) -> None:
-        self._sockets.append(sock)
+        self._sockets.add(sock)
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
-        if family not in (AF_INET, AF_INET6):
-            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model address family {family}")
-        kind = _KINDS.get(type & ~getattr(socket, "SOCK_NONBLOCK", 0) & ~getattr(socket, "SOCK_CLOEXEC", 0))
-        if kind is None:
-            raise NotImplementedError(f"sockbehave.sim doesn't (yet) model socket type {type}")
-        self.enter()
-        sock = SimSocket(self, self.kernel.socket(family, kind), family, type)
-        self.track(sock)
-        return cast(Socket, sock)
+        return SimSocket._create(self, family, type)
 
     def sleep(self, seconds: float) -> None:
         self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")
@@ -134,6 +129,8 @@ class Network:
         """End every simulated task; the simulated state is simply dropped. Raises naming any
         simulated thread still running (in real code) after 5 s of real time."""
         self.scheduler.abort()
+        for sock in list(self._sockets):  # as the real backend closes what a scenario left open
+            sock._abandon()
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:
             raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}")

@@ -25,12 +25,16 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import errno
+import os
 import queue
 import select
 import selectors
 import socket
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
@@ -39,6 +43,8 @@ from . import readiness, threads
 from .clock import Scheduler, current_task
 from .kernel import NotModelled
 from .network import Network
+from .osview import errno_view, errorcode_view
+from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
 __all__ = ["patched"]
 
@@ -75,17 +81,58 @@ def _not_modelled(feature: str) -> Callable[..., Any]:
     return refuse
 
 
+class _SocketMeta(type(SimSocket)):  # type: ignore[misc]
+    """``isinstance(x, socket.socket)`` and ``issubclass`` keep their meaning for every thread
+    while the dispatching class is installed: a real socket is still a ``socket.socket``."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        if cls is _dispatch_socket_class():
+            return isinstance(obj, _REAL_SOCKET)
+        return type.__instancecheck__(cls, obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        if cls is _dispatch_socket_class():
+            return issubclass(sub, _REAL_SOCKET)
+        return type.__subclasscheck__(cls, sub)
+
+
+_REAL_SOCKET = socket.socket
+_DISPATCH: list[type] = []
+
+
+def _dispatch_socket_class() -> Optional[type]:
+    return _DISPATCH[0] if _DISPATCH else None
+
+
+def _make_dispatch_socket_class() -> type:
+    """``socket.socket`` while blocks are open: a class (``isinstance`` works, and a subclass
+    made inside a block makes simulated sockets), whose instances are simulated sockets of the
+    calling thread's network, or real sockets in a thread outside every simulation."""
+
+    class socket_(SimSocket, metaclass=_SocketMeta):
+        __doc__ = _REAL_SOCKET.__doc__
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            if thread_net() is None:
+                if cls is _dispatch_socket_class():
+                    return _REAL_SOCKET(*args, **kwargs)  # not a simulated thread: the real thing
+                raise NotModelled(f"a subclass of socket.socket ({cls.__qualname__}) instantiated outside patched()")
+            return super().__new__(cls)
+
+    socket_.__name__ = socket_.__qualname__ = "socket"
+    socket_.__module__ = "socket"
+    return socket_
+
+
 def _replacements() -> list[tuple[object, str, Any]]:
-    real_socket = socket.socket
-
-    def make_socket(
-        net: Network, family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = 0, fileno: Any = None
-    ) -> Any:
-        if fileno is not None:
-            raise NotModelled("socket.socket(fileno=...)")
-        return net.socket(family, type)
-
-    swaps: list[tuple[object, str, Any]] = [(socket, "socket", _dispatch(real_socket, make_socket))]
+    cls = _make_dispatch_socket_class()
+    _DISPATCH[:] = [cls]
+    swaps: list[tuple[object, str, Any]] = [(socket, "socket", cls)]
+    # The resolver and descriptor functions of the socket module, per calling thread's network.
+    for name in MODULE_FUNCTIONS:
+        if hasattr(socket, name):
+            real = getattr(socket, name)
+            swaps.append((socket, name, _dispatch(real, _module_function(name))))
 
     real_select = select.select
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
@@ -125,6 +172,16 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [(time, name, fn) for name, fn in clocks.items()]
     swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
+
+
+def _module_function(name: str) -> Callable[..., Any]:
+    def call(net: Network, *args: Any, **kwargs: Any) -> Any:
+        functions = net.__dict__.get("_module_functions")
+        if functions is None:
+            functions = net.__dict__["_module_functions"] = module_functions(net)
+        return functions[name](*args, **kwargs)
+
+    return call
 
 
 def _install() -> None:
@@ -170,16 +227,89 @@ def _settle(net: Network) -> None:
         raise ScenarioError(f"sim: thread(s) still blocked when the patched() block ended: {named}")
 
 
+class _ErrnoModule(types.ModuleType):
+    """The ``errno`` module's class while blocks are open: a simulated thread reads its OS's
+    numbers (``errno.ECONNREFUSED == 10061`` on windows), every other thread the host's."""
+
+    def __getattribute__(self, name: str) -> Any:
+        net = thread_net()
+        if net is not None:
+            view = _ERRNO_VIEWS.get(net.profile.name)
+            if view is not None and name in view:
+                return view[name]
+        return super().__getattribute__(name)
+
+
+_ERRNO_VIEWS: dict[str, dict[str, Any]] = {}  # profile name -> {attribute: value}
+_VIEWS: list[tuple[Network, bool]] = []  # open blocks: (net, platform shown)
+_HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _blocking_errnos replaced
+
+
+def _apply_view(net: Network, platform: bool) -> None:
+    """The ``errno`` module, per calling thread; ``sys.platform``/``os.name`` with ``platform``
+    (values, not functions: they are the block's for every thread while it is open, so two
+    blocks showing different platforms at once are refused)."""
+    numbers = errno_view(net.profile)
+    view: dict[str, Any] = dict(numbers)
+    view["errorcode"] = errorcode_view(net.profile)
+    with _install_lock:
+        if platform or any(shown for _, shown in _VIEWS):
+            others = [o.profile.name for o, _ in _VIEWS if o.profile.name != net.profile.name]
+            if others:
+                raise NotModelled(
+                    f"patched({net.profile.name!r}, platform=True) while a patched({others[0]!r}) block is open "
+                    "in another thread: sys.platform can show one OS at a time"
+                )
+        if not _VIEWS:
+            errno.__class__ = _ErrnoModule
+            _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
+        _ERRNO_VIEWS[net.profile.name] = view
+        if hasattr(socket, "_blocking_errnos"):  # socket.SocketIO (makefile) computed these at import
+            socket._blocking_errnos = set(socket._blocking_errnos) | {
+                numbers.get(n, getattr(errno, n)) for n in ("EAGAIN", "EWOULDBLOCK")
+            }
+        if platform and not any(shown for _, shown in _VIEWS):
+            _HOST_VIEW.extend([(sys, "platform", sys.platform), (os, "name", os.name)])
+            sys.platform = net.profile.sys_platform
+            os.name = net.profile.os_name
+        _VIEWS.append((net, platform))
+
+
+def _restore_view(net: Network) -> None:
+    with _install_lock:
+        _VIEWS[:] = [(o, shown) for o, shown in _VIEWS if o is not net]
+        if not any(o.profile.name == net.profile.name for o, _ in _VIEWS):
+            _ERRNO_VIEWS.pop(net.profile.name, None)
+        if not any(shown for _, shown in _VIEWS):
+            for owner, name, old in reversed(_HOST_VIEW[1:]):
+                setattr(owner, name, old)
+            del _HOST_VIEW[1:]
+        if not _VIEWS:
+            errno.__class__ = types.ModuleType
+            for owner, name, old in _HOST_VIEW:
+                if old is _MISSING:
+                    if hasattr(owner, name):
+                        delattr(owner, name)
+                else:
+                    setattr(owner, name, old)
+            _HOST_VIEW.clear()
+
+
 @contextlib.contextmanager
-def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
+def patched(profile: str = "linux", seed: int = 0, platform: bool = False) -> Iterator[Network]:
     """Run unmodified code on the simulated stack: inside the block, the calling thread and
     every thread it starts use simulated sockets, ``select``/``selectors``, threading
-    primitives, queues and thread pools, and virtual time (see the module docstring).
-    ``socket.create_connection``, ``socketserver`` and ``concurrent.futures`` work on top.
+    primitives, queues and thread pools, name resolution and virtual time (see the module
+    docstring). ``socket.create_connection``, ``socketserver`` and ``concurrent.futures`` work
+    on top. The ``errno`` module has the simulated OS's numbers while the block is open;
+    ``platform=True`` also shows its ``sys.platform`` and ``os.name`` (off by default: other
+    libraries change what they do by them).
     """
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
     net = Network(profile, seed=seed, name=f"patched-{profile}")
+    _apply_view(net, platform)
+    default_timeout = socket.getdefaulttimeout()
     net.enter()  # this thread is the root task
     net.scheduler.patched = True
     _NETS[net.scheduler] = net
@@ -199,3 +329,5 @@ def patched(profile: str = "linux", seed: int = 0) -> Iterator[Network]:
         finally:
             _NETS.pop(net.scheduler, None)
             _uninstall()
+            socket.setdefaulttimeout(default_timeout)  # a program's setdefaulttimeout stays inside
+            _restore_view(net)

@@ -42,6 +42,9 @@ _LINUX_ERRNO: Errnos = {
     "ECONNREFUSED": (111, "Connection refused"),
     "EALREADY": (114, "Operation already in progress"),
     "EINPROGRESS": (115, "Operation now in progress"),
+    "EFAULT": (14, "Bad address"),
+    "ENETUNREACH": (101, "Network is unreachable"),
+    "EHOSTUNREACH": (113, "No route to host"),
 }
 
 _BSD_ERRNO: Errnos = {
@@ -69,6 +72,9 @@ _BSD_ERRNO: Errnos = {
     "ESHUTDOWN": (58, "Can't send after socket shutdown"),
     "ETIMEDOUT": (60, "Operation timed out"),
     "ECONNREFUSED": (61, "Connection refused"),
+    "EFAULT": (14, "Bad address"),
+    "ENETUNREACH": (51, "Network is unreachable"),
+    "EHOSTUNREACH": (65, "No route to host"),
 }
 # macOS numbers EOPNOTSUPP 102 (ENOTSUP is 45 there).
 _DARWIN_ERRNO: Errnos = {**_BSD_ERRNO, "EOPNOTSUPP": (102, "Operation not supported on socket")}
@@ -120,6 +126,12 @@ _WINDOWS_ERRNO: Errnos = {
         "A connection attempt failed because the connected party did not properly respond after a period of time",
     ),
     "ECONNREFUSED": (10061, "No connection could be made because the target machine actively refused it"),
+    "EFAULT": (
+        10014,
+        "The system detected an invalid pointer address in attempting to use a pointer argument in a call",
+    ),
+    "ENETUNREACH": (10051, "A socket operation was attempted to an unreachable network"),
+    "EHOSTUNREACH": (10065, "A socket operation was attempted to an unreachable host"),
 }
 
 _ERRNO_SOURCES = {
@@ -215,6 +227,35 @@ class Profile:
     select_empty_error: Optional[str]
     #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
     select_failed_connect: str
+    #: setsockopt with a buffer shorter than the option's C type.
+    short_option_error: str
+    #: A blocking send() on TCP (no timeout) waits until every byte is queued (True), or
+    #: returns after queuing what fits (False). With a timeout CPython waits for room, then
+    #: makes one non-blocking send, so a short count is possible on every OS.
+    blocking_send_waits_for_all: bool
+    #: A blocking send() that queued part of its data and then met an error (a reset):
+    #: "count" returns the bytes queued, "error" raises, "unknown" is not modelled.
+    send_error_after_partial: str
+    #: Where packets to an address that is not this host's go: "blackhole" (sent, never
+    #: answered: connect times out, datagrams vanish) or "unreachable" (ENETUNREACH at once).
+    offhost_route: str
+    #: ``socket.gethostname()`` on the simulated host, and the addresses that name resolves to.
+    hostname: str
+    hostname_addresses: tuple[str, ...]
+    #: The host's own address on its LAN (it is local: connecting to it reaches this host).
+    lan_address: str
+    #: What ``getaddrinfo("localhost", ...)`` returns, in order (AF_UNSPEC).
+    localhost_addresses: tuple[str, ...]
+    #: ``socket.gaierror`` for a name that does not resolve: (errno, message).
+    gai_noname: tuple[int, str]
+    #: Names whose number in the ``errno`` module differs from the socket error of that name
+    #: (Windows: the C runtime's EINVAL is 22, the socket error WSAEINVAL is 10022).
+    errno_module_crt: Mapping[str, int]
+    #: ``sys.platform`` and ``os.name`` on that OS (shown only with ``platform=True``).
+    sys_platform: str
+    os_name: str
+    #: The address recvfrom()/recvmsg() give on a TCP socket: "none" (``None``) or "unknown".
+    tcp_recvfrom_address: str
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -231,9 +272,19 @@ def _p(name: str, values: dict[str, tuple[object, str]]) -> Profile:
     )
 
 
+# The simulated host itself, the same on every profile.
+_HOST: dict[str, tuple[object, str]] = {
+    "offhost_route": (
+        "blackhole",
+        "inferred: a host with a default route sends the SYN to a foreign address; nothing in the simulation answers",
+    ),
+    "lan_address": ("192.0.2.10", "deterministic by design: RFC 5737 TEST-NET-1 stands for the LAN address"),
+}
+
 LINUX = _p(
     "linux",
     {
+        **_HOST,
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
@@ -314,10 +365,42 @@ LINUX = _p(
             "read-write",
             "net/ipv4/tcp.c tcp_poll (EPOLLERR, EPOLLHUP) and fs/select.c: POLLERR is in the read and write sets",
         ),
+        "short_option_error": (
+            "EINVAL",
+            "net/core/sock.c sk_setsockopt: optlen < sizeof(int) or < sizeof(struct linger) -> EINVAL",
+        ),
+        "blocking_send_waits_for_all": (
+            True,
+            "send(2): when the message does not fit into the send buffer, send() normally blocks; "
+            "net/ipv4/tcp.c tcp_sendmsg_locked sleeps in sk_stream_wait_memory until all is copied; "
+            "observed here (tests/conformance/test_socket_semantics.py)",
+        ),
+        "send_error_after_partial": (
+            "count",
+            "net/ipv4/tcp.c tcp_sendmsg_locked: on an error after some bytes were copied it returns the count",
+        ),
+        "hostname": ("sim-linux", "deterministic by design: the simulated host's name"),
+        "hostname_addresses": (
+            ("127.0.1.1",),
+            "Debian Reference 5.1.1 'The hostname resolution': /etc/hosts maps the host name to 127.0.1.1",
+        ),
+        "localhost_addresses": (
+            ("::1", "127.0.0.1"),
+            "Debian /etc/hosts (127.0.0.1 and ::1 localhost) sorted by glibc getaddrinfo (RFC 6724: ::1 first)",
+        ),
+        "gai_noname": ((-2, "Name or service not known"), "glibc netdb.h EAI_NONAME = -2; gai_strerror(3)"),
+        "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
+        "sys_platform": ("linux", "https://docs.python.org/3/library/sys.html#sys.platform"),
+        "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
+        "tcp_recvfrom_address": (
+            "none",
+            "observed here: recvfrom on TCP returns (data, None) (the kernel fills no msg_name)",
+        ),
     },
 )
 
 _BSD_COMMON: dict[str, tuple[object, str]] = {
+    **_HOST,
     "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
     "errno_aliases": ({}, "sys/errno.h: EWOULDBLOCK is defined as EAGAIN (35)"),
     "missing_options": (
@@ -400,6 +483,33 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "read-write",
         "sys/sys/socketvar.h soreadable()/sowriteable(): true while so_error is set (FreeBSD and xnu)",
     ),
+    "short_option_error": (
+        "EINVAL",
+        "FreeBSD and xnu uipc_socket.c sooptcopyin: a value shorter than the option's minimum -> EINVAL",
+    ),
+    "send_error_after_partial": (
+        "error",
+        "FreeBSD sys/kern/uipc_syscalls.c kern_sendit and xnu uipc_syscalls.c sendit: after a partial "
+        "transfer only ERESTART, EINTR and EWOULDBLOCK are turned into a count; other errors are returned",
+    ),
+    "hostname_addresses": (
+        ("192.0.2.10",),
+        "inferred: the BSDs' /etc/hosts has no entry for the host name, so it resolves (DNS, mDNS) to the LAN address",
+    ),
+    "localhost_addresses": (
+        ("::1", "127.0.0.1"),
+        "FreeBSD and macOS /etc/hosts (::1 and 127.0.0.1 localhost); getaddrinfo sorts by RFC 6724: ::1 first",
+    ),
+    "gai_noname": (
+        (8, "nodename nor servname provided, or not known"),
+        "FreeBSD and macOS netdb.h EAI_NONAME = 8; gai_strerror(3)",
+    ),
+    "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
+    "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
+    "tcp_recvfrom_address": (
+        "none",
+        "inferred: FreeBSD and xnu soreceive return an address only for PR_ADDR protocols (UDP), so CPython shows None",
+    ),
 }
 
 DARWIN = _p(
@@ -431,6 +541,12 @@ DARWIN = _p(
             "static 196724 of line 2245); either holds the catalog's datagrams",
         ),
         "v6only_default": (0, "xnu (xnu-11417.101.15) bsd/netinet6/in6_proto.c:456 ip6_v6only = 0"),
+        "blocking_send_waits_for_all": (
+            True,
+            "xnu bsd/kern/uipc_socket.c sosend: without SS_NBIO or MSG_DONTWAIT it sleeps in sbwait until the whole uio is queued",
+        ),
+        "hostname": ("sim-darwin", "deterministic by design: the simulated host's name"),
+        "sys_platform": ("darwin", "https://docs.python.org/3/library/sys.html#sys.platform"),
     },
 )
 
@@ -478,6 +594,15 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:135-137 udp_recvspace = 40 * (1024 + sizeof(sockaddr_in6))",
         ),
         "v6only_default": (1, "FreeBSD 12.2 inet6(4) section MIB Variables: ip6.v6only defaults to on"),
+        "blocking_send_waits_for_all": (
+            True,
+            "FreeBSD sys/kern/uipc_socket.c sosend_generic: without SS_NBIO or MSG_DONTWAIT it sleeps in sbwait until the whole uio is queued",
+        ),
+        "hostname": ("sim-freebsd", "deterministic by design: the simulated host's name"),
+        "sys_platform": (
+            "freebsd14",
+            "https://docs.python.org/3/library/sys.html#sys.platform (freebsd + major version)",
+        ),
     },
 )
 
@@ -499,6 +624,7 @@ _WINSOCK_BIND: Mapping[tuple[str, str], Optional[str]] = {
 WINDOWS = _p(
     "windows",
     {
+        **_HOST,
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),
         "errno_aliases": (
             {"EAGAIN": "EWOULDBLOCK"},
@@ -660,6 +786,44 @@ WINDOWS = _p(
             "except",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-select (exceptfds: a"
             " nonblocking connect that failed; writefds: one that succeeded)",
+        ),
+        "short_option_error": (
+            "EFAULT",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-setsockopt (WSAEFAULT: optlen too small)",
+        ),
+        "blocking_send_waits_for_all": (
+            True,
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasend (Remarks: a blocking "
+            "socket blocks until all of the application buffer contents have been consumed); send is inferred to match",
+        ),
+        "send_error_after_partial": (
+            "unknown",
+            "not documented: the Winsock send page does not say what a reset after a partial blocking send returns",
+        ),
+        "hostname": ("SIM-WINDOWS", "deterministic by design: the simulated host's name (NetBIOS style, upper case)"),
+        "hostname_addresses": (
+            ("192.0.2.10",),
+            "inferred: Windows resolves its own computer name to its interfaces' addresses (the LAN address)",
+        ),
+        "localhost_addresses": (
+            ("::1", "127.0.0.1"),
+            "inferred: Windows' resolver answers localhost itself with ::1 and 127.0.0.1, IPv6 first (RFC 6724)",
+        ),
+        "gai_noname": (
+            (11001, "getaddrinfo failed"),
+            "WSAHOST_NOT_FOUND (winsock error codes page); '[Errno 11001] getaddrinfo failed' as CPython on Windows shows it",
+        ),
+        "errno_module_crt": (
+            {"EAGAIN": 11, "EINVAL": 22, "EBADF": 9, "EFAULT": 14, "EACCES": 13},
+            "CPython Modules/errnomodule.c on MS_WINDOWS: the socket names are redefined to their WSA numbers "
+            "(errno.ECONNREFUSED == 10061); EAGAIN, EINVAL, EBADF, EFAULT keep the C runtime's numbers",
+        ),
+        "sys_platform": ("win32", "https://docs.python.org/3/library/sys.html#sys.platform"),
+        "os_name": ("nt", "https://docs.python.org/3/library/os.html#os.name"),
+        "tcp_recvfrom_address": (
+            "unknown",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom: 'from' is ignored "
+            "for connection-oriented sockets; what CPython then shows is not documented",
         ),
     },
 )

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Optional, Protocol
 
 from .clock import Scheduler
-from .kernel import DGRAM, Kernel, KSock, NotModelled
+from .kernel import DGRAM, FD_BASE, Kernel, KSock, NotModelled
 from .threads import describe_wait
 
 __all__ = [
@@ -70,27 +70,34 @@ class SimNet(Protocol):
 
 
 class Descriptors:
-    """Simulated descriptor numbers. They start at ``BASE``, far above any number a process
-    gets from its OS unless its ``RLIMIT_NOFILE`` was raised past 2**30 (Linux's ``nr_open``
-    defaults to 2**20), so a simulated number is never a real descriptor of the process."""
+    """Simulated descriptor numbers: a view on the kernel's table (``kernel.FD_BASE`` and up,
+    never a real descriptor of the process unless its ``RLIMIT_NOFILE`` was raised past 2**30;
+    Linux's ``nr_open`` defaults to 2**20). Sockets have the numbers the kernel gave them
+    (``dup`` adds more); other objects with a descriptor (epoll) get one from the same space."""
 
-    BASE = 1 << 30
+    BASE = FD_BASE
 
-    def __init__(self) -> None:
-        self._number: dict[int, int] = {}  # id(object) -> number
-        self._object: dict[int, Any] = {}  # number -> object (keeps it alive while numbered)
+    def __init__(self, kernel: Kernel) -> None:
+        self._kernel = kernel
+        self._number: dict[int, int] = {}  # id(object) -> number, for non-socket objects
 
     def number(self, obj: Any) -> int:
-        """The descriptor number of ``obj`` (a kernel socket, an epoll object), allocated once."""
+        """The descriptor number of ``obj`` (a kernel socket: its first descriptor; an epoll
+        object: one allocated the first time it is asked for)."""
+        if isinstance(obj, KSock):
+            return obj.fd
         found = self._number.get(id(obj))
         if found is None:
-            found = self._number[id(obj)] = self.BASE + len(self._object)
-            self._object[found] = obj
+            found = self._number[id(obj)] = self._kernel.new_object_fd(obj)
         return found
 
     def lookup(self, number: int) -> Any:
         """The object behind a simulated number, else None."""
-        return self._object.get(number)
+        kernel = self._kernel
+        found: Any = kernel.fds.get(number)
+        if found is None:
+            found = kernel.objects.get(number) or kernel.released.get(number)
+        return found
 
 
 def poll_events(kernel: Kernel, ks: KSock) -> int:

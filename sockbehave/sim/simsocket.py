@@ -1,23 +1,49 @@
-"""The thin layer that makes a simulated kernel socket look like ``socket.socket``.
+"""The thin layer that makes a simulated kernel socket a ``socket.socket``.
 
-Owns: Python's socket semantics on top of the kernel: timeouts (``None`` blocks, ``0.0`` is
-non-blocking, a number waits that long in virtual time), address tuples, option constants,
-``sendall``, and turning a kernel errno into the exception CPython raises on the simulated OS
-(one helper, ``raise_errno``).
+Owns: Python's socket semantics on top of the kernel. ``SimSocket`` subclasses
+``socket.socket`` without ever opening a real descriptor (CPython's ``socket.__new__`` leaves
+the descriptor at -1 until ``__init__``, which ``SimSocket`` never passes on), so
+``isinstance`` checks, subclasses, ``makefile`` and ``ssl``'s import all see a real class.
+Every public method of ``socket.socket`` is overridden here, implemented or raising
+``NotImplementedError`` naming itself; none reaches the C socket. It owns timeouts (``None``
+blocks, ``0.0`` is non-blocking, a number waits that long in virtual time), CPython's argument
+validation (the same exception types and messages), address tuples and name resolution
+through ``resolver``, option constants, ``sendall``, closing on garbage collection (with
+CPython's ``ResourceWarning``), and turning a kernel errno into the exception CPython raises on
+the simulated OS (one helper, ``raise_errno``).
+
+For ``patched()`` it provides what gets swapped into the ``socket`` module:
+``socket_class_for(net)`` (a ``socket.socket`` subclass bound to one network) and
+``module_functions(net)`` (``getaddrinfo``, ``gethostname``, ``socketpair``, ``dup``, ...).
 """
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import math
+import operator
 import socket
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+import sys
+import warnings
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, TypeVar
 
+from .clock import current_task
 from .kernel import DGRAM, STREAM, KernelError, KSock, NotModelled, WouldBlock
+from .resolver import Resolver
 
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["SO_EXCLUSIVEADDRUSE", "SO_REUSEPORT", "SimSocket", "raise_errno"]
+__all__ = [
+    "SO_EXCLUSIVEADDRUSE",
+    "SO_REUSEPORT",
+    "SimSocket",
+    "module_functions",
+    "raise_errno",
+    "socket_class_for",
+]
 
 T = TypeVar("T")
 
@@ -25,6 +51,9 @@ T = TypeVar("T")
 SO_EXCLUSIVEADDRUSE: int = getattr(socket, "SO_EXCLUSIVEADDRUSE", -5)
 #: SO_REUSEPORT, with Linux's value where the host has none (a Windows host simulating Linux).
 SO_REUSEPORT: int = getattr(socket, "SO_REUSEPORT", 15)
+_NONBLOCK: int = getattr(socket, "SOCK_NONBLOCK", 0)
+_CLOEXEC: int = getattr(socket, "SOCK_CLOEXEC", 0)
+_INT_MAX = 2**31 - 1
 
 _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_REUSEADDR): "SO_REUSEADDR",
@@ -38,6 +67,10 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # accepted; the simulator never delays (kernel.py)
 }
 OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
+_KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
+_SOCKET_KINDS = {int(k): k for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM)}
+_FAMILIES = {int(f): f for f in (socket.AF_INET, socket.AF_INET6)}
+_PROTOS: dict[str, tuple[int, ...]] = {STREAM: (0, socket.IPPROTO_TCP), DGRAM: (0, socket.IPPROTO_UDP)}
 
 # CPython picks the OSError subclass from the errno (Objects/exceptions.c, errnomap).
 _EXCEPTIONS: dict[str, type[OSError]] = {
@@ -66,87 +99,265 @@ def raise_errno(net: Network, name: str) -> OSError:
     return exc
 
 
-class SimSocket:
-    """Mirrors ``socket.socket`` for the calls the simulator models."""
+def _would_block() -> None:
+    raise WouldBlock
 
-    def __init__(self, net: Network, ksock: KSock, family: int, type: int) -> None:
+
+def _c_int(value: Any) -> int:
+    """``value`` read as a C integer, with the TypeError this CPython gives for a non-integer."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        if sys.version_info < (3, 10):  # CPython 3.9's PyLong_AsLong message
+            raise TypeError(f"an integer is required (got type {value.__class__.__name__})") from None
+        raise
+
+
+def _bytes_like(data: Any) -> memoryview:
+    try:
+        return memoryview(data).cast("B")
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
+
+
+def _buffer_size(value: int, what: str) -> int:
+    if value < 0:
+        raise ValueError(f"negative buffersize in {what}")
+    return value
+
+
+class SimSocket(socket.socket):
+    """``socket.socket`` on a simulated kernel. Made by ``Network.socket()``, or by
+    ``socket.socket(...)`` inside ``patched()`` (``socket_class_for``)."""
+
+    #: The network ``socket.socket(...)`` creates sockets on (set by ``socket_class_for``).
+    _sim_net: ClassVar[Optional[Network]] = None
+
+    def __init__(self, family: int = -1, type: int = -1, proto: int = -1, fileno: Optional[int] = None) -> None:
+        net = self.__class__._sim_net or thread_net()
+        if net is None:
+            raise TypeError("SimSocket objects come from Network.socket() or socket.socket inside patched()")
+        if fileno is None:
+            self._setup(net, None, family, type, proto)
+        else:  # socket.socket(fileno=...) and socket.fromfd: a descriptor of this simulation
+            if _c_int(fileno) < 0:
+                raise ValueError("negative file descriptor")
+            net.enter()
+            ks = net.kernel.fds.get(fileno)
+            if ks is None or ks.closed:
+                raise raise_errno(net, "EBADF")
+            kinds = {v: k for k, v in _KINDS.items()}
+            self._setup(
+                net,
+                (ks, fileno),
+                ks.family if family == -1 else family,
+                kinds[ks.kind] if type == -1 else type,
+                proto,
+            )
+
+    @classmethod
+    def _create(cls, net: Network, family: int, type: int, proto: int = 0) -> SimSocket:
+        """A new socket on ``net`` (``Network.socket``), whatever ``cls._sim_net`` is."""
+        sock = cls.__new__(cls)
+        sock._setup(net, None, family, type, proto)
+        return sock
+
+    def _setup(self, net: Network, existing: Optional[tuple[KSock, int]], family: int, type: int, proto: int) -> None:
+        family = socket.AF_INET if family == -1 else family
+        type = socket.SOCK_STREAM if type == -1 else type
+        proto = 0 if proto == -1 else proto
+        fam = _FAMILIES.get(family)
+        if fam is None:
+            raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
+        bare = type & ~_NONBLOCK & ~_CLOEXEC  # CPython 3.7+ hides the flags in .type
+        kind = _KINDS.get(bare)
+        if kind is None:
+            raise NotModelled(f"socket type {_name(socket.SocketKind, bare)}")
+        if proto not in _PROTOS[kind]:
+            raise NotModelled(f"protocol {proto} for {kind.upper()} sockets")
         self._net = net
-        self._k = ksock
-        self.family = socket.AddressFamily(family)
-        self.type = socket.SocketKind(type)
-        self.proto = 0
-        self._timeout: Optional[float] = socket.getdefaulttimeout()
+        self._family = fam
+        self._type = _SOCKET_KINDS[bare]
+        self._proto = proto
+        self._inheritable = False  # PEP 446
+        self._timeout: Optional[float] = 0.0 if type & _NONBLOCK else socket.getdefaulttimeout()
+        self._io_refs = 0
+        self._closed = False
+        if existing is None:
+            net.enter()
+            self._k = net.kernel.socket(family, kind)
+            self._fd = self._k.fd
+        else:
+            self._k, self._fd = existing
+        net.track(self)
+
+    # -- identity -------------------------------------------------------------------------
+    @property
+    def family(self) -> socket.AddressFamily:
+        return self._family
+
+    @property
+    def type(self) -> socket.SocketKind:
+        return self._type
+
+    @property
+    def proto(self) -> int:
+        return self._proto
+
+    @property
+    def timeout(self) -> Optional[float]:
+        return self._timeout
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def __repr__(self) -> str:
+        closed = " [closed]" if self._closed else ""
+        text = (
+            f"<{self.__class__.__module__}.{self.__class__.__qualname__}{closed} fd={self._fd}, "
+            f"family={self._family}, type={self._type}, proto={self._proto}"
+        )
+        if self._fd != -1 and self._k.local is not None:
+            text += f", laddr={self._shown(self._k.local)}"
+        if self._fd != -1 and self._k.remote is not None and (self._k.tcb is not None or self._k.kind == DGRAM):
+            text += f", raddr={self._shown(self._k.remote)}"
+        return text + f" (sim {self._net.profile.name})>"
+
+    def __del__(self) -> None:
+        fd = self.__dict__.get("_fd", -1)
+        if fd == -1:
+            return
+        with contextlib.suppress(Exception):  # a finalizer must not raise (interpreter shutdown)
+            warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)  # as sock_finalize
+        self._fd = -1
+        self._net.kernel.release_later(fd)
+
+    def _abandon(self) -> None:
+        """The network is gone: forget the descriptor without a warning or a kernel call."""
+        self._fd = -1
+        self._closed = True
 
     # -- plumbing -----------------------------------------------------------------------
-    def _kernel(self, fn: Callable[[], T]) -> T:
+    def _ks(self) -> KSock:
+        """This socket's kernel socket, entering the simulation; a closed one fails as the OS does."""
         self._net.enter()
+        self._net.kernel.flush()
+        if self._fd == -1:
+            raise raise_errno(self._net, self._net.profile.closed_socket_error)
+        return self._k
+
+    def _kernel(self, fn: Callable[[KSock], T]) -> T:
+        ks = self._ks()
         try:
-            return fn()
+            return fn(ks)
         except KernelError as exc:
             raise raise_errno(self._net, exc.name) from None
 
-    def _blocking(self, what: str, attempt: Callable[[], T], ready: Callable[[], bool]) -> T:
+    def _deadline(self) -> Optional[float]:
+        return None if self._timeout is None else self._net.clock() + self._timeout
+
+    def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str) -> None:
+        """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout."""
+        if self._timeout == 0.0:
+            raise raise_errno(self._net, "EAGAIN")
+        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self!r}"):
+            raise socket.timeout("timed out")
+
+    def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool]) -> T:
         """Try ``attempt``; while the kernel says WouldBlock, wait as the timeout allows."""
-        self._net.enter()
-        deadline = None if self._timeout is None else self._net.clock() + self._timeout
+        ks = self._ks()
+        deadline = self._deadline()
         while True:
             try:
-                return attempt()
+                return attempt(ks)
             except KernelError as exc:
                 raise raise_errno(self._net, exc.name) from None
             except WouldBlock:
-                if self._timeout == 0.0:
-                    raise raise_errno(self._net, "EAGAIN") from None
-                if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self!r}"):
-                    raise socket.timeout("timed out") from None
+                self._wait(lambda: ready(ks), deadline, what)
 
-    def _address(self, address: Any) -> tuple[str, int]:
-        if not isinstance(address, tuple) or len(address) < 2:
-            raise TypeError(f"{self.family.name} address must be a tuple (host, port), got {address!r}")
-        host, port = address[0], address[1]
-        if not isinstance(host, str) or not isinstance(port, int):
-            raise TypeError(f"address must be (str, int), got {address!r}")
-        if not 0 <= port <= 65535:
-            raise OverflowError("port must be 0-65535.")
+    def _host(self, host: Any, what: str) -> str:
+        if isinstance(host, (bytes, bytearray)):
+            host = bytes(host).decode("idna")
+        if not isinstance(host, str):
+            raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
         if host == "":
-            host = "::" if self.family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - simulated
-        return host, port
+            return "::" if self._family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - simulated
+        if host == "<broadcast>":
+            raise NotModelled("broadcast ('<broadcast>')")
+        return self._net.resolver.addresses(host, self._family)[0]
+
+    def _address(self, address: Any, what: str) -> tuple[str, int]:
+        """CPython's getsockaddrarg: the same checks, exception types and messages."""
+        fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
+        if not isinstance(address, tuple):
+            raise TypeError(f"{what}(): {fam} address must be tuple, not {address.__class__.__name__}")
+        if self._family == socket.AF_INET6:
+            if not 2 <= len(address) <= 4:
+                raise TypeError("AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
+            if len(address) > 2 and not 0 <= int(address[2]) <= 0xFFFFF:
+                raise OverflowError(f"{what}(): flowinfo must be 0-1048575.")
+        elif len(address) != 2:
+            raise TypeError("AF_INET address must be a pair (host, port)")
+        port = _c_int(address[1])  # CPython's TypeError for a port that is not an integer
+        if not 0 <= port <= 0xFFFF:
+            raise OverflowError(f"{what}(): port must be 0-65535.")
+        return self._host(address[0], what), port
 
     def _shown(self, addr: Optional[tuple[str, int]]) -> tuple[Any, ...]:
         if addr is None:
-            addr = ("::", 0) if self.family == socket.AF_INET6 else ("0.0.0.0", 0)  # noqa: S104
-        return (addr[0], addr[1], 0, 0) if self.family == socket.AF_INET6 else addr
+            addr = ("::", 0) if self._family == socket.AF_INET6 else ("0.0.0.0", 0)  # noqa: S104
+        return (addr[0], addr[1], 0, 0) if self._family == socket.AF_INET6 else addr
 
     def _option(self, level: int, optname: int) -> str:
         name = _OPTIONS.get((level, optname))
         if name is None:
-            raise NotModelled(f"socket option level={level} optname={optname}")
+            raise NotModelled(f"socket option {_option_name(level, optname)}")
         return name
 
-    # -- the socket.socket surface --------------------------------------------------------------
+    def _no_flags(self, flags: int, what: str) -> None:
+        if _c_int(flags):  # CPython's TypeError for flags that are not an integer
+            raise NotModelled(f"{what}() flags ({flags})")
+
+    # -- connections --------------------------------------------------------------------------
     def bind(self, address: Any) -> None:
-        host, port = self._address(address)
-        self._kernel(lambda: self._net.kernel.bind(self._k, host, port))
+        host, port = self._address(address, "bind")
+        self._kernel(lambda ks: self._net.kernel.bind(ks, host, port))
 
-    def listen(self, backlog: int = 128) -> None:
-        self._kernel(lambda: self._net.kernel.listen(self._k, backlog))
+    def listen(self, backlog: int = min(socket.SOMAXCONN, 128)) -> None:
+        backlog = _c_int(backlog)
+        if backlog > _INT_MAX:
+            raise OverflowError("signed integer is greater than maximum")
+        if backlog < -_INT_MAX - 1:
+            raise OverflowError("signed integer is less than minimum")
+        self._kernel(lambda ks: self._net.kernel.listen(ks, max(backlog, 0)))  # CPython: negative -> 0
 
-    def accept(self) -> tuple[SimSocket, tuple[Any, ...]]:
+    def _plain_class(self) -> builtins.type[SimSocket]:
+        """What ``accept``/``dup`` create: the ``socket.socket`` of this simulation, as CPython's
+        accept creates a plain ``socket.socket`` even for a subclass."""
+        for cls in type(self).__mro__:
+            if "_sim_net" in cls.__dict__:
+                return cls
+        return SimSocket
+
+    def accept(self) -> tuple[SimSocket, Any]:
         k = self._net.kernel
-        conn, addr = self._blocking("accept", lambda: k.accept(self._k), lambda: k.acceptable(self._k))
-        wrapped = SimSocket(self._net, conn, self.family, self.type)
+        conn, addr = self._blocking("accept", k.accept, k.acceptable)
+        wrapped = self._plain_class().__new__(self._plain_class())
+        wrapped._setup(self._net, (conn, conn.fd), self._family, self._type, self._proto)
         if socket.getdefaulttimeout() is None and self._timeout:  # as socket.socket.accept
             wrapped._timeout = None
-        self._net.track(wrapped)
         return wrapped, self._shown(addr)
 
+    def _accept(self) -> tuple[int, Any]:
+        raise NotModelled("socket._accept() (use accept())")
+
     def connect(self, address: Any) -> None:
-        host, port = self._address(address)
+        host, port = self._address(address, "connect")
         k = self._net.kernel
-        self._net.enter()
+        ks = self._ks()
         try:
-            k.connect(self._k, host, port)
-            if self._timeout == 0.0 and self._k.kind == STREAM:
+            k.connect(ks, host, port)
+            if self._timeout == 0.0 and ks.kind == STREAM:
                 raise raise_errno(self._net, self._net.profile.nonblocking_connect_error)
             return
         except KernelError as exc:
@@ -156,105 +367,215 @@ class SimSocket:
                 raise raise_errno(self._net, self._net.profile.nonblocking_connect_error) from None
         self._blocking(
             "connect",
-            lambda: k.finish_connect(self._k) if k.connect_done(self._k) else _would_block(),
-            lambda: k.connect_done(self._k),
+            lambda ks: k.finish_connect(ks) if k.connect_done(ks) else _would_block(),
+            k.connect_done,
         )
 
     def connect_ex(self, address: Any) -> int:
         try:
             self.connect(address)
         except socket.timeout:
-            return self._net.profile.errnos["EAGAIN"][0]
+            return self._net.profile.errnos[self._net.profile.errno_aliases.get("EAGAIN", "EAGAIN")][0]
+        except socket.gaierror:
+            raise  # CPython raises resolution errors from connect_ex too
         except OSError as exc:
             return int(exc.errno or 0)
         return 0
 
-    def send(self, data: Any, flags: int = 0) -> int:
-        if flags:
-            raise NotModelled("send() flags")
-        payload = memoryview(data).cast("B")  # no copy: the kernel copies only what it takes
-        k = self._net.kernel
-        return self._blocking("send", lambda: k.send(self._k, payload), lambda: k.writable(self._k))
-
-    def sendall(self, data: Any, flags: int = 0) -> None:
-        if flags:
-            raise NotModelled("sendall() flags")
-        view = memoryview(data).cast("B")
-        k = self._net.kernel
-        self._net.enter()
-        deadline = None if self._timeout is None else self._net.clock() + self._timeout
-        sent = 0
-        while True:  # like CPython's sock_sendall: send at least once, until nothing is left
-            try:
-                sent += k.send(self._k, view[sent:])
-            except KernelError as exc:
-                raise raise_errno(self._net, exc.name) from None
-            except WouldBlock:
-                if self._timeout == 0.0:
-                    raise raise_errno(self._net, "EAGAIN") from None
-                if not self._net.scheduler.wait_until(lambda: k.writable(self._k), deadline, "sendall()"):
-                    raise socket.timeout("timed out") from None
-            if sent >= len(view):
-                return
-
-    def sendto(self, data: Any, *args: Any) -> int:
-        if len(args) == 2 and args[0]:
-            raise NotModelled("sendto() flags")
-        host, port = self._address(args[-1])
-        payload = bytes(data)
-        return self._kernel(lambda: self._net.kernel.sendto(self._k, payload, host, port))
-
-    def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        if flags:
-            raise NotModelled("recv() flags")
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        if bufsize == 0:  # CPython makes no system call for this, even on a closed socket (strace)
-            return b""
-        k = self._net.kernel
-        return self._blocking("recv", lambda: k.recv(self._k, bufsize), lambda: k.readable(self._k))
-
-    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        view = memoryview(buffer).cast("B")
-        if not (nbytes or len(view)):
-            return 0  # as recv(0): no system call
-        data = self.recv(nbytes or len(view), flags)
-        view[: len(data)] = data
-        return len(data)
-
-    def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, tuple[Any, ...]]:
-        if flags:
-            raise NotModelled("recvfrom() flags")
-        k = self._net.kernel
-        data, addr = self._blocking("recvfrom", lambda: k.recvfrom(self._k, bufsize), lambda: k.readable(self._k))
-        return data, self._shown(addr)
-
     def shutdown(self, how: int) -> None:
-        self._kernel(lambda: self._net.kernel.shutdown(self._k, how))
+        self._kernel(lambda ks: self._net.kernel.shutdown(ks, how) if how in (0, 1, 2) else _einval(self._net))
 
-    def close(self) -> None:
-        if not self._k.closed:
-            self._kernel(lambda: self._net.kernel.close(self._k))
+    def _real_close(self, _ss: Any = None) -> None:
+        fd, self._fd = self._fd, -1
+        if fd != -1:
+            _release(self._net, fd)
 
     def detach(self) -> int:
-        raise NotModelled("detach()")
+        self._closed = True
+        fd, self._fd = self._fd, -1
+        return fd
 
+    def dup(self) -> SimSocket:
+        ks = self._ks()
+        fd = self._kernel(lambda _: self._net.kernel.dup(self._fd))
+        sock = self._plain_class().__new__(self._plain_class())
+        sock._setup(self._net, (ks, fd), self._family, self._type, self._proto)
+        sock._timeout = self._timeout
+        return sock
+
+    # -- sending --------------------------------------------------------------------------
+    def _stream_send(self, view: memoryview, what: str, whole: bool, partial_rule: str) -> int:
+        """Queue ``view``; with ``whole``, until all of it is queued (``sendall``, and a blocking
+        ``send`` where the profile says so). ``partial_rule`` says what an error after a partial
+        transfer gives: "error", "count" or "unknown" (profiles.py)."""
+        k = self._net.kernel
+        ks = self._ks()
+        deadline = self._deadline()
+        sent = 0
+        while True:  # send at least once (an empty send too), until nothing is left
+            try:
+                sent += k.send(ks, view[sent:])
+            except KernelError as exc:
+                if sent and partial_rule == "count":
+                    return sent
+                if sent and partial_rule == "unknown":
+                    raise NotModelled(
+                        f"what a blocking {what}() returns on {self._net.profile.name} when an error "
+                        f"follows a partial transfer"
+                    ) from None
+                raise raise_errno(self._net, exc.name) from None
+            except WouldBlock:
+                if sent and not whole:
+                    return sent
+                self._wait(lambda: k.writable(ks), deadline, what)
+                continue
+            if sent >= len(view) or not whole:
+                return sent
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        self._no_flags(flags, "send")
+        view = _bytes_like(data)  # no copy: the kernel copies only what it takes
+        if self._k.kind == STREAM:
+            waits_for_all = self._timeout is None and self._net.profile.blocking_send_waits_for_all
+            rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
+            return self._stream_send(view, "send", waits_for_all, rule)
+        k = self._net.kernel
+        return self._blocking("send", lambda ks: k.send(ks, view), k.writable)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._no_flags(flags, "sendall")
+        view = _bytes_like(data)
+        if self._k.kind == STREAM:
+            self._stream_send(view, "sendall", True, "error")
+        else:
+            self.send(view)
+
+    def sendto(self, data: Any, *args: Any) -> int:
+        if len(args) not in (1, 2):
+            raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
+        if len(args) == 2:
+            self._no_flags(args[0], "sendto")
+        payload = _bytes_like(data)
+        host, port = self._address(args[-1], "sendto")
+        return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
+
+    def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
+        if list(ancdata):
+            raise NotModelled("sendmsg() ancillary data")
+        data = b"".join(_bytes_like(b) for b in buffers)
+        return self.send(data, flags) if address is None else self.sendto(data, flags, address)
+
+    def sendmsg_afalg(self, *args: Any, **kwargs: Any) -> int:
+        raise NotModelled("sendmsg_afalg() (AF_ALG sockets)")
+
+    def sendfile(self, file: Any, offset: int = 0, count: Optional[int] = None) -> int:
+        # CPython falls back to send() when os.sendfile cannot be used; there is no real
+        # descriptor here, so the fallback is the whole story.
+        fallback: Callable[..., int] = socket.socket._sendfile_use_send  # type: ignore[attr-defined]
+        return fallback(self, file, offset, count)
+
+    def _sendfile_use_sendfile(self, file: Any, offset: int = 0, count: Optional[int] = None) -> int:
+        raise NotModelled("os.sendfile on a simulated socket")
+
+    # -- receiving ----------------------------------------------------------------------------
+    def _recv_from(self, bufsize: int, what: str) -> tuple[bytes, Optional[tuple[str, int]], bool]:
+        k = self._net.kernel
+        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize), k.readable)
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        self._no_flags(flags, "recv")
+        if _buffer_size(bufsize, "recv") == 0:  # CPython makes no system call for this (strace)
+            return b""
+        return self._recv_from(bufsize, "recv")[0]
+
+    def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
+        self._no_flags(flags, "recvfrom")
+        data, addr, _ = self._recv_from(_buffer_size(bufsize, "recvfrom"), "recvfrom")
+        return data, self._peer_shown(addr)
+
+    def _peer_shown(self, addr: Optional[tuple[str, int]]) -> Any:
+        if addr is not None:
+            return self._shown(addr)
+        if self._net.profile.tcp_recvfrom_address == "unknown":
+            raise NotModelled(f"the address recvfrom/recvmsg give on a TCP socket on {self._net.profile.name}")
+        return None
+
+    def _into(
+        self, buffer: Any, nbytes: int, flags: int, what: str, too_small: str
+    ) -> tuple[int, Optional[tuple[str, int]]]:
+        self._no_flags(flags, what)
+        view = memoryview(buffer).cast("B")
+        if view.readonly:
+            raise TypeError(
+                f"{what}() argument 1 must be read-write bytes-like object, not {buffer.__class__.__name__}"
+            )
+        if _buffer_size(nbytes, what) > len(view):
+            raise ValueError(too_small)
+        if not (nbytes or len(view)):
+            return 0, None  # as recv(0)
+        data, addr, _ = self._recv_from(nbytes or len(view), what)
+        view[: len(data)] = data
+        return len(data), addr
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        return self._into(buffer, nbytes, flags, "recv_into", "buffer too small for requested bytes")[0]
+
+    def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, Any]:
+        n, addr = self._into(buffer, nbytes, flags, "recvfrom_into", "nbytes is greater than the length of the buffer")
+        return n, self._peer_shown(addr)
+
+    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
+        self._no_flags(flags, "recvmsg")
+        if bufsize < 0:
+            raise ValueError("negative buffer size in recvmsg()")
+        if ancbufsize < 0:
+            raise ValueError("invalid ancillary data buffer length")
+        data, addr, truncated = self._recv_from(bufsize, "recvmsg")
+        # No ancillary data can be sent in the simulation, so none is ever received.
+        return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
+
+    def recvmsg_into(
+        self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
+    ) -> tuple[int, list[Any], int, Any]:
+        views = [memoryview(b).cast("B") for b in buffers]
+        data, anc, msg_flags, addr = self.recvmsg(sum(len(v) for v in views), ancbufsize, flags)
+        at = 0
+        for view in views:
+            chunk = data[at : at + len(view)]
+            view[: len(chunk)] = chunk
+            at += len(chunk)
+        return len(data), anc, msg_flags, addr
+
+    # -- options and modes ----------------------------------------------------------------------
     def setsockopt(self, level: int, optname: int, value: Any, optlen: Optional[int] = None) -> None:
+        if value is None:
+            raise NotModelled("setsockopt(level, optname, None, optlen)")
+        if not isinstance(value, int):
+            value = bytes(memoryview(value))  # TypeError for what is neither int nor a buffer, as CPython
         name = self._option(level, optname)
-        self._kernel(
-            lambda: self._net.kernel.setsockopt(self._k, name, value if isinstance(value, bytes) else int(value))
-        )
+        self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 
     def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None) -> Any:
+        if buflen is not None and not 0 <= buflen <= 1024:
+            raise OSError("getsockopt buflen out of range")
         name = self._option(level, optname)
-        value = self._kernel(lambda: self._net.kernel.getsockopt(self._k, name))
-        if buflen is not None and isinstance(value, int):
-            return value.to_bytes(4, "little", signed=True)[:buflen]
-        return value
+        value = self._kernel(lambda ks: self._net.kernel.getsockopt(ks, name))
+        if buflen is None:
+            if isinstance(value, bytes):  # CPython returns an int read from the buffer
+                return int.from_bytes(value[:4], sys.byteorder, signed=True)
+            return value
+        if isinstance(value, int):
+            value = value.to_bytes(4, sys.byteorder, signed=True)
+        return value[:buflen]
 
     def settimeout(self, value: Optional[float]) -> None:
-        if value is not None and value < 0:
-            raise ValueError("Timeout value out of range")
+        if value is not None:
+            if not isinstance(value, float):
+                value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
+            if math.isnan(value):
+                raise ValueError("Invalid value NaN (not a number)")
+            if value < 0:
+                raise ValueError("Timeout value out of range")
         self._timeout = None if value is None else float(value)
 
     def gettimeout(self) -> Optional[float]:
@@ -266,33 +587,153 @@ class SimSocket:
     def getblocking(self) -> bool:
         return self._timeout != 0.0
 
+    def get_inheritable(self) -> bool:
+        self._ks()
+        return self._inheritable
+
+    def set_inheritable(self, inheritable: bool) -> None:
+        # Recorded only: the simulation has no child processes to inherit anything.
+        self._ks()
+        self._inheritable = bool(inheritable)
+
     def getsockname(self) -> tuple[Any, ...]:
-        self._kernel(lambda: self._net.kernel._check_open(self._k))
-        return self._shown(self._k.local)
+        return self._shown(self._ks().local)
 
     def getpeername(self) -> tuple[Any, ...]:
-        def peer() -> tuple[str, int]:
-            self._net.kernel._check_open(self._k)
-            connected = self._k.tcb is not None if self._k.kind == STREAM else self._k.remote is not None
-            if not connected or self._k.remote is None:
+        def peer(ks: KSock) -> tuple[str, int]:
+            connected = ks.tcb is not None if ks.kind == STREAM else ks.remote is not None
+            if not connected or ks.remote is None:
                 raise self._net.kernel.fail("ENOTCONN")
-            return self._k.remote
+            return ks.remote
 
         return self._shown(self._kernel(peer))
 
-    def fileno(self) -> int:
-        return -1 if self._k.closed else self._net.descriptors.number(self._k)
+    if hasattr(socket.socket, "ioctl"):  # Windows hosts only, as CPython
 
-    def __enter__(self) -> SimSocket:
-        return self
+        def ioctl(self, control: int, option: Any) -> Any:
+            raise NotModelled("ioctl()")
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    if hasattr(socket.socket, "share"):
 
-    def __repr__(self) -> str:
-        kind = "tcp" if self._k.kind == STREAM else "udp" if self._k.kind == DGRAM else self._k.kind
-        return f"<sim {self._net.profile.name} {kind} socket fd={self.fileno()} local={self._k.local} remote={self._k.remote}>"
+        def share(self, process_id: int) -> bytes:
+            raise NotModelled("share()")
 
 
-def _would_block() -> None:
-    raise WouldBlock
+_OPTION_PREFIXES = {
+    socket.SOL_SOCKET: "SO_",
+    socket.IPPROTO_TCP: "TCP_",
+    socket.IPPROTO_IP: "IP_",
+    socket.IPPROTO_IPV6: "IPV6_",
+}
+
+
+def _option_name(level: int, optname: int) -> str:
+    """``SO_KEEPALIVE`` for (SOL_SOCKET, 9): the host's constant names, for messages."""
+    prefix = _OPTION_PREFIXES.get(level)
+    names = [n for n in dir(socket) if prefix and n.startswith(prefix) and getattr(socket, n) == optname]
+    return (
+        f"{'/'.join(sorted(names))} (level={level}, optname={optname})" if names else f"level={level} optname={optname}"
+    )
+
+
+def _release(net: Network, fd: int) -> None:
+    """Close descriptor ``fd``: an unknown one (closed twice through two socket objects, as
+    ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports."""
+    net.enter()
+    if fd not in net.kernel.fds:
+        raise raise_errno(net, net.profile.closed_socket_error)
+    net.kernel.release(fd)
+
+
+def _einval(net: Network) -> None:
+    raise net.kernel.fail("EINVAL")
+
+
+def _name(enum: Any, value: int) -> str:
+    try:
+        return str(enum(value).name)
+    except ValueError:
+        return str(value)
+
+
+def thread_net() -> Optional[Network]:
+    """The network of the ``patched()`` simulation the calling thread belongs to, if any."""
+    task = current_task()
+    sched = None if task is None else task.scheduler
+    return sched.net if sched is not None and sched.patched else None
+
+
+def socket_class_for(net: Network) -> type[SimSocket]:
+    """The ``socket.socket`` to install inside ``patched()``: a class (so ``isinstance`` and
+    subclasses work) whose instances live on ``net``. It looks like ``socket.socket``."""
+    return type(
+        "socket",
+        (SimSocket,),
+        {"_sim_net": net, "__module__": "socket", "__qualname__": "socket", "__doc__": socket.socket.__doc__},
+    )
+
+
+#: The ``socket`` module functions ``module_functions`` provides (``patched()`` swaps these).
+MODULE_FUNCTIONS = (
+    "getaddrinfo",
+    "gethostname",
+    "gethostbyname",
+    "gethostbyname_ex",
+    "gethostbyaddr",
+    "socketpair",
+    "dup",
+    "close",
+    "sethostname",
+)
+
+
+def module_functions(net: Network) -> dict[str, Callable[..., Any]]:
+    """What ``patched()`` swaps into the ``socket`` module besides the class: name resolution
+    on the simulated host, ``socketpair`` and ``dup`` (used by ``fromfd``) on its descriptors.
+    ``create_connection``, ``create_server`` and ``fromfd`` need nothing: they call these."""
+    resolver: Resolver = net.resolver
+
+    def socketpair(family: Optional[int] = None, type: int = socket.SOCK_STREAM, proto: int = 0) -> tuple[Any, Any]:
+        # CPython's portable fallback (Lib/socket.py, used on Windows): a loopback TCP pair.
+        # Deviation on POSIX profiles, where the real default is AF_UNIX: the pair is AF_INET,
+        # and says so in its family.
+        if family is None or family == getattr(socket, "AF_UNIX", None):
+            family = socket.AF_INET
+        if type != socket.SOCK_STREAM:
+            raise NotModelled("socketpair() of a type other than SOCK_STREAM")
+        host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        lsock = SimSocket._create(net, family, type, proto)
+        try:
+            lsock.bind((host, 0))
+            lsock.listen()
+            a = SimSocket._create(net, family, type, proto)
+            a.connect(lsock.getsockname())
+            b, _ = lsock.accept()
+        finally:
+            lsock.close()
+        return a, b
+
+    def dup(fd: int) -> int:
+        net.enter()
+        try:
+            return net.kernel.dup(fd)
+        except KernelError as exc:
+            raise raise_errno(net, exc.name) from None
+
+    def close(fd: int) -> None:  # socket.close(fd): never a real descriptor with a simulated number
+        _release(net, _c_int(fd))
+
+    def sethostname(name: Any) -> None:
+        raise NotModelled("sethostname() (it would rename the real host)")
+
+    return {
+        "getaddrinfo": resolver.getaddrinfo,
+        "gethostname": resolver.gethostname,
+        "gethostbyname": resolver.gethostbyname,
+        "gethostbyname_ex": resolver.gethostbyname_ex,
+        "gethostbyaddr": resolver.gethostbyaddr,
+        "socketpair": socketpair,
+        "dup": dup,
+        "close": close,
+        "sethostname": sethostname,
+    }

@@ -1,0 +1,171 @@
+"""Name resolution on the simulated host: what ``gethostname``, ``getaddrinfo`` and
+``gethostbyname`` answer there.
+
+Owns: turning host strings into numeric addresses the kernel understands, per profile. The
+names it knows are ``localhost`` (``Profile.localhost_addresses``), the host's own name
+(``Profile.hostname`` -> ``Profile.hostname_addresses``) and numeric addresses, including the
+numbers-and-dots forms ``inet_aton(3)`` accepts (``"123123231"`` is 7.86.182.31 on every OS).
+Names under ``.invalid`` (RFC 6761), and strings that cannot be host names at all
+(``"::1q"``, ``"0.1.1.~1"``), do not resolve: ``socket.gaierror`` with the profile's EAI_NONAME. Any other name would need DNS, which the simulation does not have: it raises
+``NotImplementedError`` naming the name, rather than claiming the name does not exist.
+
+It never touches the host's resolver, files or network. Deviation: ``getaddrinfo`` with no
+socket type lists SOCK_STREAM, SOCK_DGRAM and SOCK_RAW for each address, in glibc's order,
+on every profile; service names (``"http"``) are not modelled, numeric ports are.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+import socket
+from typing import Any, Optional, Union
+
+from .kernel import NotModelled
+from .profiles import Profile
+
+__all__ = ["Resolver", "inet_aton_form"]
+
+Port = Union[int, str, bytes, None]
+#: What could be a DNS name at all (letters, digits, '-', '_' as glibc allows, dot-separated).
+_HOSTNAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$")
+_PROTO: dict[int, int] = {socket.SOCK_STREAM: socket.IPPROTO_TCP, socket.SOCK_DGRAM: socket.IPPROTO_UDP}
+_ANY_TYPES = (socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_RAW)  # glibc's order for type 0
+
+
+def inet_aton_form(text: str) -> Optional[str]:
+    """The dotted quad for an ``inet_aton(3)`` numbers-and-dots string (``a``, ``a.b``,
+    ``a.b.c``, ``a.b.c.d``; each part decimal, ``0x`` hex or ``0`` octal), else None."""
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    values = []
+    for part in parts:
+        try:
+            if part[:2].lower() == "0x":
+                values.append(int(part[2:], 16) if part[2:] else 0)
+            elif len(part) > 1 and part.startswith("0"):
+                values.append(int(part[1:], 8))
+            else:
+                values.append(int(part, 10) if part.isdigit() else -1)
+        except ValueError:
+            return None
+    if any(v < 0 for v in values) or any(v > 255 for v in values[:-1]):
+        return None
+    last_bytes = 4 - (len(values) - 1)
+    if values[-1] >= 1 << (8 * last_bytes):
+        return None
+    number = values[-1]
+    for i, v in enumerate(values[:-1]):
+        number |= v << (8 * (3 - i))
+    return str(ipaddress.IPv4Address(number))
+
+
+class Resolver:
+    """The simulated host's resolver for one profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+
+    def _gaierror(self, host: str) -> socket.gaierror:
+        number, message = self.profile.gai_noname
+        del host  # CPython's message does not name the host either
+        return socket.gaierror(number, message)
+
+    def gethostname(self) -> str:
+        return self.profile.hostname
+
+    def addresses(self, host: str, family: int = 0) -> list[str]:
+        """Numeric addresses for ``host`` (of ``family``, or any), in the order the OS gives."""
+        found = self._lookup(host)
+        wanted = [a for a in found if _family_of(a) == family or family == 0]
+        if not wanted:
+            raise self._gaierror(host)
+        return wanted
+
+    def _lookup(self, host: str) -> list[str]:
+        p = self.profile
+        numeric = _numeric(host)
+        if numeric is not None:
+            return [numeric]
+        dotted = inet_aton_form(host)
+        if dotted is not None:
+            return [dotted]
+        name = host.rstrip(".").lower()
+        if name == "localhost":
+            return list(p.localhost_addresses)
+        if name == p.hostname.lower():
+            return list(p.hostname_addresses)
+        if name.endswith(".invalid") or name == "invalid" or not _HOSTNAME.match(name):
+            raise self._gaierror(host)  # no resolver anywhere answers these
+        raise NotModelled(f"resolving {host!r} (the simulated host has no DNS; use an address)")
+
+    def gethostbyname(self, host: str) -> str:
+        if host == "":
+            return "0.0.0.0"  # noqa: S104 - CPython's setipaddr: "" is INADDR_ANY
+        return self.addresses(host, socket.AF_INET)[0]
+
+    def gethostbyname_ex(self, host: str) -> tuple[str, list[str], list[str]]:
+        addresses = self.addresses(host, socket.AF_INET)
+        return host, [], addresses
+
+    def gethostbyaddr(self, address: str) -> tuple[str, list[str], list[str]]:
+        numeric = self.addresses(address)[0]
+        if numeric in self.profile.hostname_addresses or numeric == self.profile.lan_address:
+            return self.profile.hostname, [], [numeric]
+        if ipaddress.ip_address(numeric).is_loopback:
+            return "localhost", [], [numeric]
+        raise NotModelled(f"reverse lookup of {numeric} (the simulated host has no DNS)")
+
+    def getaddrinfo(
+        self, host: Any, port: Port, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
+    ) -> list[tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]]:
+        """As ``socket.getaddrinfo``, answered by this profile's resolver."""
+        number = _port(port)
+        if isinstance(host, (bytes, bytearray)):
+            host = bytes(host).decode("idna")
+        if host is None:
+            passive = flags & socket.AI_PASSIVE
+            hosts = ["0.0.0.0", "::"] if passive else ["::1", "127.0.0.1"]  # noqa: S104 - simulated
+            addresses = [h for h in hosts if family in (0, _family_of(h))]
+        elif flags & socket.AI_NUMERICHOST and inet_aton_form(host) is None and not _is_ip(host):
+            raise self._gaierror(host)
+        else:
+            addresses = self.addresses(str(host), family)
+        types = [type] if type else list(_ANY_TYPES)
+        out = []
+        for address in addresses:
+            fam = socket.AddressFamily(_family_of(address))
+            sockaddr: tuple[Any, ...] = (address, number) if fam == socket.AF_INET else (address, number, 0, 0)
+            for kind in types:
+                out.append((fam, socket.SocketKind(kind), proto or _PROTO.get(kind, 0), "", sockaddr))
+        return out
+
+
+def _family_of(address: str) -> int:
+    return int(socket.AF_INET6 if ":" in address else socket.AF_INET)
+
+
+@functools.lru_cache(maxsize=1024)
+def _numeric(host: str) -> Optional[str]:
+    """``host`` as a canonical numeric address, or None if it is not one."""
+    try:
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def _is_ip(host: str) -> bool:
+    return _numeric(host) is not None
+
+
+def _port(port: Port) -> int:
+    if port is None:
+        return 0
+    if isinstance(port, int):
+        return port
+    text = port.decode() if isinstance(port, bytes) else port
+    if text.isdigit():
+        return int(text)
+    raise NotModelled(f"service names in getaddrinfo ({text!r}); give the port number")

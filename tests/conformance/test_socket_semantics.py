@@ -1,0 +1,155 @@
+"""Socket-level differential checks: the same plain program on real loopback and inside
+``patched("linux")`` gives the same answers (values, exception types and messages).
+
+Each program uses only ``socket`` and ``threading``, loopback addresses and ephemeral ports,
+closes what it opens and joins its threads with a bounded timeout.
+"""
+
+from __future__ import annotations
+
+import gc
+import socket
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sockbehave.platform_info import current_os
+from sockbehave.sim import patched
+
+pytestmark = pytest.mark.skipif(current_os() != "linux", reason="the differential reference is the real Linux stack")
+
+
+def both(program: Callable[[], Any]) -> tuple[Any, Any]:
+    """(real, simulated) results of ``program``."""
+    real = program()
+    with patched("linux"):
+        simulated = program()
+    return real, simulated
+
+
+def _pair() -> tuple[socket.socket, socket.socket]:
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        cli = socket.create_connection(srv.getsockname(), timeout=10)
+        conn, _ = srv.accept()
+    cli.settimeout(None)
+    return cli, conn
+
+
+def test_a_blocking_send_returns_the_whole_length() -> None:
+    def program() -> tuple[int, int]:
+        cli, conn = _pair()
+        got = [0]
+
+        def read() -> None:
+            while data := conn.recv(1 << 20):
+                got[0] += len(data)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        sent = cli.send(b"x" * 20_000_000)
+        cli.close()
+        reader.join(30)
+        conn.close()
+        return sent, got[0]
+
+    real, simulated = both(program)
+    assert real == simulated == (20_000_000, 20_000_000)
+
+
+def _outcome(call: Callable[[], Any]) -> str:
+    try:
+        return repr(call())
+    except Exception as exc:  # the exception is the outcome compared
+        return f"{type(exc).__name__}{exc.args!r}"
+
+
+def test_argument_validation_matches() -> None:
+    def program() -> list[str]:
+        cli, conn = _pair()
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        udp.sendto(b"hello", udp.getsockname())
+        fresh = socket.socket()
+        calls: list[Callable[[], Any]] = [
+            lambda: udp.recvfrom(-1),
+            lambda: cli.recv(-1),
+            lambda: udp.recv_into(bytearray(2), 5),
+            lambda: udp.recvfrom_into(bytearray(2), 5),
+            lambda: fresh.listen(2**31),
+            lambda: cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"12"),
+            lambda: cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 12),
+            lambda: cli.settimeout(float("nan")),
+            lambda: cli.settimeout(-1),
+            lambda: cli.settimeout("1"),
+            lambda: udp.recvmsg(-1),
+            lambda: udp.recvmsg(1, -1),
+            lambda: fresh.listen("5"),
+            lambda: udp.recv_into(b"ab"),
+            lambda: udp.recvfrom_into(b"ab"),
+            lambda: udp.sendto(b"x", 0, 1, 2),
+            lambda: udp.bind((1, 80)),
+            lambda: udp.bind(("127.0.0.1", "80")),
+            lambda: fresh.connect(["127.0.0.1", 1]),
+            lambda: fresh.bind(("127.0.0.1",)),
+            lambda: fresh.bind(("127.0.0.1", 70000)),
+            lambda: cli.shutdown(7),
+            lambda: cli.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 4),
+            lambda: cli.recv(0),
+            lambda: udp.recvmsg(3)[:3],  # (data, ancdata, flags): the address holds a per-run port
+        ]
+        outcomes = [_outcome(call) for call in calls]
+        cli.send(b"hi")
+        outcomes.append(_outcome(lambda: conn.recvfrom(10)))
+        for s in (cli, conn, udp, fresh):
+            s.close()
+        return outcomes
+
+    real, simulated = both(program)
+    assert simulated == real
+
+
+def test_a_collected_socket_closes_its_connection() -> None:
+    def program() -> tuple[bytes, list[str]]:
+        cli, conn = _pair()
+        cli.settimeout(10)
+        gc.collect()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            del conn
+            gc.collect()
+        data = cli.recv(10)
+        cli.close()
+        return data, [w.category.__name__ for w in caught]
+
+    real, simulated = both(program)
+    assert real == simulated == (b"", ["ResourceWarning"])
+
+
+def test_makefile_round_trip() -> None:
+    def program() -> list[str]:
+        cli, conn = _pair()
+        with conn.makefile("w", encoding="utf-8") as w, cli.makefile("r", encoding="utf-8") as r:
+            w.write("one\ntwo\n")
+            w.flush()
+            lines = [r.readline(), r.readline()]
+        cli.close()
+        conn.close()
+        return lines
+
+    real, simulated = both(program)
+    assert real == simulated == ["one\n", "two\n"]
+
+
+def test_numeric_names_resolve_alike() -> None:
+    def program() -> list[Any]:
+        return [
+            socket.gethostbyname("localhost"),
+            socket.getaddrinfo("123123231", 80, socket.AF_INET, socket.SOCK_STREAM),
+            socket.getaddrinfo("127.1", 80, socket.AF_INET, socket.SOCK_DGRAM),
+        ]
+
+    real, simulated = both(program)
+    assert real == simulated

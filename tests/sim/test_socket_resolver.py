@@ -1,0 +1,140 @@
+"""Name resolution per profile, and addresses that are not loopback: modelled, not refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+
+from sockbehave.sim import Network, get_profile, patched
+from sockbehave.sim.resolver import Resolver, inet_aton_form
+
+
+@pytest.mark.parametrize(
+    ("text", "dotted"),
+    [("123123231", "7.86.182.31"), ("127.1", "127.0.0.1"), ("0x7f.1", "127.0.0.1"), ("010.0.0.1", "8.0.0.1")],
+)
+def test_inet_aton_forms(text: str, dotted: str) -> None:
+    assert inet_aton_form(text) == dotted
+
+
+@pytest.mark.parametrize("text", ["256.1.1.1", "1.2.3.4.5", "a.b", "", "4294967296"])
+def test_not_inet_aton_forms(text: str) -> None:
+    assert inet_aton_form(text) is None
+
+
+@pytest.mark.parametrize(
+    ("profile", "hostname", "address", "source"),
+    [
+        # Linux routes 127.0.1.1 over lo with source 127.0.0.1 (observed here: ip route get 127.0.1.1).
+        ("linux", "sim-linux", "127.0.1.1", "127.0.0.1"),
+        ("darwin", "sim-darwin", "192.0.2.10", "192.0.2.10"),
+        ("windows", "SIM-WINDOWS", "192.0.2.10", "192.0.2.10"),
+    ],
+)
+def test_the_host_name_resolves_per_profile_and_a_tutorial_server_on_it_works(
+    profile: str, hostname: str, address: str, source: str
+) -> None:
+    with patched(profile):
+        assert socket.gethostname() == hostname
+        assert socket.gethostbyname(socket.gethostname()) == address
+        server = socket.socket()
+        server.bind((socket.gethostname(), 0))  # as the tutorial's server does
+        server.listen(5)
+        client = socket.socket()
+        client.connect((socket.gethostname(), server.getsockname()[1]))
+        conn, _ = server.accept()
+        conn.send("欢迎".encode())
+        assert client.recv(1024).decode() == "欢迎"
+        assert conn.getpeername()[0] == source
+        for s in (client, conn, server):
+            s.close()
+
+
+def test_getaddrinfo_shapes() -> None:
+    r = Resolver(get_profile("linux"))
+    assert r.getaddrinfo("localhost", 80, 0, socket.SOCK_STREAM) == [
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 80, 0, 0)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80)),
+    ]
+    assert [e[1] for e in r.getaddrinfo("127.0.0.1", "80")] == [socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_RAW]
+    assert r.getaddrinfo(None, 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)[0][4] == ("0.0.0.0", 80)
+    assert r.getaddrinfo("localhost", None, socket.AF_INET, socket.SOCK_DGRAM) == [
+        (socket.AF_INET, socket.SOCK_DGRAM, 17, "", ("127.0.0.1", 0))
+    ]
+    with pytest.raises(NotImplementedError, match="service names"):
+        r.getaddrinfo("localhost", "http")
+
+
+@pytest.mark.parametrize(("profile", "number"), [("linux", -2), ("freebsd", 8), ("windows", 11001)])
+def test_a_name_that_does_not_exist_is_that_os_gaierror(profile: str, number: int) -> None:
+    with patched(profile), pytest.raises(socket.gaierror) as info:
+        socket.getaddrinfo("no-such-host.invalid", 80)
+    assert info.value.errno == number
+
+
+def test_a_name_that_needs_dns_is_not_pretended() -> None:
+    with patched("linux"), pytest.raises(NotImplementedError, match="no DNS"):
+        socket.create_connection(("example.com", 80))
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+def test_the_tutorials_timeout_example_times_out(profile: str) -> None:
+    with patched(profile) as net:
+        socket.setdefaulttimeout(0.01)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        with pytest.raises(socket.timeout):
+            sock.connect(("123123231", 12345))
+        assert net.clock() == pytest.approx(0.01)
+        sock.close()
+
+
+@pytest.mark.parametrize(("profile", "after"), [("linux", 127.0), ("darwin", 75.0), ("windows", 21.0)])
+def test_a_blocking_connect_into_the_black_hole_gives_up_after_the_syn_retries(profile: str, after: float) -> None:
+    net = Network(profile)
+    s = net.socket()
+    with pytest.raises(TimeoutError) as info:
+        s.connect(("198.51.100.7", 80))
+    assert info.value.errno == net.profile.errnos["ETIMEDOUT"][0]
+    assert net.clock() == pytest.approx(after)
+    u = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    assert u.sendto(b"gone", ("198.51.100.7", 53)) == 4  # vanishes, nothing answers
+    assert u.getsockname()[0] == "192.0.2.10"  # it left through the LAN interface
+
+
+def test_an_unreachable_network_profile_fails_at_once() -> None:
+    profile = dataclasses.replace(get_profile("linux"), offhost_route="unreachable")
+    net = Network(profile)
+    with pytest.raises(OSError) as info:
+        net.socket().connect(("198.51.100.7", 80))
+    assert info.value.errno == 101 and net.clock() == 0.0
+    with pytest.raises(OSError) as info:
+        net.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("198.51.100.7", 53))
+    assert info.value.errno == 101
+
+
+def test_binding_an_address_the_host_does_not_have() -> None:
+    with pytest.raises(OSError) as info:
+        Network("windows").socket().bind(("198.51.100.7", 0))
+    assert info.value.errno == 10049
+
+
+def test_ipv4_mapped_addresses_are_not_pretended() -> None:
+    s = Network("linux").socket(socket.AF_INET6, socket.SOCK_STREAM)
+    with pytest.raises(NotImplementedError, match="IPv4-mapped"):
+        s.connect(("::ffff:127.0.0.1", 80))
+
+
+def test_gethostbyname_of_the_empty_string_is_any() -> None:
+    assert Resolver(get_profile("linux")).gethostbyname("") == "0.0.0.0"
+
+
+@pytest.mark.parametrize("text", ["0.1.1.~1", "1+.1.1.1", "::1q", "::1::2", "1:1:1:1:1:1:1:1:1"])
+def test_strings_that_cannot_be_names_do_not_resolve(text: str) -> None:
+    """From CPython's test_socket (test_host_resolution_bad_address), run under patched()."""
+    r = Resolver(get_profile("linux"))
+    with pytest.raises(socket.gaierror):
+        r.gethostbyname(text)
+    with pytest.raises(socket.gaierror):
+        r.gethostbyaddr(text)

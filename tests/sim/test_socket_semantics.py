@@ -1,0 +1,260 @@
+"""The socket layer's answers that used to be silently wrong: blocking sends, argument
+validation as CPython does it, and closing sockets the garbage collector takes."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import socket
+import struct
+import threading
+import warnings
+
+import pytest
+
+from sockbehave.sim import PROFILES, Network, patched
+
+ALL = list(PROFILES)
+
+
+def _pair(net: Network) -> tuple[socket.socket, socket.socket]:
+    srv = net.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    cli = net.socket()
+    cli.connect(srv.getsockname())
+    conn, _ = srv.accept()
+    srv.close()
+    return cli, conn
+
+
+def _drain(net: Network, conn: socket.socket, got: list[int]) -> None:
+    def read() -> None:
+        while data := conn.recv(1 << 20):
+            got.append(len(data))
+
+    net.spawn(read)
+
+
+@pytest.mark.parametrize("profile", ALL)
+def test_a_blocking_send_queues_everything_on_every_os(profile: str) -> None:
+    net = Network(profile)
+    cli, conn = _pair(net)
+    got: list[int] = []
+    _drain(net, conn, got)
+    assert cli.send(b"x" * 20_000_000) == 20_000_000  # was the send buffer's size (4194304 on linux)
+    cli.close()
+    net.sleep(1)
+    assert sum(got) == 20_000_000
+
+
+@pytest.mark.parametrize("profile", ALL)
+def test_a_send_with_a_timeout_may_still_be_short(profile: str) -> None:
+    """CPython waits for room, then makes one non-blocking send: a short count is real."""
+    net = Network(profile)
+    cli, _conn = _pair(net)
+    cli.settimeout(5.0)
+    sent = cli.send(b"x" * 20_000_000)
+    assert 0 < sent < 20_000_000
+    cli.setblocking(False)
+    outcomes = []
+    for _ in range(10):  # until both buffers are full
+        try:
+            outcomes.append(cli.send(b"x" * 20_000_000))
+        except BlockingIOError:
+            outcomes.append("EAGAIN")
+            break
+    assert outcomes[-1] == "EAGAIN"
+
+
+@pytest.mark.parametrize(
+    ("profile", "outcome"),
+    [("linux", "count"), ("darwin", BrokenPipeError), ("freebsd", BrokenPipeError), ("windows", "unknown")],
+)
+def test_an_error_after_a_partial_blocking_send_follows_the_profile(profile: str, outcome: object) -> None:
+    net = Network(profile)
+    cli, conn = _pair(net)
+
+    def read_a_little_then_abort() -> None:
+        conn.recv(1000)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(net.profile.linger_format, 1, 0))
+        conn.close()
+
+    net.spawn(read_a_little_then_abort)
+    if outcome == "count":
+        assert 0 < cli.send(b"x" * 50_000_000) < 50_000_000
+    elif outcome == "unknown":
+        with pytest.raises(NotImplementedError, match="partial transfer"):
+            cli.send(b"x" * 50_000_000)
+    else:
+        with pytest.raises(outcome):  # type: ignore[call-overload]
+            cli.send(b"x" * 50_000_000)
+
+
+def length_prefixed_transfer(payload: bytes) -> bool:
+    """The tutorial's file transfer: a 4-digit header length, a JSON header with the size and
+    md5, then the data, each with a plain blocking send(); the receiver checks the md5."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    result: list[bool] = []
+
+    def receive() -> None:
+        conn, _ = srv.accept()
+        size = int(conn.recv(4))
+        header = json.loads(conn.recv(size))
+        data = b""
+        while len(data) < header["filesize"]:
+            data += conn.recv(65536)
+        result.append(hashlib.md5(data).hexdigest() == header["md5"])
+        conn.close()
+
+    thread = threading.Thread(target=receive)
+    thread.start()
+    cli = socket.socket()
+    cli.connect(srv.getsockname())
+    header = json.dumps({"filename": "a.mp4", "filesize": len(payload), "md5": hashlib.md5(payload).hexdigest()})
+    cli.send(str(len(header)).encode().zfill(4))
+    cli.send(header.encode())
+    cli.send(payload)
+    thread.join()
+    cli.close()
+    srv.close()
+    return result == [True]
+
+
+@pytest.mark.parametrize("profile", ALL)
+def test_the_tutorial_file_transfer_arrives_intact(profile: str) -> None:
+    with patched(profile):
+        assert length_prefixed_transfer(bytes(range(256)) * 4096)  # 1 MiB: above every send buffer
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "message"),
+    [
+        (lambda s, u: u.recvfrom(-1), ValueError, "negative buffersize in recvfrom"),
+        (lambda s, u: s.recv(-1), ValueError, "negative buffersize in recv"),
+        (lambda s, u: u.recv_into(bytearray(2), -1), ValueError, "negative buffersize in recv_into"),
+        (lambda s, u: u.recv_into(bytearray(2), 5), ValueError, "buffer too small for requested bytes"),
+        (lambda s, u: u.recvfrom_into(bytearray(2), 5), ValueError, "nbytes is greater than the length"),
+        (lambda s, u: s.listen(2**31), OverflowError, "signed integer is greater than maximum"),
+        (lambda s, u: s.settimeout(float("nan")), ValueError, "Invalid value NaN"),
+        (lambda s, u: s.settimeout(-1), ValueError, "Timeout value out of range"),
+        (lambda s, u: s.settimeout("1"), TypeError, "integer"),  # the wording is per CPython version
+        (lambda s, u: s.connect(["127.0.0.1", 1]), TypeError, "AF_INET address must be tuple, not list"),
+        (lambda s, u: s.bind(("127.0.0.1",)), TypeError, "AF_INET address must be a pair"),
+        (lambda s, u: s.bind(("127.0.0.1", 70000)), OverflowError, "port must be 0-65535"),
+        (lambda s, u: s.send("text"), TypeError, "bytes-like object is required"),
+        (lambda s, u: s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2000), OSError, "buflen out of range"),
+    ],
+)
+def test_argument_validation_is_cpythons(call: object, exc: type[BaseException], message: str) -> None:
+    net = Network("linux")
+    s = net.socket()
+    u = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"hello", u.getsockname())
+    with pytest.raises(exc, match=message):
+        call(s, u)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("profile", "errno"), [("linux", 22), ("darwin", 22), ("windows", 10014)])
+def test_a_short_so_linger_is_the_os_error_not_struct_error(profile: str, errno: int) -> None:
+    s = Network(profile).socket()
+    with pytest.raises(OSError) as info:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"12")
+    assert info.value.errno == errno and type(info.value) is OSError
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 16)  # longer is fine: the rest is ignored
+
+
+def test_listen_clamps_a_negative_backlog_as_cpython_does() -> None:
+    s = Network("linux").socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(-5)  # CPython turns a negative backlog into 0
+
+
+@pytest.mark.parametrize("profile", ALL)
+def test_a_collected_socket_is_closed_with_a_resource_warning(profile: str) -> None:
+    net = Network(profile)
+    cli, conn = _pair(net)
+    cli.settimeout(5.0)
+    gc.collect()  # what earlier tests left behind
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del conn
+        gc.collect()
+    assert [w.category for w in caught] == [ResourceWarning]
+    assert "unclosed" in str(caught[0].message)
+    assert cli.recv(10) == b""  # the peer sees the end of the stream, as on a real OS
+
+
+def test_a_collected_socket_wakes_a_peer_that_is_already_waiting() -> None:
+    net = Network("linux")
+    cli, conn = _pair(net)
+    seen: list[bytes] = []
+    peer = net.spawn(lambda: seen.append(cli.recv(10)))
+    net.sleep(0.1)  # the peer is now blocked in recv
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del conn
+        gc.collect()
+    peer.join(5)
+    assert seen == [b""]
+
+
+def test_sockets_left_open_when_the_network_closes_do_not_warn() -> None:
+    net = Network("linux")
+    cli, conn = _pair(net)
+    net.close()
+    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del cli, conn
+        gc.collect()
+    assert caught == []
+
+
+def test_udp_recvmsg_reports_truncation_and_tcp_recvfrom_names_no_sender() -> None:
+    net = Network("linux")
+    u = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"hello", u.getsockname())
+    data, anc, flags, addr = u.recvmsg(3)
+    assert (data, anc, flags, addr) == (b"hel", [], socket.MSG_TRUNC, u.getsockname())
+    cli, conn = _pair(net)
+    cli.send(b"hi")
+    assert conn.recvfrom(10) == (b"hi", None)
+
+
+def test_windows_truncation_still_raises_emsgsize() -> None:
+    net = Network("windows")
+    u = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"hello", u.getsockname())
+    with pytest.raises(OSError) as info:
+        u.recvfrom(3)
+    assert info.value.errno == 10040
+
+
+def test_a_thread_that_drops_its_socket_closes_it_for_the_peer() -> None:
+    """The tutorial's abrupt client: it returns without close(); CPython collects the socket."""
+    with warnings.catch_warnings(), patched("windows"):
+        warnings.simplefilter("ignore", ResourceWarning)
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def client(address: tuple[str, int]) -> None:
+            s = socket.socket()
+            s.connect(address)
+            s.sendall(b"hi")  # and no close(): the socket is collected when this returns
+
+        thread = threading.Thread(target=client, args=(srv.getsockname(),))
+        thread.start()
+        conn, _ = srv.accept()
+        seen = [conn.recv(10), conn.recv(10)]
+        thread.join()
+        conn.close()
+        srv.close()
+    assert seen == [b"hi", b""]
