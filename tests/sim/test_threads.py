@@ -278,7 +278,9 @@ def _leave_a_thread_blocked_in_accept() -> None:
 
 def test_a_thread_still_blocked_when_the_block_ends_is_an_error_naming_it_and_none_survives() -> None:
     before = set(threading.enumerate())
-    with pytest.raises(ScenarioError, match=r"still blocked .*: acceptor \(accept\(\) on <socket.socket fd=\d+.*\(sim linux\)>"):
+    with pytest.raises(
+        ScenarioError, match=r"still blocked .*: acceptor \(accept\(\) on <socket.socket fd=\d+.*\(sim linux\)>"
+    ):
         _leave_a_thread_blocked_in_accept()
     assert set(threading.enumerate()) == before
 
