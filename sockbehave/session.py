@@ -30,10 +30,12 @@ def net_factory(backend: str, os_name: Optional[str] = None) -> NetFactory:
             raise InputError(f"--os: the real backend runs on this machine ({here}), not {os_name}; use --backend sim")
         return RealNet
     if backend == "sim":
-        from .sim import Network, get_profile
+        from .sim import get_profile
+        from .sim.patching import ScenarioNetwork
 
         profile = get_profile(os_name or current_os())
-        return lambda scenario_id: Network(profile, name=scenario_id)
+        # Library code a scenario calls that uses socket.socket directly runs simulated too.
+        return lambda scenario_id: ScenarioNetwork(profile, name=scenario_id)
     raise InputError(f"--backend: unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
 
 

@@ -44,9 +44,10 @@ from .clock import Scheduler, current_task
 from .kernel import NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
+from .profiles import Profile
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
-__all__ = ["patched"]
+__all__ = ["ScenarioNetwork", "patched"]
 
 _MISSING = object()
 _install_lock = threading.Lock()
@@ -184,13 +185,18 @@ def _module_function(name: str) -> Callable[..., Any]:
     return call
 
 
+_REPLACEMENTS: list[tuple[object, str, Any]] = []
+
+
 def _install() -> None:
     global _blocks
     with _install_lock:
         _blocks += 1
         if _blocks > 1:
             return
-        for owner, name, new in _replacements():
+        if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
+            _REPLACEMENTS.extend(_replacements())
+        for owner, name, new in _REPLACEMENTS:
             _saved.append((owner, name, vars(owner).get(name, _MISSING)))
             setattr(owner, name, new)
 
@@ -245,13 +251,25 @@ _VIEWS: list[tuple[Network, bool]] = []  # open blocks: (net, platform shown)
 _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _blocking_errnos replaced
 
 
+_ERRNO_CACHE: dict[int, tuple[Profile, dict[str, int], dict[str, Any]]] = {}
+
+
+def _errno_views_of(net: Network) -> tuple[dict[str, int], dict[str, Any]]:
+    """The errno numbers and the module view of ``net``'s profile, computed once per profile."""
+    cached = _ERRNO_CACHE.get(id(net.profile))
+    if cached is None or cached[0] is not net.profile:
+        numbers = errno_view(net.profile)
+        view: dict[str, Any] = dict(numbers)
+        view["errorcode"] = errorcode_view(net.profile)
+        cached = _ERRNO_CACHE[id(net.profile)] = (net.profile, numbers, view)
+    return cached[1], cached[2]
+
+
 def _apply_view(net: Network, platform: bool) -> None:
     """The ``errno`` module, per calling thread; ``sys.platform``/``os.name`` with ``platform``
     (values, not functions: they are the block's for every thread while it is open, so two
     blocks showing different platforms at once are refused)."""
-    numbers = errno_view(net.profile)
-    view: dict[str, Any] = dict(numbers)
-    view["errorcode"] = errorcode_view(net.profile)
+    numbers, view = _errno_views_of(net)
     with _install_lock:
         if platform or any(shown for _, shown in _VIEWS):
             others = [o.profile.name for o, _ in _VIEWS if o.profile.name != net.profile.name]
@@ -331,3 +349,31 @@ def patched(profile: str = "linux", seed: int = 0, platform: bool = False) -> It
             _uninstall()
             socket.setdefaulttimeout(default_timeout)  # a program's setdefaulttimeout stays inside
             _restore_view(net)
+
+
+class ScenarioNetwork(Network):
+    """A ``Network`` for a catalog scenario on ``--backend sim``: from the scenario's first
+    ``enter()`` (in its own thread) until ``close()``, library code the scenario calls that
+    uses ``socket.socket``, ``select``, ``time.sleep`` and the rest directly runs on this
+    simulated host too, as inside ``patched()``; other threads keep the real modules."""
+
+    _scoped = False
+
+    def enter(self) -> None:
+        super().enter()
+        if not self._scoped:
+            self._scoped = True
+            self.scheduler.patched = True
+            _NETS[self.scheduler] = self
+            _apply_view(self, False)
+            _install()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._scoped:
+                self._scoped = False
+                _NETS.pop(self.scheduler, None)
+                _uninstall()
+                _restore_view(self)

@@ -109,3 +109,58 @@ def test_the_plugin_adds_a_users_catalog(pytester: pytest.Pytester, make_catalog
     assert (
         sum(1 for line in result.stdout.lines if line.startswith("sockbehave::")) == len(load_catalog().scenarios) + 1
     )
+
+
+RAW = '''
+import socket
+
+from sockbehave.scenario import scenario
+
+
+def library_connect(port):
+    """Library code that knows nothing of sockbehave: it uses the socket module directly."""
+    s = socket.socket()
+    s.settimeout(10)
+    try:
+        s.connect(("127.0.0.1", port))
+    finally:
+        s.close()
+
+
+@scenario(id="lib.raw-socket-refused", title="t", claim="c")
+def raw(net, step):
+    """A scenario whose library code makes its own sockets."""
+    closed = net.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    step("connect", library_connect, port)
+'''
+
+
+def test_library_code_a_simulated_scenario_calls_runs_on_the_simulated_stack(
+    cli: CLI, make_catalog, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cell = 'outcome = "ConnectionRefusedError(ECONNREFUSED){}", evidence = "inferred", source = "inferred from a test fixture"'
+    table = '["lib.raw-socket-refused".connect]\n' + "\n".join(
+        f"{o} = {{ {cell.format('')} }}" for o in ("linux", "darwin", "freebsd", "windows")
+    )
+    root = make_catalog(table_text=table + "\n", scenario_text=RAW, topic="lib")
+    code, out, err = cli(
+        "--catalog",
+        str(root),
+        "--no-builtin",
+        "run",
+        "--backend",
+        "sim",
+        "--os",
+        "linux,windows",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert code == 0, out + err
+    assert "linux/sim: 1 scenarios, 1 steps: 1 match" in out, out + err
+    # windows: the refusal comes from the simulated Winsock, with its retries (not the real Linux stack)
+    data = json.loads((tmp_path / "o" / "windows-sim.json").read_text(encoding="utf-8"))
+    [result] = data["results"]
+    assert result["detail"].get("errno") == 10061, result
