@@ -157,6 +157,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except InputError as exc:
         raise pytest.UsageError(f"sockbehave: {exc}") from None
     config.stash[_KEY] = catalog
+    _take_node_ids(config)
     for topic in sorted({s.topic for s in catalog.scenarios} - set(TOPICS)):  # users' own topics
         config.addinivalue_line("markers", f"{topic.replace('-', '_')}: sockbehave scenarios of topic {topic}")
 
@@ -165,8 +166,41 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if not _enabled(config):
         return
+    from _pytest.runner import collect_one_node
+
     collector = CatalogCollector.from_parent(session, name="sockbehave", nodeid="sockbehave")
-    items.extend(item for item in collector.collect() if isinstance(item, pytest.Item))
+    report = collect_one_node(collector)
+    config.hook.pytest_collectreport(report=report)  # so "collected N items" counts them
+    catalog_items = [item for item in report.result if isinstance(item, pytest.Item)]
+    wanted = config.stash.get(_SELECTED, None)
+    if wanted is not None:  # node ids on the command line: those, and only those, run
+        chosen = [i for i in catalog_items if i.nodeid in wanted or i.nodeid.split("[", 1)[0] in wanted]
+        unknown = sorted(wanted - {i.nodeid for i in chosen} - {i.nodeid.split("[", 1)[0] for i in chosen})
+        if unknown:
+            raise pytest.UsageError(f"sockbehave: no such scenario: {', '.join(unknown)} (see 'sockbehave list')")
+        dropped = [i for i in catalog_items if i not in chosen]
+        if config.stash.get(_ONLY_SELECTED, False):
+            dropped += list(items)
+            items.clear()
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        catalog_items = chosen
+    items.extend(catalog_items)
+
+
+_SELECTED: pytest.StashKey[set[str]] = pytest.StashKey()
+_ONLY_SELECTED: pytest.StashKey[bool] = pytest.StashKey()
+
+
+def _take_node_ids(config: pytest.Config) -> None:
+    """``pytest sockbehave::tcp.send-empty`` selects catalog items by node id: pytest would look
+    for a file named ``sockbehave``, so such arguments are taken out of its list here."""
+    ours = [a for a in config.args if a.startswith("sockbehave::")]
+    if not ours:
+        return
+    config.args[:] = [a for a in config.args if not a.startswith("sockbehave::")]
+    config.stash[_SELECTED] = set(ours)
+    config.stash[_ONLY_SELECTED] = not config.args  # nothing else named: run only these
 
 
 # -- fixtures for users' own tests ------------------------------------------------------------

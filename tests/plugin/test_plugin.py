@@ -50,3 +50,17 @@ def test_a_broken_catalog_is_a_usage_error(pytester: pytest.Pytester, make_catal
 def test_works_under_xdist(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--sockbehave", "-n", "2", "-q", "-k", "partial_io or empty_send")
     result.assert_outcomes(passed=9)
+
+
+def test_items_are_counted_and_selectable_by_node_id(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_mine(): pass")
+    result = pytester.runpytest("--sockbehave", "--co", "-q")
+    from sockbehave.catalog import load_catalog
+
+    result.stdout.fnmatch_lines([f"{len(load_catalog().scenarios) + 1} tests collected*"])  # counted
+    result = pytester.runpytest("--sockbehave", "sockbehave::tcp.send-empty", "-v")
+    result.assert_outcomes(passed=1)  # that one only: not test_mine, not the rest of the catalog
+    result.stdout.fnmatch_lines(["sockbehave::tcp.send-empty PASSED*"])
+    result = pytester.runpytest("--sockbehave", "sockbehave::no.such-thing")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*sockbehave: no such scenario: sockbehave::no.such-thing*"])
