@@ -18,7 +18,8 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
-``threading`` and ``queue`` took of ``monotonic``. See ``threads`` and ``readiness``.
+``threading`` and ``queue`` took of ``monotonic``; ``socket.socketpair`` and two details of
+asyncio's selector loop. See ``threads``, ``readiness`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import readiness, threads
+from . import aio, readiness, threads
 from .clock import Scheduler, current_task
 from .kernel import NotModelled
 from .network import Network
@@ -124,6 +125,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     clocks = threads.time_patches({name: getattr(time, name) for name in names})
     swaps += [(time, name, fn) for name, fn in clocks.items()]
     swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
+    swaps += aio.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
 
 

@@ -1,0 +1,142 @@
+"""asyncio on the simulated stack: what the standard selector event loop needs on top of the runtime layer.
+
+Owns: the few swaps that let ``asyncio.run(main())`` run unchanged inside ``patched(os)``.
+The event loop is CPython's own ``SelectorEventLoop``: ``selector_events.py`` needs only a
+selector (``selectors.DefaultSelector``, already simulated by ``readiness``), non-blocking
+sockets, ``time.monotonic`` (virtual, ``threads``), a self-pipe (``socket.socketpair``) and
+threads for ``run_in_executor`` (simulated ``ThreadPoolExecutor``). Every swap here dispatches
+on the calling thread like the rest of ``patching``: threads outside the simulation keep the
+real functions.
+
+What is swapped, and why:
+- ``socket.socketpair``: the loop's self-pipe. Built from a simulated loopback listener,
+  connect and accept, which is how CPython builds it on Windows (``socket._fallback_socketpair``).
+  STOPGAP until the socket layer models ``socketpair`` itself: on the Unix profiles the pair is
+  ``AF_INET``, not ``AF_UNIX`` (the simulator does not model ``AF_UNIX``).
+- ``BaseSelectorEventLoop._sock_connect_cb``: CPython builds the error of a failed
+  non-blocking connect as ``OSError(SO_ERROR, ...)``, and the *host's* errno table picks the
+  subclass, so a Windows ``10061`` would be a bare ``OSError`` on a Linux host. In a simulated
+  thread the subclass is picked with the simulated OS's table (``ConnectionRefusedError``),
+  as CPython does on that OS; the rest is CPython's code.
+- ``selector_events._HAS_SENDMSG`` (3.12+), only while the simulated socket has no
+  ``sendmsg``: the transport then writes with ``send``, CPython's own path for platforms
+  without ``sendmsg``. STOPGAP until the socket layer models ``sendmsg``.
+- The loop's construction in a simulated thread on the windows profile warns
+  (``SelectorLoopWarning``): see below.
+
+The windows profile runs the selector loop, not the Proactor. Windows' CPython defaults to
+``ProactorEventLoop`` (IOCP); ``WindowsSelectorEventLoopPolicy`` gives the selector loop, which
+is what this simulation runs on every profile (``EVENT_LOOP``). The socket-level facts (errno
+numbers, the ~2 s refused connect, ``winerror``, UDP ICMP reports) are the windows profile's;
+what only the Proactor does (``[WinError 1225]`` for a refused connect, ``[WinError 64]``
+for a reset, overlapped ``WSARecv`` sizes) is not modelled. docs/simulator.md says why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import warnings
+from asyncio import selector_events
+from collections.abc import Callable
+from typing import Any
+
+from .kernel import NotModelled
+from .network import Network
+from .simsocket import SimSocket, raise_errno
+
+__all__ = ["EVENT_LOOP", "SelectorLoopWarning", "replacements"]
+
+#: The event loop asyncio gets inside ``patched()``, on every profile.
+EVENT_LOOP = "selector"
+
+
+class SelectorLoopWarning(UserWarning):
+    """The simulation runs asyncio's selector loop where the simulated OS defaults to another."""
+
+
+Dispatch = Callable[[Callable[..., Any], Callable[..., Any]], Callable[..., Any]]
+
+
+def socketpair(
+    net: Network, family: Any = None, type: int = socket.SOCK_STREAM, proto: int = 0
+) -> tuple[SimSocket, SimSocket]:
+    """``socket.socketpair()`` as CPython's ``_fallback_socketpair`` builds it (STOPGAP, see above)."""
+    if family not in (None, socket.AF_INET, socket.AF_INET6, getattr(socket, "AF_UNIX", None)):
+        raise NotModelled(f"socket.socketpair(family={family!r})")
+    if type != socket.SOCK_STREAM or proto:
+        raise NotModelled(f"socket.socketpair(type={type!r}, proto={proto!r})")
+    family = socket.AF_INET6 if family == socket.AF_INET6 else socket.AF_INET
+    listener: Any = net.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.bind((net.loopback(family), 0))
+        listener.listen()
+        a: Any = net.socket(family, socket.SOCK_STREAM)
+        try:
+            a.connect(listener.getsockname()[:2])
+            b, _ = listener.accept()
+        except BaseException:
+            a.close()
+            raise
+    finally:
+        listener.close()
+    return a, b
+
+
+def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:
+    def simulated(net: Network, loop: Any, fut: Any, sock: Any, address: Any) -> None:
+        if fut.done():
+            return
+        try:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err != 0:
+                cls = type(raise_errno(net, net.errno_name(err)))
+                raise cls(err, f"Connect call failed {address}")
+        except (BlockingIOError, InterruptedError):
+            pass
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+
+    return dispatch(real, simulated)
+
+
+def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callable[[Any], None]:
+    def simulated(net: Network, loop: Any) -> None:
+        if net.profile.name == "windows":
+            warnings.warn(
+                "sockbehave.sim runs asyncio's selector event loop on the windows profile "
+                "(as WindowsSelectorEventLoopPolicy), not the ProactorEventLoop Windows uses by default; "
+                "see 'asyncio' in docs/simulator.md",
+                SelectorLoopWarning,
+                stacklevel=_callers_level(),
+            )
+        real(loop)
+
+    return dispatch(real, simulated)
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside asyncio and sockbehave."""
+    skipped = (os.path.dirname(selector_events.__file__), os.path.dirname(os.path.dirname(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(skipped):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
+    """The swaps asyncio needs, as ``(owner, name, new)`` for ``patching``."""
+    loop_cls: Any = selector_events.BaseSelectorEventLoop
+    swaps: list[tuple[object, str, Any]] = [
+        (socket, "socketpair", dispatch(socket.socketpair, socketpair)),
+        (loop_cls, "_sock_connect_cb", _connect_cb_patch(loop_cls._sock_connect_cb, dispatch)),
+        (loop_cls, "_make_self_pipe", _self_pipe_patch(loop_cls._make_self_pipe, dispatch)),
+    ]
+    if getattr(selector_events, "_HAS_SENDMSG", False) and not hasattr(SimSocket, "sendmsg"):
+        swaps.append((selector_events, "_HAS_SENDMSG", False))
+    return swaps
