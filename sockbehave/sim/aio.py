@@ -34,19 +34,24 @@ for a reset, overlapped ``WSARecv`` sizes) is not modelled. docs/simulator.md sa
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sys
 import warnings
 from asyncio import selector_events
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Optional
 
+from .clock import SimDeadlock
 from .kernel import NotModelled
 from .network import Network
 from .simsocket import SimSocket, raise_errno
 
 __all__ = ["EVENT_LOOP", "SelectorLoopWarning", "replacements"]
+
+#: Frames that are asyncio's or sockbehave's, not the program's.
+_SKIPPED = (os.path.dirname(selector_events.__file__), os.path.dirname(os.path.dirname(__file__)))
 
 #: The event loop asyncio gets inside ``patched()``, on every profile.
 EVENT_LOOP = "selector"
@@ -116,15 +121,47 @@ def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callabl
                 stacklevel=_callers_level(),
             )
         real(loop)
+        _name_tasks_in_deadlocks(loop)
 
     return dispatch(real, simulated)
 
 
+def _name_tasks_in_deadlocks(loop: Any) -> None:
+    """Make a ``SimDeadlock`` raised while ``loop`` waits in its selector name the loop's tasks."""
+    selector = loop._selector
+    select = selector.select
+
+    def select_naming_tasks(timeout: Optional[float] = None) -> Any:
+        try:
+            return select(timeout)
+        except SimDeadlock as exc:
+            tasks = sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=lambda t: t.get_name())
+            named = "; ".join(_awaiting(t) for t in tasks) or "none"
+            raise SimDeadlock(f"{exc}; the asyncio loop waits for its tasks: {named}") from None
+
+    selector.select = select_naming_tasks
+
+
+def _awaiting(task: asyncio.Task[Any]) -> str:
+    """``"Task-1: main() at prog.py:6, awaiting StreamReader.read()"``."""
+    where, inner = "", ""
+    coro: Any = task.get_coro()
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        name = getattr(coro, "__qualname__", type(coro).__name__).rsplit("<locals>.", 1)[-1]
+        if frame is not None and not frame.f_code.co_filename.startswith(_SKIPPED):
+            where = f"{name}() at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+            inner = ""
+        elif not inner:
+            inner = f"{name}()"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return f"{task.get_name()}: {where or 'not started'}" + (f", awaiting {inner}" if inner else "")
+
+
 def _callers_level() -> int:
     """The ``stacklevel`` that points a warning at the first frame outside asyncio and sockbehave."""
-    skipped = (os.path.dirname(selector_events.__file__), os.path.dirname(os.path.dirname(__file__)))
     frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(skipped):
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_SKIPPED):
         frame, level = frame.f_back, level + 1
     return level
 

@@ -233,6 +233,8 @@ class SimSocket:
         self._kernel(lambda: self._net.kernel.shutdown(self._k, how))
 
     def close(self) -> None:
+        if self._net.scheduler.closed:
+            return  # the network is gone, and its sockets with it (asyncio's transports close in __del__)
         if not self._k.closed:
             self._kernel(lambda: self._net.kernel.close(self._k))
 
