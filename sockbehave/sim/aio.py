@@ -153,7 +153,7 @@ def _awaiting(task: asyncio.Task[Any]) -> str:
             where = f"{name}() at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
             inner = ""
         elif not inner:
-            inner = f"{name}()"
+            inner = f"{name}()" if frame is not None else "a Future"
         coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
     return f"{task.get_name()}: {where or 'not started'}" + (f", awaiting {inner}" if inner else "")
 
