@@ -18,11 +18,12 @@ What is swapped, and why:
   subclass, so a Windows ``10061`` would be a bare ``OSError`` on a Linux host. In a simulated
   thread the subclass is picked with the simulated OS's table (``ConnectionRefusedError``),
   as CPython does on that OS; the rest is CPython's code.
-- ``selector_events._HAS_SENDMSG`` (3.12+), only while the simulated socket has no
-  ``sendmsg``: the transport then writes with ``send``, CPython's own path for platforms
-  without ``sendmsg``. STOPGAP until the socket layer models ``sendmsg``.
-- The loop's construction in a simulated thread on the windows profile warns
-  (``SelectorLoopWarning``): see below.
+- ``_SelectorSocketTransport.__init__`` (3.12+): a transport over a simulated socket without
+  ``sendmsg`` writes with ``send``, CPython's own path for platforms without ``sendmsg``.
+  STOPGAP until the socket layer models ``sendmsg`` (then this changes nothing).
+- ``BaseSelectorEventLoop._make_self_pipe`` (run by the loop's constructor): on the windows
+  profile it warns (``SelectorLoopWarning``, see below); on every profile it makes a
+  ``SimDeadlock`` raised in the loop's selector name the loop's tasks and what each awaits.
 
 The windows profile runs the selector loop, not the Proactor. Windows' CPython defaults to
 ``ProactorEventLoop`` (IOCP); ``WindowsSelectorEventLoopPolicy`` gives the selector loop, which
@@ -174,6 +175,16 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
         (loop_cls, "_sock_connect_cb", _connect_cb_patch(loop_cls._sock_connect_cb, dispatch)),
         (loop_cls, "_make_self_pipe", _self_pipe_patch(loop_cls._make_self_pipe, dispatch)),
     ]
-    if getattr(selector_events, "_HAS_SENDMSG", False) and not hasattr(SimSocket, "sendmsg"):
-        swaps.append((selector_events, "_HAS_SENDMSG", False))
+    if hasattr(selector_events, "_HAS_SENDMSG"):  # 3.12+: transports write with sendmsg where it exists
+        transport_cls: Any = vars(selector_events)["_SelectorSocketTransport"]
+        swaps.append((transport_cls, "__init__", _write_with_send_patch(transport_cls.__init__, dispatch)))
     return swaps
+
+
+def _write_with_send_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:
+    def simulated(net: Network, transport: Any, *args: Any, **kwargs: Any) -> None:
+        real(transport, *args, **kwargs)
+        if not hasattr(transport._sock, "sendmsg"):  # STOPGAP, see the module docstring
+            transport._write_ready = transport._write_send
+
+    return dispatch(real, simulated)

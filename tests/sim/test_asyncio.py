@@ -99,18 +99,19 @@ async def protocols() -> list[Any]:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(_Upper, "127.0.0.1", 0)
     transport, protocol = await loop.create_connection(_Collect, *server.sockets[0].getsockname()[:2])
-    transport.write(b"abc")
+    transport.writelines([b"abc", b"d"])
+    transport.write(b"e" * 1_000_000)  # more than the buffers hold: the rest waits for writability
     transport.write_eof()
     lost = await asyncio.wait_for(protocol.lost, 10)
     server.close()
     await server.wait_closed()
-    return [protocol.data, lost]
+    return [protocol.data[:4], len(protocol.data), lost]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_create_server_and_create_connection(profile: str) -> None:
     with patched(profile):
-        assert asyncio.run(protocols()) == [b"ABC", None]
+        assert asyncio.run(protocols()) == [b"ABCD", 1_000_004, None]
 
 
 def test_an_hour_of_asyncio_sleep_costs_little_wall_time() -> None:
