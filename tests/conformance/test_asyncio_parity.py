@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import socket
 import struct
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
@@ -27,6 +29,14 @@ Transcript = list[Any]
 SHORT = 0.05
 #: A bound for what does happen: a real run under load stays far below it.
 LONG = 10.0
+
+
+@pytest.fixture(autouse=True)
+def _no_real_hang() -> Iterator[None]:
+    """A simulator bug that hangs for real ends the run with every thread's traceback, not a stuck CI job."""
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def _error(exc: BaseException) -> tuple[str, Any]:

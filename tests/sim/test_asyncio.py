@@ -10,6 +10,7 @@ tests/conformance/test_asyncio_parity.py.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import gc
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +32,15 @@ PROFILES = ["linux", "darwin", "freebsd", "windows"]
 #: The wall-clock bound for one simulated program: generous for two busy cores, and still
 #: far below the virtual time the programs spend (an hour).
 WALL_BOUND = 30.0
+
+
+@pytest.fixture(autouse=True)
+def _no_real_hang() -> Iterator[None]:
+    """A simulator bug that hangs for real ends the run with every thread's traceback, not a stuck CI job."""
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
 
 pytestmark = pytest.mark.filterwarnings("ignore::sockbehave.sim.aio.SelectorLoopWarning")
 
