@@ -1,5 +1,5 @@
 """asyncio programs (an echo server with a client, a datagram echo, timeouts, a refused
-connect, a reset peer, an ICMP error on a connected UDP endpoint) give the same transcript on
+connect, a reset peer, an ICMP error on a connected and an unconnected UDP endpoint) give the same transcript on
 the real loopback and on sim(linux), and the documented per-OS differences on the others.
 
 The programs are plain asyncio code: nothing in them knows about sockbehave. Transcripts hold
@@ -43,7 +43,7 @@ def _error(exc: BaseException) -> tuple[str, Any]:
     return type(exc).__name__, getattr(exc, "errno", None)
 
 
-async def stream_echo() -> Transcript:
+async def stream_echo(os_name: str) -> Transcript:
     log: Transcript = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -95,7 +95,7 @@ class _Client(asyncio.DatagramProtocol):
         self.queue.put_nowait(("error_received", *_error(exc)))
 
 
-async def datagram_echo() -> Transcript:
+async def datagram_echo(os_name: str) -> Transcript:
     log: Transcript = []
     loop = asyncio.get_running_loop()
     server, _ = await loop.create_datagram_endpoint(_Echo, local_addr=("127.0.0.1", 0))
@@ -110,24 +110,28 @@ async def datagram_echo() -> Transcript:
     return log
 
 
-async def udp_icmp_error() -> Transcript:
-    """A connected UDP endpoint sends to a port nobody listens on."""
+async def udp_icmp_error(os_name: str, connected: bool = True) -> Transcript:
+    """A UDP endpoint (connected, or not) sends to a port nobody listens on."""
     loop = asyncio.get_running_loop()
     holder, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0))
     address = holder.get_extra_info("sockname")[:2]
     holder.close()
     await asyncio.sleep(0)
-    client, protocol = await loop.create_datagram_endpoint(_Client, remote_addr=address)
-    client.sendto(b"anyone?")
+    if connected:
+        client, protocol = await loop.create_datagram_endpoint(_Client, remote_addr=address)
+        client.sendto(b"anyone?")
+    else:
+        client, protocol = await loop.create_datagram_endpoint(_Client, local_addr=("127.0.0.1", 0))
+        client.sendto(b"anyone?", address)
     try:
-        event = await asyncio.wait_for(protocol.queue.get(), 1.0)
+        event = await asyncio.wait_for(protocol.queue.get(), 0.5)
     except asyncio.TimeoutError:
         event = ("nothing",)
     client.close()
     return [event]
 
 
-async def timeouts() -> Transcript:
+async def timeouts(os_name: str) -> Transcript:
     log: Transcript = []
     accepted: asyncio.Queue[asyncio.StreamWriter] = asyncio.Queue()
 
@@ -163,7 +167,7 @@ async def timeouts() -> Transcript:
     return log
 
 
-async def refused_connect() -> Transcript:
+async def refused_connect(os_name: str) -> Transcript:
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -177,7 +181,7 @@ async def refused_connect() -> Transcript:
     return [outcome, ("took at least 1.5 s", time.monotonic() - started >= 1.5)]
 
 
-async def reset_peer(linger_0: bytes) -> Transcript:
+async def reset_peer(os_name: str) -> Transcript:
     accepted: asyncio.Queue[asyncio.StreamWriter] = asyncio.Queue()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -186,7 +190,7 @@ async def reset_peer(linger_0: bytes) -> Transcript:
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
     peer = await asyncio.wait_for(accepted.get(), LONG)
-    peer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_0)
+    peer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _linger_0(os_name))
     peer.transport.abort()
     try:
         outcome: Any = ("read", await asyncio.wait_for(reader.read(10), LONG))
@@ -205,13 +209,20 @@ def _linger_0(os_name: str) -> bytes:
     return struct.pack("HH" if os_name == "windows" else "ii", 1, 0)
 
 
-PROGRAMS: dict[str, Callable[[], Any]] = {
+async def udp_icmp_error_unconnected(os_name: str) -> Transcript:
+    return await udp_icmp_error(os_name, connected=False)
+
+
+#: Each program takes the simulated OS's name (only for what the program itself would pack
+#: differently there: ``struct linger``).
+PROGRAMS: dict[str, Callable[[str], Any]] = {
     "stream_echo": stream_echo,
     "datagram_echo": datagram_echo,
     "timeouts": timeouts,
     "refused_connect": refused_connect,
-    "reset_peer": lambda: reset_peer(_linger_0("linux")),
+    "reset_peer": reset_peer,
     "udp_icmp_error": udp_icmp_error,
+    "udp_icmp_error_unconnected": udp_icmp_error_unconnected,
 }
 
 LINUX: dict[str, Transcript] = {
@@ -229,10 +240,12 @@ LINUX: dict[str, Transcript] = {
     "refused_connect": [("ConnectionRefusedError", 111), ("took at least 1.5 s", False)],
     "reset_peer": [("ConnectionResetError", 104)],
     "udp_icmp_error": [("error_received", "ConnectionRefusedError", 111)],
+    "udp_icmp_error_unconnected": [("nothing",)],
 }
 
 #: The documented per-OS differences (docs/simulator.md, "asyncio"): errno numbers, Windows'
-#: ~2 s refusal (profiles.py: refused_after) and its WSAECONNRESET for an ICMP port unreachable.
+#: ~2 s refusal (profiles.py: refused_after) and its WSAECONNRESET for an ICMP port unreachable,
+#: which reaches unconnected UDP sockets too (profiles.py: icmp_unreachable_to).
 DIFFERENCES: dict[str, dict[str, Transcript]] = {
     "linux": {},
     "darwin": {
@@ -244,14 +257,14 @@ DIFFERENCES: dict[str, dict[str, Transcript]] = {
         "refused_connect": [("ConnectionRefusedError", 10061), ("took at least 1.5 s", True)],
         "reset_peer": [("ConnectionResetError", 10054)],
         "udp_icmp_error": [("error_received", "ConnectionResetError", 10054)],
+        "udp_icmp_error_unconnected": [("error_received", "ConnectionResetError", 10054)],
     },
 }
 DIFFERENCES["freebsd"] = DIFFERENCES["darwin"]
 
 
 def run(program: str, os_name: str = "linux") -> Transcript:
-    main = reset_peer(_linger_0(os_name)) if program == "reset_peer" else PROGRAMS[program]()
-    return list(asyncio.run(main))
+    return list(asyncio.run(PROGRAMS[program](os_name)))
 
 
 @pytest.mark.skipif(current_os() != "linux", reason="the transcripts are Linux's")
