@@ -97,7 +97,8 @@ def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable
         try:
             err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if err != 0:
-                cls = type(raise_errno(net, net.errno_name(err)))
+                name = net.errno_name(err)
+                cls = type(raise_errno(net, name)) if name in net.profile.errnos else OSError
                 raise cls(err, f"Connect call failed {address}")
         except (BlockingIOError, InterruptedError):
             pass

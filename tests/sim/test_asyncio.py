@@ -83,6 +83,24 @@ def test_loop_sock_methods(profile: str) -> None:
     assert log == [("sendall/recv_into", True), ("recv", b"back"), ("eof", b"")]
 
 
+@pytest.mark.parametrize("profile", ["linux", "windows"])
+def test_socketpair_the_loops_self_pipe_is_a_connected_simulated_pair(profile: str) -> None:
+    with patched(profile):
+        a, b = socket.socketpair()
+        with a, b:
+            a.sendall(b"to b")
+            b.sendall(b"to a")
+            got = [b.recv(10), a.recv(10), a.getpeername() == b.getsockname()]
+            a.close()
+            got.append(b.recv(10))
+            with pytest.raises(NotImplementedError, match="socketpair"):
+                socket.socketpair(socket.AF_INET, socket.SOCK_DGRAM)
+    assert got == [b"to b", b"to a", True, b""]
+    real_a, real_b = socket.socketpair()  # outside the block: the real one again
+    with real_a, real_b:
+        assert real_a.fileno() < 1 << 30
+
+
 class _Upper(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport: Any = transport
