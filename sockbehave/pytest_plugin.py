@@ -8,7 +8,8 @@ they work under pytest-xdist because every worker builds the same list from the 
 
 For users' tests, always available: ``sim_net`` (a ``sockbehave.sim.Network`` for the test's
 profile), ``sim_patched`` (the test body runs inside ``sockbehave.sim.patched`` for the test's
-profile; the fixture's value is that block's ``Network``), the marker
+profile; the fixture's value is that block's ``Network``; an ``async def`` body runs in
+``asyncio.run`` inside the block), the marker
 ``@pytest.mark.sockbehave_os("linux", "windows")`` that parametrizes such a test over profiles
 (node ids ``test_x[windows]``), and ``--sockbehave-os=all|linux,darwin,...``, the profiles for
 tests that use the fixtures without the marker (default: all four).
@@ -16,6 +17,7 @@ tests that use the fixtures without the marker (default: all four).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -268,10 +270,16 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, Any, None
     from .sim import patched
 
     # Only the test body runs inside the block: fixtures and pytest itself stay on the real stack.
+    test = pyfuncitem.obj
+    if inspect.iscoroutinefunction(test):  # an ``async def`` body: its own loop, inside the block
+        import asyncio
+
+        pyfuncitem.obj = lambda **kwargs: asyncio.run(test(**kwargs))
     block = patched(slot.profile)
     pyfuncitem.funcargs["sim_patched"] = block.__enter__()
     outcome: Any = yield
     pyfuncitem.funcargs["sim_patched"] = slot
+    pyfuncitem.obj = test
     excinfo = outcome.excinfo
     try:
         block.__exit__(*(excinfo or (None, None, None)))

@@ -174,6 +174,11 @@ class Scheduler:
         self.net: Any = None
         self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``abort`` ended this simulation."""
+        return self._aborted
+
     # -- who holds the baton ----------------------------------------------------------
     def enter(self) -> Task:
         """Make sure the calling thread is a task holding the baton (registering it if new)."""

@@ -18,7 +18,8 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
-``threading`` and ``queue`` took of ``monotonic``. See ``threads`` and ``readiness``.
+``threading`` and ``queue`` took of ``monotonic``; ``socket.socketpair`` and two details of
+asyncio's selector loop. See ``threads``, ``readiness`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -172,6 +173,9 @@ def _replacements() -> list[tuple[object, str, Any]]:
     clocks = threads.time_patches({name: getattr(time, name) for name in names})
     swaps += [(time, name, fn) for name, fn in clocks.items()]
     swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
+    from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
+
+    swaps += aio.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
 
 

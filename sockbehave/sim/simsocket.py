@@ -387,8 +387,8 @@ class SimSocket(socket.socket):
 
     def _real_close(self, _ss: Any = None) -> None:
         fd, self._fd = self._fd, -1
-        if fd != -1:
-            _release(self._net, fd)
+        if fd != -1 and not self._net.scheduler.closed:  # once the network is gone, so are its sockets
+            _release(self._net, fd)  # (asyncio's transports close theirs in __del__, maybe later)
 
     def detach(self) -> int:
         self._closed = True

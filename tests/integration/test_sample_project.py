@@ -20,7 +20,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_own_tests_on_every_profile(project: pytest.Pytester) -> None:
     result = project.runpytest("-v")
-    result.assert_outcomes(passed=6)  # round trip x 4 profiles, refused connect x 2
+    result.assert_outcomes(passed=9)  # round trip x 4 profiles, refused connect x 2, asyncio x 3
     result.stdout.fnmatch_lines(["*test_greeting_round_trip?windows? PASSED*"])
 
 

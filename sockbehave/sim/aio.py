@@ -1,0 +1,161 @@
+"""asyncio on the simulated stack: what the standard selector event loop needs on top of the runtime layer.
+
+Owns: the few swaps that let ``asyncio.run(main())`` run unchanged inside ``patched(os)``.
+The event loop is CPython's own ``SelectorEventLoop``: ``selector_events.py`` needs only a
+selector (``selectors.DefaultSelector``, already simulated by ``readiness``), non-blocking
+sockets, ``time.monotonic`` (virtual, ``threads``), a self-pipe (``socket.socketpair``, the
+socket layer's: a loopback TCP pair, as CPython builds it on Windows) and
+threads for ``run_in_executor`` (simulated ``ThreadPoolExecutor``). Every swap here dispatches
+on the calling thread like the rest of ``patching``: threads outside the simulation keep the
+real functions.
+
+What is swapped, and why:
+- ``BaseSelectorEventLoop._sock_connect_cb``: CPython builds the error of a failed
+  non-blocking connect as ``OSError(SO_ERROR, ...)``, and the *host's* errno table picks the
+  subclass, so a Windows ``10061`` would be a bare ``OSError`` on a Linux host. In a simulated
+  thread the subclass is picked with the simulated OS's table (``ConnectionRefusedError``),
+  as CPython does on that OS; the rest is CPython's code.
+- ``_SelectorSocketTransport.__init__`` (3.12+): a transport over a simulated socket without
+  ``sendmsg`` writes with ``send``, CPython's own path for platforms without ``sendmsg``.
+  STOPGAP until the socket layer models ``sendmsg`` (then this changes nothing).
+- ``BaseSelectorEventLoop._make_self_pipe`` (run by the loop's constructor): on the windows
+  profile it warns (``SelectorLoopWarning``, see below); on every profile it makes a
+  ``SimDeadlock`` raised in the loop's selector name the loop's tasks and what each awaits.
+
+The windows profile runs the selector loop, not the Proactor. Windows' CPython defaults to
+``ProactorEventLoop`` (IOCP); ``WindowsSelectorEventLoopPolicy`` gives the selector loop, which
+is what this simulation runs on every profile (``EVENT_LOOP``). The socket-level facts (errno
+numbers, the ~2 s refused connect, ``winerror``, UDP ICMP reports) are the windows profile's;
+what only the Proactor does (``[WinError 1225]`` for a refused connect, ``[WinError 64]``
+for a reset, overlapped ``WSARecv`` sizes) is not modelled. docs/simulator.md says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import warnings
+from asyncio import selector_events
+from collections.abc import Callable
+from typing import Any, Optional
+
+from .clock import SimDeadlock
+from .network import Network
+from .simsocket import raise_errno
+
+__all__ = ["EVENT_LOOP", "SelectorLoopWarning", "replacements"]
+
+#: Frames that are asyncio's or sockbehave's, not the program's.
+_SKIPPED = (os.path.dirname(selector_events.__file__), os.path.dirname(os.path.dirname(__file__)))
+
+#: The event loop asyncio gets inside ``patched()``, on every profile.
+EVENT_LOOP = "selector"
+
+
+class SelectorLoopWarning(UserWarning):
+    """The simulation runs asyncio's selector loop where the simulated OS defaults to another."""
+
+
+Dispatch = Callable[[Callable[..., Any], Callable[..., Any]], Callable[..., Any]]
+
+
+def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:
+    def simulated(net: Network, loop: Any, fut: Any, sock: Any, address: Any) -> None:
+        if fut.done():
+            return
+        try:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err != 0:
+                name = net.errno_name(err)
+                cls = type(raise_errno(net, name)) if name in net.profile.errnos else OSError
+                raise cls(err, f"Connect call failed {address}")
+        except (BlockingIOError, InterruptedError):
+            pass
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+
+    return dispatch(real, simulated)
+
+
+def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callable[[Any], None]:
+    def simulated(net: Network, loop: Any) -> None:
+        if net.profile.name == "windows":
+            warnings.warn(
+                "sockbehave.sim runs asyncio's selector event loop on the windows profile "
+                "(as WindowsSelectorEventLoopPolicy), not the ProactorEventLoop Windows uses by default; "
+                "see 'asyncio' in docs/simulator.md",
+                SelectorLoopWarning,
+                stacklevel=_callers_level(),
+            )
+        real(loop)
+        _name_tasks_in_deadlocks(loop)
+
+    return dispatch(real, simulated)
+
+
+def _name_tasks_in_deadlocks(loop: Any) -> None:
+    """Make a ``SimDeadlock`` raised while ``loop`` waits in its selector name the loop's tasks."""
+    selector = loop._selector
+    select = selector.select
+
+    def select_naming_tasks(timeout: Optional[float] = None) -> Any:
+        try:
+            return select(timeout)
+        except SimDeadlock as exc:
+            tasks = sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=lambda t: t.get_name())
+            named = "; ".join(_awaiting(t) for t in tasks) or "none"
+            raise SimDeadlock(f"{exc}; the asyncio loop waits for its tasks: {named}") from None
+
+    selector.select = select_naming_tasks
+
+
+def _awaiting(task: asyncio.Task[Any]) -> str:
+    """``"Task-1: main() at prog.py:6, awaiting StreamReader.read()"``."""
+    where, inner = "", ""
+    coro: Any = task.get_coro()
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        name = getattr(coro, "__qualname__", type(coro).__name__).rsplit("<locals>.", 1)[-1]
+        if frame is not None and not frame.f_code.co_filename.startswith(_SKIPPED):
+            where = f"{name}() at {os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+            inner = ""
+        elif not inner:
+            inner = f"{name}()" if frame is not None else "a Future"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return f"{task.get_name()}: {where or 'not started'}" + (f", awaiting {inner}" if inner else "")
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside asyncio and sockbehave."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_SKIPPED):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
+    """The swaps asyncio needs, as ``(owner, name, new)`` for ``patching``."""
+    loop_cls: Any = selector_events.BaseSelectorEventLoop
+    swaps: list[tuple[object, str, Any]] = [
+        (loop_cls, "_sock_connect_cb", _connect_cb_patch(loop_cls._sock_connect_cb, dispatch)),
+        (loop_cls, "_make_self_pipe", _self_pipe_patch(loop_cls._make_self_pipe, dispatch)),
+    ]
+    if hasattr(selector_events, "_HAS_SENDMSG"):  # 3.12+: transports write with sendmsg where it exists
+        transport_cls: Any = vars(selector_events)["_SelectorSocketTransport"]
+        swaps.append((transport_cls, "__init__", _write_with_send_patch(transport_cls.__init__, dispatch)))
+    return swaps
+
+
+def _write_with_send_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:
+    def simulated(net: Network, transport: Any, *args: Any, **kwargs: Any) -> None:
+        real(transport, *args, **kwargs)
+        if not hasattr(transport._sock, "sendmsg"):  # STOPGAP, see the module docstring
+            transport._write_ready = transport._write_send
+
+    return dispatch(real, simulated)
