@@ -295,7 +295,8 @@ LINUX = _p(
         "listen_needs_bind": (False, "inet_listen autobinds an unbound socket (inet_csk_get_port with port 0)"),
         "nonblocking_connect_error": (
             "EINPROGRESS",
-            "connect(2) ERRORS: EINPROGRESS; research notes item 15 (observed)",
+            "connect(2) ERRORS: EINPROGRESS; net/ipv4/af_inet.c __inet_stream_connect returns -EINPROGRESS "
+            "when it may not wait; observed here: non-blocking connect to 127.0.0.1, CPython 3.11.7, Linux 6.18",
         ),
         "send_unconnected_error": (
             "EPIPE",
