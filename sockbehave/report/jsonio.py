@@ -15,8 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from ..display import path_text, printable
 from ..errors import InputError
 from ..files import atomic_write
@@ -186,6 +184,8 @@ def load_report(path: Path) -> Report:
             f"{name}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})"
         )
     _check_bounds(data, name)
+    import jsonschema  # here, not at the top: commands that read no report start faster
+
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
