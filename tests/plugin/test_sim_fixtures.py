@@ -114,4 +114,4 @@ def test_fixtures_clean_up_after_failures_and_deadlocks(pytester: pytest.Pyteste
     text = result.stdout.str()
     assert "the body fails" in text
     assert "SimDeadlock" in text
-    assert "(accept): accept() on <socket.socket fd=" in text  # the thread left blocked, named
+    assert ": accept() on <socket.socket fd=" in text  # the thread left blocked, named with its wait
