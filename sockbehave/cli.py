@@ -105,6 +105,10 @@ def _parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list the scenarios")
     ls.add_argument("--json", action="store_true", help="print a JSON array of {id, title, topic, claim, steps}")
 
+    se = sub.add_parser("search", help="find scenarios by words (id, title, claim, explanation), best first")
+    se.add_argument("words", nargs="+", help="words that must all occur, e.g. recv empty disconnect")
+    se.add_argument("--json", action="store_true", help="print [{id, title, topic, score}]")
+
     ex = sub.add_parser("explain", help="explain one scenario: the pitfall, the claim, the code, the per-OS table")
     ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
     ex.add_argument("--format", choices=("text", "md"), default="text", help="md: a paste-ready Markdown block")
@@ -199,11 +203,32 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
+    from .search import search
+
+    cat = _catalog(args)
+    hits = search(cat, " ".join(args.words))
+    if args.json:
+        rows = [
+            {"id": h.scenario.id, "title": h.scenario.title, "topic": h.scenario.topic, "score": h.score} for h in hits
+        ]
+        _dump_json(rows, out)
+        return EXIT_OK
+    if not hits:
+        out.write(f"no scenario mentions all of: {printable(' '.join(args.words))}\n")
+        return EXIT_MISMATCH
+    width = max(len(h.scenario.id) for h in hits)
+    for h in hits:
+        out.write(f"{h.scenario.id.ljust(width)}  {printable(h.scenario.title)}\n")
+    out.write(f"\n{len(hits)} scenario(s); 'sockbehave explain ID' tells the whole story\n")
+    return EXIT_OK
+
+
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     import difflib
 
-    from .outcome import MAX_LITERAL_BYTES
     from .report.explain_md import explain_markdown
+    from .report.explain_text import explain_text
 
     cat = _catalog(args)
     sc = cat.by_id.get(args.id)
@@ -215,30 +240,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         out.write(explain_markdown(sc, cat))
         return EXIT_OK
 
-    def w(text: str) -> None:
-        out.write(printable(text, keep_newlines=True))
-
-    w(f"{sc.id}: {sc.title}\n")
-    w(f"topic: {sc.topic}\n\n")
-    w(f"The claim: {sc.claim}\n\n")
-    w(sc.explanation + "\n\n")
-    w("The code:\n\n")
-    w("".join("    " + line if line.strip() else line for line in sc.code.splitlines(True)))
-    w("\nWhat each OS does:\n")
-    for step, cells in cat.steps(sc.id).items():
-        w(f"\n  step {step}\n")
-        for os_name in OSES:
-            cell = cells[os_name]
-            w(f"    {os_name:8} {' | '.join(cell.outcomes)}  [{cell.evidence}]\n")
-            if cell.source:
-                w(f"             source: {cell.source}\n")
-            if cell.note:
-                w(f"             note: {cell.note}\n")
-    if sc.references:
-        w("\nReferences:\n")
-        for ref in sc.references:
-            w(f"  - {ref}\n")
-    w(f"\nBytes are shown literally up to {MAX_LITERAL_BYTES}; errno names are POSIX-style on every OS.\n")
+    out.write(printable(explain_text(sc, cat), keep_newlines=True))
     return EXIT_OK
 
 
@@ -629,6 +631,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
             commands: dict[str, Callable[[], int]] = {
                 "list": lambda: _cmd_list(args, out),
                 "explain": lambda: _cmd_explain(args, out),
+                "search": lambda: _cmd_search(args, out),
                 "run": lambda: _cmd_run(args, out, err),
                 "check": lambda: _cmd_check(args, out, err),
                 "report": lambda: _cmd_report(args, out, err),
