@@ -744,7 +744,9 @@ WINDOWS = _p(
         "udp_max_ipv4": (
             65507,
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-sendto (WSAEMSGSIZE); RFC 791; "
-            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:5259-5263 (ok: SO_MAX_MSG_SIZE of a UDP/IPv4 socket is 65507, or 65527 on some versions)",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:5259-5263 (ok: SO_MAX_MSG_SIZE of a UDP/IPv4 socket is 65507, or 65527 on some versions); "
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/sol-socket-socket-options.md:50 "
+            "(SO_MAX_MSG_SIZE is the maximum outbound message size)",
         ),
         "udp_max_ipv6": (65527, "inferred from RFC 8200; not documented for Winsock"),
         "icmp_unreachable_to": (
