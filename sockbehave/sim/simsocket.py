@@ -212,16 +212,13 @@ class SimSocket(socket.socket):
         return self._fd
 
     def __repr__(self) -> str:
-        closed = " [closed]" if self._closed else ""
-        text = (
-            f"<{self.__class__.__module__}.{self.__class__.__qualname__}{closed} fd={self._fd}, "
-            f"family={self._family}, type={self._type}, proto={self._proto}"
-        )
-        if self._fd != -1 and self._k.local is not None:
-            text += f", laddr={self._shown(self._k.local)}"
-        if self._fd != -1 and self._k.remote is not None and (self._k.tcb is not None or self._k.kind == DGRAM):
-            text += f", raddr={self._shown(self._k.remote)}"
-        return text + f" (sim {self._net.profile.name})>"
+        # CPython's own: it asks fileno(), family, type, getsockname() and getpeername(),
+        # which are the simulated ones, so a program that prints a socket prints what it would.
+        return super().__repr__()
+
+    def _described(self) -> str:
+        """The repr, tagged with the simulated OS, for the simulator's own messages."""
+        return repr(self)[:-1] + f" (sim {self._net.profile.name})>"
 
     def __del__(self) -> None:
         fd = self.__dict__.get("_fd", -1)
@@ -260,7 +257,7 @@ class SimSocket(socket.socket):
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout."""
         if self._timeout == 0.0:
             raise raise_errno(self._net, "EAGAIN")
-        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self!r}"):
+        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}"):
             raise socket.timeout("timed out")
 
     def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool]) -> T:
@@ -335,8 +332,10 @@ class SimSocket(socket.socket):
         """What ``accept``/``dup`` create: the ``socket.socket`` of this simulation, as CPython's
         accept creates a plain ``socket.socket`` even for a subclass."""
         for cls in type(self).__mro__:
-            if "_sim_net" in cls.__dict__:
-                return cls
+            if cls is SimSocket:
+                break
+            if "_sim_net" in cls.__dict__ or (cls.__module__, cls.__qualname__) == ("socket", "socket"):
+                return cls  # socket_class_for's class, or patched()'s dispatching socket.socket
         return SimSocket
 
     def accept(self) -> tuple[SimSocket, Any]:
