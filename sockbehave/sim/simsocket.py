@@ -382,6 +382,9 @@ class SimSocket(socket.socket):
         return 0
 
     def shutdown(self, how: int) -> None:
+        how = _c_int(how)
+        if not -_INT_MAX - 1 <= how <= _INT_MAX:
+            raise OverflowError("Python int too large to convert to C int")  # as CPython's C int
         self._kernel(lambda ks: self._net.kernel.shutdown(ks, how) if how in (0, 1, 2) else _einval(self._net))
 
     def _real_close(self, _ss: Any = None) -> None:

@@ -124,6 +124,19 @@ def test_makefile_reads_and_writes_text_and_binary() -> None:
     assert (first, second) == ("HELLO\n", "WöRLD\n")  # bytes.upper leaves the UTF-8 ö alone
 
 
+def test_a_buffered_writer_may_reuse_its_buffer_after_send() -> None:
+    """io.BufferedWriter gives send() a read-only view of a buffer it then reuses and frees:
+    the kernel must copy what it takes (CPython's FileObjectClassTestCase read garbage)."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        with a.makefile("wb") as w:
+            w.write(b"first line\n")
+            w.flush()
+            w.write(b"second\n")
+        a.close()
+        assert b.makefile("rb").read() == b"first line\nsecond\n"
+
+
 def test_sock_nonblock_and_the_into_and_msg_calls() -> None:
     net = Network("linux")
     flag = getattr(socket, "SOCK_NONBLOCK", 0)

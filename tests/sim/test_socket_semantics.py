@@ -139,6 +139,9 @@ def test_the_tutorial_file_transfer_arrives_intact(profile: str) -> None:
         (lambda s, u: u.recv_into(bytearray(2), 5), ValueError, "buffer too small for requested bytes"),
         (lambda s, u: u.recvfrom_into(bytearray(2), 5), ValueError, "nbytes is greater than the length"),
         (lambda s, u: s.listen(2**31), OverflowError, "signed integer is greater than maximum"),
+        (lambda s, u: s.shutdown(2**31), OverflowError, "too large to convert to C int"),
+        (lambda s, u: s.shutdown(2 + 2**32), OverflowError, "too large to convert to C int"),
+        (lambda s, u: s.shutdown("2"), TypeError, "integer"),
         (lambda s, u: s.settimeout(float("nan")), ValueError, "Invalid value NaN"),
         (lambda s, u: s.settimeout(-1), ValueError, "Timeout value out of range"),
         (lambda s, u: s.settimeout("1"), TypeError, "integer"),  # the wording is per CPython version
