@@ -540,6 +540,8 @@ class SimSocket(socket.socket):
         self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
     ) -> tuple[int, list[Any], int, Any]:
         views = [memoryview(b).cast("B") for b in buffers]
+        if any(v.readonly for v in views):  # checked before anything is received, as CPython
+            raise TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers")
         data, anc, msg_flags, addr = self.recvmsg(sum(len(v) for v in views), ancbufsize, flags)
         at = 0
         for view in views:

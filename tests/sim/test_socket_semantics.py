@@ -162,6 +162,16 @@ def test_argument_validation_is_cpythons(call: object, exc: type[BaseException],
         call(s, u)  # type: ignore[operator]
 
 
+def test_recvmsg_into_a_read_only_buffer_fails_before_taking_the_datagram() -> None:
+    u = Network("linux").socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"hello", u.getsockname())
+    with pytest.raises(TypeError, match="read-write buffers"):
+        u.recvmsg_into([bytearray(2), b"read-only"])
+    buf = bytearray(8)
+    assert u.recvmsg_into([buf])[0] == 5 and buf[:5] == b"hello"  # still there
+
+
 @pytest.mark.parametrize(("profile", "errno"), [("linux", 22), ("darwin", 22), ("windows", 10014)])
 def test_a_short_so_linger_is_the_os_error_not_struct_error(profile: str, errno: int) -> None:
     s = Network(profile).socket()
