@@ -1,11 +1,18 @@
-"""Shared fixtures: small throw-away catalogs for tests that need one to break, and the CLI in-process."""
+"""Shared fixtures: small throw-away catalogs for tests that need one to break, the CLI in-process,
+and ``netns``: running code inside a private network namespace (``unshare -n``: loopback only).
+Without root or ``unshare`` the tests using ``netns`` skip, unless ``SOCKBEHAVE_REQUIRE_NETNS=1``
+(set by ``.ci/run``) makes them fail instead."""
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import pytest
 
@@ -70,5 +77,41 @@ def cli() -> CLI:
         except SystemExit as exc:  # argparse exits itself on usage errors
             code = int(exc.code or 0)
         return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+#: Brings loopback up inside the namespace, then becomes ``python ARGS...``.
+PRELUDE = (
+    "import os, subprocess, sys; "
+    "subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True); "
+    "os.execv(sys.executable, [sys.executable] + sys.argv[1:])"
+)
+
+
+def _why_no_netns() -> Optional[str]:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "needs root for unshare -n"
+    for tool in ("unshare", "ip"):
+        if shutil.which(tool) is None:
+            return f"needs {tool}"
+    probe = subprocess.run(["unshare", "-n", "--", "ip", "link", "set", "lo", "up"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return f"unshare -n failed: {probe.stderr.decode(errors='replace').strip()}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def netns() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``netns(*args)`` -> the finished ``python args...``, run in a fresh namespace."""
+    why = _why_no_netns()
+    if why is not None:
+        if os.environ.get("SOCKBEHAVE_REQUIRE_NETNS") == "1":
+            pytest.fail(f"SOCKBEHAVE_REQUIRE_NETNS=1 but no private network namespace: {why}")
+        pytest.skip(why)
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        cmd = ["unshare", "-n", "--", sys.executable, "-c", PRELUDE, *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
     return run

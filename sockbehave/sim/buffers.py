@@ -31,7 +31,9 @@ class ByteQueue:
 
     def append(self, data: bytes | memoryview) -> None:
         view = memoryview(data).cast("B")
-        if not view.readonly:  # the application may change its buffer after send()
+        if type(view.obj) is not bytes:
+            # the application may change or free its buffer after send(): a read-only view is
+            # not enough (io.BufferedWriter flushes a read-only view of a buffer it reuses)
             view = memoryview(bytes(view))
         if len(view):
             self._chunks.append(view)

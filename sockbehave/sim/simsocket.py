@@ -212,16 +212,13 @@ class SimSocket(socket.socket):
         return self._fd
 
     def __repr__(self) -> str:
-        closed = " [closed]" if self._closed else ""
-        text = (
-            f"<{self.__class__.__module__}.{self.__class__.__qualname__}{closed} fd={self._fd}, "
-            f"family={self._family}, type={self._type}, proto={self._proto}"
-        )
-        if self._fd != -1 and self._k.local is not None:
-            text += f", laddr={self._shown(self._k.local)}"
-        if self._fd != -1 and self._k.remote is not None and (self._k.tcb is not None or self._k.kind == DGRAM):
-            text += f", raddr={self._shown(self._k.remote)}"
-        return text + f" (sim {self._net.profile.name})>"
+        # CPython's own: it asks fileno(), family, type, getsockname() and getpeername(),
+        # which are the simulated ones, so a program that prints a socket prints what it would.
+        return super().__repr__()
+
+    def _described(self) -> str:
+        """The repr, tagged with the simulated OS, for the simulator's own messages."""
+        return repr(self)[:-1] + f" (sim {self._net.profile.name})>"
 
     def __del__(self) -> None:
         fd = self.__dict__.get("_fd", -1)
@@ -260,7 +257,7 @@ class SimSocket(socket.socket):
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout."""
         if self._timeout == 0.0:
             raise raise_errno(self._net, "EAGAIN")
-        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self!r}"):
+        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}"):
             raise socket.timeout("timed out")
 
     def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool]) -> T:
@@ -335,8 +332,10 @@ class SimSocket(socket.socket):
         """What ``accept``/``dup`` create: the ``socket.socket`` of this simulation, as CPython's
         accept creates a plain ``socket.socket`` even for a subclass."""
         for cls in type(self).__mro__:
-            if "_sim_net" in cls.__dict__:
-                return cls
+            if cls is SimSocket:
+                break
+            if "_sim_net" in cls.__dict__ or (cls.__module__, cls.__qualname__) == ("socket", "socket"):
+                return cls  # socket_class_for's class, or patched()'s dispatching socket.socket
         return SimSocket
 
     def accept(self) -> tuple[SimSocket, Any]:
@@ -383,6 +382,9 @@ class SimSocket(socket.socket):
         return 0
 
     def shutdown(self, how: int) -> None:
+        how = _c_int(how)
+        if not -_INT_MAX - 1 <= how <= _INT_MAX:
+            raise OverflowError("Python int too large to convert to C int")  # as CPython's C int
         self._kernel(lambda ks: self._net.kernel.shutdown(ks, how) if how in (0, 1, 2) else _einval(self._net))
 
     def _real_close(self, _ss: Any = None) -> None:
@@ -538,6 +540,8 @@ class SimSocket(socket.socket):
         self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
     ) -> tuple[int, list[Any], int, Any]:
         views = [memoryview(b).cast("B") for b in buffers]
+        if any(v.readonly for v in views):  # checked before anything is received, as CPython
+            raise TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers")
         data, anc, msg_flags, addr = self.recvmsg(sum(len(v) for v in views), ancbufsize, flags)
         at = 0
         for view in views:

@@ -36,6 +36,29 @@ def test_socket_socket_stays_a_class_and_sockets_are_its_instances() -> None:
     assert socket.socket is real
 
 
+def test_an_accepted_socket_is_a_socket_socket_and_prints_as_cpythons() -> None:
+    """Programs print their sockets (a tutorial prints the accepted one): the repr is CPython's
+    own, with the simulated addresses, so the transcript matches the real stack's."""
+    with patched("linux"):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 5002))
+        listener.listen()
+        client = socket.create_connection(("127.0.0.1", 5002))
+        conn, _ = listener.accept()
+        assert type(conn) is socket.socket
+        port = client.getsockname()[1]
+        assert repr(conn) == (
+            f"<socket.socket fd={conn.fileno()}, family={socket.AF_INET!s}, type={socket.SOCK_STREAM!s}, "
+            f"proto=0, laddr=('127.0.0.1', 5002), raddr=('127.0.0.1', {port})>"
+        )
+        for s in (conn, client, listener):
+            s.close()
+        assert (
+            repr(conn)
+            == f"<socket.socket [closed] fd=-1, family={socket.AF_INET!s}, type={socket.SOCK_STREAM!s}, proto=0>"
+        )
+
+
 def test_a_first_import_of_ssl_inside_the_block_works() -> None:
     program = textwrap.dedent(
         """
@@ -99,6 +122,19 @@ def test_makefile_reads_and_writes_text_and_binary() -> None:
         thread.join()
         srv.close()
     assert (first, second) == ("HELLO\n", "WöRLD\n")  # bytes.upper leaves the UTF-8 ö alone
+
+
+def test_a_buffered_writer_may_reuse_its_buffer_after_send() -> None:
+    """io.BufferedWriter gives send() a read-only view of a buffer it then reuses and frees:
+    the kernel must copy what it takes (CPython's FileObjectClassTestCase read garbage)."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        with a.makefile("wb") as w:
+            w.write(b"first line\n")
+            w.flush()
+            w.write(b"second\n")
+        a.close()
+        assert b.makefile("rb").read() == b"first line\nsecond\n"
 
 
 def test_sock_nonblock_and_the_into_and_msg_calls() -> None:

@@ -139,6 +139,9 @@ def test_the_tutorial_file_transfer_arrives_intact(profile: str) -> None:
         (lambda s, u: u.recv_into(bytearray(2), 5), ValueError, "buffer too small for requested bytes"),
         (lambda s, u: u.recvfrom_into(bytearray(2), 5), ValueError, "nbytes is greater than the length"),
         (lambda s, u: s.listen(2**31), OverflowError, "signed integer is greater than maximum"),
+        (lambda s, u: s.shutdown(2**31), OverflowError, "too large to convert to C int"),
+        (lambda s, u: s.shutdown(2 + 2**32), OverflowError, "too large to convert to C int"),
+        (lambda s, u: s.shutdown("2"), TypeError, "integer"),
         (lambda s, u: s.settimeout(float("nan")), ValueError, "Invalid value NaN"),
         (lambda s, u: s.settimeout(-1), ValueError, "Timeout value out of range"),
         (lambda s, u: s.settimeout("1"), TypeError, "integer"),  # the wording is per CPython version
@@ -157,6 +160,16 @@ def test_argument_validation_is_cpythons(call: object, exc: type[BaseException],
     u.sendto(b"hello", u.getsockname())
     with pytest.raises(exc, match=message):
         call(s, u)  # type: ignore[operator]
+
+
+def test_recvmsg_into_a_read_only_buffer_fails_before_taking_the_datagram() -> None:
+    u = Network("linux").socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"hello", u.getsockname())
+    with pytest.raises(TypeError, match="read-write buffers"):
+        u.recvmsg_into([bytearray(2), b"read-only"])
+    buf = bytearray(8)
+    assert u.recvmsg_into([buf])[0] == 5 and buf[:5] == b"hello"  # still there
 
 
 @pytest.mark.parametrize(("profile", "errno"), [("linux", 22), ("darwin", 22), ("windows", 10014)])
