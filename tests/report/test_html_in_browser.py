@@ -322,3 +322,11 @@ def test_a_hostile_report_cannot_inject_markup(tmp_path: Path) -> None:
     assert "<title>sockbehave: socket behaviour by OS</title>" in dom  # onerror never ran
     assert 'id="evil"' not in dom and "<img" not in dom
     assert "&lt;b id=evil&gt;" in dom
+
+
+def test_a_hostile_url_cannot_inject_markup_either(tmp_path: Path, tab: Tab) -> None:
+    evil = "<img src=x onerror=document.title='pwned'>"
+    tab.open(_page(tmp_path).as_uri() + "?os=" + evil + "&category=" + evil + "#" + evil)
+    assert tab.js("document.title") == "sockbehave: socket behaviour by OS"
+    assert tab.js("document.querySelectorAll('img').length") == 0
+    assert tab.js("document.getElementById('f-os').value") == ""  # an unknown value selects nothing
