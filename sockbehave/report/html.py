@@ -91,13 +91,18 @@ def _cell(row: MatrixRow, os_name: str, cell: MatrixCell, group: int) -> str:
     unverified = cell.predicted and (cell.expected is None or cell.expected.is_unknown)
     varies = '<div class="varies">varies by run</div>' if cell.varies else ""
     rests = "prediction, table: unknown" if unverified else "prediction" if cell.predicted else cell.rests_on
+    runs = "; ".join(run for seen in (cell.real or cell.sim) for run in seen.runs)
+    # One outcome seen once is the cell's outcome line; several (runs disagree, or a real run
+    # and a prediction) are listed one by one.
+    several = len(cell.real) + len(cell.sim) > 1
+    seen = f"{_seen('real', cell.real)}{_seen('predicted', cell.sim)}" if several else ""
     return (
         f'<td id="{e(anchor)}" class="cell {cat} ev-{e(level)}" data-fill="{group}"{" data-unverified" if unverified else ""} '
         f'data-os="{e(os_name)}" data-category="{e(cell.category)}" data-evidence="{e(level)}">'
         f'<div class="badge"><span class="mark {cat}" title="verdict: {e(cell.category)}">'
         f"{MARKS.get(cell.category, '?')} {e(cell.category)}</span> · {e(rests)}</div>"
-        f'<div class="out"><code>{_code(cell.outcome)}</code></div>'
-        f"{_seen('real', cell.real)}{_seen('predicted', cell.sim)}{_expected(cell.expected)}{varies}"
+        f'<div class="out" title="{e(runs)}"><code>{_code(cell.outcome)}</code></div>'
+        f"{seen}{_expected(cell.expected)}{varies}"
         f'<a class="cite" href="#{e(anchor)}" title="link to this cell">#</a></td>'
     )
 
@@ -120,7 +125,7 @@ tr.scenario .title { font-weight: 400; color: #444; }
 td.cell { position: relative; } .not-run { color: #555; }
 .agree { font-size: 11px; color: #777; } .agree.differ { color: #8a2be2; font-weight: 700; }
 .mark { font-weight: 600; color: #2e7d32; } .mark.unexpected { color: #fff; background: var(--bad); padding: 0 4px; border-radius: 3px; }
-.mark.new { color: var(--new); } .mark.known-gap { color: var(--gap); } .mark.not-run { color: #777; }
+.mark.zero { color: #777 !important; background: none !important; font-weight: 400; } .mark.new { color: var(--new); } .mark.known-gap { color: var(--gap); } .mark.not-run { color: #777; }
 td.unexpected { outline: 2px solid var(--bad); outline-offset: -2px; }
 .badge { font-size: 11px; text-transform: uppercase; letter-spacing: .03em; color: #444; margin-bottom: 3px; }
 .out code { font-size: 14px; font-weight: 700; } td[data-unverified] .out code { font-weight: 400; font-style: italic; color: #555; }
@@ -272,7 +277,10 @@ def _evidence_table(matrix: Matrix) -> str:
 
 def render_html(matrix: Matrix) -> str:
     counts = matrix.counts()
-    legend = "".join(f'<span class="mark {_slug(c)}">{MARKS[c]} {e(c)}: {counts[c]}</span>' for c in CATEGORIES)
+    legend = "".join(
+        f'<span class="mark {_slug(c)}{" zero" if counts[c] == 0 else ""}">{MARKS[c]} {e(c)}: {counts[c]}</span>'
+        for c in CATEGORIES
+    )
     sections = []
     for topic in [*topics(matrix), ""]:
         rows = [r for r in matrix.rows if r.topic == topic]
