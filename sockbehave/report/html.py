@@ -1,7 +1,15 @@
-"""The matrix as one self-contained HTML page: filterable, citable, safe to open.
+"""The matrix as one self-contained HTML page: differences first, filterable, citable, safe to open.
 
-Owns: the page. No external resources: a Content-Security-Policy forbids every fetch, styles
-and the small filter script are inline. Every scenario has a stable anchor (its id, e.g.
+Owns: the page. Cells are coloured by outcome, not by verdict: within a row the most common
+outcome is drawn quietly and every other outcome in its own fill, each row says whether the
+OSes differ, and rows where they all agree are folded until asked for (``?diff=all``). A
+simulated outcome is labelled a prediction (light, italic and hatched where the table says
+``unknown``); the verdict (unexpected, new, known gap) is a mark. The filters live in the URL
+(``?topic=&os=&category=&diff=all``); a cited anchor is shown even if filtered out, scrolled
+below the sticky header and highlighted. Errno names wrap only between words.
+
+No external resources: a Content-Security-Policy forbids every fetch, styles and the small
+filter script are inline. Every scenario has a stable anchor (its id, e.g.
 ``#udp.recv-buffer-smaller-than-datagram``) and every cell one of its own
 (``#udp.recv-buffer-smaller-than-datagram/recv-4/windows``). Reports are untrusted: every
 string passes through ``html.escape``, and only http(s) sources become links.
