@@ -1,7 +1,15 @@
-"""The matrix as one self-contained HTML page: filterable, citable, safe to open.
+"""The matrix as one self-contained HTML page: differences first, filterable, citable, safe to open.
 
-Owns: the page. No external resources: a Content-Security-Policy forbids every fetch, styles
-and the small filter script are inline. Every scenario has a stable anchor (its id, e.g.
+Owns: the page. Cells are coloured by outcome, not by verdict: within a row the most common
+outcome is drawn quietly and every other outcome in its own fill, each row says whether the
+OSes differ, and rows where they all agree are folded until asked for (``?diff=all``). A
+simulated outcome is labelled a prediction (light, italic and hatched where the table says
+``unknown``); the verdict (unexpected, new, known gap) is a mark. The filters live in the URL
+(``?topic=&os=&category=&diff=all``); a cited anchor is shown even if filtered out, scrolled
+below the sticky header and highlighted. Errno names wrap only between words.
+
+No external resources: a Content-Security-Policy forbids every fetch, styles and the small
+filter script are inline. Every scenario has a stable anchor (its id, e.g.
 ``#udp.recv-buffer-smaller-than-datagram``) and every cell one of its own
 (``#udp.recv-buffer-smaller-than-datagram/recv-4/windows``). Reports are untrusted: every
 string passes through ``html.escape``, and only http(s) sources become links.
@@ -42,12 +50,31 @@ def _source(text: str) -> str:
     return "".join(out)
 
 
+def _code(text: str) -> str:
+    """Escaped outcome text that may wrap only between words: after ``(``, ``|`` and ``,``,
+    never inside an errno name such as ``ECONNREFUSED``."""
+    return re.sub(r"([(|,])", r"\1<wbr>", e(text))
+
+
+# Fills by outcome, not by verdict: the row's most common outcome is quiet, each other outcome
+# gets its own strong fill, so the OS that behaves differently stands out.
+OUTCOME_FILLS = ("#eef1f5", "#ffd8a8", "#d0bfff", "#a5e9f5", "#c3f0ca", "#fcc2d7")
+MARKS = {"as expected": "✓", "unexpected": "✗", "new": "★", "known gap": "◐", "not run": "–"}
+
+
+def _groups(row: MatrixRow) -> dict[str, int]:
+    """OS -> fill index: 0 for the outcome most OSes share, then 1, 2, ... by how common."""
+    outcomes = [row.cells[o].outcome for o in OSES]
+    ranked = sorted(dict.fromkeys(outcomes), key=lambda out: -outcomes.count(out))
+    return {o: min(ranked.index(row.cells[o].outcome), len(OUTCOME_FILLS) - 1) for o in OSES}
+
+
 def _seen(label: str, items: list[Seen]) -> str:
     parts = []
     for s in items:
         runs = "; ".join(s.runs)
         parts.append(
-            f'<div class="seen {_slug(s.category)}" title="{e(runs)}"><span class="k">{e(label)}</span> <code>{e(s.outcome)}</code></div>'
+            f'<div class="seen {_slug(s.category)}" title="{e(runs)}"><span class="k">{e(label)}</span> <code>{_code(s.outcome)}</code></div>'
         )
     return "".join(parts)
 
@@ -55,7 +82,7 @@ def _seen(label: str, items: list[Seen]) -> str:
 def _expected(cell: Optional[Cell]) -> str:
     if cell is None:
         return '<div class="exp"><span class="k">table</span> <em>no entry</em></div>'
-    outcomes = "<em>unknown</em>" if cell.is_unknown else f"<code>{e(' | '.join(cell.outcomes))}</code>"
+    outcomes = "<em>unknown</em>" if cell.is_unknown else f"<code>{_code(' | '.join(cell.outcomes))}</code>"
     note = f"<p>{e(cell.note)}</p>" if cell.note else ""
     gap = f"<p><strong>known simulator gap:</strong> {e(cell.sim_gap)}</p>" if cell.sim_gap else ""
     source = f"<p>{_source(cell.source)}</p>" if cell.source else ""
@@ -64,103 +91,178 @@ def _expected(cell: Optional[Cell]) -> str:
     return f'<div class="exp"><span class="k">table</span> {outcomes} {detail}</div>'
 
 
-def _cell(row: MatrixRow, os_name: str, cell: MatrixCell) -> str:
+def _cell(row: MatrixRow, os_name: str, cell: MatrixCell, group: int) -> str:
     anchor = f"{row.scenario}/{row.step}/{os_name}"
     cat = _slug(cell.category)
     level = cell.expected.evidence if cell.expected is not None else "none"
+    # A prediction where the table knows nothing must never read as a fact.
+    unverified = cell.predicted and (cell.expected is None or cell.expected.is_unknown)
     varies = '<div class="varies">varies by run</div>' if cell.varies else ""
+    rests = "prediction, table: unknown" if unverified else "prediction" if cell.predicted else cell.rests_on
+    runs = "; ".join(run for seen in (cell.real or cell.sim) for run in seen.runs)
+    # One outcome seen once is the cell's outcome line; several (runs disagree, or a real run
+    # and a prediction) are listed one by one.
+    several = len(cell.real) + len(cell.sim) > 1
+    seen = f"{_seen('real', cell.real)}{_seen('predicted', cell.sim)}" if several else ""
     return (
-        f'<td id="{e(anchor)}" class="cell {cat} ev-{e(level)}" data-os="{e(os_name)}" '
-        f'data-category="{e(cell.category)}" data-evidence="{e(level)}">'
-        f'<div class="badge">{e(cell.category)} · {e(cell.rests_on)}</div>'
-        f"{_seen('real', cell.real)}{_seen('sim', cell.sim)}{_expected(cell.expected)}{varies}"
+        f'<td id="{e(anchor)}" class="cell {cat} ev-{e(level)}" data-fill="{group}"{" data-unverified" if unverified else ""} '
+        f'data-os="{e(os_name)}" data-category="{e(cell.category)}" data-evidence="{e(level)}">'
+        f'<div class="badge"><span class="mark {cat}" title="verdict: {e(cell.category)}">'
+        f"{MARKS.get(cell.category, '?')} {e(cell.category)}</span> · {e(rests)}</div>"
+        f'<div class="out" title="{e(runs)}"><code>{_code(cell.outcome)}</code></div>'
+        f"{seen}{_expected(cell.expected)}{varies}"
         f'<a class="cite" href="#{e(anchor)}" title="link to this cell">#</a></td>'
     )
 
 
 _STYLE = (
     """
-:root { color-scheme: light; --ok:#e7f5ea; --bad:#fde2e1; --new:#e3eefc; --gap:#fff1d6; --none:#f3f3f3; }
+:root { color-scheme: light; --bad:#c62828; --new:#1565c0; --gap:#b26a00; --cite:#f59f00; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1d1f23; background: #fff; }
 header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ddd; padding: 10px 20px; z-index: 2; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 main { padding: 0 20px 40px; } .meta { color: #555; margin: 0 0 8px; }
 form { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; }
-label { font-weight: 600; } select { font: inherit; padding: 2px 4px; }
-.legend span { display: inline-block; padding: 1px 8px; border-radius: 10px; margin-right: 6px; border: 1px solid #ccc; }
+label { font-weight: 600; } select, button { font: inherit; padding: 2px 4px; }
+.legend span { display: inline-block; padding: 0 6px; margin-right: 8px; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border: 1px solid #d7d7d7; padding: 6px 8px; vertical-align: top; text-align: left; }
 thead th { background: #f0f0f0; } th.step { width: 18%; font-weight: 500; }
 tr.scenario th { background: #f7f7fb; font-weight: 600; } tr.scenario th a.id { font-family: ui-monospace, Menlo, Consolas, monospace; }
 tr.scenario .title { font-weight: 400; color: #444; }
-td.cell { position: relative; } .as-expected { background: var(--ok); } .unexpected { background: var(--bad); }
-.new { background: var(--new); } .known-gap { background: var(--gap); } .not-run { background: var(--none); color: #555; }
-td.unexpected { outline: 2px solid #c62828; outline-offset: -2px; }
+td.cell { position: relative; } .not-run { color: #555; }
+.agree { font-size: 11px; color: #777; } .agree.differ { color: #8a2be2; font-weight: 700; }
+.mark { font-weight: 600; color: #2e7d32; } .mark.unexpected { color: #fff; background: var(--bad); padding: 0 4px; border-radius: 3px; }
+.mark.zero { color: #777 !important; background: none !important; font-weight: 400; } .mark.new { color: var(--new); } .mark.known-gap { color: var(--gap); } .mark.not-run { color: #777; }
+td.unexpected { outline: 2px solid var(--bad); outline-offset: -2px; }
 .badge { font-size: 11px; text-transform: uppercase; letter-spacing: .03em; color: #444; margin-bottom: 3px; }
+.out code { font-size: 14px; font-weight: 700; } td[data-unverified] .out code { font-weight: 400; font-style: italic; color: #555; }
+td[data-unverified] { background-image: repeating-linear-gradient(135deg, transparent 0 8px, rgba(0,0,0,.05) 8px 10px); }
 .k { display: inline-block; min-width: 32px; font-size: 11px; color: #666; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-word; }
-.seen code { font-weight: 600; } .exp { color: #333; } details { display: inline; } summary { cursor: pointer; color: #345; display: inline; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; word-break: normal; overflow-wrap: normal; }
+.exp { color: #333; } details { display: inline; } summary { cursor: pointer; color: #345; display: inline; }
 details[open] { display: block; background: #fff; border: 1px solid #ccc; padding: 4px 6px; margin-top: 4px; }
-details p { margin: 2px 0; font-size: 12px; } .ev { font-size: 12px; color: #345; }
+details p { margin: 2px 0; font-size: 12px; overflow-wrap: anywhere; } .ev { font-size: 12px; color: #345; }
 .varies { font-size: 11px; color: #8a4b00; } a.cite { position: absolute; top: 2px; right: 5px; color: #999; text-decoration: none; font-size: 11px; }
+.cited, tr.scenario.cited th { outline: 4px solid var(--cite) !important; outline-offset: -4px !important; box-shadow: 0 0 0 4px rgba(245,159,0,.35); }
 .lvl { font-size: 12px; color: #234; } .ev-legend { border-collapse: collapse; width: auto; margin: 4px 0; }
 .ev-legend th, .ev-legend td { padding: 1px 8px; font-size: 12px; text-align: right; } .ev-legend th:first-child { text-align: left; }
+.folded { color: #555; margin: 4px 0 0; } #empty { font-size: 16px; padding: 16px; background: #fff8e1; border: 1px solid #f0d58c; }
 """
+    + "".join(f'td[data-fill="{n}"] {{ background-color: {fill}; }}\n' for n, fill in enumerate(OUTCOME_FILLS))
     + "".join(
         f".lvl.ev-{lv} {{ font-weight: {300 + 150 * n}; }} td.ev-{lv} {{ border-left: {1 + n}px solid #456; }}\n"
         for lv, n in STRENGTH.items()
     )
     + """.lvl.ev-inferred, .lvl.ev-unknown { font-style: italic; } td.ev-unknown { border-left-style: dashed; }
-.hidden { display: none; } footer { padding: 10px 20px 30px; color: #555; }
+.hidden { display: none !important; } footer { padding: 10px 20px 30px; color: #555; }
 """
 )
 
 _SCRIPT = """
 (function () {
-  var form = document.getElementById('filters');
+  var form = document.getElementById('filters'), header = document.querySelector('header');
+  var NAMES = ['topic', 'os', 'category', 'diff'];
+  var forced = [];  // rows a cited anchor keeps visible whatever the filters say
   function apply() {
-    var topic = form.topic.value, os = form.os.value, cat = form.category.value;
+    var topic = form.topic.value, os = form.os.value, cat = form.category.value, all = form.diff.value === 'all';
+    var total = 0, folded = 0;
     document.querySelectorAll('[data-os]').forEach(function (el) {
       el.classList.toggle('hidden', os !== '' && el.getAttribute('data-os') !== os);
     });
     document.querySelectorAll('section[data-topic]').forEach(function (sec) {
-      var anyVisible = false;
+      var shown = 0, fold = 0, inTopic = topic === '' || sec.getAttribute('data-topic') === topic;
       sec.querySelectorAll('tr.step').forEach(function (tr) {
         var cells = Array.prototype.slice.call(tr.querySelectorAll('td.cell')).filter(function (td) {
           return os === '' || td.getAttribute('data-os') === os;
         });
-        var ok = cat === '' || cells.some(function (td) { return td.getAttribute('data-category') === cat; });
-        tr.classList.toggle('hidden', !ok);
-        anyVisible = anyVisible || ok;
+        var ok = inTopic && (cat === '' || cells.some(function (td) { return td.getAttribute('data-category') === cat; }));
+        var differs = tr.getAttribute('data-differs') === 'yes', force = forced.indexOf(tr) >= 0;
+        var show = force || (ok && (all || differs));
+        if (ok && !show) { fold += 1; }
+        tr.classList.toggle('hidden', !show);
+        if (show) { shown += 1; }
       });
       sec.querySelectorAll('tr.scenario').forEach(function (tr) {
-        var sid = tr.getAttribute('data-scenario'), show = false;
+        var sid = tr.getAttribute('data-scenario'), show = forced.indexOf(tr) >= 0;
         sec.querySelectorAll('tr.step').forEach(function (s) {
           if (s.getAttribute('data-scenario') === sid && !s.classList.contains('hidden')) { show = true; }
         });
         tr.classList.toggle('hidden', !show);
       });
-      sec.classList.toggle('hidden', !anyVisible || (topic !== '' && sec.getAttribute('data-topic') !== topic));
+      var note = sec.querySelector('.folded');
+      note.querySelector('.n').textContent = String(fold);
+      note.classList.toggle('hidden', fold === 0);
+      sec.querySelector('table').classList.toggle('hidden', shown === 0);
+      sec.classList.toggle('hidden', shown === 0 && fold === 0);
+      total += shown; folded += fold;
     });
+    var empty = document.getElementById('empty');
+    empty.classList.toggle('hidden', total > 0);
+    empty.querySelector('.why').textContent = folded > 0
+      ? 'No row where the OSes differ matches these filters; ' + folded + ' rows where they agree are folded.'
+      : 'No row matches these filters.';
+    document.getElementById('unfold-all').classList.toggle('hidden', folded === 0);
   }
-  // Filters can be preset from the URL (?topic=backlog&os=windows&category=new), so a
-  // filtered view can be cited too.
+  function share() {
+    // The URL carries the filters (defaults left out), so any view can be shared.
+    var params = new URLSearchParams();
+    NAMES.forEach(function (name) { if (form[name].value !== '') { params.set(name, form[name].value); } });
+    var query = params.toString();
+    try {
+      history.replaceState(null, '', (query ? '?' + query : window.location.pathname) + window.location.hash);
+    } catch (err) { /* some file:// setups refuse; the view still works */ }
+  }
+  function unfold() { form.diff.value = 'all'; apply(); share(); }
+  function cite() {
+    document.querySelectorAll('.cited').forEach(function (el) { el.classList.remove('cited'); });
+    forced = [];
+    var id = window.location.hash.slice(1), target = null;
+    try { id = decodeURIComponent(id); } catch (err) { /* keep it raw */ }
+    if (id !== '') { target = document.getElementById(id); }
+    if (target === null) { apply(); return; }
+    var row = target.closest('tr');
+    if (row !== null) {
+      forced.push(row);
+      if (row.classList.contains('scenario')) {
+        document.querySelectorAll('tr.step').forEach(function (s) {
+          if (s.getAttribute('data-scenario') === row.getAttribute('data-scenario')) { forced.push(s); }
+        });
+      }
+    }
+    var os = target.getAttribute('data-os');
+    if (os !== null && form.os.value !== '' && form.os.value !== os) { form.os.value = ''; share(); }
+    var sec = target.closest('section[data-topic]');
+    if (sec !== null && form.topic.value !== '' && form.topic.value !== sec.getAttribute('data-topic')) { form.topic.value = ''; share(); }
+    apply();
+    target.classList.add('cited');
+    // Below the sticky header, whatever its height, not under it.
+    var top = target.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 40;
+    window.scrollTo(0, Math.max(0, top));
+  }
+  // Filters come from the URL (?topic=backlog&os=windows&category=new&diff=all).
   var params = new URLSearchParams(window.location.search);
-  ['topic', 'os', 'category'].forEach(function (name) {
+  NAMES.forEach(function (name) {
     var value = params.get(name);
     if (value !== null) {
       Array.prototype.forEach.call(form[name].options, function (opt) { if (opt.value === value) { form[name].value = value; } });
     }
   });
-  form.addEventListener('change', apply);
-  apply();
+  form.addEventListener('change', function () { apply(); share(); });
+  document.querySelectorAll('button.unfold').forEach(function (b) { b.addEventListener('click', unfold); });
+  document.getElementById('clear').addEventListener('click', function () {
+    NAMES.forEach(function (name) { form[name].value = ''; }); apply(); share();
+  });
+  window.addEventListener('hashchange', cite);
+  window.addEventListener('load', cite);
+  cite();
 })();
 """
 
 
-def _options(name: str, label: str, values: list[str]) -> str:
+def _options(name: str, label: str, values: list[str], default: str = "all") -> str:
     opts = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in values)
-    return f'<span><label for="f-{name}">{e(label)}</label> <select id="f-{name}" name="{name}"><option value="">all</option>{opts}</select></span>'
+    return f'<span><label for="f-{name}">{e(label)}</label> <select id="f-{name}" name="{name}"><option value="">{e(default)}</option>{opts}</select></span>'
 
 
 def _evidence_table(matrix: Matrix) -> str:
@@ -183,7 +285,10 @@ def _evidence_table(matrix: Matrix) -> str:
 
 def render_html(matrix: Matrix) -> str:
     counts = matrix.counts()
-    legend = "".join(f'<span class="{_slug(c)}">{e(c)}: {counts[c]}</span>' for c in CATEGORIES)
+    legend = "".join(
+        f'<span class="mark {_slug(c)}{" zero" if counts[c] == 0 else ""}">{MARKS[c]} {e(c)}: {counts[c]}</span>'
+        for c in CATEGORIES
+    )
     sections = []
     for topic in [*topics(matrix), ""]:
         rows = [r for r in matrix.rows if r.topic == topic]
@@ -198,15 +303,24 @@ def render_html(matrix: Matrix) -> str:
                     f'<tr class="scenario" id="{e(row.scenario)}" data-scenario="{e(row.scenario)}">'
                     f'<th colspan="{len(OSES) + 1}"><a class="id" href="#{e(row.scenario)}">{e(row.scenario)}</a>{title}</th></tr>'
                 )
-            cells = "".join(_cell(row, o, row.cells[o]) for o in OSES)
+            groups = _groups(row)
+            cells = "".join(_cell(row, o, row.cells[o], groups[o]) for o in OSES)
+            agree = (
+                '<div class="agree differ">OSes differ</div>'
+                if row.differs
+                else '<div class="agree">all OSes agree</div>'
+            )
             body.append(
-                f'<tr class="step" data-scenario="{e(row.scenario)}"><th class="step"><code>{e(row.step)}</code></th>{cells}</tr>'
+                f'<tr class="step" data-scenario="{e(row.scenario)}" data-differs="{"yes" if row.differs else "no"}">'
+                f'<th class="step"><code>{_code(row.step)}</code>{agree}</th>{cells}</tr>'
             )
         head = "".join(f'<th data-os="{e(o)}">{e(o)}</th>' for o in OSES)
         name = topic or "not in the current catalog"
         sections.append(
             f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(name)}</h2>'
-            f'<table><thead><tr><th class="step">scenario · step</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></section>'
+            f'<table><thead><tr><th class="step">scenario · step</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            '<p class="folded"><span class="n">0</span> rows where every OS agrees are folded. '
+            '<button type="button" class="unfold">show all rows</button></p></section>'
         )
     reports = "".join(
         "<tr>"
@@ -226,6 +340,8 @@ def render_html(matrix: Matrix) -> str:
         _options("topic", "Topic", topics(matrix))
         + _options("os", "OS", list(OSES))
         + _options("category", "Category", list(CATEGORIES))
+        + _options("diff", "Rows", ["all"], default="where OSes differ")
+        + '<button type="button" class="unfold" id="unfold-all">show rows where OSes agree</button>'
     )
     return f"""<!doctype html>
 <html lang="en">
@@ -240,14 +356,17 @@ def render_html(matrix: Matrix) -> str:
 <header>
 <h1>Socket behaviour by OS</h1>
 <p class="meta">sockbehave {e(matrix.tool_version)} · catalog <code>{e(matrix.catalog_version)}</code> · {len(matrix.sources)} reports ·
-each cell rests on a real run, else the simulator, else the table's expectation, whose evidence level is drawn
-heavier the stronger it is (observed, tested by an upstream suite on that OS, documented, inferred, unknown).</p>
+each cell rests on a real run, else the simulator (a <em>prediction</em>), else the table's expectation, whose
+evidence level is drawn heavier the stronger it is (observed, tested by an upstream suite on that OS, documented,
+inferred, unknown). Within a row, cells with the same outcome share a colour; rows where every OS agrees are folded.</p>
 <div class="legend">{legend}</div>
 <form id="filters">{filters}</form>
 </header>
 <main>
 {_evidence_table(matrix)}
 {stale}
+<div id="empty" class="hidden"><span class="why">No row matches these filters.</span>
+<button type="button" class="unfold">show all rows</button> <button type="button" id="clear">clear filters</button></div>
 {"".join(sections)}
 <h2 id="reports">Reports</h2>
 <table><thead><tr><th>report</th><th>OS</th><th>backend</th><th>Python</th><th>kernel</th><th>created</th><th>catalog</th></tr></thead><tbody>{reports}</tbody></table>

@@ -2,7 +2,9 @@
 
 Owns: the matrix model. A row is a scenario step (in catalog order), a column is an OS, and a
 cell holds what real runs observed, what the simulator produced, what the table expects with
-its evidence, which of those the cell rests on, and its category:
+its evidence, which of those the cell rests on (its ``outcome``; a simulated one is a
+prediction), and its category. A row ``differs`` when its cells' outcomes are not all the same.
+Categories:
 
 * ``as expected``: the outcome the cell rests on agrees with the table;
 * ``unexpected``: it contradicts the table's evidence;
@@ -77,6 +79,22 @@ class MatrixCell:
     def varies(self) -> bool:
         return len({s.outcome for s in self.real}) > 1
 
+    @property
+    def outcome(self) -> str:
+        """The outcome the cell rests on: what real runs saw, else the simulator's prediction,
+        else the table's expectation (``unknown`` where the table has none)."""
+        seen = self.real or self.sim
+        if seen:
+            return " | ".join(dict.fromkeys(s.outcome for s in seen))
+        if self.expected is None or self.expected.is_unknown:
+            return "unknown"
+        return " | ".join(self.expected.outcomes)
+
+    @property
+    def predicted(self) -> bool:
+        """The cell rests on the simulator: its outcome is a prediction, not an observation."""
+        return not self.real and bool(self.sim)
+
 
 @dataclass
 class MatrixRow:
@@ -85,6 +103,11 @@ class MatrixRow:
     topic: str
     title: str
     cells: dict[str, MatrixCell]
+
+    @property
+    def differs(self) -> bool:
+        """Do the OSes' outcomes (as each cell rests on it) differ in this row?"""
+        return len({cell.outcome for cell in self.cells.values()}) > 1
 
 
 @dataclass
