@@ -85,7 +85,10 @@ def run_catalog(
     platform = fingerprint(here)
     if backend == "sim":
         platform["simulated_os"] = os_name
-    return build_report(results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform)
+    variant = os_name if simulated else str(platform.get("variant", os_name))
+    return build_report(
+        results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform, variant=variant
+    )
 
 
 def recheck(report: Report, catalog: Catalog) -> Report:
@@ -96,7 +99,14 @@ def recheck(report: Report, catalog: Catalog) -> Report:
     ]
     results = judge(obs, catalog.table, report.os, simulated=report.backend == "sim")
     return Report(
-        report.tool_version, catalog.version, report.created, report.os, report.backend, report.platform, tuple(results)
+        report.tool_version,
+        catalog.version,
+        report.created,
+        report.os,
+        report.backend,
+        report.platform,
+        tuple(results),
+        report.variant,
     )
 
 
