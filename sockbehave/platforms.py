@@ -40,6 +40,7 @@ __all__ = [
     "current_variant",
     "enter",
     "file_stem",
+    "is_variant",
     "parse_sysctl",
     "preflight",
     "run_child",
@@ -114,6 +115,16 @@ def file_stem(column: str) -> str:
 
 def _spell(value: str) -> str:
     return "_".join(value.split())
+
+
+_VARIANT = re.compile(
+    r"^(linux|darwin|freebsd|windows)(\+[a-z][a-z0-9]{0,31}|\[[a-z0-9_.]{1,128}=[0-9_]{1,40}(,[a-z0-9_.]{1,128}=[0-9_]{1,40}){0,15}\])$"
+)
+
+
+def is_variant(name: str) -> bool:
+    """Whether ``name`` spells a variant of an OS (``linux+gvisor``, ``linux[k=v]``), not an OS."""
+    return bool(_VARIANT.match(name))
 
 
 def base_os(variant: str) -> str:

@@ -2,7 +2,8 @@
 
 Owns: the matrix model. A row is a scenario step (in catalog order), a column is an OS or a
 platform variant of one (``linux+gvisor``, ``linux[net.core.somaxconn=4]``, each after its OS;
-a variant's expected cell is its OS's, so a difference shows as ``unexpected``), and a
+a variant's expected cell is its own where the tables give one, else its OS's, so a
+difference shows as ``unexpected``), and a
 cell holds what real runs observed, what the simulator produced, what the table expects with
 its evidence, which of those the cell rests on, and its category:
 
@@ -29,7 +30,7 @@ from typing import Optional
 from ..catalog import Catalog
 from ..evidence import EvidenceSummary, summarise
 from ..platforms import base_os
-from ..tables import OSES, Cell
+from ..tables import OSES, Cell, cell_for
 from ..verdict import Observation as _Obs
 from ..verdict import judge_one
 from .model import Report
@@ -123,7 +124,7 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
     for sc in catalog.scenarios:
         for step, cells in catalog.steps(sc.id).items():
             order[(sc.id, step)] = MatrixRow(
-                sc.id, step, sc.topic, sc.title, {c: MatrixCell(cells.get(base_os(c))) for c in columns}
+                sc.id, step, sc.topic, sc.title, {c: MatrixCell(cell_for(cells, c)) for c in columns}
             )
     # (scenario, step, os, simulated) -> outcome -> the runs that saw it
     seen: dict[tuple[str, str, str, bool], dict[str, list[str]]] = {}

@@ -12,7 +12,7 @@ from typing import Callable
 import pytest
 
 from sockbehave.catalog import load_catalog
-from sockbehave.errors import InputError
+from sockbehave.errors import CatalogError, InputError
 from sockbehave.platform_info import fingerprint
 from sockbehave.platforms import (
     NETNS_SYSCTLS,
@@ -186,3 +186,17 @@ def test_a_missing_runsc_is_one_line_exit_2(cli: CLI, tmp_path: Path, monkeypatc
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code, _, err = cli("run", "--sandbox", "gvisor", "--scenario", "empty-send", "--out", str(tmp_path))
     assert code == 2 and err == "sockbehave: error: --sandbox gvisor: runsc not found on PATH (apt-get install runsc)\n"
+
+
+def test_tables_may_give_a_variant_its_own_cell(make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
+    from sockbehave.verdict import Observation, judge
+
+    text = tiny_table() + '"linux+gvisor" = { outcome = "b\'ab\'", evidence = "observed", source = "test" }\n'
+    cat = load_catalog(make_catalog(table_text=text), builtin=False)
+    obs = [Observation("tcp.tiny-send", "send", "3"), Observation("tcp.tiny-send", "recv", "b'abc'")]
+    on = {c: {r.step: r.verdict for r in judge(obs, cat.table, c)} for c in ("linux+gvisor", "linux[k.k=1]")}
+    assert on["linux+gvisor"] == {"send": "match", "recv": "mismatch"}  # its own recv cell
+    assert on["linux[k.k=1]"] == {"send": "match", "recv": "match"}  # no cell: linux's
+    bad = tiny_table() + '"linux+GV!" = { outcome = "3", evidence = "observed", source = "test" }\n'
+    with pytest.raises(CatalogError, match="unknown OS name"):
+        load_catalog(make_catalog(table_text=bad), builtin=False)
