@@ -200,3 +200,29 @@ def test_tables_may_give_a_variant_its_own_cell(make_catalog, tiny_table) -> Non
     bad = tiny_table() + '"linux+GV!" = { outcome = "3", evidence = "observed", source = "test" }\n'
     with pytest.raises(CatalogError, match="unknown OS name"):
         load_catalog(make_catalog(table_text=bad), builtin=False)
+
+
+def test_a_namespace_that_cannot_be_made_is_one_line() -> None:
+    with pytest.raises(InputError, match=r"^--sysctl: cannot create a network namespace: exit 1$"):
+        preflight(SOMAXCONN, which=lambda _: "/bin/false", euid=0)
+
+
+def test_regenerate_keeps_a_committed_variant_it_cannot_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+    import io
+
+    from sockbehave import platforms
+    from sockbehave.cli import _regenerate_variants
+
+    def no_runsc(variant: Variant, **_: object) -> str:
+        raise InputError(f"{variant.name}: runsc not found on PATH")
+
+    monkeypatch.setattr(platforms, "preflight", no_runsc)
+    write_report(_linux("linux+gvisor"), tmp_path / "linux+gvisor-real.json")
+    err = io.StringIO()
+    found = _regenerate_variants(argparse.Namespace(out=tmp_path, catalog=[], no_builtin=False), err)
+    assert [(name, report.column, text) for name, report, text in found] == [
+        ("linux+gvisor-real.json", "linux+gvisor", None)
+    ]
+    assert "note: kept linux+gvisor-real.json: linux+gvisor: runsc not found" in err.getvalue()
+    assert "note: no linux+net.core.somaxconn=4-real.json" in err.getvalue()
