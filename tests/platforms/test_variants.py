@@ -5,6 +5,7 @@ needs root, runsc or a namespace (see test_variant_runs.py for the real runs).""
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,7 @@ from sockbehave.report.matrix import build_matrix
 from sockbehave.session import run_catalog
 
 CLI = Callable[..., tuple[int, str, str]]
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="variants run on Linux")
 CATALOG = load_catalog()
 SUBSET = CATALOG.select(["empty-send"])
 GVISOR = Variant("linux", "gvisor")
@@ -97,6 +99,7 @@ def test_the_child_never_sets_sysctls_in_the_parents_namespace(tmp_path: Path) -
     assert not any(tmp_path.iterdir())
 
 
+@LINUX_ONLY
 def test_a_child_told_gvisor_checks_it_is_on_gvisor() -> None:
     info = current_variant({VARIANT_ENV: GVISOR.to_env()})
     assert info is not None
@@ -202,11 +205,13 @@ def test_tables_may_give_a_variant_its_own_cell(make_catalog, tiny_table) -> Non
         load_catalog(make_catalog(table_text=bad), builtin=False)
 
 
+@LINUX_ONLY
 def test_a_namespace_that_cannot_be_made_is_one_line() -> None:
     with pytest.raises(InputError, match=r"^--sysctl: cannot create a network namespace: exit 1$"):
         preflight(SOMAXCONN, which=lambda _: "/bin/false", euid=0)
 
 
+@LINUX_ONLY
 def test_regenerate_keeps_a_committed_variant_it_cannot_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import argparse
     import io
@@ -225,4 +230,4 @@ def test_regenerate_keeps_a_committed_variant_it_cannot_rerun(tmp_path: Path, mo
         ("linux+gvisor-real.json", "linux+gvisor", None)
     ]
     assert "note: kept linux+gvisor-real.json: linux+gvisor: runsc not found" in err.getvalue()
-    assert "note: no linux+net.core.somaxconn=4-real.json" in err.getvalue()
+    assert err.getvalue().count("\n") == 1  # nothing to keep for the others: they are left out
