@@ -185,6 +185,7 @@ def test_bad_variant_flags_are_one_line_exit_2(cli: CLI, tmp_path: Path, argv: l
     assert not any(tmp_path.iterdir())
 
 
+@LINUX_ONLY
 def test_a_missing_runsc_is_one_line_exit_2(cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code, _, err = cli("run", "--sandbox", "gvisor", "--scenario", "empty-send", "--out", str(tmp_path))
