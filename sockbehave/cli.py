@@ -241,7 +241,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     w("\nWhat each OS does:\n")
     for step, cells in cat.steps(sc.id).items():
         w(f"\n  step {step}\n")
-        for os_name in OSES:
+        for os_name in cells:  # every OS, then any variant cells
             cell = cells[os_name]
             w(f"    {os_name:8} {' | '.join(cell.outcomes)}  [{cell.evidence}]\n")
             if cell.source:

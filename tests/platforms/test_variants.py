@@ -201,6 +201,7 @@ def test_tables_may_give_a_variant_its_own_cell(make_catalog, tiny_table) -> Non
     on = {c: {r.step: r.verdict for r in judge(obs, cat.table, c)} for c in ("linux+gvisor", "linux[k.k=1]")}
     assert on["linux+gvisor"] == {"send": "match", "recv": "mismatch"}  # its own recv cell
     assert on["linux[k.k=1]"] == {"send": "match", "recv": "match"}  # no cell: linux's
+    assert load_catalog(make_catalog(table_text=text), builtin=False).steps("tcp.tiny-send")["recv"]["linux+gvisor"]
     bad = tiny_table() + '"linux+GV!" = { outcome = "3", evidence = "observed", source = "test" }\n'
     with pytest.raises(CatalogError, match="unknown OS name"):
         load_catalog(make_catalog(table_text=bad), builtin=False)
@@ -232,3 +233,10 @@ def test_regenerate_keeps_a_committed_variant_it_cannot_rerun(tmp_path: Path, mo
     ]
     assert "note: kept linux+gvisor-real.json: linux+gvisor: runsc not found" in err.getvalue()
     assert err.getvalue().count("\n") == 1  # nothing to keep for the others: they are left out
+
+
+def test_explain_shows_variant_cells(cli: CLI, make_catalog, tiny_table) -> None:  # type: ignore[no-untyped-def]
+    text = tiny_table() + '"linux+gvisor" = { outcome = "b\'ab\'", evidence = "observed", source = "test" }\n'
+    root = make_catalog(table_text=text)
+    code, out, _ = cli("--catalog", str(root), "--no-builtin", "explain", "tcp.tiny-send")
+    assert code == 0 and "linux+gvisor b'ab'  [observed]" in out
