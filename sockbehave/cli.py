@@ -134,7 +134,21 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("reports"),
         metavar="DIR",
-        help="write DIR/<os>-<backend>.json (default: reports/)",
+        help="write DIR/<variant>-<backend>.json (default: reports/)",
+    )
+    run.add_argument(
+        "--sandbox",
+        choices=("gvisor",),
+        default=None,
+        help="re-run under gVisor's runsc (root); the report is linux+gvisor-real.json",
+    )
+    run.add_argument(
+        "--sysctl",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="re-run in a private network namespace with this per-namespace networking sysctl set "
+        "(root; repeatable); the report is e.g. linux+net.core.somaxconn=4-real.json",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="print only the summary and what failed")
     run.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
@@ -246,6 +260,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .files import check_output_dir
+    from .platforms import file_stem
     from .report import write_report
     from .session import net_factory, run_catalog
 
@@ -255,6 +270,9 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError(
             f"--scenario: {printable(', '.join(args.scenario))} matches no scenario (see 'sockbehave list')"
         )
+    if args.sandbox or args.sysctl:
+        return _run_variant(args, out, err)
+    _enter_variant()
     targets: list[Optional[str]] = list(args.os) if args.os else [None]
     for os_name in targets:  # refuse a bad --backend/--os pairing before running anything
         net_factory(args.backend, os_name)
@@ -267,7 +285,7 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             cat, chosen, backend=args.backend, os_name=os_name, jobs=args.jobs or len(chosen), on_done=progress
         )
         progress.finish()
-        path = args.out / f"{report.os}-{report.backend}.json"
+        path = args.out / f"{file_stem(report.column)}-{report.backend}.json"
         if args.json:
             summaries.append(_report_summary(report, args.fail_on, file=path_text(path)))
         else:  # the results are shown before anything can fail to be written
@@ -280,6 +298,93 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         _dump_json(summaries, out)
     return status
+
+
+def _run_variant(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``run --sandbox``/``--sysctl``: re-run this command as that variant, in a child. Its
+    output is passed on through pipes (gVisor writes a regular file at its own offset)."""
+    import time
+
+    from .files import check_output_dir
+    from .platform_info import current_os
+    from .platforms import Variant, parse_sysctl, preflight, run_child
+
+    if args.backend != "real" or args.os:
+        raise InputError("--sandbox/--sysctl: only with the real backend (they choose the stack it runs on)")
+    if args.sandbox and args.sysctl:
+        raise InputError("--sandbox gvisor: gVisor's netstack has its own settings; --sysctl cannot set them")
+    variant = Variant(current_os(), args.sandbox, tuple(parse_sysctl(t) for t in args.sysctl))
+    launcher = preflight(variant)
+    check_output_dir(args.out, "--out")
+    inner = ["--out", str(args.out.resolve()), "--fail-on", args.fail_on]
+    inner += [f"--scenario={p}" for p in args.scenario or ()]
+    inner += _catalog_args(args)
+    inner += [f"--jobs={args.jobs}"] * bool(args.jobs) + ["--quiet"] * args.quiet + ["--json"] * args.json
+    report = args.out / f"{variant.file_stem}-real.json"
+    started = time.time()
+    done = run_child(variant, launcher, inner)
+    out.write(done.stdout)
+    err.write(done.stderr)
+    if done.returncode != EXIT_USAGE and not _written_since(report, started):
+        why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        raise InputError(f"{variant.name}: {printable(launcher)} did not run sockbehave: {printable(why)}")
+    return done.returncode
+
+
+def _catalog_args(args: argparse.Namespace) -> list[str]:
+    """The ``--catalog``/``--no-builtin`` flags a re-run child needs to load the same catalog."""
+    flags = [f"--catalog={c.resolve()}" for c in [*args.catalog, *getattr(args, "catalog_after", [])]]
+    return flags + ["--no-builtin"] * bool(args.no_builtin or getattr(args, "no_builtin_after", False))
+
+
+def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[str, Report, Optional[str]]]:
+    """Re-run the committed variants (``platforms.REGENERATED``) where this machine can: (file
+    name, report, new JSON text). Where it cannot, a report already in ``--out`` is kept (text
+    ``None``), with a note saying why; elsewhere than Linux there are none."""
+    import tempfile
+
+    from .platform_info import current_os
+    from .platforms import REGENERATED, Variant, preflight, run_child
+    from .report import load_report
+
+    found: list[tuple[str, Report, Optional[str]]] = []
+    if current_os() != "linux":  # the variants are Linux's
+        return found
+    with tempfile.TemporaryDirectory(prefix="sockbehave-variants-") as tmp:
+        for sandbox, sysctls in REGENERATED:
+            variant = Variant("linux", sandbox, sysctls)
+            name = f"{variant.file_stem}-real.json"
+            try:
+                launcher = preflight(variant)
+            except InputError as exc:
+                kept = args.out / name
+                if kept.is_file():  # it may be stale now: say why it was not re-run
+                    found.append((name, load_report(kept), None))
+                    err.write(f"sockbehave: note: kept {name}: {printable(exc)}\n")
+                continue
+            done = run_child(variant, launcher, ["--out", tmp, "--quiet", "--fail-on", "never", *_catalog_args(args)])
+            made = Path(tmp) / name
+            if done.returncode != EXIT_OK or not made.is_file():
+                why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+                raise InputError(f"regenerate: the {variant.name} run failed: {printable(why)}")
+            found.append((name, load_report(made), made.read_text(encoding="utf-8")))
+    return found
+
+
+def _written_since(path: Path, started: float) -> bool:
+    try:
+        return path.stat().st_mtime >= started - 2  # coarse file-system clocks
+    except OSError:
+        return False
+
+
+def _enter_variant() -> None:
+    """In a child re-run by ``_run_variant``: check where it runs, and set the namespace up."""
+    from .platforms import current_variant, enter
+
+    info = current_variant()
+    if info is not None:
+        enter(info)
 
 
 class _Progress:
@@ -348,6 +453,7 @@ def _report_summary(report: Report, fail_on: str, **extra: object) -> dict[str, 
     return {
         **extra,
         "os": report.os,
+        "variant": report.column,
         "backend": report.backend,
         "catalog_version": report.catalog_version,
         "scenarios": len({r.scenario for r in report.results}),
@@ -496,7 +602,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         p = rep.platform
         out.write(
             printable(
-                f"{name}: {rep.os}/{rep.backend}, CPython {p.get('python')}, {p.get('system')} {p.get('release')}, catalog {rep.catalog_version}"
+                f"{name}: {rep.column}/{rep.backend}, CPython {p.get('python')}, {p.get('system')} {p.get('release')}, catalog {rep.catalog_version}"
             )
             + "\n"
         )
@@ -525,6 +631,7 @@ def _diff_json(
         p = rep.platform
         return {
             "os": rep.os,
+            "variant": rep.column,
             "backend": rep.backend,
             "python": p.get("python"),
             "system": p.get("system"),
@@ -568,16 +675,19 @@ def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     here = current_os()
     made = [run_catalog(cat, cat.scenarios, backend="real", jobs=len(cat.scenarios))]
     made += [run_catalog(cat, cat.scenarios, backend="sim", os_name=o, jobs=4) for o in OSES if o != here]
-    failing = [r for r in made if r.failing]
+    failing = [r for r in made if r.failing]  # a variant's mismatches are findings, not failures
     names = [f"{r.os}-{r.backend}.json" for r in made]
-    for report in made:
+    variants = _regenerate_variants(args, err)
+    for report in [*made, *(v for _, v, _ in variants)]:
         out.write(summary_line(report) + "\n")
     for report in failing:
         for line in failures(report):
             err.write(f"  {line}\n")
     out.flush()
-    matrix = build_matrix(list(zip(names, made)), cat, __version__)
+    matrix = build_matrix([*zip(names, made), *((n, v) for n, v, _ in variants)], cat, __version__)
     files = {args.out / name: _report_json(report_to_json(report)) for name, report in zip(names, made)}
+    files.update({args.out / name: text for name, _, text in variants if text is not None})
+    names += [name for name, _, text in variants if text is not None]
     files.update({args.out / f"matrix{suffix}": _render(matrix, suffix) for suffix in (".md", ".html", ".json")})
     write_all(files)  # all of them or none: a half-regenerated reports/ would contradict itself
     out.write(f"wrote {', '.join(names)} and matrix.md, matrix.html, matrix.json in {path_text(args.out)}\n")

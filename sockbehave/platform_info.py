@@ -1,7 +1,9 @@
 """The platform fingerprint recorded in every report, and this machine's OS name.
 
-Owns: mapping ``platform.system()`` to the table's OS names, and which kernel tunables
-matter per OS (data, below) and how to read them. Reading never fails a run: a tunable that
+Owns: mapping ``platform.system()`` to the table's OS names, which kernel tunables
+matter per OS (data, below) and how to read them, and the variant the run is (``linux+gvisor``,
+``linux[net.core.somaxconn=4]``: see ``sockbehave.platforms``) with what makes it one: the runsc
+version, the sysctls set, and the host's kernel release beside gVisor's fake one. Reading never fails a run: a tunable that
 cannot be read is recorded as ``null``.
 """
 
@@ -17,7 +19,7 @@ from typing import Any, Optional
 from .errors import InputError
 from .tables import OSES
 
-__all__ = ["SYSCTLS", "current_os", "fingerprint"]
+__all__ = ["GVISOR_PROC_VERSION", "SYSCTLS", "current_os", "fingerprint", "on_gvisor"]
 
 _SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
 
@@ -62,6 +64,19 @@ SYSCTLS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: gVisor's sentry reports this fake kernel in /proc/version (and 4.4.0 as the release), whatever
+#: the host runs (source: gVisor pkg/sentry/kernel/version.go, checked under runsc 20221219).
+GVISOR_PROC_VERSION = "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016"
+
+
+def on_gvisor(proc_version: Path = Path("/proc/version")) -> bool:
+    """Whether this process runs on gVisor's kernel."""
+    try:
+        return proc_version.read_text(encoding="ascii", errors="replace").startswith(GVISOR_PROC_VERSION)
+    except OSError:
+        return False
+
+
 def current_os(system: Optional[str] = None) -> str:
     """This machine's OS as a table column name; ``InputError`` for anything else."""
     name = _SYSTEMS.get(system or platform.system())
@@ -88,9 +103,23 @@ def _read_sysctl(name: str) -> Optional[str]:
 
 
 def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
-    """OS, kernel release, machine, Python, and the tunables that matter here."""
+    """OS, kernel release, machine, Python, the tunables that matter here, and the variant."""
+    from .platforms import current_variant
+
     os_name = os_name or current_os()
     reader = _read_proc if os_name == "linux" else _read_sysctl
+    info = current_variant()
+    facts: dict[str, Any] = {"variant": os_name}
+    if info is not None:
+        variant = info["variant"]
+        facts = {
+            "variant": getattr(variant, "name", os_name),
+            "sysctls_set": dict(getattr(variant, "sysctls", ())),
+            "host_release": info.get("host_release"),
+        }
+        if getattr(variant, "sandbox", None) == "gvisor":
+            facts["runsc_version"] = info.get("runsc_version")
+            facts["release_note"] = "release is gVisor's fake kernel release, not the host's (host_release)"
     return {
         "os": os_name,
         "system": platform.system(),
@@ -99,5 +128,6 @@ def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
         "machine": platform.machine(),
         "python": platform.python_version(),
         "implementation": sys.implementation.name,
-        "sysctls": {name: reader(name) for name in SYSCTLS.get(os_name, ())},
+        "sysctls": {name: reader(name) for name in (*SYSCTLS.get(os_name, ()), *facts.get("sysctls_set", ()))},
+        **facts,
     }

@@ -79,13 +79,16 @@ def run_catalog(
     here = current_os()
     os_name = os_name or here
     simulated = backend == "sim"
-    results = run_and_judge(
-        catalog, scenarios, net_factory(backend, os_name), os_name, simulated=simulated, jobs=jobs, on_done=on_done
-    )
     platform = fingerprint(here)
     if backend == "sim":
         platform["simulated_os"] = os_name
-    return build_report(results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform)
+    variant = os_name if simulated else str(platform.get("variant", os_name))  # its cells, else the OS's
+    results = run_and_judge(
+        catalog, scenarios, net_factory(backend, os_name), variant, simulated=simulated, jobs=jobs, on_done=on_done
+    )
+    return build_report(
+        results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform, variant=variant
+    )
 
 
 def recheck(report: Report, catalog: Catalog) -> Report:
@@ -94,9 +97,16 @@ def recheck(report: Report, catalog: Catalog) -> Report:
         Observation(r.scenario, r.step, r.observed, r.detail if r.step != "-" else {"error": r.detail.get("error", "")})
         for r in report.results
     ]
-    results = judge(obs, catalog.table, report.os, simulated=report.backend == "sim")
+    results = judge(obs, catalog.table, report.column, simulated=report.backend == "sim")
     return Report(
-        report.tool_version, catalog.version, report.created, report.os, report.backend, report.platform, tuple(results)
+        report.tool_version,
+        catalog.version,
+        report.created,
+        report.os,
+        report.backend,
+        report.platform,
+        tuple(results),
+        report.variant,
     )
 
 

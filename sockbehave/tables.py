@@ -28,6 +28,10 @@ Several sources are joined with ``; `` (a ``;`` inside parentheses does not spli
 tested or documented source must have its form; a cell that breaks a rule is a one-line
 ``CatalogError`` naming the file, scenario, step and OS. ``sim_gap`` (optional) says why the
 simulator knowingly disagrees with the cell. A simulated outcome is never evidence for a cell.
+
+A step may also give cells for platform variants (``"linux+gvisor" = {...}``,
+``"linux[net.core.somaxconn=4]" = {...}``: see ``sockbehave.platforms``); a variant without a
+cell of its own is judged against its OS's cell (``cell_for``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any
 
 from ._toml import toml
 from .errors import CatalogError
+from .platforms import base_os, is_variant
 
 __all__ = [
     "EVIDENCE",
@@ -97,6 +102,11 @@ class Cell:
 
 #: scenario id -> step name -> os -> cell
 Table = Mapping[str, Mapping[str, Mapping[str, Cell]]]
+
+
+def cell_for(cells: Mapping[str, Cell], column: str) -> Cell | None:
+    """The cell that judges ``column`` (an OS or a variant): its own, else its OS's."""
+    return cells.get(column) or cells.get(base_os(column))
 
 
 def parse_os_names(text: str, *, allow_all: bool = False) -> list[str]:
@@ -218,7 +228,7 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
             swhere = f"{where} step {step!r}"
             if not isinstance(cells, dict):
                 raise CatalogError(f"{swhere}: expected one entry per OS")
-            unknown_os = set(cells) - set(OSES)
+            unknown_os = {c for c in cells if c not in OSES and not is_variant(c)}
             if unknown_os:
                 raise CatalogError(
                     f"{swhere}: unknown OS name(s) {', '.join(sorted(unknown_os))} (know {', '.join(OSES)})"
@@ -228,5 +238,6 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
                 raise CatalogError(
                     f"{swhere}: missing OS {', '.join(missing)} (write evidence = 'unknown' if nothing supports it)"
                 )
-            table[scenario_id][step] = {o: _cell(f"{swhere} os {o!r}", cells[o]) for o in OSES}
+            order = [*OSES, *sorted(c for c in cells if c not in OSES)]
+            table[scenario_id][step] = {o: _cell(f"{swhere} os {o!r}", cells[o]) for o in order}
     return table

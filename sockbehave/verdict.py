@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .outcome import NOT_REACHED
-from .tables import Cell
+from .tables import Cell, cell_for
 
 __all__ = ["FAILING", "FAIL_ON", "VERDICTS", "Observation", "Result", "describe", "fails", "judge", "judge_one"]
 
@@ -95,13 +95,13 @@ def judge(
     results: list[Result] = []
     for sid, group in grouped.items():
         steps = table.get(sid, {})
-        results.extend(judge_one(obs, steps.get(obs.step, {}).get(os_name), simulated) for obs in group)
+        results.extend(judge_one(obs, cell_for(steps.get(obs.step, {}), os_name), simulated) for obs in group)
         if any(obs.step == "-" for obs in group):
             continue
         seen = {obs.step for obs in group}
         for step, cells in steps.items():
             if step not in seen:
-                results.append(judge_one(Observation(sid, step, NOT_REACHED), cells.get(os_name), simulated))
+                results.append(judge_one(Observation(sid, step, NOT_REACHED), cell_for(cells, os_name), simulated))
     return results
 
 

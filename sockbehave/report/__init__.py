@@ -1,7 +1,7 @@
 """Reports: the JSON record of a run, how it is written and read back, and how it is shown.
 
 Owns: the report model (``model``), its versioned JSON form and schema (``jsonio``,
-``schema/report-v1.schema.json``), and the terminal rendering (``text``). Reports read back
+``schema/report-v2.schema.json``, reading v1 too), and the terminal rendering (``text``). Reports read back
 from disk are untrusted input: they are validated against the schema before anything uses them.
 """
 

@@ -48,7 +48,7 @@ def explain_text(sc: Scenario, catalog: Catalog) -> str:
     lines += ["", "Step by step (outcome, evidence, sources below):"]
     for step, by_os in steps.items():
         lines.append(f"  {step}")
-        for os_name in OSES:
+        for os_name in by_os:  # every OS, then any variant cells (linux+gvisor)
             cell = by_os[os_name]
             lines.append(f"    {os_name:8} {' | '.join(cell.outcomes)}  [{cell.evidence}] {refs(cell)}".rstrip())
             if cell.note:

@@ -1,6 +1,7 @@
 """The report's JSON form: writing it atomically, and reading it back as untrusted input.
 
-Owns: schema version 1 (``schema/report-v1.schema.json``), conversion both ways, and every
+Owns: schema version 2 (``schema/report-v2.schema.json``: version 1 plus the platform
+variant) and reading version 1 (whose variant is its os), conversion both ways, and every
 check on a file that comes back from disk (size, JSON syntax, duplicate keys, the schema).
 Any problem is one ``InputError`` line that starts with the file name.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from ..display import path_text, printable
 from ..errors import InputError
 from ..files import atomic_write
+from ..platforms import base_os
 from ..verdict import Result
 from .model import Report
 
@@ -35,16 +37,19 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The versions this tool reads (a version 1 report has no variant: it is its os).
+READS = (1, 2)
 #: What an untrusted report may cost: a real one is about 100 KB with ~100 results.
 MAX_REPORT_BYTES = 16 * 1024 * 1024
 MAX_RESULTS = 20_000
 MAX_SCENARIOS = 2_000
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    text = resources.files("sockbehave.report").joinpath("schema/report-v1.schema.json").read_text(encoding="utf-8")
+@cache
+def schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    path = f"schema/report-v{version}.schema.json"
+    text = resources.files("sockbehave.report").joinpath(path).read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -70,6 +75,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "catalog_version": report.catalog_version,
         "created": report.created,
         "os": report.os,
+        "variant": report.column,
         "backend": report.backend,
         "platform": dict(report.platform),
         "summary": report.summary,
@@ -179,19 +185,23 @@ def load_report(path: Path) -> Report:
     if "schema_version" not in data:
         raise NotAReportError(f"{name}: not a run report (a JSON object with no schema_version)")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READS or isinstance(version, bool):
         raise InputError(
-            f"{name}: unsupported schema_version {_one_line(repr(version), 40)} (this tool reads {SCHEMA_VERSION})"
+            f"{name}: unsupported schema_version {_one_line(repr(version), 40)} "
+            f"(this tool reads {' and '.join(map(str, READS))})"
         )
     _check_bounds(data, name)
     import jsonschema  # here, not at the top: commands that read no report start faster
 
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema(version)).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         raise InputError(
-            f"{name}: does not match report schema v{SCHEMA_VERSION} at {_one_line(where, 80)}: {_one_line(error.message)}"
+            f"{name}: does not match report schema v{version} at {_one_line(where, 80)}: {_one_line(error.message)}"
         )
+    variant = str(data.get("variant", data["os"]))
+    if base_os(variant) != data["os"]:
+        raise InputError(f"{name}: variant {_one_line(variant, 80)} is not a variant of os {data['os']}")
     if _bad_string(data):
         raise InputError(f"{name}: a string holds a lone surrogate (\\ud800-\\udfff), which is not text")
     seen: set[tuple[str, str]] = set()
@@ -224,4 +234,5 @@ def load_report(path: Path) -> Report:
         data["backend"],
         data["platform"],
         results,
+        variant,
     )

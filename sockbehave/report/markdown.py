@@ -117,14 +117,20 @@ def render_markdown(matrix: Matrix) -> str:
         if not rows:
             continue
         lines += [f"### {text(topic) if topic else 'not in the current catalog'}", ""]
-        lines += ["| scenario · step | " + " | ".join(OSES) + " |", "|---|" + "---|" * len(OSES)]
+        cols = matrix.columns
+        lines += ["| scenario · step | " + " | ".join(text(c) for c in cols) + " |", "|---|" + "---|" * len(cols)]
         for row in rows:
             head = f"{code(row.scenario)} · {code(row.step)}"
-            lines.append(f"| {head} | " + " | ".join(_cell(row.cells[o]) for o in OSES) + " |")
+            lines.append(f"| {head} | " + " | ".join(_cell(row.cells[c]) for c in cols) + " |")
         lines.append("")
-    lines += ["#### Reports", "", "| report | OS | backend | Python | kernel | created |", "|---|---|---|---|---|---|"]
+    lines += [
+        "#### Reports",
+        "",
+        "| report | OS (variant) | backend | Python | kernel | created |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in matrix.sources:
         lines.append(
-            "| " + " | ".join(code(s[k]) for k in ("name", "os", "backend", "python", "release", "created")) + " |"
+            "| " + " | ".join(code(s[k]) for k in ("name", "variant", "backend", "python", "release", "created")) + " |"
         )
     return "\n".join(lines) + "\n"

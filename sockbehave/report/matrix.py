@@ -1,6 +1,9 @@
 """Merging reports from several OSes, backends and Python versions into one matrix.
 
-Owns: the matrix model. A row is a scenario step (in catalog order), a column is an OS, and a
+Owns: the matrix model. A row is a scenario step (in catalog order), a column is an OS or a
+platform variant of one (``linux+gvisor``, ``linux[net.core.somaxconn=4]``, each after its OS;
+a variant's expected cell is its own where the tables give one, else its OS's, so a
+difference shows as ``unexpected``), and a
 cell holds what real runs observed, what the simulator produced, what the table expects with
 its evidence, which of those the cell rests on (its ``outcome``; a simulated one is a
 prediction), and its category. A row ``differs`` when its cells' outcomes are not all the same.
@@ -28,7 +31,8 @@ from typing import Optional
 
 from ..catalog import Catalog
 from ..evidence import EvidenceSummary, summarise
-from ..tables import OSES, Cell
+from ..platforms import base_os
+from ..tables import OSES, Cell, cell_for
 from ..verdict import Observation as _Obs
 from ..verdict import judge_one
 from .model import Report
@@ -119,6 +123,8 @@ class Matrix:
     stale: list[str]
     #: the tables' evidence counts and weak cells (the current catalog's, not the reports')
     evidence: Optional[EvidenceSummary] = None
+    #: the columns, in order: every OS, each followed by the variants of it the reports hold
+    columns: tuple[str, ...] = OSES
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(CATEGORIES, 0)
@@ -135,11 +141,13 @@ def _describe_run(report: Report, name: str) -> str:
 
 def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_version: str) -> Matrix:
     """``reports`` are (display name, validated report) pairs."""
+    variants = sorted({rep.column for _, rep in reports} - set(OSES))
+    columns = tuple(c for o in OSES for c in (o, *(v for v in variants if base_os(v) == o)))
     order: dict[tuple[str, str], MatrixRow] = {}
     for sc in catalog.scenarios:
         for step, cells in catalog.steps(sc.id).items():
             order[(sc.id, step)] = MatrixRow(
-                sc.id, step, sc.topic, sc.title, {o: MatrixCell(cells.get(o)) for o in OSES}
+                sc.id, step, sc.topic, sc.title, {c: MatrixCell(cell_for(cells, c)) for c in columns}
             )
     # (scenario, step, os, simulated) -> outcome -> the runs that saw it
     seen: dict[tuple[str, str, str, bool], dict[str, list[str]]] = {}
@@ -151,6 +159,7 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
             {
                 "name": name,
                 "os": report.os,
+                "variant": report.column,
                 "backend": report.backend,
                 "python": str(report.platform.get("python", "?")),
                 "release": str(report.platform.get("release", "?")),
@@ -165,8 +174,10 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
             if r.step == "-":
                 continue
             if (r.scenario, r.step) not in order:
-                order[(r.scenario, r.step)] = MatrixRow(r.scenario, r.step, "", "", {o: MatrixCell(None) for o in OSES})
-            key = (r.scenario, r.step, report.os, report.backend == "sim")
+                order[(r.scenario, r.step)] = MatrixRow(
+                    r.scenario, r.step, "", "", {c: MatrixCell(None) for c in columns}
+                )
+            key = (r.scenario, r.step, report.column, report.backend == "sim")
             seen.setdefault(key, {}).setdefault(r.observed, []).append(run)
     for (sid, step, os_name, simulated), outcomes in seen.items():
         cell = order[(sid, step)].cells[os_name]
@@ -174,7 +185,8 @@ def build_matrix(reports: Sequence[tuple[str, Report]], catalog: Catalog, tool_v
         for outcome, runs in outcomes.items():
             verdict = judge_one(_Obs(sid, step, outcome), cell.expected, simulated).verdict
             target.append(Seen(outcome, _CATEGORY[verdict], tuple(runs)))
-    return Matrix(list(order.values()), sources, catalog.version, tool_version, stale, summarise(catalog.table))
+    evidence = summarise(catalog.table)
+    return Matrix(list(order.values()), sources, catalog.version, tool_version, stale, evidence, columns)
 
 
 def topics(matrix: Matrix) -> list[str]:
@@ -192,6 +204,7 @@ def matrix_to_json(matrix: Matrix) -> dict[str, object]:
 
     return {
         "matrix_version": 1,
+        "columns": list(matrix.columns),
         "tool_version": matrix.tool_version,
         "catalog_version": matrix.catalog_version,
         "reports": matrix.sources,

@@ -22,6 +22,13 @@ class Report:
     backend: str
     platform: Mapping[str, Any]
     results: tuple[Result, ...]
+    #: the platform variant (``linux+gvisor``, ``linux[net.core.somaxconn=4]``); empty: just ``os``
+    variant: str = ""
+
+    @property
+    def column(self) -> str:
+        """The matrix column and the name ``check``, ``diff`` and ``report`` show: the variant."""
+        return self.variant or self.os
 
     @property
     def summary(self) -> dict[str, int]:
@@ -36,7 +43,13 @@ class Report:
 
 
 def build_report(
-    results: Sequence[Result], *, catalog_version: str, os_name: str, backend: str, platform: Mapping[str, Any]
+    results: Sequence[Result],
+    *,
+    catalog_version: str,
+    os_name: str,
+    backend: str,
+    platform: Mapping[str, Any],
+    variant: str = "",
 ) -> Report:
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return Report(__version__, catalog_version, created, os_name, backend, dict(platform), tuple(results))
+    return Report(__version__, catalog_version, created, os_name, backend, dict(platform), tuple(results), variant)

@@ -48,7 +48,7 @@ def summary_line(report: Report) -> str:
     counts = report.summary
     scenarios = len({r.scenario for r in report.results})
     parts = ", ".join(f"{n} {v}" for v, n in counts.items())
-    where = printable(f"{report.os}/{report.backend}")
+    where = printable(f"{report.column}/{report.backend}")
     return f"{where}: {scenarios} scenarios, {len(report.results)} steps: {parts}"
 
 
@@ -58,5 +58,5 @@ def failures(report: Report, fail_on: str = "mismatch") -> list[str]:
     lines = []
     for r in report.failing:
         mark = "" if fails(r, fail_on) else "(not failing under --fail-on " + fail_on + ") "
-        lines.append(mark + printable(describe(r, report.os)))
+        lines.append(mark + printable(describe(r, report.column)))
     return lines

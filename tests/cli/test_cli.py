@@ -53,7 +53,7 @@ def test_run_writes_a_report_and_exits_0(cli: CLI, tmp_path: Path) -> None:
     [report] = tmp_path.iterdir()
     assert report.name.endswith("-real.json")
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1 and data["backend"] == "real"
+    assert data["schema_version"] == 2 and data["backend"] == "real" and data["variant"] == data["os"]
     assert {r["scenario"] for r in data["results"]} == {"tcp.send-empty", "udp.sendto-empty", "tcp.recv-zero-bytes"}
     assert "match" in out
 

@@ -78,7 +78,7 @@ def _with(**changes: Any) -> dict[str, Any]:
         ("", "not valid JSON"),
         ("{", "not valid JSON"),
         ("[1, 2]", "a report is a JSON object"),
-        ('{"schema_version": 2}', "unsupported schema_version 2"),
+        ('{"schema_version": 3}', "unsupported schema_version 3"),
         ('{"schema_version": 1, "schema_version": 1}', "duplicate key"),
         ('{"schema_version": NaN}', "not valid JSON"),
         ("[" * 100000 + "]" * 100000, "nested too deeply"),
