@@ -50,6 +50,12 @@ def _source(text: str) -> str:
     return "".join(out)
 
 
+def _column_name(column: str) -> str:
+    """An OS or variant name that may break after ``[``, ``.``, ``=`` and ``+`` (a variant such as
+    ``linux[net.core.somaxconn=4]`` is wider than its column) but nowhere else."""
+    return re.sub(r"([\[.=+])", r"\1<wbr>", e(column))
+
+
 def _code(text: str) -> str:
     """Escaped outcome text that may wrap only between words: after ``(``, ``|`` and ``,``,
     never inside an errno name such as ``ECONNREFUSED``."""
@@ -314,7 +320,7 @@ def render_html(matrix: Matrix) -> str:
                 f'<tr class="step" data-scenario="{e(row.scenario)}" data-differs="{"yes" if row.differs else "no"}">'
                 f'<th class="step"><code>{_code(row.step)}</code>{agree}</th>{cells}</tr>'
             )
-        head = "".join(f'<th data-os="{e(c)}">{e(c)}</th>' for c in matrix.columns)
+        head = "".join(f'<th data-os="{e(c)}">{_column_name(c)}</th>' for c in matrix.columns)
         name = topic or "not in the current catalog"
         sections.append(
             f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(name)}</h2>'
