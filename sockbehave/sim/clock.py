@@ -21,6 +21,7 @@ import contextlib
 import heapq
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -152,6 +153,11 @@ class Task:
         return self.predicate() or (self.deadline is not None and now >= self.deadline)
 
 
+#: How long (real seconds) a task waits for a hand-off before it checks whether the baton was
+#: lost (see ``Scheduler._recover``). Far above any real hand-off, which takes microseconds.
+_RECHECK_S = 5.0
+
+
 class Scheduler:
     """Baton passing between tasks. Every simulated call runs inside ``enter()``."""
 
@@ -209,12 +215,35 @@ class Scheduler:
     def _sleep(self, me: Task) -> None:
         """Block the calling thread until the baton is handed to ``me`` (or the network closes)."""
         while True:
-            me.wake.acquire()
+            if not me.wake.acquire(timeout=_RECHECK_S) and self._recover(me):
+                return
             if self._aborted:
                 self._wake(me)  # stay signalled: every later wait of this task ends at once too
                 raise SimAborted("the simulated network was closed")
             if self._current is me:
                 return
+
+    def _recover(self, me: Task) -> bool:
+        """No hand-off reached ``me`` for ``_RECHECK_S`` of real time. If the baton is ``me``'s
+        (its signal was lost) or its holder can never pass it on (its thread has ended), take
+        it, with a warning, instead of waiting for ever: the simulator must never hang for
+        real. A holder that is merely busy in real code keeps it."""
+        with self._cond:
+            holder = self._current
+            if self._aborted or holder is None:
+                return False
+            lost = holder is me
+            dead = holder.done or (holder.thread is not None and not holder.thread.is_alive())
+            if not (lost or dead):
+                return False
+            self._current = me
+        warnings.warn(
+            f"sockbehave.sim: {me.name} took the baton after {_RECHECK_S:g} s of real time: "
+            + ("its hand-off signal was lost" if lost else f"its holder {holder.name} ended without passing it on"),
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return True
 
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
         task = Task(name, self._count, self, thread)

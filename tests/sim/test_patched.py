@@ -140,3 +140,23 @@ def test_the_excepthook_race_does_not_come_back_under_fast_thread_switching() ->
     finally:
         sys.setswitchinterval(interval)
     assert late == 0
+
+
+def test_a_baton_whose_holder_ended_without_passing_it_is_taken_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulator never hangs for real: if a hand-off is lost (seen once in CI, under
+    xdist on 3.13, and not reproduced since), the waiting task takes the baton after a
+    bounded real time and says so, instead of waiting for ever."""
+    from sockbehave.sim import Network, clock
+
+    monkeypatch.setattr(clock, "_RECHECK_S", 0.2)
+    net = Network("linux")
+    net.enter()  # this thread is the root task and holds the baton
+    ghost = net.scheduler.new_task("ghost")
+    ghost.done = True
+    net.scheduler._current = ghost  # as if it had ended without passing the baton on
+    try:
+        with pytest.warns(RuntimeWarning, match="ghost ended without passing it on"):
+            net.sleep(1.0)
+        assert net.clock() == 1.0
+    finally:
+        net.close()
