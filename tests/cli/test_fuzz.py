@@ -8,6 +8,7 @@ anywhere replaced by a hostile one); catalogs as table text and as scenario modu
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -96,7 +97,7 @@ def mutated_reports(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(0, 3))):
         paths = _paths(data)
         path = paths[draw(st.integers(0, len(paths) - 1))]
-        data = _replace(data, path, draw(HOSTILE_VALUES))
+        data = _replace(data, path, copy.deepcopy(draw(HOSTILE_VALUES)))  # never mutate the shared samples
     if draw(st.booleans()):  # a duplicated or reordered row
         rows = data.get("results") if isinstance(data, dict) else None
         if isinstance(rows, list) and rows:
