@@ -225,9 +225,22 @@ class SimSocket(socket.socket):
         if fd == -1:
             return
         with contextlib.suppress(Exception):  # a finalizer must not raise (interpreter shutdown)
-            warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)  # as sock_finalize
+            warnings.warn(f"unclosed {self._finalizer_repr()}", ResourceWarning, stacklevel=2, source=self)
         self._fd = -1
         self._net.kernel.release_later(fd)
+
+    def _finalizer_repr(self) -> str:
+        """CPython's repr, built without entering the scheduler: a finalizer runs in whatever
+        thread the garbage collector interrupts, at any point (even in the middle of a
+        hand-off), so it must never wait for the baton (that lost a hand-off and hung)."""
+        k = self.__dict__.get("_k")
+        parts = [f"fd={self.__dict__.get('_fd', -1)}", f"family={int(self._family)}", f"type={int(self._type)}"]
+        parts.append(f"proto={self._proto}")
+        if k is not None and k.local is not None:
+            parts.append(f"laddr={self._shown(k.local)}")
+        if k is not None and k.remote is not None:
+            parts.append(f"raddr={self._shown(k.remote)}")
+        return f"<socket.socket {', '.join(parts)}>"
 
     def _abandon(self) -> None:
         """The network is gone: forget the descriptor without a warning or a kernel call."""
@@ -642,7 +655,14 @@ def _option_name(level: int, optname: int) -> str:
 
 def _release(net: Network, fd: int) -> None:
     """Close descriptor ``fd``: an unknown one (closed twice through two socket objects, as
-    ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports."""
+    ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports.
+    A close from a thread that does not hold the baton can only be a finalizer (an unreferenced
+    ``makefile`` object closing its socket) running at an arbitrary point: it is deferred to
+    the next simulated call, never made to wait for the baton."""
+    me = current_task()
+    if me is None or net.scheduler._current is not me:
+        net.kernel.release_later(fd)
+        return
     net.enter()
     if fd not in net.kernel.fds:
         raise raise_errno(net, net.profile.closed_socket_error)

@@ -160,3 +160,27 @@ def test_a_baton_whose_holder_ended_without_passing_it_is_taken_not_waited_for(m
         assert net.clock() == 1.0
     finally:
         net.close()
+
+
+def test_a_finalizer_never_waits_for_the_baton(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A garbage-collected socket (or a makefile object closing it) may be finalized in any
+    thread, at any point, even inside a hand-off: it must not enter the scheduler (doing so
+    from inside a hand-off lost the hand-off and hung a CI run)."""
+    from sockbehave.sim import Network
+
+    net = Network("linux")
+    s = net.socket()
+    s.bind(("127.0.0.1", 0))
+    fd = s.fileno()
+
+    def no_entering() -> None:
+        raise AssertionError("a finalizer entered the scheduler")
+
+    monkeypatch.setattr(net, "enter", no_entering)
+    with pytest.warns(
+        ResourceWarning, match=r"unclosed <socket.socket fd=\d+, family=2, type=1, proto=0, laddr=\('127.0.0.1', \d+\)>"
+    ):
+        s.__del__()
+    assert fd in net.kernel._deferred  # released by the next simulated call instead
+    monkeypatch.undo()
+    net.close()
