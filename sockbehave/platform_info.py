@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .errors import InputError
+from .platforms import current_variant
 from .tables import OSES
 
-__all__ = ["GVISOR_PROC_VERSION", "SYSCTLS", "current_os", "fingerprint", "on_gvisor"]
+__all__ = ["SYSCTLS", "current_os", "fingerprint"]
 
 _SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
 
@@ -64,19 +65,6 @@ SYSCTLS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: gVisor's sentry reports this fake kernel in /proc/version (and 4.4.0 as the release), whatever
-#: the host runs (source: gVisor pkg/sentry/kernel/version.go, checked under runsc 20221219).
-GVISOR_PROC_VERSION = "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016"
-
-
-def on_gvisor(proc_version: Path = Path("/proc/version")) -> bool:
-    """Whether this process runs on gVisor's kernel."""
-    try:
-        return proc_version.read_text(encoding="ascii", errors="replace").startswith(GVISOR_PROC_VERSION)
-    except OSError:
-        return False
-
-
 def current_os(system: Optional[str] = None) -> str:
     """This machine's OS as a table column name; ``InputError`` for anything else."""
     name = _SYSTEMS.get(system or platform.system())
@@ -104,8 +92,6 @@ def _read_sysctl(name: str) -> Optional[str]:
 
 def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
     """OS, kernel release, machine, Python, the tunables that matter here, and the variant."""
-    from .platforms import current_variant
-
     os_name = os_name or current_os()
     reader = _read_proc if os_name == "linux" else _read_sysctl
     info = current_variant()

@@ -15,14 +15,35 @@ Code that makes its own ``socket.socket`` is the audit layer's (``guard``).
 from __future__ import annotations
 
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ..errors import LoopbackOnlyError
 from .guard import loopback_host, never_bound
 
-if TYPE_CHECKING:
-    from .real import RealNet
+__all__ = [
+    "ADDRESS_TAKING",
+    "DESCRIPTOR_GIVING",
+    "NOT_ADDRESS_TAKING",
+    "SOCKET_MAKING",
+    "LoopbackSocket",
+    "SocketPolicy",
+]
 
-__all__ = ["ADDRESS_TAKING", "DESCRIPTOR_GIVING", "NOT_ADDRESS_TAKING", "SOCKET_MAKING", "LoopbackSocket"]
+
+class SocketPolicy(Protocol):
+    """What a guarded socket needs from its net (``RealNet`` provides it): so this module
+    imports nothing above it."""
+
+    def check_address(self, address: object, action: str) -> None: ...
+
+    def remember_port(self, sock: socket.socket) -> None: ...
+
+    def refused(self, message: str) -> LoopbackOnlyError: ...
+
+    def admit_socket(self) -> None: ...
+
+    def track(self, sock: socket.socket) -> socket.socket: ...
+
 
 #: Methods that take an address, or make the kernel choose one: each is overridden below.
 #: ``setsockopt`` is here for the options that name an interface or a multicast group.
@@ -73,7 +94,7 @@ class LoopbackSocket(socket.socket):
     #: The audit layer leaves sockets of this class to their net (which counts them itself).
     _sockbehave_guarded = True
 
-    def __init__(self, net: RealNet, family: int, type: int, fileno: int | None = None) -> None:
+    def __init__(self, net: SocketPolicy, family: int, type: int, fileno: int | None = None) -> None:
         super().__init__(family, type, 0, fileno)
         self._net = net
 

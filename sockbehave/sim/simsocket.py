@@ -27,14 +27,29 @@ import socket
 import sys
 import warnings
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Optional, TypeVar
+from typing import Any, ClassVar, Optional, Protocol, TypeVar
 
-from .clock import current_task
-from .kernel import DGRAM, STREAM, KernelError, KSock, NotModelled, WouldBlock
+from .clock import Scheduler, current_task
+from .kernel import DGRAM, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
+from .profiles import Profile
 from .resolver import Resolver
 
-if TYPE_CHECKING:
-    from .network import Network
+
+class SimHost(Protocol):
+    """What a simulated socket needs from its host (``network.Network`` provides it), so this
+    module imports only the layers below it."""
+
+    profile: Profile
+    kernel: Kernel
+    scheduler: Scheduler
+    resolver: Resolver
+
+    def enter(self) -> None: ...
+
+    def track(self, sock: SimSocket) -> None: ...
+
+    def clock(self) -> float: ...
+
 
 __all__ = [
     "SO_EXCLUSIVEADDRUSE",
@@ -89,7 +104,7 @@ _EXCEPTIONS: dict[str, type[OSError]] = {
 }
 
 
-def raise_errno(net: Network, name: str) -> OSError:
+def raise_errno(net: SimHost, name: str) -> OSError:
     """The exception CPython raises on ``net``'s OS for errno ``name`` (to be raised by the caller)."""
     name = net.profile.errno_aliases.get(name, name)
     number, message = net.profile.errnos[name]
@@ -131,7 +146,7 @@ class SimSocket(socket.socket):
     ``socket.socket(...)`` inside ``patched()`` (``socket_class_for``)."""
 
     #: The network ``socket.socket(...)`` creates sockets on (set by ``socket_class_for``).
-    _sim_net: ClassVar[Optional[Network]] = None
+    _sim_net: ClassVar[Optional[SimHost]] = None
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1, fileno: Optional[int] = None) -> None:
         net = self.__class__._sim_net or thread_net()
@@ -156,13 +171,13 @@ class SimSocket(socket.socket):
             )
 
     @classmethod
-    def _create(cls, net: Network, family: int, type: int, proto: int = 0) -> SimSocket:
+    def _create(cls, net: SimHost, family: int, type: int, proto: int = 0) -> SimSocket:
         """A new socket on ``net`` (``Network.socket``), whatever ``cls._sim_net`` is."""
         sock = cls.__new__(cls)
         sock._setup(net, None, family, type, proto)
         return sock
 
-    def _setup(self, net: Network, existing: Optional[tuple[KSock, int]], family: int, type: int, proto: int) -> None:
+    def _setup(self, net: SimHost, existing: Optional[tuple[KSock, int]], family: int, type: int, proto: int) -> None:
         family = socket.AF_INET if family == -1 else family
         type = socket.SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
@@ -653,7 +668,7 @@ def _option_name(level: int, optname: int) -> str:
     )
 
 
-def _release(net: Network, fd: int) -> None:
+def _release(net: SimHost, fd: int) -> None:
     """Close descriptor ``fd``: an unknown one (closed twice through two socket objects, as
     ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports.
     A close from a thread that does not hold the baton can only be a finalizer (an unreferenced
@@ -669,7 +684,7 @@ def _release(net: Network, fd: int) -> None:
     net.kernel.release(fd)
 
 
-def _einval(net: Network) -> None:
+def _einval(net: SimHost) -> None:
     raise net.kernel.fail("EINVAL")
 
 
@@ -680,14 +695,14 @@ def _name(enum: Any, value: int) -> str:
         return str(value)
 
 
-def thread_net() -> Optional[Network]:
+def thread_net() -> Optional[SimHost]:
     """The network of the ``patched()`` simulation the calling thread belongs to, if any."""
     task = current_task()
     sched = None if task is None else task.scheduler
     return sched.net if sched is not None and sched.patched else None
 
 
-def socket_class_for(net: Network) -> type[SimSocket]:
+def socket_class_for(net: SimHost) -> type[SimSocket]:
     """The ``socket.socket`` to install inside ``patched()``: a class (so ``isinstance`` and
     subclasses work) whose instances live on ``net``. It looks like ``socket.socket``."""
     return type(
@@ -711,7 +726,7 @@ MODULE_FUNCTIONS = (
 )
 
 
-def module_functions(net: Network) -> dict[str, Callable[..., Any]]:
+def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
     """What ``patched()`` swaps into the ``socket`` module besides the class: name resolution
     on the simulated host, ``socketpair`` and ``dup`` (used by ``fromfd``) on its descriptors.
     ``create_connection``, ``create_server`` and ``fromfd`` need nothing: they call these."""
