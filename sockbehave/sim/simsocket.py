@@ -12,9 +12,9 @@ through ``resolver``, option constants, ``sendall``, closing on garbage collecti
 CPython's ``ResourceWarning``), and turning a kernel errno into the exception CPython raises on
 the simulated OS (one helper, ``raise_errno``).
 
-For ``patched()`` it provides what gets swapped into the ``socket`` module:
-``socket_class_for(net)`` (a ``socket.socket`` subclass bound to one network) and
-``module_functions(net)`` (``getaddrinfo``, ``gethostname``, ``socketpair``, ``dup``, ...).
+For ``patched()`` it provides ``thread_net()`` (the simulation the calling thread belongs to,
+which a ``SimSocket`` made by ``socket.socket(...)`` lives on) and ``module_functions(net)``
+(``getaddrinfo``, ``gethostname``, ``socketpair``, ``dup``, ...) to swap into the module.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import socket
 import sys
 import warnings
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Optional, Protocol, TypeVar
+from typing import Any, Optional, Protocol, TypeVar
 
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
@@ -57,7 +57,6 @@ __all__ = [
     "SimSocket",
     "module_functions",
     "raise_errno",
-    "socket_class_for",
 ]
 
 T = TypeVar("T")
@@ -143,13 +142,10 @@ def _buffer_size(value: int, what: str) -> int:
 
 class SimSocket(socket.socket):
     """``socket.socket`` on a simulated kernel. Made by ``Network.socket()``, or by
-    ``socket.socket(...)`` inside ``patched()`` (``socket_class_for``)."""
-
-    #: The network ``socket.socket(...)`` creates sockets on (set by ``socket_class_for``).
-    _sim_net: ClassVar[Optional[SimHost]] = None
+    ``socket.socket(...)`` inside ``patched()`` (the calling thread's simulation)."""
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1, fileno: Optional[int] = None) -> None:
-        net = self.__class__._sim_net or thread_net()
+        net = thread_net()
         if net is None:
             raise TypeError("SimSocket objects come from Network.socket() or socket.socket inside patched()")
         if fileno is None:
@@ -172,7 +168,7 @@ class SimSocket(socket.socket):
 
     @classmethod
     def _create(cls, net: SimHost, family: int, type: int, proto: int = 0) -> SimSocket:
-        """A new socket on ``net`` (``Network.socket``), whatever ``cls._sim_net`` is."""
+        """A new socket on ``net`` (``Network.socket``), whatever thread calls it."""
         sock = cls.__new__(cls)
         sock._setup(net, None, family, type, proto)
         return sock
@@ -362,8 +358,8 @@ class SimSocket(socket.socket):
         for cls in type(self).__mro__:
             if cls is SimSocket:
                 break
-            if "_sim_net" in cls.__dict__ or (cls.__module__, cls.__qualname__) == ("socket", "socket"):
-                return cls  # socket_class_for's class, or patched()'s dispatching socket.socket
+            if (cls.__module__, cls.__qualname__) == ("socket", "socket"):
+                return cls  # patched()'s dispatching socket.socket
         return SimSocket
 
     def accept(self) -> tuple[SimSocket, Any]:
@@ -700,16 +696,6 @@ def thread_net() -> Optional[SimHost]:
     task = current_task()
     sched = None if task is None else task.scheduler
     return sched.net if sched is not None and sched.patched else None
-
-
-def socket_class_for(net: SimHost) -> type[SimSocket]:
-    """The ``socket.socket`` to install inside ``patched()``: a class (so ``isinstance`` and
-    subclasses work) whose instances live on ``net``. It looks like ``socket.socket``."""
-    return type(
-        "socket",
-        (SimSocket,),
-        {"_sim_net": net, "__module__": "socket", "__qualname__": "socket", "__doc__": socket.socket.__doc__},
-    )
 
 
 #: The ``socket`` module functions ``module_functions`` provides (``patched()`` swaps these).
