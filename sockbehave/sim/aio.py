@@ -85,10 +85,10 @@ def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable
 
 def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callable[[Any], None]:
     def simulated(net: Network, loop: Any) -> None:
-        if net.profile.name == "windows":
+        if net.profile.asyncio_default_loop != "SelectorEventLoop":  # per-OS fact: the profile's
             warnings.warn(
-                "sockbehave.sim runs asyncio's selector event loop on the windows profile "
-                "(as WindowsSelectorEventLoopPolicy), not the ProactorEventLoop Windows uses by default; "
+                f"sockbehave.sim runs asyncio's {EVENT_LOOP} event loop on the {net.profile.name} profile, "
+                f"not the {net.profile.asyncio_default_loop} that OS uses by default; "
                 "see 'asyncio' in docs/simulator.md",
                 SelectorLoopWarning,
                 stacklevel=_callers_level(),

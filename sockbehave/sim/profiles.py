@@ -256,6 +256,9 @@ class Profile:
     os_name: str
     #: The address recvfrom()/recvmsg() give on a TCP socket: "none" (``None``) or "unknown".
     tcp_recvfrom_address: str
+    #: asyncio's default event loop class there: "SelectorEventLoop" or "ProactorEventLoop" (the
+    #: simulator runs the selector loop everywhere and says so where the OS's default differs).
+    asyncio_default_loop: str
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -279,6 +282,11 @@ _HOST: dict[str, tuple[object, str]] = {
         "inferred: a host with a default route sends the SYN to a foreign address; nothing in the simulation answers",
     ),
     "lan_address": ("192.0.2.10", "deterministic by design: RFC 5737 TEST-NET-1 stands for the LAN address"),
+    "asyncio_default_loop": (
+        "SelectorEventLoop",
+        "https://docs.python.org/3/library/asyncio-eventloop.html#event-loop-implementations "
+        "(SelectorEventLoop is the default on Unix)",
+    ),
 }
 
 LINUX = _p(
@@ -823,6 +831,11 @@ WINDOWS = _p(
         ),
         "sys_platform": ("win32", "https://docs.python.org/3/library/sys.html#sys.platform"),
         "os_name": ("nt", "https://docs.python.org/3/library/os.html#os.name"),
+        "asyncio_default_loop": (
+            "ProactorEventLoop",
+            "https://docs.python.org/3/library/asyncio-platforms.html#windows (ProactorEventLoop is the default "
+            "on Windows since Python 3.8)",
+        ),
         "tcp_recvfrom_address": (
             "unknown",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom: 'from' is ignored "
