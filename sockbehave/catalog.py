@@ -51,12 +51,17 @@ class Catalog:
     version: str
     by_id: Mapping[str, Scenario] = field(default_factory=dict)
 
-    def select(self, patterns: Iterable[str] | None) -> list[Scenario]:
-        """Scenarios whose id or topic matches any glob pattern (all of them for none)."""
+    def select(self, patterns: Iterable[str] | None, *, slow: bool = False) -> list[Scenario]:
+        """Scenarios whose id or topic matches any glob pattern (all of them for none).
+
+        A slow scenario is chosen only with ``slow=True`` or when a pattern is its exact id."""
         pats = [p for p in (patterns or []) if p]
-        if not pats:
-            return list(self.scenarios)
-        return [s for s in self.scenarios if any(fnmatch.fnmatchcase(s.id, p) or s.topic == p for p in pats)]
+        return [
+            s
+            for s in self.scenarios
+            if (not pats or any(fnmatch.fnmatchcase(s.id, p) or s.topic == p for p in pats))
+            and (slow or not s.slow or s.id in pats)
+        ]
 
     def steps(self, scenario_id: str) -> Mapping[str, Mapping[str, Cell]]:
         return self.table.get(scenario_id, {})

@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     ls = sub.add_parser("list", help="list the scenarios")
-    ls.add_argument("--json", action="store_true", help="print a JSON array of {id, title, topic, claim, steps}")
+    ls.add_argument("--json", action="store_true", help="print a JSON array of {id, title, topic, claim, slow, steps}")
 
     se = sub.add_parser("search", help="find scenarios by words (id, title, claim, explanation), best first")
     se.add_argument("words", nargs="+", help="words that must all occur, e.g. recv empty disconnect")
@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="PATTERN",
         help="glob on scenario ids, or a topic name; repeatable (default: all)",
+    )
+    run.add_argument(
+        "--slow",
+        action="store_true",
+        help="include the slow scenarios (marked [slow] by 'list'), which take seconds of real time each",
     )
     run.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help="scenarios at once (default: all)")
     run.add_argument(
@@ -201,7 +206,14 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     cat = _catalog(args)
     if args.json:
         rows = [
-            {"id": s.id, "title": s.title, "topic": s.topic, "claim": s.claim, "steps": list(cat.steps(s.id))}
+            {
+                "id": s.id,
+                "title": s.title,
+                "topic": s.topic,
+                "claim": s.claim,
+                "slow": s.slow,
+                "steps": list(cat.steps(s.id)),
+            }
             for s in cat.scenarios
         ]
         json.dump(rows, out, indent=2, ensure_ascii=False)
@@ -213,7 +225,7 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         if s.topic != topic:
             out.write(f"{'' if not topic else chr(10)}{s.topic}\n")
             topic = s.topic
-        out.write(f"  {s.id.ljust(width)}  {printable(s.title)}\n")
+        out.write(f"  {s.id.ljust(width)}  {'[slow] ' if s.slow else ''}{printable(s.title)}\n")
     return EXIT_OK
 
 
@@ -265,8 +277,10 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .session import net_factory, run_catalog
 
     cat = _catalog(args)
-    chosen = cat.select(args.scenario)
+    chosen = cat.select(args.scenario, slow=args.slow)
     if not chosen:
+        if not args.scenario:
+            raise InputError("the catalog has no scenario to run without --slow (see 'sockbehave list')")
         raise InputError(
             f"--scenario: {printable(', '.join(args.scenario))} matches no scenario (see 'sockbehave list')"
         )
@@ -318,6 +332,7 @@ def _run_variant(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_output_dir(args.out, "--out")
     inner = ["--out", str(args.out.resolve()), "--fail-on", args.fail_on]
     inner += [f"--scenario={p}" for p in args.scenario or ()]
+    inner += ["--slow"] if args.slow else []
     inner += _catalog_args(args)
     inner += [f"--jobs={args.jobs}"] * bool(args.jobs) + ["--quiet"] * args.quiet + ["--json"] * args.json
     report = args.out / f"{variant.file_stem}-real.json"

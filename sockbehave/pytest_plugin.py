@@ -74,6 +74,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the catalog's scenarios on this machine (real, default) or on the simulated OSes of "
         "--sockbehave-os (sim: one item per scenario and OS, sockbehave::<id>[<os>])",
     )
+    group.addoption(
+        "--sockbehave-slow",
+        action="store_true",
+        default=False,
+        help="also collect the slow scenarios (seconds of real time each; 'sockbehave list' marks them)",
+    )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
 
@@ -93,11 +99,12 @@ class ScenarioMismatch(Exception):
 class CatalogCollector(pytest.Collector):
     def collect(self) -> Iterator[Union[pytest.Item, pytest.Collector]]:
         catalog = self.config.stash[_KEY]
+        chosen = catalog.select(None, slow=self.config.getoption("sockbehave_slow"))
         if self.config.getoption("sockbehave_backend") == "real":
-            for sc in catalog.scenarios:
+            for sc in chosen:
                 yield ScenarioItem.from_parent(self, name=sc.id, scenario=sc, os_name=None)
             return
-        for sc in catalog.scenarios:
+        for sc in chosen:
             for os_name in _profiles(self.config.getoption("sockbehave_os"), "--sockbehave-os"):
                 yield ScenarioItem.from_parent(self, name=f"{sc.id}[{os_name}]", scenario=sc, os_name=os_name)
 

@@ -53,6 +53,9 @@ class Scenario:
     #: Runs alone, after the others: it relies on a released port staying unused, which a
     #: concurrent scenario's ephemeral bind could otherwise take.
     exclusive: bool = False
+    #: Takes seconds of real time (a 60 s TIME_WAIT, a SYN retry schedule): left out of a
+    #: run unless asked for (``run --slow``, or named by its exact id).
+    slow: bool = False
 
     @property
     def code(self) -> str:
@@ -67,10 +70,12 @@ def scenario(
     claim: str,
     references: tuple[str, ...] = (),
     exclusive: bool = False,
+    slow: bool = False,
 ) -> Callable[[F], F]:
     """Mark a function as a catalog scenario. Its docstring is the explanation for learners.
 
-    ``exclusive=True`` for a scenario that needs a port to stay unused (``kit.closed_port``).
+    ``exclusive=True`` for a scenario that needs a port to stay unused (``kit.closed_port``);
+    ``slow=True`` for one that takes seconds of real time, which default runs leave out.
     """
     if not _ID.match(id):
         raise ScenarioError(f"scenario id {id!r} must look like 'tcp.send-empty' (lowercase, dotted)")
@@ -79,7 +84,7 @@ def scenario(
         doc = inspect.cleandoc(func.__doc__ or "")
         if not doc:
             raise ScenarioError(f"scenario {id}: the function needs a docstring explaining the pitfall")
-        setattr(func, _ATTR, Scenario(id, title, claim, doc, tuple(references), func, exclusive=exclusive))
+        setattr(func, _ATTR, Scenario(id, title, claim, doc, tuple(references), func, exclusive=exclusive, slow=slow))
         return func
 
     return mark
