@@ -183,6 +183,20 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evidence", help="how strong the tables' evidence is: counts per OS and level, and weak cells")
     ev.add_argument("--json", action="store_true", help="print {levels, counts, non_linux, weak} as JSON")
 
+    cl = sub.add_parser("claims", help="the tutorials' claims and whether each holds, per OS and variant")
+    cl.add_argument(
+        "reports",
+        nargs="*",
+        type=Path,
+        metavar="REPORT.json|DIR",
+        help="real reports of platform variants (linux+gvisor, ...) to judge the claims on too; "
+        "other JSON files there are skipped with a note",
+    )
+    cl.add_argument("-o", "--output", type=Path, default=Path("-"), metavar="OUT.md|-", help="default: standard output")
+    cl.add_argument("--lang", choices=("en", "zh"), default="en", help="the page's language (zh: zh-CN)")
+    cl.add_argument("--json", action="store_true", help="write {claims: [{id, en, zh, verdicts, ...}]} as JSON")
+    cl.add_argument("--claims-file", type=Path, default=None, metavar="FILE", help="default: the catalog's claims.toml")
+
     rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
     rg.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     for command in sub.choices.values():
@@ -677,6 +691,34 @@ def _cmd_evidence(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from .claims import judge_claims, load_claims
+    from .files import atomic_write, check_output_file
+    from .report.claims_doc import claims_json, claims_markdown
+
+    to_stdout = str(args.output) == "-"
+    if not to_stdout:
+        check_output_file(args.output, "-o")
+    cat = _catalog(args)
+    claims = load_claims(cat, args.claims_file)
+    reports = _load_all(args.reports, err) if args.reports else []
+    judged = judge_claims(claims, cat, reports)
+    if args.json:
+        page = json.dumps(claims_json(judged, reports), indent=2, ensure_ascii=False) + "\n"
+    else:
+        page = claims_markdown(judged, args.lang, reports)
+    for sid in sorted({p for c in claims for p in c.pending if p in cat.by_id}):
+        err.write(f"sockbehave: note: pending scenario {sid} is in the catalog now; name its steps in 'holds'\n")
+    if to_stdout:
+        out.write(page)
+    else:
+        atomic_write(args.output, page)
+        out.write(f"{path_text(args.output)}: {len(claims)} claims\n")
+    return EXIT_OK
+
+
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .files import check_output_dir, write_all
     from .platform_info import current_os
@@ -763,6 +805,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "diff": lambda: _cmd_diff(args, out),
                 "regenerate": lambda: _cmd_regenerate(args, out, err),
                 "evidence": lambda: _cmd_evidence(args, out),
+                "claims": lambda: _cmd_claims(args, out, err),
             }
             status = commands[args.command]()
             out.flush()

@@ -40,9 +40,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ._toml import toml
+from ._toml import read_toml
 from .errors import CatalogError
 from .platforms import base_os, is_variant
 
@@ -210,12 +209,7 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
     ``known_ids`` maps the scenario ids defined beside the table to their source file; when
     given, the table may only describe those scenarios.
     """
-    try:
-        raw: dict[str, Any] = toml.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read: {exc}") from None
-    except toml.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_toml(path)
     table: dict[str, dict[str, dict[str, Cell]]] = {}
     for scenario_id, steps in raw.items():
         where = f"{path}: {scenario_id}"
