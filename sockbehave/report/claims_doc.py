@@ -18,6 +18,7 @@ from typing import Callable, Optional
 
 from ..catalog import Catalog
 from ..claims import Claim, ClaimVerdict, Condition, Judged, judge_claims, load_claims, variant_columns
+from ..display import printable
 from ..platforms import base_os, is_variant
 from ..tables import OSES
 from .markdown import code, text
@@ -158,7 +159,7 @@ def _why(v: ClaimVerdict, w: dict[str, str], reported: Collection[str], as_code:
         if p.value == "unknown":
             bits.append(f"({i}) {w['not_run'] if is_variant(v.column) else w['unknown']}")
         elif p.value != "true":
-            bits.append(f"({i}) {w['gave']} " + " / ".join(as_code(o) for o in p.outcomes))
+            bits.append(f"({i}) {w['gave']} " + " / ".join(as_code(printable(o)) for o in p.outcomes))
     return "; ".join(bits)
 
 
@@ -238,7 +239,7 @@ def _claim_md(claim: Claim, verdicts: Sequence[ClaimVerdict], lang: str, reporte
 
 def _variant_reports(reports: Sequence[tuple[str, Report]]) -> list[str]:
     """The file names (never the paths given) of the reports a claims page draws on."""
-    return [PurePath(name).name for name, rep in reports if rep.backend == "real" and is_variant(rep.column)]
+    return [printable(PurePath(name).name) for name, rep in reports if rep.backend == "real" and is_variant(rep.column)]
 
 
 def claims_markdown(

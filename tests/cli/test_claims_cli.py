@@ -1,0 +1,88 @@
+"""``sockbehave claims``: the page on standard output, JSON, Chinese, variant reports, and one-line
+errors for a bad flag, a malformed claims file or an output that cannot be written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from sockbehave.report import build_report, report_to_json
+from sockbehave.verdict import Result
+
+CLI = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
+
+
+def test_claims_to_standard_output_is_the_markdown_page(cli: CLI) -> None:
+    code, out, err = cli("claims", "-o", "-")
+    assert code == 0, err
+    assert out.startswith("# Tutorial claims")
+    assert "### `udp-1472-bytes-is-the-limit`" in out
+    assert "| linux | ❌ false | observed |" in out  # 1473 bytes go through on Linux
+
+
+def test_claims_json_gives_every_claim_with_verdicts(cli: CLI) -> None:
+    code, out, _ = cli("claims", "--json")
+    assert code == 0
+    data = json.loads(out)
+    claims = {c["id"]: c for c in data["claims"]}
+    windows = next(v for v in claims["udp-small-buffer-errors-on-windows"]["verdicts"] if v["column"] == "windows")
+    assert (windows["verdict"], windows["evidence"]) == ("true", "documented")
+    assert [v["column"] for v in claims["udp-small-buffer-errors-on-windows"]["verdicts"]] == ["windows"]
+    assert all(c["en"] and c["zh"] for c in data["claims"])
+
+
+def test_claims_in_chinese(cli: CLI) -> None:
+    code, out, _ = cli("claims", "--lang", "zh")
+    assert code == 0
+    assert out.startswith("# 教程中的说法") and "❌ 不成立" in out and "English: [claims.md]" in out
+
+
+def test_a_bad_flag_is_a_usage_error(cli: CLI, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli("claims", "--lang", "fr")
+    assert code == 2 and out == ""
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_a_malformed_claims_file_is_one_line_and_exit_2(cli: CLI, tmp_path: Path) -> None:
+    bad = tmp_path / "claims.toml"
+    bad.write_text('["some-claim"]\nen = "x"\n', encoding="utf-8")
+    out_file = tmp_path / "claims.md"
+    code, out, err = cli("claims", "--claims-file", str(bad), "-o", str(out_file))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"sockbehave: error: {bad}: claim some-claim: ")
+    assert not out_file.exists() and list(tmp_path.iterdir()) == [bad]  # nothing half-written
+
+
+def test_an_output_that_is_a_directory_is_one_line_and_exit_2(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli("claims", "-o", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1 and "is a directory" in err
+
+
+def test_variant_reports_add_columns_and_other_json_is_skipped(cli: CLI, tmp_path: Path) -> None:
+    results = [Result("tcp.send-empty", "peer-recv", "b''", ("timeout",), "observed", "", "mismatch", {})]
+    platform = {
+        "os": "linux",
+        "system": "Linux",
+        "release": "4.4.0",
+        "machine": "x86_64",
+        "python": "3.11",
+        "sysctls": {},
+    }
+    report = build_report(
+        results, catalog_version="0" * 16, os_name="linux", backend="real", platform=platform, variant="linux+gvisor"
+    )
+    (tmp_path / "linux+gvisor-real.json").write_text(json.dumps(report_to_json(report)), encoding="utf-8")
+    (tmp_path / "matrix.json").write_text("{}", encoding="utf-8")
+    out_file = tmp_path / "claims.md"
+    code, out, err = cli("claims", str(tmp_path), "-o", str(out_file))
+    assert out.startswith(str(out_file)) and out.endswith(" claims\n")
+    assert code == 0, err
+    assert "skipped" in err and "matrix.json" in err
+    page = out_file.read_text(encoding="utf-8")
+    assert "Variant reports: `linux+gvisor-real.json`" in page
+    # the (made-up) gVisor run saw b'' after an empty send: the claim that the peer reads b'' holds there
+    section = page.split("### `tcp-send-empty-peer-reads-empty`")[1].split("###")[0]
+    assert "| linux+gvisor | ✅ true | observed |" in section
