@@ -16,6 +16,7 @@ A claim is one TOML table::
     holds = [{ scenario = "tcp.orderly-close-reads-empty", step = "recv", outcome = "b''" }]
     pending = ["tcp.time-wait-duration"]   # scenarios being added; not checked
     note = "..."                    # required when nothing tests the claim yet
+    note_zh = "..."                 # the note in Chinese; required with a note
 
 A condition's ``outcome`` is a string or a list (any of them); ``*`` matches any run of
 characters, everything else literally. ``negate = true``: the condition holds where the
@@ -73,7 +74,7 @@ __all__ = [
 
 CLAIMS_FILE = "claims.toml"
 VERDICTS = ("true", "false", "partly", "unknown")
-_KEYS = {"en", "zh", "seen_in", "about", "combine", "holds", "pending", "note"}
+_KEYS = {"en", "zh", "seen_in", "about", "combine", "holds", "pending", "note", "note_zh"}
 _CONDITION_KEYS = {"scenario", "step", "outcome", "negate", "may"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 _SEED = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
@@ -116,6 +117,7 @@ class Claim:
     combine: str = "all"
     pending: tuple[str, ...] = ()
     note: str = ""
+    note_zh: str = ""
 
     @property
     def scenarios(self) -> tuple[str, ...]:
@@ -123,6 +125,9 @@ class Claim:
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def note_text(self, lang: str) -> str:
+        return self.note_zh if lang == "zh" else self.note
 
     def columns(self, variants: Sequence[str]) -> tuple[str, ...]:
         """The OSes and variants this claim is judged on: those it names, else every OS; with
@@ -234,8 +239,11 @@ def _claim(path: Path, claim_id: str, raw: object, catalog: Catalog) -> Claim:
     if bad:
         raise CatalogError(f"{where}: 'pending' names {printable(', '.join(bad))}, not a scenario id")
     note = _str(where, raw, "note", required=False)
+    note_zh = _str(where, raw, "note_zh", required=False)
     if not conditions and not note:
         raise CatalogError(f"{where}: nothing tests it yet, so 'note' must say what would")
+    if bool(note) != bool(note_zh):
+        raise CatalogError(f"{where}: 'note' and 'note_zh' (the same in Chinese) go together")
     return Claim(
         claim_id,
         _str(where, raw, "en"),
@@ -246,6 +254,7 @@ def _claim(path: Path, claim_id: str, raw: object, catalog: Catalog) -> Claim:
         str(combine),
         pending,
         note,
+        note_zh,
     )
 
 

@@ -224,7 +224,7 @@ def _claim_md(claim: Claim, verdicts: Sequence[ClaimVerdict], lang: str, reporte
     if claim.pending:
         lines += [f"- {w['pending']}: " + ", ".join(code(p) for p in claim.pending) + f" {w['pending_tail']}"]
     if claim.note:
-        lines += [f"- {w['note']}: {text(claim.note)}"]
+        lines += [f"- {w['note']}: {text(claim.note_text(lang))}"]
     lines.append("")
     if claim.holds:
         lines += [f"| {w['where']} | {w['verdict']} | {w['rests']} | {w['why']} |", "|---|---|---|---|"]
@@ -306,6 +306,7 @@ def claims_json(
                 "combine": c.combine,
                 "pending": list(c.pending),
                 "note": c.note,
+                "note_zh": c.note_zh,
                 "verdicts": [
                     {
                         "column": v.column,
@@ -368,7 +369,7 @@ def claims_html(
             names = ", ".join(f"<code>{_e(p)}</code>" for p in claim.pending)
             out.append(f'<p class="pending">{_e(w["pending"])}: {names}</p>')
         if claim.note:
-            out.append(f'<p class="note">{_e(w["note"])}: {_e(claim.note)}</p>')
+            out.append(f'<p class="note">{_e(w["note"])}: {_e(claim.note_text(lang))}</p>')
         out.append("</article>")
     out.append("</section>")
     return "\n".join(out) + "\n"

@@ -1,5 +1,5 @@
 """``scenarios/claims.toml`` paraphrases the tutorials; it never copies them. Every claim's English
-and Chinese text shares no run of Chinese words with the seeds: API names (``ThreadingTCPServer``)
+and Chinese text (and notes) shares no run of Chinese words with the seeds: API names (``ThreadingTCPServer``)
 may match, a sentence may not. Locators may name a seed's headings, never quote its prose."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_no_claim_copies_a_seed_sentence() -> None:
     names = {p.name for p in files}
     copied = {}
     for claim in load_claims(load_catalog()):
-        for lang in ("en", "zh"):
+        for lang in ("en", "zh", "note", "note_zh"):
             found = _copied(getattr(claim, lang), seeds)
             if found:
                 copied[f"{claim.id} {lang}"] = found

@@ -129,7 +129,7 @@ def test_about_limits_the_columns_and_variants_come_from_real_reports_only(
 
 
 def test_a_claim_nothing_tests_is_unknown_everywhere(catalog: Catalog, claims_file: Callable[[str], Path]) -> None:
-    text = claim("later", "", 'pending = ["tcp.not-written-yet"]\nnote = "a scenario being added"\n')
+    text = claim("later", "", 'pending = ["tcp.not-written-yet"]\nnote = "being added"\nnote_zh = "正在添加"\n')
     got = verdicts(catalog, claims_file(text))["later"]
     assert set(got.values()) == {("unknown", "unknown")}
 
@@ -157,6 +157,7 @@ BAD = [
     (claim("bad-one", SEND3, 'about = ["plan9"]\n'), "neither an OS nor a variant"),
     (claim("bad-one", SEND3, 'combine = "most"\n'), "'combine' must be"),
     (claim("bad-one", ""), "'note' must say what would"),
+    (claim("bad-one", SEND3, 'note = "only in English"\n'), "'note' and 'note_zh'"),
     (claim("Bad Id", SEND3), "an id is"),
     (claim("bad-one", SEND3, "quote = 1\n"), "unknown key(s) quote"),
 ]
@@ -182,6 +183,7 @@ def test_the_shipped_claims_load_and_every_claim_has_both_languages() -> None:
     for c in claims:
         assert c.en.isascii() and c.en.strip(), c.id
         assert any("\u4e00" <= ch <= "\u9fff" for ch in c.zh), c.id  # written in Chinese
+        assert c.note.isascii() and bool(c.note) == any("\u4e00" <= ch <= "\u9fff" for ch in c.note_zh), c.id
     tested = [c for c in claims if c.holds]
     assert len(tested) >= 30
     assert {"tcp.send-empty", "udp.1472-is-not-a-limit", "tcp.backlog-5"} <= {s for c in tested for s in c.scenarios}
