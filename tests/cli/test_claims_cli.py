@@ -86,3 +86,16 @@ def test_variant_reports_add_columns_and_other_json_is_skipped(cli: CLI, tmp_pat
     # the (made-up) gVisor run saw b'' after an empty send: the claim that the peer reads b'' holds there
     section = page.split("### `tcp-send-empty-peer-reads-empty`")[1].split("###")[0]
     assert "| linux+gvisor | ✅ true | observed |" in section
+
+
+def test_a_pending_scenario_that_now_exists_gets_a_note(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "claims.toml"
+    path.write_text(
+        '["empty-send-claim"]\nen = "e"\nzh = "中"\nnote = "n"\nnote_zh = "说明"\nholds = []\n'
+        'pending = ["tcp.send-empty", "tcp.not-yet"]\n'
+        'seen_in = [{ seed = "000_e9471c8571714a48.txt", where = "w" }]\n',
+        encoding="utf-8",
+    )
+    code, out, err = cli("claims", "--claims-file", str(path))
+    assert code == 0 and "`tcp.not-yet`" in out
+    assert "pending scenario tcp.send-empty is in the catalog now" in err and "tcp.not-yet" not in err
