@@ -192,9 +192,15 @@ def _parser() -> argparse.ArgumentParser:
         help="real reports of platform variants (linux+gvisor, ...) to judge the claims on too; "
         "other JSON files there are skipped with a note",
     )
-    cl.add_argument("-o", "--output", type=Path, default=Path("-"), metavar="OUT.md|-", help="default: standard output")
+    cl.add_argument(
+        "-o", "--output", type=Path, default=Path("-"), metavar="OUT.md|OUT.json|-", help="default: standard output"
+    )
     cl.add_argument("--lang", choices=("en", "zh"), default="en", help="the page's language (zh: zh-CN)")
-    cl.add_argument("--json", action="store_true", help="write {claims: [{id, en, zh, verdicts, ...}]} as JSON")
+    cl.add_argument(
+        "--json",
+        action="store_true",
+        help="write {claims: [{id, en, zh, verdicts, ...}]} as JSON (also for -o OUT.json)",
+    )
     cl.add_argument("--claims-file", type=Path, default=None, metavar="FILE", help="default: the catalog's claims.toml")
 
     rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
@@ -705,8 +711,8 @@ def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     claims = load_claims(cat, args.claims_file)
     reports = _load_all(args.reports, err) if args.reports else []
     judged = judge_claims(claims, cat, reports)
-    if args.json:
-        page = json.dumps(claims_json(judged, reports), indent=2, ensure_ascii=False) + "\n"
+    if args.json or args.output.suffix.lower() == ".json":  # ASCII: escapes reach no terminal raw
+        page = json.dumps(claims_json(judged, reports), indent=2, ensure_ascii=True) + "\n"
     else:
         page = claims_markdown(judged, args.lang, reports)
     for sid in sorted({p for c in claims for p in c.pending if p in cat.by_id}):

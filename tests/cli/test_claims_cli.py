@@ -99,3 +99,11 @@ def test_a_pending_scenario_that_now_exists_gets_a_note(cli: CLI, tmp_path: Path
     code, out, err = cli("claims", "--claims-file", str(path))
     assert code == 0 and "`tcp.not-yet`" in out
     assert "pending scenario tcp.send-empty is in the catalog now" in err and "tcp.not-yet" not in err
+
+
+def test_an_output_named_json_gets_json(cli: CLI, tmp_path: Path) -> None:
+    out_file = tmp_path / "claims.json"
+    code, _, err = cli("claims", "-o", str(out_file))
+    assert code == 0, err
+    data = json.loads(out_file.read_text(encoding="ascii"))  # ASCII: Chinese is escaped, never raw
+    assert len(data["claims"]) > 40
