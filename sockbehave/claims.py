@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -100,10 +101,6 @@ class Condition:
     def matches(self, outcome: str) -> bool:
         hit = any(_pattern(p).fullmatch(outcome) for p in self.outcomes)
         return hit != self.negate
-
-    def describe(self) -> str:
-        shown = " or ".join(self.outcomes)
-        return f"{self.scenario} / {self.step} {'is not' if self.negate else 'can be' if self.may else 'is'} {shown}"
 
 
 @dataclass(frozen=True)
@@ -161,7 +158,9 @@ class ClaimVerdict:
     parts: tuple[Judged, ...] = field(default_factory=tuple)
 
 
+@cache
 def _pattern(text: str) -> re.Pattern[str]:
+    """An outcome pattern: ``*`` matches any run of characters, everything else itself."""
     return re.compile(".*".join(re.escape(p) for p in text.split("*")), re.DOTALL)
 
 
