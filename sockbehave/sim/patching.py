@@ -48,7 +48,7 @@ from .osview import errno_view, errorcode_view
 from .profiles import Profile
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
-__all__ = ["ScenarioNetwork", "patched"]
+__all__ = ["ScenarioNetwork", "held", "patched"]
 
 _MISSING = object()
 _install_lock = threading.Lock()
@@ -219,6 +219,28 @@ def _uninstall() -> None:
                 setattr(owner, name, old)
 
 
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Keep the swaps installed for a batch of ``ScenarioNetwork`` runs (``run_catalog`` on
+    the simulator), so that each scenario's ``enter``/``close`` only counts instead of
+    swapping some eighty attributes in and out (the ``errno`` view stays on too). Harmless to other threads: every swap
+    dispatches on the calling thread, and outsiders get the real function."""
+    global _view_holds
+    _install()
+    with _install_lock:
+        _view_holds += 1
+        if _view_holds == 1 and not _VIEWS:
+            _view_on()
+    try:
+        yield
+    finally:
+        with _install_lock:
+            _view_holds -= 1
+            if not _view_holds and not _VIEWS:
+                _view_off()
+        _uninstall()
+
+
 def _settle(net: Network) -> None:
     """The block's body has ended: let the simulation finish, then name what is still blocked."""
     sched = net.scheduler
@@ -253,6 +275,7 @@ class _ErrnoModule(types.ModuleType):
 _ERRNO_VIEWS: dict[str, dict[str, Any]] = {}  # profile name -> {attribute: value}
 _VIEWS: list[tuple[Network, bool]] = []  # open blocks: (net, platform shown)
 _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _blocking_errnos replaced
+_view_holds = 0  # open held() batches: the errno view stays on between their networks
 
 
 _ERRNO_CACHE: dict[int, tuple[Profile, dict[str, int], dict[str, Any]]] = {}
@@ -282,9 +305,8 @@ def _apply_view(net: Network, platform: bool) -> None:
                     f"patched({net.profile.name!r}, platform=True) while a patched({others[0]!r}) block is open "
                     "in another thread: sys.platform can show one OS at a time"
                 )
-        if not _VIEWS:
-            errno.__class__ = _ErrnoModule
-            _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
+        if not _VIEWS and not _view_holds:
+            _view_on()
         _ERRNO_VIEWS[net.profile.name] = view
         if hasattr(socket, "_blocking_errnos"):  # socket.SocketIO (makefile) computed these at import
             socket._blocking_errnos = set(socket._blocking_errnos) | {
@@ -306,15 +328,24 @@ def _restore_view(net: Network) -> None:
             for owner, name, old in reversed(_HOST_VIEW[1:]):
                 setattr(owner, name, old)
             del _HOST_VIEW[1:]
-        if not _VIEWS:
-            errno.__class__ = types.ModuleType
-            for owner, name, old in _HOST_VIEW:
-                if old is _MISSING:
-                    if hasattr(owner, name):
-                        delattr(owner, name)
-                else:
-                    setattr(owner, name, old)
-            _HOST_VIEW.clear()
+        if not _VIEWS and not _view_holds:
+            _view_off()
+
+
+def _view_on() -> None:
+    errno.__class__ = _ErrnoModule
+    _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
+
+
+def _view_off() -> None:
+    errno.__class__ = types.ModuleType
+    for owner, name, old in _HOST_VIEW:
+        if old is _MISSING:
+            if hasattr(owner, name):
+                delattr(owner, name)
+        else:
+            setattr(owner, name, old)
+    _HOST_VIEW.clear()
 
 
 @contextlib.contextmanager
