@@ -692,7 +692,14 @@ class Kernel:
     def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
         self._check_open(s)
         if s.kind != DGRAM:
-            raise self.fail("EISCONN") if s.tcb is not None else NotModelled("sendto() on a TCP socket")
+            if s.tcb is None:
+                raise NotModelled("sendto() on an unconnected TCP socket")
+            # A connection-mode socket ignores the address: POSIX sendto() DESCRIPTION
+            # (https://pubs.opengroup.org/onlinepubs/9699919799/functions/sendto.html), Windows'
+            # sendto page (Remarks: for connection-oriented sockets to and tolen are ignored),
+            # and CPython's InterruptedSendTimeoutTest.testInterruptedSendtoTimeout, which sends
+            # with sendto() on a connected TCP socket on Linux, macOS and FreeBSD until it blocks.
+            return self.send(s, data)
         host = _norm(host)
         self._check_route(host)
         self._autobind(s, host)
