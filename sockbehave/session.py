@@ -94,6 +94,10 @@ def run_catalog(
         platform["simulated_os"] = os_name
     variant = os_name if simulated else str(platform.get("variant", os_name))  # its cells, else the OS's
     make_net = net_factory(backend, os_name)
+    if simulated:
+        # The simulator is CPU-bound in this interpreter and runs in virtual time: scenarios on
+        # parallel threads only add GIL hand-offs (measured: 15 ms against 18 ms for the catalog).
+        jobs = 1
     with _batch(simulated):
         results = run_and_judge(catalog, scenarios, make_net, variant, simulated=simulated, jobs=jobs, on_done=on_done)
     return build_report(
