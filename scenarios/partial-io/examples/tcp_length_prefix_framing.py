@@ -1,6 +1,6 @@
 """tcp.length-prefix-framing: length-prefix framing recovers messages however the bytes are split.
 
-Look at unframed-recv (three messages come out as one blob of 103 bytes) and framed-recv:
+Look at unframed-recv (on Linux three messages come out as one blob of 103 bytes) and framed-recv:
 with a 4-byte length before each message, the reader gets the same three messages back.
 """
 

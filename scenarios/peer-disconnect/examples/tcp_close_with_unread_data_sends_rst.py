@@ -1,7 +1,8 @@
 """tcp.close-with-unread-data-sends-rst: closing a socket with unread received data resets the connection.
 
-Look at the client's reads after the server closed without reading "never read": the data
-that arrived first, then ConnectionResetError (the RST), then b'' (how often varies by OS).
+Look at the client's reads after the server closed without reading "never read": on Linux
+the data that arrived first, then ConnectionResetError (the RST), then b''. FreeBSD and
+Windows order these differently (see the matrix).
 """
 
 import socket

@@ -1,7 +1,8 @@
 """udp.largest-datagram-ipv6: the largest UDP datagram over IPv6 is 65527 bytes.
 
 Look at sendto-65527: 20 bytes more than IPv4 allows, because IPv6's length field does
-not count its own header. One byte more (sendto-65528) fails with EMSGSIZE.
+not count its own header. One byte more (sendto-65528) fails with EMSGSIZE. macOS and
+FreeBSD refuse both by default (net.inet.udp.maxdgram).
 """
 
 import socket
