@@ -139,7 +139,8 @@ def example_problems(source: str, scenario_id: str) -> Iterator[str]:
             and isinstance(node.elts[1].value, int)
         ):
             host, port = node.elts[0].value, node.elts[1].value
-            if (host in LOOPBACK and port != 0) or host in ("", "localhost", "<broadcast>"):
+            named_host = host in ("", "localhost", "<broadcast>") or "." in host or ":" in host
+            if (host in LOOPBACK and port != 0) or (named_host and host not in LOOPBACK):
                 yield f"uses the address ({host!r}, {port}); use ('127.0.0.1', 0) or ('::1', 0)"
 
 
@@ -147,7 +148,7 @@ def canonical(printed: str) -> str:
     """A printed ``repr`` in the tables' outcome vocabulary (``sockbehave.outcome``)."""
     if re.fullmatch(r"(TimeoutError|timeout)\('timed out'\)", printed):
         return TIMEOUT
-    error = re.fullmatch(r"(\w+)\((\d+), '[^']*'\)", printed)
+    error = re.fullmatch(r"(\w+)\((\d+), .*\)", printed)
     if error:
         return f"{error[1]}({errno_name(int(error[2]))})"
     printed = re.sub(r"<socket\.socket [^>]*>", "<socket>", printed)
@@ -255,6 +256,7 @@ with socket.create_server(("127.0.0.1", 0)) as s:
         (('"127.0.0.1", 0', "socket.INADDR_ANY, 0"), "INADDR_ANY"),
         (('print("port ->"', 'print("8.8.8.8", "port ->"'), "'8.8.8.8'"),
         (('"127.0.0.1", 0', '"localhost", 0'), "('localhost', 0)"),
+        (('"127.0.0.1", 0', '"example.com", 80'), "('example.com', 80)"),
         (("tcp.tiny:", "tcp.other:"), "docstring"),
     ],
 )
