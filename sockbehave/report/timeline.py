@@ -40,6 +40,7 @@ _LEGEND = (
     "modelled as one exchange; data n is n bytes reaching the peer's buffer; ACKs of data and of FIN,",
     "windows and retransmission timing are not modelled and not drawn. Dashed: dropped or unanswered.",
     "ICMP host unreachable is not modelled. Left: each socket call when it returned, and its result.",
+    "One lifeline per address: a listener and the connections it accepted share theirs.",
 )
 
 
