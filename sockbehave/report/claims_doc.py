@@ -139,6 +139,12 @@ def _condition_md(n: int, cond: Condition, w: dict[str, str]) -> str:
     return f"({n}) {code(cond.scenario)} / {code(cond.step)} {_verb(cond, w)} {shown}"
 
 
+def _column_md(column: str) -> str:
+    """An OS or variant name that may wrap after each ``,`` of a long sysctl list (GitHub keeps
+    ``<wbr>``); escaped first, so a name from a report cannot bring markup of its own."""
+    return text(column).replace(",", ",<wbr>")
+
+
 def _run_hint(column: str) -> str:
     """The command that would make a report for a variant nobody has run yet."""
     if column.endswith("+gvisor"):
@@ -203,7 +209,7 @@ def _summary(verdicts: Sequence[ClaimVerdict], lang: str) -> str:
         cols = groups.get(verdict)
         if not cols:
             continue
-        names = w["all_oses"] if set(cols) == set(OSES) else ", ".join(text(c) for c in cols)
+        names = w["all_oses"] if set(cols) == set(OSES) else ", ".join(_column_md(c) for c in cols)
         parts.append(f"{ICON[verdict]} {names}")
     return " · ".join(parts)
 
@@ -231,7 +237,7 @@ def _claim_md(claim: Claim, verdicts: Sequence[ClaimVerdict], lang: str, reporte
         for cols, v, why in _rows(verdicts, w, reported, code):
             rests = w.get(v.evidence, v.evidence) if v.evidence != "unknown" else "–"
             lines.append(
-                f"| {' · '.join(text(c) for c in cols)} | {ICON[v.verdict]} {w[v.verdict]} | {rests} | {why} |"
+                f"| {' · '.join(_column_md(c) for c in cols)} | {ICON[v.verdict]} {w[v.verdict]} | {rests} | {why} |"
             )
         lines.append("")
     return lines
