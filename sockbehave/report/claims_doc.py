@@ -343,7 +343,7 @@ def claims_html(
     w = _w(lang)
     reported = set(variant_columns(reports))
     judged = judge_claims(claims if claims is not None else load_claims(catalog), catalog, reports)
-    out = [f'<section class="claims" lang="{"zh-CN" if lang == "zh" else "en"}">', f"<h2>{_e(w['title'])}</h2>"]
+    out = [f'<section class="claims" lang="{"zh-CN" if lang == "zh" else "en"}">']  # the page gives the title
     out.append(f'<p class="legend">{_e(w["legend"])}</p>')
     for claim, verdicts in judged:
         out.append(f'<article class="claim" id="claim-{_e(claim.id)}">')
