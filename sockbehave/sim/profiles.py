@@ -955,8 +955,8 @@ WINDOWS = _p(
         ),
         "listener_shutdown": (
             "enotconn",
-            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9653-9661 (shutdown on a listening socket fails "
-            "WSAENOTCONN)",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Return value: "
+            "WSAENOTCONN when the socket is not connected, which a listening socket is not)",
         ),
         "delayed_ack": (
             0.2,
