@@ -9,10 +9,13 @@ put the caller to sleep; ``sockbehave.sim.socket`` decides what waiting means.
 All segments travel over a perfect loopback: they are delivered within the call that sends
 them (as Linux loopback does on one CPU), so only timers need virtual time.
 
-Deviation from real kernels, by design: no Nagle algorithm and no delayed ACKs. Every send
-is transmitted at once, as with ``TCP_NODELAY`` (which is accepted and changes nothing). On a
-real stack a small write can be held back while an earlier one is unacknowledged (the
-differential test found this), so comparisons with the real stack set ``TCP_NODELAY``. TCP connection
+Nagle's algorithm and delayed ACKs are modelled for small writes only (``_transmit``): a
+segment shorter than the profile's ``loopback_mss`` is acknowledged at once while the receiver
+has quick ACKs left, else after ``delayed_ack`` seconds or with the receiver's next data,
+whichever comes first; while it is unacknowledged a later small write without ``TCP_NODELAY``
+is held back until the ACK or a FIN. Deviation, by design: there are no segments, so a bulk
+transfer's small tail never holds a later write back, and an ACK is never sent just because
+the application read the data (Linux may, outside its interactive mode). TCP connection
 states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
 for the closing half of the state machine.
 
@@ -92,6 +95,12 @@ class Tcb:
     orphan: bool = False  # the application closed its socket; the kernel finishes alone
     reuse: bool = False
     reuseport: bool = False
+    # Nagle's algorithm and delayed ACKs (cross-thread: tcp.nagle-delayed-ack)
+    nodelay: bool = False  # TCP_NODELAY on the socket that sends from here
+    ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
+    held: bool = False  # Nagle holds the bytes in ``snd`` until that ACK
+    quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
+    has_sent: bool = False  # we have transmitted data (ends Linux's quick ACKs)
 
 
 @dataclass(eq=False)
@@ -243,6 +252,27 @@ class Kernel:
         s.refs -= 1
         if s.refs <= 0:
             self.close(s)
+
+    def begin_wait(self, s: KSock) -> None:
+        """A call is about to wait on ``s``. Where closing does not wake it, the call holds a
+        reference of its own, as the descriptor table does (Linux fdget, BSD fget), so a close
+        from another thread leaves the socket open until the call returns."""
+        if self.profile.close_wakes_blocked is None:
+            s.refs += 1
+
+    def end_wait(self, s: KSock) -> None:
+        """The call that ``begin_wait`` announced has returned: drop its reference."""
+        if self.profile.close_wakes_blocked is None:
+            s.refs -= 1
+            if s.refs <= 0:
+                self.close(s)
+
+    def check_woken(self, s: KSock, call: str) -> None:
+        """After a wait: a socket closed meanwhile by another thread fails the call as the
+        profile says (``close_wakes_blocked``); otherwise nothing happens."""
+        woken = self.profile.close_wakes_blocked
+        if s.closed and woken is not None:
+            raise self.fail(woken.get(call, self.profile.closed_socket_error))
 
     def release_later(self, fd: int) -> None:
         """``release`` from a finalizer, which may run in any thread: done by the next
@@ -488,6 +518,9 @@ class Kernel:
         self._check_open(s)
         if not s.listening:
             raise self.fail("EINVAL")
+        if s.error:  # a listener's pending error (FreeBSD: shutdown(SHUT_RD) leaves ECONNABORTED)
+            error, s.error = s.error, None
+            raise self.fail(error)
         if not s.queue:
             raise WouldBlock
         tcb = s.queue.popleft()
@@ -499,7 +532,7 @@ class Kernel:
 
     def acceptable(self, s: KSock) -> bool:
         self.flush()  # readiness is polled by waiting tasks: collected sockets close first
-        return s.closed or bool(s.queue) or not s.listening
+        return s.closed or bool(s.queue) or not s.listening or s.error is not None
 
     # -- TCP data -----------------------------------------------------------------------------
     def _rcvbuf(self, s: KSock) -> int:
@@ -516,6 +549,8 @@ class Kernel:
         peer = self._peer(t)
         if peer is None:
             return
+        if t.snd and t.held and not t.fin_queued:
+            return  # Nagle: wait for the ACK of our small data in flight (a FIN goes at once)
         if t.snd:
             if peer.orphan:
                 # Data for a socket whose application has closed it: RFC 9293 3.10.7.4, answer RST.
@@ -531,6 +566,7 @@ class Kernel:
                 moved = t.snd.move_to(peer.rcv, room)
                 if self.trace is not None:
                     self._seg("data", t.local, t.remote, moved)
+                self._transmit(t, peer, moved)
         if t.fin_queued and not t.fin_sent and not t.snd:
             if self.trace is not None:
                 self._seg("FIN", t.local, t.remote)
@@ -542,6 +578,45 @@ class Kernel:
                 self._enter_time_wait(peer)
             if t.state == "CLOSED":
                 self._destroy(t)
+
+    def _transmit(self, t: Tcb, peer: Tcb, n: int) -> None:
+        """``n`` bytes just went from ``t`` to ``peer``: the ACKs they cause (sources in profiles.py)."""
+        if n <= 0:
+            return
+        p = self.profile
+        t.has_sent = True
+        t.held = False
+        if peer.quick_acks is None:
+            peer.quick_acks = p.quick_acks
+        quick = peer.quick_acks > 0 and not (p.quick_acks_end_on_reply and peer.has_sent)
+        if n >= p.loopback_mss or p.delayed_ack <= 0 or quick:
+            if quick:
+                peer.quick_acks -= 1
+            t.ack_due = None
+        elif t.ack_due is None:
+            t.ack_due = self.clock.now + p.delayed_ack
+        if peer.ack_due is not None:  # our data carries the ACK of what the peer has in flight
+            peer.ack_due = None
+            if peer.held:  # which releases the peer's held write (and its data acknowledges ours)
+                peer.held = False
+                self._pump(peer)
+
+    def _nagle_holds(self, t: Tcb) -> bool:
+        """RFC 896: a write shorter than a full segment waits while earlier data is unacknowledged."""
+        return (
+            not t.nodelay
+            and t.ack_due is not None
+            and t.ack_due > self.clock.now
+            and len(t.snd) < self.profile.loopback_mss
+        )
+
+    def _ack_arrives(self, t: Tcb, due: float) -> None:
+        """The delayed-ACK timer for ``t``'s data fired (unless data already carried the ACK)."""
+        if t.ack_due == due:
+            t.ack_due = None
+            if t.held:
+                t.held = False
+                self._pump(t)
 
     def _enter_time_wait(self, t: Tcb) -> None:
         """TIME_WAIT belongs to the kernel, not to the socket: an application's socket is
@@ -621,7 +696,14 @@ class Kernel:
             if room <= 0:
                 raise WouldBlock
         taken = memoryview(data)[:room]
+        t.nodelay = bool(s.opts.get("TCP_NODELAY"))
+        if t.ack_due is not None and t.ack_due <= self.clock.now:
+            self._ack_arrives(t, t.ack_due)
         t.snd.append(taken)
+        if not t.held and self._nagle_holds(t):
+            assert t.ack_due is not None
+            t.held = True
+            self.clock.call_at(t.ack_due, functools.partial(self._ack_arrives, t, t.ack_due))
         self._pump(t)
         return len(taken)
 
@@ -672,7 +754,8 @@ class Kernel:
                 raise self.fail("ENOTCONN")
             return
         if s.listening:
-            raise NotModelled("shutdown() on a listening socket")
+            self._shutdown_listener(s, how)
+            return
         t = self._connected_tcb(s, "ENOTCONN")
         if t.state == "CLOSED":  # reset, or its TIME_WAIT handed to the kernel
             raise self.fail("ENOTCONN")
@@ -683,15 +766,33 @@ class Kernel:
             t.fin_queued = True
             self._pump(t)
 
+    def _shutdown_listener(self, s: KSock, how: int) -> None:
+        """shutdown() on a listening socket, as the profile's ``listener_shutdown`` says."""
+        rule = self.profile.listener_shutdown
+        reading = how in (0, 2)  # SHUT_RD, SHUT_RDWR
+        if rule == "stop":
+            if reading:
+                self._stop_listening(s)
+            return
+        if rule == "enotconn-abort" and reading:
+            s.error = "ECONNABORTED"
+        raise self.fail("ENOTCONN")
+
+    def _stop_listening(self, s: KSock) -> None:
+        """The socket stops listening but keeps its port; what it never accepted is reset."""
+        for queued in list(s.queue):
+            self._send_rst_from(queued)
+        s.queue.clear()
+        s.listening = False
+        if s.local is not None:
+            _discard(self._listeners, s.local[1], s)
+
     def close(self, s: KSock) -> None:
         if s.closed:
             return
         s.closed = True
+        self._stop_listening(s)  # a closed listener resets what it never accepted
         self._unindex(s)
-        for queued in list(s.queue):  # a closed listener resets what it never accepted
-            self._send_rst_from(queued)
-        s.queue.clear()
-        s.listening = False
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return

@@ -259,6 +259,25 @@ class Profile:
     #: asyncio's default event loop class there: "SelectorEventLoop" or "ProactorEventLoop" (the
     #: simulator runs the selector loop everywhere and says so where the OS's default differs).
     asyncio_default_loop: str
+    # -- cross-thread --
+    #: A recv or accept blocked in one thread while another thread closes its socket: ``None``
+    #: when it keeps waiting (the call holds its own reference, so the socket stays open, FIN
+    #: unsent, until the call returns); otherwise the call's name -> the errno it is woken with.
+    close_wakes_blocked: Optional[Mapping[str, str]]
+    #: shutdown() on a listening socket: "stop" (it succeeds; SHUT_RD stops the listener, so a
+    #: waiting accept fails EINVAL and clients are refused), "enotconn-abort" (it fails ENOTCONN,
+    #: yet SHUT_RD wakes a waiting accept with ECONNABORTED; still listening), "enotconn" (it
+    #: fails ENOTCONN and changes nothing).
+    listener_shutdown: str
+    #: Delayed ACKs: seconds the receiver of a small segment waits before acknowledging it, which
+    #: is how long Nagle's algorithm holds the sender's next small write (TCP_NODELAY unset).
+    delayed_ack: float
+    #: Segments acknowledged at once at the start of a connection, before ACKs are delayed.
+    quick_acks: int
+    #: Quick ACKs end as soon as the receiver has sent data itself (Linux's "pingpong" mode).
+    quick_acks_end_on_reply: bool
+    #: A segment this long is full-sized: acknowledged at once, never held by Nagle's algorithm.
+    loopback_mss: int
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -405,6 +424,33 @@ LINUX = _p(
             "none",
             "observed here: recvfrom on TCP returns (data, None) (the kernel fills no msg_name)",
         ),
+        # -- cross-thread --
+        "close_wakes_blocked": (
+            None,
+            "torvalds/linux fs/open.c close_fd and fs/file_table.c fput: close drops the descriptor's reference, "
+            "the socket is released only with the last one, and a recv or accept in progress holds one (fdget); "
+            "observed here by tcp.close-while-recv-blocked and tcp.close-while-accept-blocked",
+        ),
+        "listener_shutdown": (
+            "stop",
+            "torvalds/linux net/ipv4/af_inet.c inet_shutdown: SHUT_RD on a TCP_LISTEN socket disconnects it "
+            "(tcp_disconnect stops listening) and wakes waiters; observed here by tcp.shutdown-rd-listener-wakes-accept",
+        ),
+        "delayed_ack": (
+            0.04,
+            "torvalds/linux include/net/tcp.h TCP_DELACK_MIN (HZ/25 = 40 ms); observed here by tcp.nagle-delayed-ack",
+        ),
+        "quick_acks": (
+            16,
+            "torvalds/linux include/net/tcp.h TCP_MAX_QUICKACKS (16) and net/ipv4/tcp_input.c tcp_incr_quickack",
+        ),
+        "quick_acks_end_on_reply": (
+            True,
+            "torvalds/linux net/ipv4/tcp_output.c tcp_event_data_sent enters pingpong mode when the receiver "
+            "replies, and include/net/inet_connection_sock.h: no quick ACKs in pingpong mode; observed here: the "
+            "first request of tcp.nagle-delayed-ack is answered at once, the next ones wait about 40 ms",
+        ),
+        "loopback_mss": (32741, "observed here: getsockopt(TCP_MAXSEG) on a connected loopback socket, Linux 6.18"),
     },
 )
 
@@ -556,6 +602,34 @@ DARWIN = _p(
         ),
         "hostname": ("sim-darwin", "deterministic by design: the simulated host's name"),
         "sys_platform": ("darwin", "https://docs.python.org/3/library/sys.html#sys.platform"),
+        # -- cross-thread --
+        "close_wakes_blocked": (
+            {"recv": "EBADF", "accept": "ECONNABORTED"},
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/kern_descrip.c:1643-1648 (close drains a file "
+            "other threads are using: fo_drain), bsd/kern/sys_socket.c:421-434 (soo_drain marks the socket "
+            "SS_DRAINING and wakes its waiters), bsd/kern/uipc_socket2.c:593-596 (sbwait then fails EBADF), "
+            "bsd/kern/uipc_syscalls.c:534-536 (accept then fails ECONNABORTED)",
+        ),
+        "listener_shutdown": (
+            "enotconn",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4453-4456 (soshutdown: a socket "
+            "neither connected nor connecting gets ENOTCONN, and nothing is shut down)",
+        ),
+        "delayed_ack": (
+            0.1,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_timer.c:344 (tcp_delack = TCP_RETRANSHZ / 10)",
+        ),
+        "quick_acks": (
+            16,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_subr.c:1197 (a new connection starts with "
+            "TCP_FORCED_ACKS_COUNT forced ACKs, 16 in tcp_var.h:517) and bsd/netinet/tcp_cc.c:197 (ACKs are delayed "
+            "only once none is left)",
+        ),
+        "quick_acks_end_on_reply": (
+            False,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_cc.c:197 (only the forced-ACK count decides)",
+        ),
+        "loopback_mss": (16344, "inferred: lo0's MTU is 16384 on macOS (ifconfig lo0), less 40 bytes of headers"),
     },
 )
 
@@ -612,6 +686,35 @@ FREEBSD = _p(
             "freebsd14",
             "https://docs.python.org/3/library/sys.html#sys.platform (freebsd + major version)",
         ),
+        # -- cross-thread --
+        "close_wakes_blocked": (
+            None,
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/kern_descrip.c:2846-2888 (FreeBSD 13, vendored by F-Stack: "
+            "closef drops the descriptor's reference) and :3596-3607 (_fdrop closes the socket only with the last "
+            "reference); freebsd/kern/uipc_syscalls.c:933-942, 1049 (recv holds a reference, getsock_cap to fdrop, "
+            "for the whole call)",
+        ),
+        "listener_shutdown": (
+            "enotconn-abort",
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:2828-2847 (FreeBSD 13, vendored by F-Stack: "
+            "soshutdown on a listening socket sets so_error = ECONNABORTED and wakes accept for SHUT_RD, then "
+            "returns ENOTCONN) and freebsd/kern/uipc_syscalls.c:1218-1227 (kern_shutdown keeps ENOTCONN for "
+            "current binaries)",
+        ),
+        "delayed_ack": (
+            0.04,
+            "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_timer.h:122 (TCPTV_DELACK is hz/25, 40 ms)",
+        ),
+        "quick_acks": (
+            0,
+            "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_input.c:525-529 (DELAY_ACK: any segment up to the MSS is "
+            "acknowledged late while delayed ACKs are enabled; no quick-ACK phase)",
+        ),
+        "quick_acks_end_on_reply": (
+            False,
+            "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_input.c:525-529 (no quick-ACK phase)",
+        ),
+        "loopback_mss": (16344, "inferred: lo0's MTU is 16384 on FreeBSD (loop(4)), less 40 bytes of headers"),
     },
 )
 
@@ -841,6 +944,32 @@ WINDOWS = _p(
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom: 'from' is ignored "
             "for connection-oriented sockets; what CPython then shows is not documented",
         ),
+        # -- cross-thread --
+        "close_wakes_blocked": (
+            {"recv": "ENOTSOCK", "accept": "ENOTSOCK"},
+            "inferred: https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-closesocket "
+            "(Remarks: pending blocking calls are canceled) and the Windows Sockets 2 specification section 2.7 "
+            "(the blocking call fails with WSAEINTR); CPython retries a call failing with WSAEINTR "
+            "(Modules/socketmodule.c sock_call_ex, CHECK_ERRNO(EINTR)) on the closed socket's INVALID_SOCKET, "
+            "which fails WSAENOTSOCK",
+        ),
+        "listener_shutdown": (
+            "enotconn",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Return value: "
+            "WSAENOTCONN when the socket is not connected, which a listening socket is not)",
+        ),
+        "delayed_ack": (
+            0.2,
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/tcp-ip-characteristics-2.md:19 "
+            "(delayed ACKs wait up to 200 ms)",
+        ),
+        "quick_acks": (
+            0,
+            "inferred: MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"
+            "tcp-ip-specific-issues-2.md:29-31 (send-send-receive costs RTT + 200 ms, with no quick-ACK phase described)",
+        ),
+        "quick_acks_end_on_reply": (False, "inferred: no quick-ACK phase (see quick_acks)"),
+        "loopback_mss": (65495, "inferred: the Windows loopback interface's MTU is reported as 65535 (netsh), less 40"),
     },
 )
 

@@ -78,7 +78,7 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
-    (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # accepted; the simulator never delays (kernel.py)
+    (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
 }
 OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
 _KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
@@ -309,13 +309,22 @@ class SimSocket(socket.socket):
         """Try ``attempt``; while the kernel says WouldBlock, wait as the timeout allows."""
         ks = self._ks()
         deadline = self._deadline()
-        while True:
-            try:
-                return attempt(ks)
-            except KernelError as exc:
-                raise raise_errno(self._net, exc.name) from None
-            except WouldBlock:
-                self._wait(lambda: ready(ks), deadline, what)
+        k = self._net.kernel
+        waited = False
+        k.begin_wait(ks)  # a close from another thread meanwhile: the profile says what happens
+        try:
+            while True:
+                try:
+                    if waited:
+                        k.check_woken(ks, what)
+                    return attempt(ks)
+                except KernelError as exc:
+                    raise raise_errno(self._net, exc.name) from None
+                except WouldBlock:
+                    self._wait(lambda: ready(ks), deadline, what)
+                    waited = True
+        finally:
+            k.end_wait(ks)
 
     def _host(self, host: Any, what: str) -> str:
         if isinstance(host, (bytes, bytearray)):

@@ -64,3 +64,22 @@ def test_run_under_gvisor_records_runsc_and_the_fake_kernel(tmp_path: Path) -> N
     p = data["platform"]
     assert p["release"] == "4.4.0" and p["host_release"] != "4.4.0" and p["runsc_version"]
     assert {r["scenario"] for r in data["results"]} >= {"tcp.backlog-5"}
+
+
+@_needs("SOCKBEHAVE_REQUIRE_GVISOR", ("runsc",))
+def test_gvisor_differs_from_native_linux_in_the_cross_thread_scenarios(tmp_path: Path) -> None:
+    ids = ("--scenario", "tcp.shutdown-rd-listener-wakes-accept", "--scenario", "tcp.nagle-delayed-ack")
+    native = _run(tmp_path / "native", *ids)
+    gvisor = _run(tmp_path / "gvisor", *ids, "--sandbox", "gvisor")
+    assert native.returncode == 0 and gvisor.returncode == 0, native.stdout + gvisor.stdout + gvisor.stderr
+
+    def observed(path: Path) -> dict[str, str]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {r["step"]: r["observed"] for r in data["results"]}
+
+    mine = observed(tmp_path / "native" / "linux-real.json")
+    theirs = observed(tmp_path / "gvisor" / "linux+gvisor-real.json")
+    # native Linux wakes an accept waiting in poll() on shutdown(SHUT_RD); gVisor does not
+    assert (mine["accept-after-shutdown"], theirs["accept-after-shutdown"]) == ("OSError(EINVAL)", "timeout")
+    # native Linux holds the second small write for the delayed ACK; gVisor sends it at once
+    assert (mine["round-trip-without-nodelay"], theirs["round-trip-without-nodelay"]) == ("'tens-of-ms'", "'immediate'")
