@@ -359,7 +359,7 @@ def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[st
     import tempfile
 
     from .platform_info import current_os
-    from .platforms import REGENERATED, Variant, preflight, run_child
+    from .platforms import REGENERATED, REGENERATED_SCENARIOS, Variant, preflight, run_child
     from .report import load_report
 
     found: list[tuple[str, Report, Optional[str]]] = []
@@ -377,7 +377,9 @@ def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[st
                     found.append((name, load_report(kept), None))
                     err.write(f"sockbehave: note: kept {name}: {printable(exc)}\n")
                 continue
-            done = run_child(variant, launcher, ["--out", tmp, "--quiet", "--fail-on", "never", *_catalog_args(args)])
+            only = [f"--scenario={pattern}" for pattern in REGENERATED_SCENARIOS.get(sysctls, ())]
+            run_args = ["--out", tmp, "--quiet", "--fail-on", "never", *only, *_catalog_args(args)]
+            done = run_child(variant, launcher, run_args)
             made = Path(tmp) / name
             if done.returncode != EXIT_OK or not made.is_file():
                 why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
