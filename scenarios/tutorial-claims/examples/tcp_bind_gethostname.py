@@ -9,15 +9,15 @@ import socket
 
 name = socket.gethostname()
 print("socket.gethostname() ->", repr(name))
+address = ""
 try:
     address = socket.gethostbyname(name)
 except OSError as exc:  # socket.gaierror: the name does not resolve
     print("gethostbyname raised", type(exc).__name__, exc)
-    address = None
 else:
     print("gethostbyname ->", address)
 
-if address is not None and ipaddress.ip_address(address).is_loopback:
+if address and ipaddress.ip_address(address).is_loopback:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind((address, 0))
     server.listen(2)
@@ -34,6 +34,6 @@ if address is not None and ipaddress.ip_address(address).is_loopback:
         finally:
             client.close()
     server.close()
-elif address is not None:
+elif address:
     print("the name is not a loopback address: a server bound to it listens on that interface only,")
     print("and a client connecting to 127.0.0.1 would not reach it (not tried here)")
