@@ -133,7 +133,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include the slow scenarios (marked [slow] by 'list'), which take seconds of real time each",
     )
-    run.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help="scenarios at once (default: all)")
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="scenarios at once on the real backend (default: all; the simulator runs one at a time)",
+    )
     run.add_argument(
         "--out",
         type=Path,

@@ -7,6 +7,7 @@ against the catalog's tables for an OS, and re-judging a saved report.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Callable, Optional
 
 from .backends import BACKENDS
@@ -65,6 +66,15 @@ def run_and_judge(
     return judge(observations(runs), catalog.table, os_name, simulated=simulated)
 
 
+def _batch(simulated: bool) -> AbstractContextManager[None]:
+    """On the simulator, the standard-library swaps stay installed for the whole batch."""
+    if not simulated:
+        return nullcontext()
+    from .sim.patching import held
+
+    return held()
+
+
 def run_catalog(
     catalog: Catalog,
     scenarios: Sequence[Scenario],
@@ -83,9 +93,13 @@ def run_catalog(
     if backend == "sim":
         platform["simulated_os"] = os_name
     variant = os_name if simulated else str(platform.get("variant", os_name))  # its cells, else the OS's
-    results = run_and_judge(
-        catalog, scenarios, net_factory(backend, os_name), variant, simulated=simulated, jobs=jobs, on_done=on_done
-    )
+    make_net = net_factory(backend, os_name)
+    if simulated:
+        # The simulator is CPU-bound in this interpreter and runs in virtual time: scenarios on
+        # parallel threads only add GIL hand-offs (measured: 15 ms against 18 ms for the catalog).
+        jobs = 1
+    with _batch(simulated):
+        results = run_and_judge(catalog, scenarios, make_net, variant, simulated=simulated, jobs=jobs, on_done=on_done)
     return build_report(
         results, catalog_version=catalog.version, os_name=os_name, backend=backend, platform=platform, variant=variant
     )

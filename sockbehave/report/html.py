@@ -24,6 +24,7 @@ from typing import Optional
 from ..evidence import STRENGTH, goal_line
 from ..tables import EVIDENCE, OSES, Cell
 from .matrix import CATEGORIES, Matrix, MatrixCell, MatrixRow, Seen, topics
+from .pictures import topic_pictures
 
 __all__ = ["render_html"]
 
@@ -128,6 +129,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ddd; padding: 10px 20px; z-index: 2; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 main { padding: 0 20px 40px; } .meta { color: #555; margin: 0 0 8px; }
+figure.sb-summary { margin: 4px 0 14px; } figure.sb-summary figcaption { color: #555; font-size: 13px; }
 form { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; }
 label { font-weight: 600; } select, button { font: inherit; padding: 2px 4px; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 8px; }
@@ -323,7 +325,7 @@ def render_html(matrix: Matrix) -> str:
         head = "".join(f'<th data-os="{e(c)}">{_column_name(c)}</th>' for c in matrix.columns)
         name = topic or "not in the current catalog"
         sections.append(
-            f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(name)}</h2>'
+            f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(name)}</h2>{topic_pictures(matrix, topic)}'
             f'<table><thead><tr><th class="step">scenario · step</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             '<p class="folded"><span class="n">0</span> rows where every OS agrees are folded. '
             '<button type="button" class="unfold">show all rows</button></p></section>'

@@ -1,6 +1,13 @@
 """The matrix as Markdown: for a GitHub job summary, or pasting into teaching material.
 
-Owns: Markdown escaping. Reports are untrusted: every string from them lands either in a code
+Owns: the job-summary layout and Markdown escaping. ``render_markdown`` leads with a compact
+table of only the steps where the OSes differ, in short outcome codes (``RST``, ``refused``,
+``timeout``, ``b''``, counts) with a legend of the codes it used, so it fits GitHub's 1,012 px
+summary column with four OSes; every topic's full table (each cell's outcome, what it rests on,
+its evidence, the expectation it contradicts) follows in a ``<details>`` block, as do the
+evidence counts and the list of reports.
+
+Escaping: Reports are untrusted: every string from them lands either in a code
 span (``code``) or in escaped text (``text``), never raw, so a hostile report cannot inject
 links, HTML or table structure.
 """
@@ -13,12 +20,18 @@ from ..evidence import STRENGTH, goal_line
 from ..tables import EVIDENCE, OSES
 from .matrix import CATEGORIES, Matrix, MatrixCell, topics
 
-__all__ = ["code", "prose", "render_markdown", "text"]
+__all__ = ["code", "prose", "render_markdown", "short_outcome", "text"]
 
 ICON = {"as expected": "✅", "unexpected": "❌", "new": "🆕", "known gap": "🕳️", "not run": "▫️"}
 RESTS = {"observed on a real OS": "real", "simulated": "sim", "documented only": "docs"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")
+#: errno names with a shorter, better known name in the compact table.
+_ERRNO_SHORT = {"ECONNRESET": "RST", "ECONNREFUSED": "refused", "ECONNABORTED": "aborted"}
+_EXCEPTION = re.compile(r"^[A-Za-z]*(?:Error|Exception)\((E[A-Z0-9]+)\)$")
+_TIME = {"immediate": "now"}
+#: The marks the compact table adds to a cell, by category.
+_COMPACT_MARK = {"unexpected": " ❌", "new": " 🆕", "known gap": " 🕳️"}
 
 
 def _escape(flat: str) -> str:
@@ -92,6 +105,79 @@ def _cell(cell: MatrixCell) -> str:
     return out
 
 
+def short_outcome(outcome: str) -> str:
+    """A short code for an outcome: ``ConnectionResetError(ECONNRESET)`` -> ``RST``,
+    ``ConnectionRefusedError(ECONNREFUSED) @~2s`` -> ``refused ~2s``, ``None`` -> ``ok``,
+    ``(<socket>, <addr>)`` -> ``conn``, ``unknown`` -> ``?``; long byte strings are cut."""
+    parts = [p.strip() for p in outcome.split(" | ")]
+    if len(parts) > 1:
+        return "/".join(short_outcome(p) for p in parts)
+    value, _, when = outcome.partition(" @")
+    when = _TIME.get(when, when)
+    m = _EXCEPTION.match(value)
+    if m:
+        value = _ERRNO_SHORT.get(m.group(1), m.group(1))
+    elif value == "None":
+        value = "ok"
+    elif value == "unknown":
+        value = "?"
+    elif value == "not-reached":
+        value = "not reached"
+    elif value.startswith("(<socket>"):
+        value = "conn"
+    elif value.startswith("(b'") and value.endswith(", <addr>)"):
+        value = value[1 : -len(", <addr>)")] + "+addr"
+    if value.startswith("b'") and len(value) > 12:
+        value = value[:9] + "…'"
+    return f"{value} {when}" if when else value
+
+
+def _compact_cell(cell: MatrixCell, legend: dict[str, set[str]]) -> str:
+    full = cell.outcome
+    short = short_outcome(full)
+    if short != full:
+        legend.setdefault(short, set()).add(full)
+    shown = code(short)
+    if cell.predicted:
+        shown = f"*{shown}*"
+    return shown + _COMPACT_MARK.get(cell.category, "")
+
+
+def _compact(matrix: Matrix) -> list[str]:
+    """The table of the steps where the OSes differ, in short codes, and its legend."""
+    rows = [r for r in matrix.rows if r.differs]
+    cols = matrix.columns
+    if not rows:
+        return [f"All {len(matrix.rows)} steps agree across {', '.join(text(c) for c in cols)}.", ""]
+    legend: dict[str, set[str]] = {}
+    lines = [
+        f"**{len(rows)} of {len(matrix.rows)} steps differ between the OSes** (the rest agree; "
+        "every step is in the full tables below).",
+        "",
+        "| scenario · step | " + " | ".join(text(c) for c in cols) + " |",
+        "|---|" + "---|" * len(cols),
+    ]
+    for row in rows:
+        head = f"{code(row.scenario)} · {code(row.step)}"
+        lines.append(f"| {head} | " + " | ".join(_compact_cell(row.cells[c], legend) for c in cols) + " |")
+    codes = "; ".join(
+        f"{code(short)} = " + " or ".join(code(f) for f in sorted(fulls)) for short, fulls in sorted(legend.items())
+    )
+    lines += [
+        "",
+        "<sub>*Italic*: predicted by the simulator, not observed. ❌ contradicts the table, 🆕 the table says "
+        "`unknown` or has no entry, 🕳️ a known simulator gap. `?`: nothing observed and the table says unknown."
+        + (f" Codes: {codes}.</sub>" if codes else "</sub>"),
+        "",
+    ]
+    return lines
+
+
+def _details(summary: str, body: list[str]) -> list[str]:
+    """A folded block; ``summary`` must already be escaped. Blank lines let Markdown render inside."""
+    return [f"<details><summary>{summary}</summary>", "", *body, "", "</details>", ""]
+
+
 def render_markdown(matrix: Matrix) -> str:
     counts = matrix.counts()
     lines = [
@@ -100,6 +186,14 @@ def render_markdown(matrix: Matrix) -> str:
         f"sockbehave {text(matrix.tool_version)} · catalog {code(matrix.catalog_version)} · "
         + ", ".join(f"{ICON[c]} {c}: {counts[c]}" for c in CATEGORIES),
         "",
+        *_compact(matrix),
+    ]
+    if matrix.stale:
+        lines += [
+            "> **Stale reports** (made with another catalog version): " + ", ".join(text(s) for s in matrix.stale),
+            "",
+        ]
+    full = [
         "Each cell shows the outcome it rests on (<sub>real</sub> observed on a real OS, "
         "<sub>sim</sub> simulated, <sub>docs</sub> the table's expectation only) and the evidence "
         "level of the table's cell, heavier for stronger evidence: observed (run there), tested (an "
@@ -107,30 +201,31 @@ def render_markdown(matrix: Matrix) -> str:
         "",
         *_evidence_table(matrix),
     ]
-    if matrix.stale:
-        lines += [
-            "> **Stale reports** (made with another catalog version): " + ", ".join(text(s) for s in matrix.stale),
-            "",
-        ]
+    lines += _details("How to read the full tables, and the evidence behind them", full)
     for topic in [*topics(matrix), ""]:
         rows = [r for r in matrix.rows if r.topic == topic]
         if not rows:
             continue
-        lines += [f"### {text(topic) if topic else 'not in the current catalog'}", ""]
+        name = text(topic) if topic else "not in the current catalog"
+        differ = sum(r.differs for r in rows)
         cols = matrix.columns
-        lines += ["| scenario · step | " + " | ".join(text(c) for c in cols) + " |", "|---|" + "---|" * len(cols)]
+        table = [
+            f"### {name}",
+            "",
+            "| scenario · step | " + " | ".join(text(c) for c in cols) + " |",
+            "|---|" + "---|" * len(cols),
+        ]
         for row in rows:
             head = f"{code(row.scenario)} · {code(row.step)}"
-            lines.append(f"| {head} | " + " | ".join(_cell(row.cells[c]) for c in cols) + " |")
-        lines.append("")
-    lines += [
-        "#### Reports",
-        "",
+            table.append(f"| {head} | " + " | ".join(_cell(row.cells[c]) for c in cols) + " |")
+        lines += _details(f"{name}: all {len(rows)} steps ({differ} differ)", table)
+    reports = [
         "| report | OS (variant) | backend | Python | kernel | created |",
         "|---|---|---|---|---|---|",
     ]
     for s in matrix.sources:
-        lines.append(
+        reports.append(
             "| " + " | ".join(code(s[k]) for k in ("name", "variant", "backend", "python", "release", "created")) + " |"
         )
+    lines += _details(f"Reports ({len(matrix.sources)})", reports)
     return "\n".join(lines) + "\n"

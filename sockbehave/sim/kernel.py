@@ -34,6 +34,7 @@ from typing import Any, Optional
 from .buffers import ByteQueue
 from .clock import Clock
 from .profiles import Profile
+from .trace import Trace
 
 __all__ = ["KSock", "Kernel", "KernelError", "NotModelled", "Tcb", "WouldBlock"]
 
@@ -183,11 +184,18 @@ class Kernel:
         self._listeners: dict[int, dict[KSock, None]] = {}
         self._orphans: dict[int, dict[Tcb, None]] = {}
         self._deferred: deque[int] = deque()  # descriptors the garbage collector closed
+        #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
+        self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
         #: name resolves to); connecting to them is local, as on a real host.
         self.host_addresses = frozenset(
             _norm(a) for a in (profile.lan_address, *profile.hostname_addresses) if not _is_loopback(a)
         )
+
+    def _seg(self, kind: str, src: Addr, dst: Addr, length: int = 0, note: str = "") -> None:
+        """Record a segment (call only when ``self.trace`` is set)."""
+        assert self.trace is not None
+        self.trace.segment(self.clock.now, kind, src, dst, length, note)
 
     # -- errors ---------------------------------------------------------------------------
     def fail(self, name: str) -> KernelError:
@@ -384,6 +392,9 @@ class Kernel:
         if not self.is_local(host):
             # Off this host: the SYN leaves and nothing ever answers (the profile's route is
             # a black hole); the client retries until its connect timeout.
+            if self.trace is not None:
+                assert s.local is not None
+                self._seg("SYN", s.local, s.remote, note="no answer: off this host (retries not modelled)")
             self._finish_connect_later(s, "ETIMEDOUT", self.profile.connect_give_up_after)
             raise WouldBlock
         self._try_handshake(s, first_try=True)
@@ -415,19 +426,32 @@ class Kernel:
         started = self.clock.now if started < 0 else started
         assert s.remote is not None and s.local is not None
         listener = self._listener(s.remote)
-        if listener is None or (len(listener.queue) >= listener.queue_limit and p.backlog_overflow == "refuse"):
+        full = listener is not None and len(listener.queue) >= listener.queue_limit
+        if self.trace is not None:
+            dropped = full and p.backlog_overflow == "drop"
+            self._seg("SYN", s.local, s.remote, note="dropped: accept queue full" if dropped else "")
+        if listener is None or (full and p.backlog_overflow == "refuse"):
+            if self.trace is not None:
+                self._seg(
+                    "RST",
+                    s.remote,
+                    s.local,
+                    note="refused"
+                    + (f"; connect fails after {p.refused_after:g} s" if first_try and p.refused_after else ""),
+                )
             self._finish_connect_later(s, "ECONNREFUSED", p.refused_after if first_try else 0.0)
             return
-        if len(listener.queue) >= listener.queue_limit and p.backlog_overflow == "drop":
+        if full and p.backlog_overflow == "drop":
             # The SYN is dropped; the client retransmits with a doubling timeout (RFC 6298).
             if self.clock.now + rto - started > p.connect_give_up_after:
                 self._finish_connect_later(s, "ETIMEDOUT", p.connect_give_up_after - (self.clock.now - started))
                 return
             self.clock.call_at(self.clock.now + rto, lambda: self._retry(s, rto * 2, started))
             return
-        overflow = len(listener.queue) >= listener.queue_limit
-        client = self._establish(s, listener, queue=not overflow)
-        if overflow:  # accept-then-reset: the syncache completed it, the queue cannot take it
+        client = self._establish(s, listener, queue=not full)
+        if full:  # accept-then-reset: the syncache completed it, the queue cannot take it
+            if self.trace is not None:
+                self._seg("RST", client.remote, client.local, note="accept queue full")
             self._deliver_rst(client)
 
     def _retry(self, s: KSock, rto: float, started: float) -> None:
@@ -455,6 +479,9 @@ class Kernel:
         self.conns[(ours.local, ours.remote)] = ours
         self.conns[(theirs.local, theirs.remote)] = theirs
         client.tcb, client.connecting = ours, False
+        if self.trace is not None:
+            self._seg("SYN-ACK", server_addr, client.local)
+            self._seg("ACK", client.local, server_addr)
         if queue:
             listener.queue.append(theirs)
         else:
@@ -507,14 +534,21 @@ class Kernel:
         if t.snd:
             if peer.orphan:
                 # Data for a socket whose application has closed it: RFC 9293 3.10.7.4, answer RST.
+                if self.trace is not None:
+                    self._seg("data", t.local, t.remote, len(t.snd), note="to a closed socket")
+                    self._seg("RST", peer.local, peer.remote)
                 t.snd.clear()
                 self._destroy(peer)
                 self._deliver_rst(t)
                 return
             room = peer.rcv_cap - len(peer.rcv)
             if room > 0:
-                t.snd.move_to(peer.rcv, room)
+                moved = t.snd.move_to(peer.rcv, room)
+                if self.trace is not None:
+                    self._seg("data", t.local, t.remote, moved)
         if t.fin_queued and not t.fin_sent and not t.snd:
+            if self.trace is not None:
+                self._seg("FIN", t.local, t.remote)
             t.fin_sent = True
             t.state = _ON_FIN_SENT.get(t.state, t.state)
             peer.fin_received = True
@@ -564,6 +598,8 @@ class Kernel:
         self._destroy(t)
 
     def _send_rst_from(self, t: Tcb) -> None:
+        if self.trace is not None:
+            self._seg("RST", t.local, t.remote)
         peer = self._peer(t)
         self._destroy(t)
         if peer is not None:
@@ -707,7 +743,14 @@ class Kernel:
     def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
         self._check_open(s)
         if s.kind != DGRAM:
-            raise self.fail("EISCONN") if s.tcb is not None else NotModelled("sendto() on a TCP socket")
+            if s.tcb is None:
+                raise NotModelled("sendto() on an unconnected TCP socket")
+            # A connection-mode socket ignores the address: POSIX sendto() DESCRIPTION
+            # (https://pubs.opengroup.org/onlinepubs/9699919799/functions/sendto.html), Windows'
+            # sendto page (Remarks: for connection-oriented sockets to and tolen are ignored),
+            # and CPython's InterruptedSendTimeoutTest.testInterruptedSendtoTimeout, which sends
+            # with sendto() on a connected TCP socket on Linux, macOS and FreeBSD until it blocks.
+            return self.send(s, data)
         host = _norm(host)
         self._check_route(host)
         self._autobind(s, host)
@@ -716,14 +759,24 @@ class Kernel:
         if len(data) > limit:
             raise self.fail("EMSGSIZE")
         if not self.is_local(host):
+            if self.trace is not None:
+                self._seg("UDP", s.local, (host, port), len(data), note="no answer: off this host")
             return len(data)  # off this host: gone, and nothing answers (black hole route)
         receiver = self._udp_receiver(host, port, s.local)
         if receiver is None:
-            if self.profile.icmp_unreachable_to == "all" or s.remote is not None:
+            reported = self.profile.icmp_unreachable_to == "all" or s.remote is not None
+            if self.trace is not None:
+                self._seg("UDP", s.local, (host, port), len(data))
+                note = "reported to the socket" if reported else "not reported to an unconnected socket"
+                self._seg("ICMP port unreachable", (host, port), s.local, note=note)
+            if reported:
                 s.error = self.profile.icmp_unreachable_error
             return len(data)
         cap = int(receiver.opts.get("SO_RCVBUF", self.profile.udp_rcvbuf))
-        if receiver.dgram_bytes + len(data) <= cap:  # else dropped silently, as UDP does
+        fits = receiver.dgram_bytes + len(data) <= cap
+        if self.trace is not None:
+            self._seg("UDP", s.local, (host, port), len(data), note="" if fits else "dropped: receive buffer full")
+        if fits:  # else dropped silently, as UDP does
             receiver.dgrams.append((bytes(data), s.local))
             receiver.dgram_bytes += len(data)
         return len(data)

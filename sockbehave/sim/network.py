@@ -21,6 +21,8 @@ from .profiles import Profile, get_profile
 from .readiness import Descriptors
 from .resolver import Resolver
 from .simsocket import OPTION_VALUES, SimSocket
+from .trace import Trace
+from .traced import TracedSocket
 
 __all__ = ["Network"]
 
@@ -58,7 +60,12 @@ class Network:
     inline = True  # see ManagedNet.inline: deadlocks and the virtual-time limit end every run
 
     def __init__(
-        self, profile: str | Profile = "linux", seed: int = 0, name: str = "sim", max_virtual_time: float = 3600.0
+        self,
+        profile: str | Profile = "linux",
+        seed: int = 0,
+        name: str = "sim",
+        max_virtual_time: float = 3600.0,
+        trace: bool = False,
     ) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.os = self.profile.name
@@ -72,6 +79,13 @@ class Network:
         self._sockets: weakref.WeakSet[SimSocket] = weakref.WeakSet()  # weak: a dropped socket is collected
         self._peers = 0
         self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
+        if trace:  # segments and socket calls in virtual time (trace.py); off by default
+            self.kernel.trace = Trace()
+
+    @property
+    def trace(self) -> Optional[Trace]:
+        """The packet trace, if this network was made with ``trace=True``."""
+        return self.kernel.trace
 
     # -- the Net protocol ---------------------------------------------------------------
     def enter(self) -> None:
@@ -81,7 +95,7 @@ class Network:
         self._sockets.add(sock)
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
-        return SimSocket._create(self, family, type)
+        return (SimSocket if self.kernel.trace is None else TracedSocket)._create(self, family, type)
 
     def sleep(self, seconds: float) -> None:
         self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")

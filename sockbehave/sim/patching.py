@@ -31,6 +31,7 @@ import os
 import queue
 import select
 import selectors
+import signal
 import socket
 import sys
 import threading
@@ -42,13 +43,13 @@ from typing import Any, Optional
 from ..errors import ScenarioError
 from . import readiness, threads
 from .clock import Scheduler, current_task
-from .kernel import NotModelled
+from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
 from .profiles import Profile
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
-__all__ = ["ScenarioNetwork", "patched"]
+__all__ = ["ScenarioNetwork", "held", "patched"]
 
 _MISSING = object()
 _install_lock = threading.Lock()
@@ -126,6 +127,66 @@ def _make_dispatch_socket_class() -> type:
     return socket_
 
 
+#: Functions that take a descriptor (or an object with ``fileno()``) first. A simulated socket's
+#: number (``kernel.FD_BASE`` and up) is no real descriptor: in a simulated thread these raise
+#: ``NotImplementedError`` for it instead of the host's ``EBADF`` (or acting on a real file).
+_FD_FUNCTIONS = (
+    ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
+    ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen")),
+    ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
+)
+
+
+def _descriptor_of(value: object) -> Optional[int]:
+    if isinstance(value, int):
+        return value
+    fileno = getattr(value, "fileno", None)
+    if fileno is None:
+        return None
+    try:
+        fd = fileno()
+    except Exception:
+        return None
+    return fd if isinstance(fd, int) else None
+
+
+def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
+    real = getattr(module, name)
+    feature = f"{module.__name__}.{name}() on a simulated socket's descriptor"
+
+    def simulated(net: Network, *args: Any, **kwargs: Any) -> Any:
+        fd = _descriptor_of(args[0]) if args else None
+        if fd is not None and fd >= FD_BASE:
+            raise NotModelled(feature)
+        return real(*args, **kwargs)
+
+    return _dispatch(real, simulated)
+
+
+def _fd_swaps() -> list[tuple[object, str, Any]]:
+    swaps: list[tuple[object, str, Any]] = []
+    for module_name, names in _FD_FUNCTIONS:
+        try:
+            module = __import__(module_name)
+        except ImportError:  # fcntl: not on Windows hosts
+            continue
+        swaps += [(module, name, _fd_guard(module, name)) for name in names if hasattr(module, name)]
+    return swaps
+
+
+def _signal_timer(real: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``signal.alarm``/``setitimer``: a real-time signal cannot fire at a virtual time, so
+    arming one in a simulated thread is not modelled (disarming, with 0, is harmless)."""
+
+    def simulated(net: Network, *args: Any, **kwargs: Any) -> Any:
+        seconds = args[-1] if args else 0
+        if seconds:
+            raise NotModelled(f"signal.{name}() in virtual time (a real-time signal timer)")
+        return real(*args, **kwargs)
+
+    return _dispatch(real, simulated)
+
+
 def _replacements() -> list[tuple[object, str, Any]]:
     cls = _make_dispatch_socket_class()
     _DISPATCH[:] = [cls]
@@ -173,6 +234,8 @@ def _replacements() -> list[tuple[object, str, Any]]:
     clocks = threads.time_patches({name: getattr(time, name) for name in names})
     swaps += [(time, name, fn) for name, fn in clocks.items()]
     swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
+    swaps += _fd_swaps()
+    swaps += [(signal, n, _signal_timer(getattr(signal, n), n)) for n in ("alarm", "setitimer") if hasattr(signal, n)]
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
@@ -219,6 +282,28 @@ def _uninstall() -> None:
                 setattr(owner, name, old)
 
 
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Keep the swaps installed for a batch of ``ScenarioNetwork`` runs (``run_catalog`` on
+    the simulator), so that each scenario's ``enter``/``close`` only counts instead of
+    swapping some eighty attributes in and out (the ``errno`` view stays on too). Harmless to other threads: every swap
+    dispatches on the calling thread, and outsiders get the real function."""
+    global _view_holds
+    _install()
+    with _install_lock:
+        _view_holds += 1
+        if _view_holds == 1 and not _VIEWS:
+            _view_on()
+    try:
+        yield
+    finally:
+        with _install_lock:
+            _view_holds -= 1
+            if not _view_holds and not _VIEWS:
+                _view_off()
+        _uninstall()
+
+
 def _settle(net: Network) -> None:
     """The block's body has ended: let the simulation finish, then name what is still blocked."""
     sched = net.scheduler
@@ -253,6 +338,7 @@ class _ErrnoModule(types.ModuleType):
 _ERRNO_VIEWS: dict[str, dict[str, Any]] = {}  # profile name -> {attribute: value}
 _VIEWS: list[tuple[Network, bool]] = []  # open blocks: (net, platform shown)
 _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _blocking_errnos replaced
+_view_holds = 0  # open held() batches: the errno view stays on between their networks
 
 
 _ERRNO_CACHE: dict[int, tuple[Profile, dict[str, int], dict[str, Any]]] = {}
@@ -282,9 +368,8 @@ def _apply_view(net: Network, platform: bool) -> None:
                     f"patched({net.profile.name!r}, platform=True) while a patched({others[0]!r}) block is open "
                     "in another thread: sys.platform can show one OS at a time"
                 )
-        if not _VIEWS:
-            errno.__class__ = _ErrnoModule
-            _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
+        if not _VIEWS and not _view_holds:
+            _view_on()
         _ERRNO_VIEWS[net.profile.name] = view
         if hasattr(socket, "_blocking_errnos"):  # socket.SocketIO (makefile) computed these at import
             socket._blocking_errnos = set(socket._blocking_errnos) | {
@@ -306,15 +391,24 @@ def _restore_view(net: Network) -> None:
             for owner, name, old in reversed(_HOST_VIEW[1:]):
                 setattr(owner, name, old)
             del _HOST_VIEW[1:]
-        if not _VIEWS:
-            errno.__class__ = types.ModuleType
-            for owner, name, old in _HOST_VIEW:
-                if old is _MISSING:
-                    if hasattr(owner, name):
-                        delattr(owner, name)
-                else:
-                    setattr(owner, name, old)
-            _HOST_VIEW.clear()
+        if not _VIEWS and not _view_holds:
+            _view_off()
+
+
+def _view_on() -> None:
+    errno.__class__ = _ErrnoModule
+    _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
+
+
+def _view_off() -> None:
+    errno.__class__ = types.ModuleType
+    for owner, name, old in _HOST_VIEW:
+        if old is _MISSING:
+            if hasattr(owner, name):
+                delattr(owner, name)
+        else:
+            setattr(owner, name, old)
+    _HOST_VIEW.clear()
 
 
 @contextlib.contextmanager

@@ -26,7 +26,7 @@ import operator
 import socket
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
 from .clock import Scheduler, current_task
@@ -138,6 +138,27 @@ def _buffer_size(value: int, what: str) -> int:
     if value < 0:
         raise ValueError(f"negative buffersize in {what}")
     return value
+
+
+def _ancillary_items(ancdata: Any) -> list[Any]:
+    """CPython's checks on ``sendmsg``'s ancillary data (``Modules/socketmodule.c``
+    sock_sendmsg: an iterable of (int level, int type, bytes-like data) sequences), with its
+    exception types, before anything is sent: malformed data is a ``TypeError`` as on a real
+    socket, well-formed data is what the simulator does not model."""
+    try:
+        items = list(ancdata)
+    except TypeError:
+        raise TypeError("sendmsg() argument 2 must be an iterable") from None
+    for item in items:
+        if not isinstance(item, Sequence) or len(item) != 3:
+            raise TypeError(
+                "[sendmsg() ancillary data items]() argument must be sequence of length 3, "
+                f"not {item.__class__.__name__}"
+            )
+        _c_int(item[0])
+        _c_int(item[1])
+        _bytes_like(item[2])
+    return items
 
 
 class SimSocket(socket.socket):
@@ -486,7 +507,7 @@ class SimSocket(socket.socket):
         return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
 
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
-        if list(ancdata):
+        if _ancillary_items(ancdata):
             raise NotModelled("sendmsg() ancillary data")
         data = b"".join(_bytes_like(b) for b in buffers)
         return self.send(data, flags) if address is None else self.sendto(data, flags, address)

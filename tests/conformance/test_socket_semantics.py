@@ -153,3 +153,80 @@ def test_numeric_names_resolve_alike() -> None:
 
     real, simulated = both(program)
     assert real == simulated
+
+
+def test_sendto_on_a_connected_tcp_socket_ignores_the_address() -> None:
+    """POSIX: a connection-mode socket ignores sendto()'s address (CPython's test_socket sends
+    that way on Linux, macOS and FreeBSD); the simulator used to raise EISCONN."""
+
+    def program() -> tuple[int, bytes]:
+        cli, conn = _pair()
+        with cli, conn:
+            sent = cli.sendto(b"abc", ("127.0.0.1", 9))  # not the peer's address: ignored
+            conn.settimeout(10)
+            return sent, conn.recv(10)
+
+    real, simulated = both(program)
+    assert real == simulated == (3, b"abc")
+
+
+def test_descriptor_functions_refuse_a_simulated_socket() -> None:
+    """os/fcntl functions given a simulated socket raise NotImplementedError naming the
+    function, not the host's EBADF for a number that is no real descriptor."""
+    import fcntl
+    import os
+
+    with patched("linux"):
+        s = socket.socket()
+        with s:
+            for call, name in (
+                (lambda: fcntl.fcntl(s, fcntl.F_GETFL), "fcntl.fcntl()"),
+                (lambda: os.get_inheritable(s.fileno()), "os.get_inheritable()"),
+                (lambda: os.set_blocking(s.fileno(), False), "os.set_blocking()"),
+            ):
+                with pytest.raises(NotImplementedError, match=name.replace("(", r"\(").replace(")", r"\)")):
+                    call()
+            assert s.get_inheritable() is False  # the socket method is modelled (PEP 446)
+        r, w = os.pipe()  # a real descriptor still works inside the block
+        try:
+            assert os.get_inheritable(r) is False and fcntl.fcntl(r, fcntl.F_GETFL) >= 0
+        finally:
+            os.close(r)
+            os.close(w)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "alarm"), reason="no signal.alarm here")
+def test_a_real_time_signal_timer_is_not_modelled() -> None:
+    """signal.alarm() in a simulated thread would fire in real time while the program runs in
+    virtual time: refused with NotImplementedError; disarming (0) is harmless and allowed."""
+    import signal
+
+    with patched("linux"):
+        with pytest.raises(NotImplementedError, match=r"signal\.alarm\(\) in virtual time"):
+            signal.alarm(1)
+        assert signal.alarm(0) == 0
+    assert signal.alarm(0) == 0  # nothing was armed
+
+
+def test_malformed_ancillary_data_is_a_type_error_before_anything_is_sent() -> None:
+    """sendmsg()'s ancillary data is checked as CPython checks it: malformed items are a
+    TypeError on the real stack and in the simulator (well-formed ones are not modelled)."""
+    bad: list[Any] = [[object()], [(0, object(), b"")], [(0, 0, object())], [(0, 0)], [(0, 0, b"", object())], 5]
+
+    def program() -> list[str]:
+        cli, conn = _pair()
+        seen = []
+        with cli, conn:
+            for ancdata in bad:
+                try:
+                    cli.sendmsg([b"x"], ancdata)
+                    seen.append("sent")
+                except TypeError:
+                    seen.append("TypeError")
+            cli.send(b"done")
+            conn.settimeout(10)
+            seen.append(repr(conn.recv(10)))  # nothing of the refused calls reached the peer
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated == ["TypeError"] * len(bad) + ["b'done'"]

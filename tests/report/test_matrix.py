@@ -111,6 +111,34 @@ def test_hostile_strings_are_escaped_in_markdown(tmp_path: Path) -> None:
     assert "\n# heading" not in md
 
 
+FOLD_BREAKER = "</summary></details><img src=x onerror=alert(2)>|`RST`\n## x"
+
+
+def test_hostile_strings_cannot_break_the_compact_table_or_the_folds(tmp_path: Path) -> None:
+    report = _sim("linux")
+    evil = Result(FOLD_BREAKER, "step", FOLD_BREAKER, None, "", "", "new", {})
+    matrix = build_matrix([("h.json", replace(report, results=(*report.results, evil)))], CATALOG, "t")
+    md = render_markdown(matrix)
+    compact = md.split("<details>", 1)[0]
+    assert "alert(2)" in compact  # the hostile row differs, so the compact table lists it
+    bare = _outside_code_spans(md)
+    assert "<img" not in bare and "alert(2)" not in bare and "\n## x" not in md
+    assert bare.count("<details>") == bare.count("</details>") and bare.count("<summary>") == bare.count("</summary>")
+    row = next(line for line in compact.splitlines() if line.startswith("| ") and "alert(2)" in line)
+    assert row.count(" | ") == 4  # five columns: the pipe stayed inside its code span
+
+
+def test_short_outcome_codes() -> None:
+    from sockbehave.report.markdown import short_outcome
+
+    assert short_outcome("ConnectionResetError(ECONNRESET)") == "RST"
+    assert short_outcome("ConnectionRefusedError(ECONNREFUSED) @~2s") == "refused ~2s"
+    assert short_outcome("OSError(EADDRINUSE) | None") == "EADDRINUSE/ok"
+    assert short_outcome("(<socket>, <addr>)") == "conn"
+    assert short_outcome("b'abcdefghijklmnop'") == "b'abcdefg…'"
+    assert short_outcome("unknown") == "?" and short_outcome("timeout") == "timeout"
+
+
 @pytest.mark.parametrize("value", ["a|b", "x`y", "``", "", "<b>", "a\nb"])
 def test_markdown_code_spans_and_text_keep_one_line_and_no_raw_markup(value: str) -> None:
     for rendered in (code(value), text(value)):

@@ -184,3 +184,33 @@ def test_a_finalizer_never_waits_for_the_baton(monkeypatch: pytest.MonkeyPatch) 
     assert fd in net.kernel._deferred  # released by the next simulated call instead
     monkeypatch.undo()
     net.close()
+
+
+def test_a_sim_catalog_run_installs_the_swaps_once_and_restores_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_catalog`` on the simulator keeps the swaps installed for the whole batch
+    (``patching.held``): the scenarios' networks only count, and the standard library is
+    back afterwards, the errno module included."""
+    import errno
+    import types
+
+    from sockbehave.catalog import load_catalog
+    from sockbehave.session import run_catalog
+    from sockbehave.sim import patching
+
+    installs: list[int] = []
+    real_install = patching._install
+
+    def counting() -> None:
+        installs.append(patching._blocks)
+        real_install()
+
+    monkeypatch.setattr(patching, "_install", counting)
+    real_socket, real_sleep, refused = socket.socket, time.sleep, errno.ECONNREFUSED
+    catalog = load_catalog()
+    chosen = catalog.select(["empty-send"])
+    report = run_catalog(catalog, chosen, backend="sim", os_name="windows", jobs=2)
+    assert not report.failing
+    assert installs[0] == 0 and all(n >= 1 for n in installs[1:])  # swapped in once, then counted
+    assert len(installs) == 1 + len(chosen)
+    assert socket.socket is real_socket and time.sleep is real_sleep
+    assert type(errno) is types.ModuleType and refused == errno.ECONNREFUSED

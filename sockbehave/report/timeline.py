@@ -1,0 +1,201 @@
+"""Packet timelines: a scenario run on the simulator with the trace on, drawn as an inline SVG.
+
+Owns: running one scenario on one simulated OS with ``Network(trace=True)`` and drawing what the
+trace recorded: one lifeline per endpoint (address and port), time going down, an arrow per
+modelled segment (SYN, SYN-ACK, ACK, data n, FIN, RST, UDP n, ICMP), and the socket calls with
+their results in a column on the left, each tied to its socket's lifeline by a dot. It draws only
+what the simulator models; the legend says what is abstracted (``sim/trace.py``). A scenario the
+simulator cannot run on an OS (not modelled, a run error) gets a figure saying so.
+
+Public surface, for the matrix page and the static site:
+
+* ``timeline_svg(catalog, scenario_id, os_name) -> str``: one ``<svg>``.
+* ``scenario_timelines(catalog, scenario_id, os_names=OSES) -> str``: an HTML fragment, one
+  ``<figure class="sb-timeline">`` per OS, each with a caption (and the simulator's known gaps
+  for that OS, from the tables' ``sim_gap``).
+
+Both raise ``InputError`` for an unknown scenario id or OS name and never raise for what the
+scenario does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, cast
+
+from ..catalog import Catalog
+from ..errors import InputError
+from ..runner import ScenarioRun, run_scenario
+from ..scenario import Scenario
+from ..sim.trace import Call, Segment, Trace
+from ..tables import OSES
+from .svg import esc, figure, slug, svg, text
+
+__all__ = ["TracedRun", "scenario_timelines", "timeline_svg", "traced_run"]
+
+_TOP, _ROW, _CALLS_W, _LANE_W, _HEAD = 20, 24, 330, 170, 52
+_SEG_COLOURS = {"RST": "#b3261e", "ICMP port unreachable": "#8a4b00", "FIN": "#4a148c"}
+_LEGEND = (
+    "Drawn from the simulator's trace, not from a capture. SYN, SYN-ACK and ACK are the handshake,",
+    "modelled as one exchange; data n is n bytes reaching the peer's buffer; ACKs of data and of FIN,",
+    "windows and retransmission timing are not modelled and not drawn. Dashed: dropped or unanswered.",
+    "ICMP host unreachable is not modelled. Left: each socket call when it returned, and its result.",
+    "One lifeline per address: a listener and the connections it accepted share theirs.",
+)
+
+
+@dataclass(frozen=True)
+class TracedRun:
+    """A scenario's run on one simulated OS: its steps or error, and the trace."""
+
+    scenario: Scenario
+    os_name: str
+    run: ScenarioRun
+    trace: Optional[Trace]
+
+
+def _scenario(catalog: Catalog, scenario_id: str) -> Scenario:
+    for sc in catalog.scenarios:
+        if sc.id == scenario_id:
+            return sc
+    raise InputError(f"timeline: no scenario {scenario_id!r} in the catalog")
+
+
+def traced_run(catalog: Catalog, scenario_id: str, os_name: str) -> TracedRun:
+    """Run ``scenario_id`` on the simulated ``os_name`` with the packet trace on."""
+    sc = _scenario(catalog, scenario_id)
+    if os_name not in OSES:
+        raise InputError(f"timeline: unknown OS {os_name!r} (choose from {', '.join(OSES)})")
+    from ..sim import get_profile
+    from ..sim.patching import ScenarioNetwork
+
+    made: list[ScenarioNetwork] = []
+
+    def make(name: str) -> ScenarioNetwork:
+        net = ScenarioNetwork(get_profile(os_name), name=name, trace=True)
+        made.append(net)
+        return net
+
+    run = run_scenario(sc, make)
+    return TracedRun(sc, os_name, run, made[0].trace if made else None)
+
+
+def _lanes(trace: Trace) -> dict[object, int]:
+    """Lifeline keys (an endpoint, or ``("fd", n)`` for a socket with no address) in order of appearance."""
+    lanes: dict[object, int] = {}
+    for event in trace.events:
+        keys: tuple[object, ...]
+        if isinstance(event, Segment):
+            keys = (event.src, event.dst)
+        else:
+            keys = (event.local if event.local is not None else ("fd", event.fd),)
+        for key in keys:
+            lanes.setdefault(key, len(lanes))
+    return lanes
+
+
+def _lane_name(key: object) -> str:
+    if isinstance(key, tuple) and len(key) == 2 and key[0] == "fd":
+        return f"socket {int(key[1]) - (1 << 30)} (no address)"
+    host, port = cast("tuple[str, int]", key)
+    return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+
+
+def _arrow(x1: float, x2: float, y: float, colour: str, dashed: bool) -> str:
+    head = 7 if x2 > x1 else -7
+    dash = ' stroke-dasharray="5 4"' if dashed else ""
+    return (
+        f'<line x1="{x1:g}" y1="{y:g}" x2="{x2 - head:g}" y2="{y:g}" stroke="{colour}" stroke-width="1.6"{dash}/>'
+        f'<path d="M{x2:g},{y:g} l{-head:g},-4 v8 z" fill="{colour}"/>'
+    )
+
+
+def _draw(traced: TracedRun, ident: str) -> str:
+    trace = traced.trace
+    title = f"{traced.scenario.id} on simulated {traced.os_name}: packet timeline"
+    if trace is None or not trace.events:
+        why = traced.run.error or "the scenario exchanged no segments"
+        return svg(ident, 640, 60, title, why, [text(12, 34, f"No timeline: {why}", 13)])
+    lanes = _lanes(trace)
+    x0 = _CALLS_W + 40
+    xs = {key: x0 + i * _LANE_W + _LANE_W / 2 for key, i in lanes.items()}
+    width = x0 + len(lanes) * _LANE_W + 10
+    body: list[str] = [text(8, _TOP + 12, "virtual time / socket call → result", 11, extra=' fill="#555"')]
+    for key, x in xs.items():
+        body.append(
+            f'<rect x="{x - _LANE_W / 2 + 6:g}" y="{_TOP:g}" width="{_LANE_W - 12}" height="24" rx="4" '
+            f'fill="#eef3fb" stroke="#5b7bb2"/>'
+        )
+        body.append(text(x, _TOP + 16, _lane_name(key), 11, "middle"))
+    y = _TOP + _HEAD
+    last_time: Optional[float] = None
+    rows: list[str] = []
+    for event in trace.events:
+        y += _ROW
+        if event.time != last_time:
+            rows.append(text(8, y + 4, f"t={event.time:.3f} s", 11, extra=' fill="#555"'))
+            rows.append(f'<line x1="8" y1="{y - 14:g}" x2="{width - 8:g}" y2="{y - 14:g}" stroke="#eee"/>')
+            last_time = event.time
+        if isinstance(event, Segment):
+            x1, x2 = xs[event.src], xs[event.dst]
+            colour = _SEG_COLOURS.get(event.kind, "#1d4f91")
+            dashed = event.note.startswith(("dropped", "no answer"))
+            rows.append(_arrow(x1, x2, y, colour, dashed))
+            label = event.label + (f" ({event.note})" if event.note else "")
+            rows.append(text((x1 + x2) / 2, y - 5, label, 11, "middle", f' fill="{colour}" font-weight="600"'))
+        else:
+            rows.append(_call_row(event, xs, y))
+    height = y + _ROW
+    body.extend(rows)
+    for x in xs.values():
+        body.insert(1, f'<line x1="{x:g}" y1="{_TOP + 24:g}" x2="{x:g}" y2="{height:g}" stroke="#9aa9c4"/>')
+    notes = list(_LEGEND)
+    if trace.dropped:
+        notes.insert(0, f"Trace capped at {len(trace.events)} events: {trace.dropped} later events are not shown.")
+    if traced.run.error:
+        notes.insert(0, f"The run ended with an error: {traced.run.error}")
+    for line in notes:
+        height += 16
+        body.append(text(8, height, line, 11, extra=' fill="#444"'))
+    desc = f"{len(trace.segments)} segments and {len(trace.calls)} socket calls between {len(lanes)} endpoints"
+    return svg(ident, max(width, 700), height + 12, title, desc, body)
+
+
+def _call_row(call: Call, xs: dict[object, float], y: float) -> str:
+    x = xs[call.local if call.local is not None else ("fd", call.fd)]
+    colour = "#b3261e" if call.raised else "#1b5e20"
+    verb = "raised" if call.raised else "→"
+    return (
+        f'<line x1="{_CALLS_W:g}" y1="{y:g}" x2="{x:g}" y2="{y:g}" stroke="#ccc" stroke-dasharray="1 3"/>'
+        f'<circle cx="{x:g}" cy="{y:g}" r="4" fill="{colour}"/>'
+        + text(78, y + 4, f"{call.name}() {verb} {call.result}", 11, extra=f' fill="{colour}"')
+    )
+
+
+def timeline_svg(catalog: Catalog, scenario_id: str, os_name: str) -> str:
+    """The packet timeline of ``scenario_id`` on the simulated ``os_name``, as one inline ``<svg>``."""
+    return _draw(traced_run(catalog, scenario_id, os_name), f"tl-{slug(scenario_id)}-{slug(os_name)}")
+
+
+def _gaps(catalog: Catalog, scenario_id: str, os_name: str) -> list[str]:
+    return [
+        f"step {step}: {cells[os_name].sim_gap}"
+        for step, cells in catalog.steps(scenario_id).items()
+        if os_name in cells and cells[os_name].sim_gap
+    ]
+
+
+def scenario_timelines(catalog: Catalog, scenario_id: str, os_names: tuple[str, ...] = OSES) -> str:
+    """An HTML fragment: one ``<figure class="sb-timeline">`` per OS with the scenario's timeline."""
+    out = []
+    for os_name in os_names:
+        traced = traced_run(catalog, scenario_id, os_name)
+        picture = _draw(traced, f"tl-{slug(scenario_id)}-{slug(os_name)}")
+        caption = f"{os_name} (simulated): what the simulator predicts goes over loopback."
+        gaps = _gaps(catalog, scenario_id, os_name)
+        if traced.run.error:
+            caption += f" The simulator cannot run this scenario here: {traced.run.error}"
+        if gaps:
+            caption += " Known simulator gaps on this OS: " + "; ".join(gaps)
+        out.append(figure("sb-timeline", picture, caption))
+    return f'<div class="sb-timelines" data-scenario="{esc(scenario_id)}">{"".join(out)}</div>'
