@@ -6,12 +6,13 @@ Runs on any OS instantly; it only looks the names up.
 import os
 import socketserver
 
-print("hasattr(os, 'fork') ->", hasattr(os, "fork"))
-for name in ("ForkingMixIn", "ForkingTCPServer", "ForkingUDPServer", "ThreadingTCPServer"):
-    print(f"hasattr(socketserver, {name!r}) ->", hasattr(socketserver, name))
+print("os-fork ->", repr(hasattr(os, "fork")))
+print("forking-mixin ->", repr(hasattr(socketserver, "ForkingMixIn")))
+print("forking-tcp-server ->", repr(hasattr(socketserver, "ForkingTCPServer")))
+print("threading-tcp-server ->", repr(hasattr(socketserver, "ThreadingTCPServer")))
 try:
     from socketserver import ForkingTCPServer  # noqa: F401
 
-    print("from socketserver import ForkingTCPServer -> ok")
+    print("from socketserver import ForkingTCPServer: ok")
 except ImportError as exc:
-    print("from socketserver import ForkingTCPServer raised ImportError:", exc)
+    print("from socketserver import ForkingTCPServer raised", repr(exc))

@@ -8,32 +8,39 @@ import ipaddress
 import socket
 
 name = socket.gethostname()
-print("socket.gethostname() ->", repr(name))
+print("socket.gethostname() =", repr(name))
 address = ""
 try:
     address = socket.gethostbyname(name)
 except OSError as exc:  # socket.gaierror: the name does not resolve
-    print("gethostbyname raised", type(exc).__name__, exc)
+    print("gethostbyname raised", repr(exc))
+
+if not address:
+    where = "does not resolve"
+elif address == "127.0.0.1":
+    where = "127.0.0.1"
+elif ipaddress.ip_address(address).is_loopback:
+    where = "loopback, not 127.0.0.1"
 else:
-    print("gethostbyname ->", address)
+    where = "not loopback"
+print("gethostbyname(name) =", repr(address or None))
+print("resolves-to ->", repr(where))
 
 if address and ipaddress.ip_address(address).is_loopback:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind((address, 0))
     server.listen(2)
     port = server.getsockname()[1]
-    print("server bound to", server.getsockname())
-    for target in ("127.0.0.1", address):
+    for label, target in (("connect-127-0-0-1", "127.0.0.1"), ("connect-host-name-address", address)):
         client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         client.settimeout(1.0)
         try:
             client.connect((target, port))
-            print(f"connect(({target!r}, {port})) -> connected")
+            print(label, "-> None")
         except OSError as exc:
-            print(f"connect(({target!r}, {port})) raised", type(exc).__name__, exc)
+            print(label, "->", repr(exc))
         finally:
             client.close()
     server.close()
-elif address:
-    print("the name is not a loopback address: a server bound to it listens on that interface only,")
-    print("and a client connecting to 127.0.0.1 would not reach it (not tried here)")
+else:
+    print("not binding: a server bound to that name would listen on the network (or fail to bind)")

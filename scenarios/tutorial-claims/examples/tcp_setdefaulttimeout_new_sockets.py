@@ -17,15 +17,15 @@ try:
 finally:
     socket.setdefaulttimeout(old_default)  # the default is process-wide: put it back
 
-print("socket made before the call, gettimeout() ->", before.gettimeout())
-print("socket made after the call,  gettimeout() ->", after.gettimeout())
+print("existing-gettimeout ->", repr(before.gettimeout()))
+print("new-gettimeout-is-default ->", repr(after.gettimeout() == 0.2))
 
 after.connect(server.getsockname())
 conn, _ = server.accept()
 try:
-    print("after.recv(1) ->", after.recv(1))
+    print("new-recv ->", repr(after.recv(1)))
 except OSError as exc:  # TimeoutError (socket.timeout before Python 3.10)
-    print("after.recv(1) raised", type(exc).__name__, exc)
+    print("new-recv ->", repr(exc))
 
 for s in (conn, after, before, server):
     s.close()

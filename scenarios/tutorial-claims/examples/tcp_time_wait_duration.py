@@ -29,14 +29,15 @@ while True:
     except OSError as exc:
         waited = time.monotonic() - start
         if waited > 75:
-            print(f"bind({address}) still fails after {waited:.0f} s:", type(exc).__name__, exc)
+            print(f"bind still fails after 75 s: {exc!r}")
             break
         if waited >= next_report:  # one line every 10 s
-            print(f"{waited:5.1f} s: bind raised", type(exc).__name__, exc)
+            print(f"{waited:5.1f} s: bind raised {exc!r}")
             next_report += 10
         time.sleep(0.5)
     else:
-        print(f"bind({address}) succeeded after {time.monotonic() - start:.1f} s")
+        waited = time.monotonic() - start
+        print(f"bind succeeded after {waited:.1f} s")
         break
     finally:
         probe.close()
