@@ -21,6 +21,7 @@ from sockbehave.scenario import Scenario, Steps
 from sockbehave.sim import Network
 from sockbehave.sim.kernel import NotModelled
 from sockbehave.sim.profiles import PROFILES
+from sockbehave.testing import check_backend
 
 TOPIC = default_root() / "tutorial-claims"
 EXAMPLES = TOPIC / "examples"
@@ -174,3 +175,10 @@ def test_the_fast_examples_run_and_exit_0(path: Path) -> None:
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() and not done.stderr
+
+
+@pytest.mark.parametrize("os_name", sorted(PROFILES))
+def test_the_slow_scenario_is_modelled_on_every_profile(os_name: str) -> None:
+    """Default selections leave slow scenarios out, so the conformance kit is asked by id."""
+    results = check_backend(lambda sid: Network(os_name, name=sid), os_name, scenarios=["tcp.time-wait-duration"])
+    assert [r.verdict for r in results] == ["match"]
