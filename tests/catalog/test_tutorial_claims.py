@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sockbehave import runner
 from sockbehave._toml import toml
 from sockbehave.backends.real import RealNet
 from sockbehave.catalog import default_root, load_catalog
@@ -150,8 +151,20 @@ def test_the_sysctl_fixes_are_regenerated_on_their_topics_only() -> None:
     assert set(REGENERATED_SCENARIOS) <= {sysctls for _, sysctls in REGENERATED}
 
 
-def test_a_slow_scenario_gets_the_longer_real_deadline() -> None:
+def test_a_slow_scenario_gets_the_longer_real_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SLOW_DEADLINE_S > 75 > DEADLINE_S  # tcp.time-wait-duration polls for up to 75 s
+    monkeypatch.setattr(runner, "DEADLINE_S", 0.3)
+    monkeypatch.setattr(runner, "SLOW_DEADLINE_S", 20.0)
+
+    def naps(net: RealNet, step: Steps) -> None:
+        net.sleep(0.8)
+        step.observe("woke", True)
+
+    fast = Scenario("x.naps", "t", "c", "e", (), naps)  # type: ignore[arg-type]
+    slow = Scenario("x.naps-slow", "t", "c", "e", (), naps, slow=True)  # type: ignore[arg-type]
+    quick, patient = run_many([fast, slow], RealNet, 2)
+    assert quick.error is not None and "deadline" in quick.error
+    assert patient.error is None and [s.outcome.text for s in patient.steps] == ["True"]
     ids = {s.id: s for s in load_catalog().scenarios}
     assert ids["tcp.time-wait-duration"].slow and ids["tcp.time-wait-duration"].exclusive
     assert ids["tcp.setdefaulttimeout-new-sockets"].exclusive
