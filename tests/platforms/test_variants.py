@@ -243,9 +243,11 @@ def test_explain_shows_variant_cells(cli: CLI, make_catalog, tiny_table) -> None
 
 
 @LINUX_ONLY
-def test_regenerate_runs_a_variant_on_its_own_topics_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tutorials' sysctl 'fixes' (REGENERATED_SCENARIOS) re-run only the topics about them;
-    the other variants re-run the whole catalog."""
+def test_regenerate_runs_a_variant_on_its_own_topics_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_catalog: Callable[..., Path]
+) -> None:
+    """The tutorials' sysctl 'fixes' (REGENERATED_SCENARIOS) re-run only the topics about them,
+    and not at all for a catalog without those topics; the other variants re-run the whole catalog."""
     import argparse
     import io
     import subprocess
@@ -263,6 +265,10 @@ def test_regenerate_runs_a_variant_on_its_own_topics_only(tmp_path: Path, monkey
 
     monkeypatch.setattr(platforms, "preflight", lambda variant, **_: "launcher")
     monkeypatch.setattr(platforms, "run_child", child)
-    _regenerate_variants(argparse.Namespace(out=tmp_path, catalog=[], no_builtin=False), io.StringIO())
+    args = argparse.Namespace(out=tmp_path, catalog=[], no_builtin=False)
+    _regenerate_variants(args, io.StringIO(), CATALOG)
     assert asked["linux[net.ipv4.tcp_fin_timeout=30]"] == ["--scenario=reuseaddr-restart", "--scenario=tutorial-claims"]
     assert asked["linux+gvisor"] == [] and asked["linux[net.core.somaxconn=4]"] == []
+    asked.clear()
+    _regenerate_variants(args, io.StringIO(), load_catalog(make_catalog(), builtin=False))
+    assert "linux+gvisor" in asked and "linux[net.ipv4.tcp_fin_timeout=30]" not in asked
