@@ -14,7 +14,8 @@ is transmitted at once, as with ``TCP_NODELAY`` (which is accepted and changes n
 real stack a small write can be held back while an earlier one is unacknowledged (the
 differential test found this), so comparisons with the real stack set ``TCP_NODELAY``. TCP connection
 states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
-for the closing half of the state machine.
+for the closing half of the state machine. No TCP timestamps either: a connect() over a TIME_WAIT
+pair follows ``Profile.time_wait_connect`` (Linux's takeover needs timestamps, its default).
 
 Per-OS differences come only from the ``Profile``; nothing here branches on an OS name.
 """
