@@ -34,6 +34,7 @@ TOPICS = (
     "backlog",
     "partial-io",
     "cross-thread",
+    "tutorial-claims",
 )
 TABLE_FILE = "expected.toml"
 #: What a topic folder of a user's catalog may be called.

@@ -379,14 +379,17 @@ def _catalog_args(args: argparse.Namespace) -> list[str]:
     return flags + ["--no-builtin"] * bool(args.no_builtin or getattr(args, "no_builtin_after", False))
 
 
-def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[str, Report, Optional[str]]]:
+def _regenerate_variants(
+    args: argparse.Namespace, err: TextIO, catalog: Optional[Catalog] = None
+) -> list[tuple[str, Report, Optional[str]]]:
     """Re-run the committed variants (``platforms.REGENERATED``) where this machine can: (file
     name, report, new JSON text). Where it cannot, a report already in ``--out`` is kept (text
-    ``None``), with a note saying why; elsewhere than Linux there are none."""
+    ``None``), with a note saying why; elsewhere than Linux there are none. A variant limited to
+    some topics (``REGENERATED_SCENARIOS``) is left out when ``catalog`` has none of them."""
     import tempfile
 
     from .platform_info import current_os
-    from .platforms import REGENERATED, Variant, preflight, run_child
+    from .platforms import REGENERATED, REGENERATED_SCENARIOS, Variant, preflight, run_child
     from .report import load_report
 
     found: list[tuple[str, Report, Optional[str]]] = []
@@ -396,6 +399,11 @@ def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[st
         for sandbox, sysctls in REGENERATED:
             variant = Variant("linux", sandbox, sysctls)
             name = f"{variant.file_stem}-real.json"
+            patterns = REGENERATED_SCENARIOS.get(sysctls, ())
+            if catalog is not None:
+                patterns = tuple(p for p in patterns if catalog.select([p], slow=True))
+                if not patterns and sysctls in REGENERATED_SCENARIOS:
+                    continue  # a user's catalog without those topics: nothing for this variant to show
             try:
                 launcher = preflight(variant)
             except InputError as exc:
@@ -404,7 +412,9 @@ def _regenerate_variants(args: argparse.Namespace, err: TextIO) -> list[tuple[st
                     found.append((name, load_report(kept), None))
                     err.write(f"sockbehave: note: kept {name}: {printable(exc)}\n")
                 continue
-            done = run_child(variant, launcher, ["--out", tmp, "--quiet", "--fail-on", "never", *_catalog_args(args)])
+            only = [f"--scenario={pattern}" for pattern in patterns]
+            run_args = ["--out", tmp, "--quiet", "--fail-on", "never", *only, *_catalog_args(args)]
+            done = run_child(variant, launcher, run_args)
             made = Path(tmp) / name
             if done.returncode != EXIT_OK or not made.is_file():
                 why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
@@ -747,7 +757,7 @@ def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     made += [run_catalog(cat, cat.scenarios, backend="sim", os_name=o, jobs=4) for o in OSES if o != here]
     failing = [r for r in made if r.failing]  # a variant's mismatches are findings, not failures
     names = [f"{r.os}-{r.backend}.json" for r in made]
-    variants = _regenerate_variants(args, err)
+    variants = _regenerate_variants(args, err, cat)
     for report in [*made, *(v for _, v, _ in variants)]:
         out.write(summary_line(report) + "\n")
     for report in failing:

@@ -32,6 +32,8 @@ __all__ = [
     "GVISOR_PROC_VERSION",
     "NETNS_SYSCTLS",
     "REGENERATED",
+    "REGENERATED_SCENARIOS",
+    "REMOVED_SYSCTLS",
     "SANDBOXES",
     "VARIANT_ENV",
     "Variant",
@@ -84,6 +86,14 @@ NETNS_SYSCTLS: dict[str, str] = {
     "net.ipv6.bindv6only": "the IPV6_V6ONLY default: 1 keeps IPv4 clients off a [::] listener",
 }
 
+#: Keys tutorials still recommend that current kernels no longer have: key -> when and why it went.
+REMOVED_SYSCTLS: dict[str, str] = {
+    "net.ipv4.tcp_tw_recycle": (
+        "removed in Linux 4.12 (commit 4396e46187ca5070219b81773c4e65088dac50cc, 'tcp: remove tcp_tw_recycle': "
+        "it dropped connections from clients behind NAT)"
+    ),
+}
+
 #: The variants ``sockbehave regenerate`` re-runs where it can (root, runsc, namespaces) and
 #: commits to reports/: gVisor, a somaxconn that clamps the catalog's backlogs, and the
 #: IPV6_V6ONLY default the tutorials' dual-stack advice depends on.
@@ -91,7 +101,19 @@ REGENERATED: tuple[tuple[Optional[str], tuple[tuple[str, str], ...]], ...] = (
     ("gvisor", ()),
     (None, (("net.core.somaxconn", "4"),)),
     (None, (("net.ipv6.bindv6only", "1"),)),
+    # tutorial-claims: the tutorials' sysctl "fixes" for "Address already in use" on restart
+    (None, (("net.ipv4.tcp_tw_reuse", "1"),)),
+    (None, (("net.ipv4.tcp_fin_timeout", "30"),)),
+    (None, (("net.ipv4.tcp_syncookies", "1"),)),
 )
+#: Variants of ``REGENERATED`` that run only some topics or scenarios (``run --scenario``), by
+#: their sysctls: the rest of the catalog says nothing new about them, and skipping it keeps
+#: ``sockbehave regenerate`` quick.
+REGENERATED_SCENARIOS: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {
+    (("net.ipv4.tcp_tw_reuse", "1"),): ("reuseaddr-restart", "tutorial-claims"),
+    (("net.ipv4.tcp_fin_timeout", "30"),): ("reuseaddr-restart", "tutorial-claims"),
+    (("net.ipv4.tcp_syncookies", "1"),): ("reuseaddr-restart", "tutorial-claims"),
+}
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _VALUE = re.compile(r"^[0-9]{1,10}([ \t]+[0-9]{1,10}){0,2}$")
@@ -154,6 +176,8 @@ def parse_sysctl(text: str) -> tuple[str, str]:
     key, value = key.strip(), value.strip()
     if not sep or not _KEY.match(key):
         raise InputError(f"--sysctl {printable(repr(text))}: expected KEY=VALUE, e.g. net.core.somaxconn=4")
+    if key in REMOVED_SYSCTLS:
+        raise InputError(f"--sysctl {key}: does not exist on this kernel: {REMOVED_SYSCTLS[key]}")
     if key not in NETNS_SYSCTLS:
         raise InputError(
             f"--sysctl {printable(key)}: not a per-network-namespace networking key this tool may set "

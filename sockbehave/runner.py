@@ -40,7 +40,8 @@ scenario blocked in a socket call still ends at step 2, a CPU-bound one is repor
 
 Deadlines. ``DEADLINE_S`` (15 s) for backends whose calls block for real. ``SIM_DEADLINE_S``
 (5 s) for the simulator (``net.inline``): it bounds every wait itself (deadlock detection, the
-virtual-time limit), so only CPU-bound code can reach this one. The slowest catalog scenario
+virtual-time limit), so only CPU-bound code can reach this one. A ``slow=True`` scenario gets
+``SLOW_DEADLINE_S`` (120 s) on a real backend: it waits out a TIME_WAIT on purpose. The slowest catalog scenario
 takes about 10 ms there; 5 s leaves a factor of 500 for loaded machines, coverage tracing and
 bigger user scenarios, while a runaway costs 5 s per simulated OS instead of 15.
 """
@@ -63,10 +64,12 @@ from .errors import ScenarioError
 from .interrupt import can_raise_in_threads, inside, raise_in
 from .scenario import Scenario, ScenarioStopped, StepRecord, Steps
 
-__all__ = ["DEADLINE_S", "SIM_DEADLINE_S", "NetFactory", "ScenarioRun", "run_many", "run_scenario"]
+__all__ = ["DEADLINE_S", "SIM_DEADLINE_S", "SLOW_DEADLINE_S", "NetFactory", "ScenarioRun", "run_many", "run_scenario"]
 
 #: No scenario may run longer than this on a backend whose calls block for real.
 DEADLINE_S = 15.0
+#: The same for a ``slow=True`` scenario (tcp.time-wait-duration polls a bind for up to 75 s).
+SLOW_DEADLINE_S = 120.0
 #: The simulator's deadline (``net.inline``): see the module docstring for the choice.
 SIM_DEADLINE_S = 5.0
 #: After the deadline, how long the watchdog tries to stop a thread before it gives up.
@@ -277,7 +280,7 @@ class _Pool:
             return ScenarioRun(sc.id, (), f"could not create its net: {type(exc).__name__}: {exc}", 0.0)
         deadline = self._deadline
         if deadline is None:
-            deadline = SIM_DEADLINE_S if net.inline else DEADLINE_S
+            deadline = SIM_DEADLINE_S if net.inline else (SLOW_DEADLINE_S if sc.slow else DEADLINE_S)
         worker.thread.name = f"sockbehave-{sc.id}"
         steps = Steps(sc.id, net.clock, net.errno_name)
         job = _Job(sc, net, steps, deadline, time.monotonic() + deadline, net.clock())

@@ -159,7 +159,8 @@ def attribute(net: Guarded) -> None:
 
 @contextlib.contextmanager
 def internal() -> Iterator[None]:
-    """Calls sockbehave itself makes on a scenario's behalf (a peer process) are not adopted."""
+    """Calls sockbehave itself makes on a scenario's behalf are not adopted (a peer process)
+    or refused (``RealNet.resolve`` looking up the machine's own name)."""
     _local.internal = True
     try:
         yield
@@ -232,7 +233,7 @@ def _on_address(event: str) -> Callable[[tuple[Any, ...]], None]:
 def _on_name(event: str) -> Callable[[tuple[Any, ...]], None]:
     def check(args: tuple[Any, ...]) -> None:
         host = args[0][0] if event == "socket.getnameinfo" and isinstance(args[0], tuple) else args[0]
-        if host is not None and not is_loopback_host(host):
+        if host is not None and not is_loopback_host(host) and not getattr(_local, "internal", False):
             raise _refuse(
                 f"{event}({host!r})", "resolving a name can send a DNS query off the machine", LoopbackOnlyError
             )

@@ -64,6 +64,21 @@ class Net(Protocol):
         """The loopback address for ``family`` (``127.0.0.1`` or ``::1``)."""
         ...
 
+    def gethostname(self) -> str:
+        """``socket.gethostname()`` on the host this net shows."""
+        ...
+
+    def resolve(self, host: str, family: int = AF_INET) -> list[str]:
+        """The numeric ``family`` addresses ``host`` resolves to there, in the resolver's order;
+        ``socket.gaierror`` where it does not resolve. Backends may refuse names other than
+        the host's own name and ``localhost`` (a lookup must not leave the machine)."""
+        ...
+
+    def stdlib_has(self, name: str) -> bool:
+        """Whether the Python standard library there defines ``name`` (``"os.fork"``,
+        ``"socketserver.ForkingMixIn"``): some of it exists only on some OSes."""
+        ...
+
     def spawn(self, fn: Callable[..., Any], *args: Any) -> Peer:
         """Run ``fn(*args)`` concurrently, as a peer."""
         ...

@@ -18,6 +18,7 @@ it catches that.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import socket
 import subprocess
 import sys
@@ -141,6 +142,23 @@ class RealNet:
 
     def loopback(self, family: int = AF_INET) -> str:
         return "::1" if family == socket.AF_INET6 else "127.0.0.1"
+
+    def gethostname(self) -> str:
+        return socket.gethostname()
+
+    def resolve(self, host: str, family: int = AF_INET) -> list[str]:
+        # Only the names a scenario may ask about: this machine's own (what a tutorial binds to)
+        # and loopback ones. The lookup is the harness's, so the audit layer lets it through;
+        # a name missing from /etc/hosts may still be asked of the configured resolver.
+        if host != socket.gethostname() and not guard.is_loopback_host(host):
+            raise self.refused(f"resolving {host!r}: the real backend resolves only this host's own name")
+        with guard.internal():
+            found = socket.getaddrinfo(host, None, family, socket.SOCK_STREAM)
+        return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+    def stdlib_has(self, name: str) -> bool:
+        module, _, attribute = name.rpartition(".")
+        return hasattr(importlib.import_module(module), attribute)
 
     def spawn(self, fn: Callable[..., Any], *args: Any) -> _Thread:
         peer = _Thread(self, fn, args, name=f"sockbehave-peer-{self.scenario_id}")

@@ -17,7 +17,8 @@ is held back until the ACK or a FIN. Deviation, by design: there are no segments
 transfer's small tail never holds a later write back, and an ACK is never sent just because
 the application read the data (Linux may, outside its interactive mode). TCP connection
 states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
-for the closing half of the state machine.
+for the closing half of the state machine. No TCP timestamps either: a connect() over a TIME_WAIT
+pair follows ``Profile.time_wait_connect`` (Linux's takeover needs timestamps, its default).
 
 Per-OS differences come only from the ``Profile``; nothing here branches on an OS name.
 """
@@ -415,6 +416,7 @@ class Kernel:
             raise self.fail("EALREADY")
         self._check_route(host)
         self._autobind(s, host)
+        self._connect_over_time_wait(s, (host, port))
         s.remote = (host, port)
         s.connecting = True
         s.connect_error = None
@@ -430,6 +432,20 @@ class Kernel:
         if s.connecting:
             raise WouldBlock
         self.finish_connect(s)
+
+    def _connect_over_time_wait(self, s: KSock, remote: Addr) -> None:
+        """A socket bound to a port whose pair with ``remote`` is still in TIME_WAIT (it bound
+        the port itself: an automatic port never collides): ``Profile.time_wait_connect``."""
+        assert s.local is not None
+        tw = self.conns.get((s.local, remote))
+        if tw is None or tw.state != "TIME_WAIT":
+            return
+        rule = self.profile.time_wait_connect
+        if rule == "unknown":
+            raise NotModelled(f"connect() over a TIME_WAIT connection on {self.profile.name}")
+        if rule != "reuse":
+            raise self.fail(rule)
+        self._destroy(tw)  # deviation: Linux also needs TCP timestamps on that connection (on by default)
 
     def _check_route(self, host: str) -> None:
         """Where a packet to ``host`` goes: this host, or the profile's ``offhost_route``."""

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task, outside
-from .kernel import Kernel
+from .kernel import Kernel, NotModelled
 from .profiles import Profile, get_profile
 from .readiness import Descriptors
 from .resolver import Resolver
@@ -113,6 +113,18 @@ class Network:
 
     def errno_name(self, number: int) -> str:
         return self._errnames.get(number, f"E?{number}")
+
+    def gethostname(self) -> str:
+        return self.resolver.gethostname()
+
+    def resolve(self, host: str, family: int = AF_INET) -> list[str]:
+        return self.resolver.addresses(host, family)
+
+    def stdlib_has(self, name: str) -> bool:
+        """From the profile's ``stdlib_names``; a name it does not list is not modelled."""
+        if name not in self.profile.stdlib_names:
+            raise NotModelled(f"whether {name} exists in {self.profile.name}'s standard library")
+        return self.profile.stdlib_names[name]
 
     def spawn(self, fn: Callable[..., Any], *args: Any) -> _Peer:
         self.enter()

@@ -278,6 +278,13 @@ class Profile:
     quick_acks_end_on_reply: bool
     #: A segment this long is full-sized: acknowledged at once, never held by Nagle's algorithm.
     loopback_mss: int
+    # tutorial-claims
+    #: connect() from an explicitly bound port whose (local, remote) pair is still in TIME_WAIT:
+    #: "reuse" (the TIME_WAIT connection is recycled), an errno name, or "unknown" (not modelled).
+    time_wait_connect: str
+    #: Standard-library names the catalog asks about (``Net.stdlib_has``) -> whether that OS's
+    #: CPython defines them; a name not listed is not modelled.
+    stdlib_names: Mapping[str, bool]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -292,6 +299,23 @@ def _p(name: str, values: dict[str, tuple[object, str]]) -> Profile:
         sources=MappingProxyType({k: src for k, (_, src) in values.items()}),
         **{k: v for k, (v, _) in values.items()},  # type: ignore[arg-type]
     )
+
+
+# tutorial-claims: what the catalog asks of the standard library (Net.stdlib_has).
+_SOCKETSERVER_FORK = (
+    "python/cpython@v3.13.0 Lib/socketserver.py:551-552 (ForkingMixIn is defined only if hasattr(os, 'fork')); "
+    "python/cpython@v3.13.0 Lib/socketserver.py:713-718 (so are ForkingTCPServer and ForkingUDPServer; "
+    "ThreadingTCPServer always is)"
+)
+_STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
+    {
+        "os.fork": True,
+        "socketserver.ForkingMixIn": True,
+        "socketserver.ForkingTCPServer": True,
+        "socketserver.ThreadingTCPServer": True,
+    }
+)
+_STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX); " + _SOCKETSERVER_FORK
 
 
 # The simulated host itself, the same on every profile.
@@ -451,6 +475,14 @@ LINUX = _p(
             "first request of tcp.nagle-delayed-ack is answered at once, the next ones wait about 40 ms",
         ),
         "loopback_mss": (32741, "observed here: getsockopt(TCP_MAXSEG) on a connected loopback socket, Linux 6.18"),
+        # tutorial-claims
+        "time_wait_connect": (
+            "reuse",
+            "torvalds/linux@v6.12 net/ipv4/tcp_ipv4.c tcp_twsk_unique (with no twp, the bind()-then-connect() path, "
+            "a TIME_WAIT pair that saw TCP timestamps is taken over whatever tcp_tw_reuse says); observed here "
+            "(tcp.tw-reuse-outgoing-connect, also with tcp_tw_reuse=0; EADDRNOTAVAIL with tcp_timestamps=0)",
+        ),
+        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
     },
 )
 
@@ -630,6 +662,14 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_cc.c:197 (only the forced-ACK count decides)",
         ),
         "loopback_mss": (16344, "inferred: lo0's MTU is 16384 on macOS (ifconfig lo0), less 40 bytes of headers"),
+        # tutorial-claims
+        "time_wait_connect": (
+            "EADDRINUSE",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_usrreq.c:1511-1537 (tcp_connect: a pcb on "
+            "the same address pair is closed only in TIME_WAIT with TF_RCVD_CC, else EADDRINUSE); "
+            "bsd/netinet/tcp_var.h:1117 (TF_RCVD_CC, a T/TCP flag nothing in bsd/netinet sets any more)",
+        ),
+        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
     },
 )
 
@@ -715,6 +755,13 @@ FREEBSD = _p(
             "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_input.c:525-529 (no quick-ACK phase)",
         ),
         "loopback_mss": (16344, "inferred: lo0's MTU is 16384 on FreeBSD (loop(4)), less 40 bytes of headers"),
+        # tutorial-claims
+        "time_wait_connect": (
+            "EADDRINUSE",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:1609-1622 (tcp_connect: an earlier "
+            "incarnation of the pair, TIME_WAIT included, makes connect fail with EADDRINUSE) and netinet/in_pcb.c:1564-1573",
+        ),
+        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
     },
 )
 
@@ -970,6 +1017,22 @@ WINDOWS = _p(
         ),
         "quick_acks_end_on_reply": (False, "inferred: no quick-ACK phase (see quick_acks)"),
         "loopback_mss": (65495, "inferred: the Windows loopback interface's MTU is reported as 65535 (netsh), less 40"),
+        # tutorial-claims
+        "time_wait_connect": (
+            "unknown",
+            "not documented: the Winsock connect and SO_REUSEADDR pages do not say what connect() from a port whose "
+            "pair is in TIME_WAIT does",
+        ),
+        "stdlib_names": (
+            {
+                **_STDLIB_POSIX,
+                "os.fork": False,
+                "socketserver.ForkingMixIn": False,
+                "socketserver.ForkingTCPServer": False,
+            },
+            "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX: not on Windows); "
+            + _SOCKETSERVER_FORK,
+        ),
     },
 )
 

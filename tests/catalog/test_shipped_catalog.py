@@ -48,7 +48,7 @@ def test_the_catalog_version_is_stable() -> None:
 
 def test_the_whole_catalog_matches_this_os_column() -> None:
     """The central check: what this machine's stack does agrees with the table for its OS."""
-    report = run_catalog(CATALOG, CATALOG.scenarios)
+    report = run_catalog(CATALOG, CATALOG.select(None))  # slow ones (a 60 s TIME_WAIT) run with --slow
     assert report.os == current_os()
     problems = [
         f"{r.scenario} {r.step}: expected {r.expected} observed {r.observed} {dict(r.detail)}" for r in report.failing

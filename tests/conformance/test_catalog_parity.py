@@ -13,18 +13,31 @@ from sockbehave.tables import OSES
 from sockbehave.testing import check_backend
 
 CATALOG = load_catalog()
+#: Scenarios whose outcomes depend on this host's configuration, not on its kernel (what the host
+#: name resolves to): there sim and real may differ, but only between outcomes the Linux cell lists.
+HOST_DEPENDENT = frozenset({"tcp.bind-gethostname"})
+
+
+def _both_listed(scenario_id: str, real: list[tuple[str, str]], sim: list[tuple[str, str]]) -> bool:
+    cells = CATALOG.steps(scenario_id)
+    return [name for name, _ in real] == [name for name, _ in sim] and all(
+        cells[name]["linux"].accepts(r) and cells[name]["linux"].accepts(s) for (name, r), (_, s) in zip(real, sim)
+    )
 
 
 @pytest.mark.skipif(current_os() != "linux", reason="parity is with the real Linux stack")
 def test_every_catalog_scenario_gives_identical_outcomes_on_sim_linux_and_real_loopback() -> None:
-    real = run_many(CATALOG.scenarios, RealNet, jobs=len(CATALOG.scenarios))
-    simulated = run_many(CATALOG.scenarios, lambda sid: Network("linux", name=sid), jobs=8)
+    chosen = CATALOG.select(None)  # not the slow ones: tcp.time-wait-duration takes a minute of real time
+    real = run_many(chosen, RealNet, jobs=len(chosen))
+    simulated = run_many(chosen, lambda sid: Network("linux", name=sid), jobs=8)
     differences = []
     for r, s in zip(real, simulated):
         assert r.error is None and s.error is None, (r.error, s.error)
         real_steps = [(x.name, x.outcome.text) for x in r.steps]
         sim_steps = [(x.name, x.outcome.text) for x in s.steps]
-        if real_steps != sim_steps:
+        if real_steps != sim_steps and not (
+            r.scenario_id in HOST_DEPENDENT and _both_listed(r.scenario_id, real_steps, sim_steps)
+        ):
             differences.append(f"{r.scenario_id}: real {real_steps} sim {sim_steps}")
     assert not differences, "\n".join(differences)
 

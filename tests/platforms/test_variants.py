@@ -240,3 +240,35 @@ def test_explain_shows_variant_cells(cli: CLI, make_catalog, tiny_table) -> None
     root = make_catalog(table_text=text)
     code, out, _ = cli("--catalog", str(root), "--no-builtin", "explain", "tcp.tiny-send")
     assert code == 0 and "linux+gvisor b'ab'  [observed]" in out
+
+
+@LINUX_ONLY
+def test_regenerate_runs_a_variant_on_its_own_topics_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_catalog: Callable[..., Path]
+) -> None:
+    """The tutorials' sysctl 'fixes' (REGENERATED_SCENARIOS) re-run only the topics about them,
+    and not at all for a catalog without those topics; the other variants re-run the whole catalog."""
+    import argparse
+    import io
+    import subprocess
+
+    from sockbehave import platforms
+    from sockbehave.cli import _regenerate_variants
+
+    asked: dict[str, list[str]] = {}
+
+    def child(variant: Variant, launcher: str, run_args: list[str]) -> subprocess.CompletedProcess[str]:
+        asked[variant.name] = [a for a in run_args if a.startswith("--scenario")]
+        out = Path(run_args[run_args.index("--out") + 1])
+        write_report(_linux(variant.name), out / f"{variant.file_stem}-real.json")
+        return subprocess.CompletedProcess([launcher], 0, "", "")
+
+    monkeypatch.setattr(platforms, "preflight", lambda variant, **_: "launcher")
+    monkeypatch.setattr(platforms, "run_child", child)
+    args = argparse.Namespace(out=tmp_path, catalog=[], no_builtin=False)
+    _regenerate_variants(args, io.StringIO(), CATALOG)
+    assert asked["linux[net.ipv4.tcp_fin_timeout=30]"] == ["--scenario=reuseaddr-restart", "--scenario=tutorial-claims"]
+    assert asked["linux+gvisor"] == [] and asked["linux[net.core.somaxconn=4]"] == []
+    asked.clear()
+    _regenerate_variants(args, io.StringIO(), load_catalog(make_catalog(), builtin=False))
+    assert "linux+gvisor" in asked and "linux[net.ipv4.tcp_fin_timeout=30]" not in asked
