@@ -115,6 +115,8 @@ def replace_tree(directory: Path, files: Mapping[str, str], marker: str, flag: s
     name = path_text(directory)
     if marker not in files:
         raise ValueError(f"replace_tree: the files must include the marker {marker!r}")
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"{flag} {name}: not a directory")
     if not _owned(directory, marker):
         raise OutputError(
             f"{flag} {name}: exists and is not empty, and is not a site written before (no {marker} in it); "

@@ -81,7 +81,9 @@ def explain_markdown(
             + heading(lang, "page", then=f"<{base}{page_path(sc.id, lang)}>"),
         ]
     if example is not None:
-        title = heading(lang, "example", f"{code(example.path.name)}; {text(label(lang, 'example_note'))}")
+        title = heading(
+            lang, "example", code(example.path.name) + label(lang, "and") + text(label(lang, "example_note"))
+        )
         body = example.code
     else:
         title = heading(lang, "code", f"{text(label(lang, 'code_note'))} {code(sc.id)}")

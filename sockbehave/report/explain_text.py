@@ -79,7 +79,10 @@ def explain_text(
         ]
     lines += ["", said.explanation, ""]
     if example is not None:
-        lines += [heading(lang, "example", f"{example_location(example)}; {label(lang, 'example_note')}"), ""]
+        lines += [
+            heading(lang, "example", example_location(example) + label(lang, "and") + label(lang, "example_note")),
+            "",
+        ]
         code = example.code
     else:
         lines += [heading(lang, "code", f"{label(lang, 'code_note')} {sc.id}"), ""]

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any, Callable, Optional
 
 from ..catalog import Catalog
-from ..lang import LANGS, Text, label, text_of
+from ..lang import LANGS, Text, heading, label, text_of
 from ..links import example_of, page_path
 from ..outcome import MAX_LITERAL_BYTES
 from ..scenario import Scenario
@@ -187,7 +187,7 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
     table, sources = _answer(sc, catalog, here, lang)
     example = example_of(sc)
     if example is not None:
-        code_head = f'{e(label(lang, "example"))} <span class="meta">({e(example.path.name)}; {e(label(lang, "example_note"))})</span>'
+        code_head = f'{e(label(lang, "example"))} <span class="meta">({e(example.path.name)}{e(label(lang, "and"))}{e(label(lang, "example_note"))})</span>'
         code = example.code
     else:
         code_head = f'{e(label(lang, "code"))} <span class="meta">({e(label(lang, "code_note"))} {e(sc.id)})</span>'
@@ -198,7 +198,7 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
         f'<h1 id="title">{e(words.title)}</h1>',
         f'<p class="id">{e(sc.id)} · {e(sc.topic)} · <a href="{e(_rel(here, _in_lang("index.html", lang)))}#{e(sc.id)}">'
         f"{e(label(lang, 'matrix'))}</a></p>",
-        f'<p class="claim"><strong>{e(label(lang, "claim"))}:</strong> {e(words.claim)}</p>',
+        f'<p class="claim"><strong>{e(heading(lang, "claim"))}</strong> {e(words.claim)}</p>',
         f'<h2 id="answer">{e(label(lang, "answer"))}</h2>{table}',
         f'<h2 id="explanation">{e(label(lang, "what_happens"))}</h2>{prose_html(words.explanation)}',
         f'<section id="pictures"><h2>{e(label(lang, "pictures"))}</h2>{pictures}</section>' if pictures else "",
