@@ -163,6 +163,8 @@ details p { margin: 2px 0; font-size: 12px; overflow-wrap: anywhere; } .ev { fon
     )
     + """.lvl.ev-inferred, .lvl.ev-unknown { font-style: italic; } td.ev-unknown { border-left-style: dashed; }
 .hidden { display: none !important; } footer { padding: 10px 20px 30px; color: #555; }
+nav.site { display: flex; gap: 16px; font-size: 13px; margin-bottom: 2px; } nav.site .lang { margin-left: auto; font-weight: 600; }
+nav.site + .meta { margin: 0; } a.page { text-decoration: none; font-weight: 700; }
 """
 )
 
@@ -310,7 +312,7 @@ def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optio
                 current = row.scenario
                 title = f' <span class="title">{e(row.title)}</span>' if row.title else ""
                 if row.scenario in pages:
-                    title += f' <a class="page" href="{e(pages[row.scenario])}">→</a>'
+                    title += f' <a class="page" href="{e(pages[row.scenario])}" title="the scenario\'s page">→</a>'
                 body.append(
                     f'<tr class="scenario" id="{e(row.scenario)}" data-scenario="{e(row.scenario)}">'
                     f'<th colspan="{len(matrix.columns) + 1}"><a class="id" href="#{e(row.scenario)}">{e(row.scenario)}</a>{title}</th></tr>'

@@ -236,6 +236,7 @@ def _index(matrix: Matrix, catalog: Catalog, zh: Mapping[str, Text], lang: str) 
         matrix = replace(matrix, rows=[replace(r, title=titles.get(r.scenario, r.title)) for r in matrix.rows])
     pages = {sc.id: _rel(here, page_path(sc.id, lang)) for sc in catalog.scenarios}
     nav = _nav(here, lang, _in_lang("index.html", _other(lang)))
+    nav += f'<p class="meta">{e(label(lang, "index_intro"))}</p>'
     return render_html(matrix, lang=lang, nav=nav, pages=pages)
 
 
