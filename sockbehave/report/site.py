@@ -84,6 +84,11 @@ def _rel(here: str, there: str) -> str:
     return posixpath.relpath(there, posixpath.dirname(here) or ".")
 
 
+def _gap(lang: str) -> str:
+    """After a heading's colon: a space in English, none after Chinese full-width punctuation."""
+    return "" if lang == "zh" else " "
+
+
 def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
@@ -198,7 +203,7 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
         f'<h1 id="title">{e(words.title)}</h1>',
         f'<p class="id">{e(sc.id)} · {e(sc.topic)} · <a href="{e(_rel(here, _in_lang("index.html", lang)))}#{e(sc.id)}">'
         f"{e(label(lang, 'matrix'))}</a></p>",
-        f'<p class="claim"><strong>{e(heading(lang, "claim"))}</strong> {e(words.claim)}</p>',
+        f'<p class="claim"><strong>{e(heading(lang, "claim"))}</strong>{_gap(lang)}{e(words.claim)}</p>',
         f'<h2 id="answer">{e(label(lang, "answer"))}</h2>{table}',
         f'<h2 id="explanation">{e(label(lang, "what_happens"))}</h2>{prose_html(words.explanation)}',
         f'<section id="pictures"><h2>{e(label(lang, "pictures"))}</h2>{pictures}</section>' if pictures else "",
