@@ -16,7 +16,7 @@ page's ``e``; only http(s) sources become links.
 
 Two parts come from other modules and are optional until they exist: the pictures
 (``report.timeline.scenario_timelines`` and ``topic_pictures``) and the claims table
-(``claims.claims_html``). ``_optional`` is their one call site; without them the pages show
+(``report.claims_doc.claims_html``). ``_optional`` is their one call site; without them the pages show
 nothing there, and the claims page lists the scenarios' own claims.
 """
 
@@ -217,7 +217,7 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
 
 def _claims_page(catalog: Catalog, zh: Mapping[str, Text], reports: Sequence[tuple[str, Report]], lang: str) -> str:
     here = _in_lang("claims.html", lang)
-    claims = _optional("sockbehave.claims", "claims_html")
+    claims = _optional("sockbehave.report.claims_doc", "claims_html")
     if claims is not None:
         table = str(claims(catalog, reports, lang))
     else:
