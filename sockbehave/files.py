@@ -136,7 +136,8 @@ def replace_tree(directory: Path, files: Mapping[str, str], marker: str, flag: s
         for rel, text in files.items():
             target = build.joinpath(*rel.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:  # Path.write_text(newline=) is 3.10+
+                fh.write(text)
         if directory.exists():
             os.rename(directory, aside)
             try:

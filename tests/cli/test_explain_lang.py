@@ -9,7 +9,8 @@ from typing import Callable
 
 import pytest
 
-from sockbehave.links import BASE_URL_ENV, DEFAULT_BASE_URL
+from sockbehave.links import BASE_URL_ENV, DEFAULT_BASE_URL, Example
+from sockbehave.report.explain_text import example_location
 
 CLI = Callable[..., tuple[int, str, str]]
 ID = "tcp.orderly-close-reads-empty"
@@ -96,10 +97,12 @@ def test_explain_shows_the_standalone_example_instead_of_the_scenario_code(
     example.write_text(textwrap.dedent(EXAMPLE), encoding="utf-8")
     code, out, _ = cli(*args)
     assert code == 0
-    assert f"A standalone example ({example}; plain Python, standard library only" in out
+    where = example_location(Example(example, ""))  # relative to the working directory when below it
+    assert where.endswith("partial-io/examples/tcp_tiny_send.py")
+    assert f"A standalone example ({where}; plain Python, standard library only" in out
     assert '        print("ready", server.getsockname()[0])' in out
     assert "step(" not in out  # the scenario's own code, which cannot run alone, is gone
     _, md, _ = cli(*args, "--format", "md")
     assert "A standalone example (`tcp_tiny_send.py`;" in md and "```python\n" + '"""tcp.tiny-send:' in md
     _, zh, _ = cli(*args, "--lang", "zh")
-    assert f"可独立运行的示例（{example}；" in zh
+    assert f"可独立运行的示例（{where}；" in zh
