@@ -124,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="find scenarios by words (id, title, claim, explanation), best first")
     se.add_argument("words", nargs="+", help="words that must all occur, e.g. recv empty disconnect")
     se.add_argument("--json", action="store_true", help="print [{id, title, topic, score}]")
+    se.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="zh: show the Chinese titles (words match either language)"
+    )
 
     ex = sub.add_parser("explain", help="explain one scenario: the pitfall, the claim, the code, the per-OS table")
     ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
@@ -265,13 +268,21 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
+    from .lang import load_zh, text_of
     from .search import search
 
     cat = _catalog(args)
-    hits = search(cat, " ".join(args.words))
+    zh = load_zh(cat)
+    hits = search(cat, " ".join(args.words), zh)
     if args.json:
         rows = [
-            {"id": h.scenario.id, "title": h.scenario.title, "topic": h.scenario.topic, "score": h.score} for h in hits
+            {
+                "id": h.scenario.id,
+                "title": text_of(h.scenario, args.lang, zh).title,
+                "topic": h.scenario.topic,
+                "score": h.score,
+            }
+            for h in hits
         ]
         _dump_json(rows, out)
         return EXIT_OK
@@ -280,7 +291,7 @@ def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_MISMATCH
     width = max(len(h.scenario.id) for h in hits)
     for h in hits:
-        out.write(f"{h.scenario.id.ljust(width)}  {printable(h.scenario.title)}\n")
+        out.write(f"{h.scenario.id.ljust(width)}  {printable(text_of(h.scenario, args.lang, zh).title)}\n")
     out.write(f"\n{len(hits)} scenario(s); 'sockbehave explain ID' tells the whole story\n")
     return EXIT_OK
 

@@ -3,6 +3,7 @@ the scenario in the published matrix (``--base-url``, ``SOCKBEHAVE_BASE_URL``) (
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -106,3 +107,18 @@ def test_explain_shows_the_standalone_example_instead_of_the_scenario_code(
     assert "A standalone example (`tcp_tiny_send.py`;" in md and "```python\n" + '"""tcp.tiny-send:' in md
     _, zh, _ = cli(*args, "--lang", "zh")
     assert f"可独立运行的示例（{where}；" in zh
+
+
+def test_search_finds_a_pitfall_by_its_chinese_name(cli: CLI) -> None:
+    code, out, _ = cli("search", "粘包")  # the Chinese learners' name for the sticky-packet problem
+    assert (
+        code == 0
+        and out.splitlines()[0]
+        == "tcp.two-sends-one-recv  Two sends can arrive as one recv (the 'sticky packet' problem)"
+    )
+    code, out, _ = cli("search", "--json", "--lang", "zh", "对方", "关闭", "recv")
+    rows = json.loads(out)
+    assert rows[0]["id"] == "tcp.orderly-close-reads-empty"
+    assert rows[0]["title"] == "对方正常关闭后，每次 recv 都返回 b''"
+    # English words still rank as before
+    assert cli("search", "recv", "empty", "after", "close")[1].startswith("tcp.orderly-close-reads-empty")
