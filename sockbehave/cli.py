@@ -299,9 +299,6 @@ def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     import difflib
 
-    from .report.explain_md import explain_markdown
-    from .report.explain_text import explain_text
-
     cat = _catalog(args)
     sc = cat.by_id.get(args.id)
     if sc is None:
@@ -314,9 +311,12 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     base = base_url(args.base_url)
     words = text_of(sc, args.lang, load_zh(cat) if args.lang == "zh" else {})
     extras = {"lang": args.lang, "words": words, "example": example_of(sc), "base": base}
-    if args.format == "md":
+    if args.format == "md":  # each renderer imported only when asked for (start-up time)
+        from .report.explain_md import explain_markdown
+
         out.write(explain_markdown(sc, cat, **extras))
         return EXIT_OK
+    from .report.explain_text import explain_text
 
     out.write(printable(explain_text(sc, cat, **extras), keep_newlines=True))
     return EXIT_OK
