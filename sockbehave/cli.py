@@ -93,6 +93,22 @@ def _catalog_options(parser: argparse.ArgumentParser, catalog: str, no_builtin: 
     )
 
 
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="zh: the title, claim and explanation in Chinese (zh-CN)"
+    )
+
+
+def _base_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="where the site ('sockbehave site') is published, for the link to the matrix "
+        "(default: $SOCKBEHAVE_BASE_URL, else a placeholder)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="sockbehave", description="Socket edge cases, run on this machine and checked against per-OS tables."
@@ -108,10 +124,32 @@ def _parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="find scenarios by words (id, title, claim, explanation), best first")
     se.add_argument("words", nargs="+", help="words that must all occur, e.g. recv empty disconnect")
     se.add_argument("--json", action="store_true", help="print [{id, title, topic, score}]")
+    se.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="zh: show the Chinese titles (words match either language)"
+    )
 
     ex = sub.add_parser("explain", help="explain one scenario: the pitfall, the claim, the code, the per-OS table")
     ex.add_argument("id", help="scenario id, as shown by 'sockbehave list'")
     ex.add_argument("--format", choices=("text", "md"), default="text", help="md: a paste-ready Markdown block")
+    _lang(ex)
+    _base_url(ex)
+
+    st = sub.add_parser("site", help="write the static site: the matrix, a page per scenario, the claims, in en and zh")
+    st.add_argument(
+        "reports",
+        nargs="*",
+        type=Path,
+        metavar="REPORT.json|DIR",
+        help=_REPORTS_HELP + " (default: the reports/ committed beside the catalog, if any)",
+    )
+    st.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="a new or empty directory, or a site written before (replaced as a whole)",
+    )
 
     run = sub.add_parser("run", help="run scenarios here (or on the simulator) and check them against the OS's table")
     run.add_argument("--backend", default="real", choices=BACKENDS, help="where to run (default: real)")
@@ -257,13 +295,21 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
+    from .lang import load_zh, text_of
     from .search import search
 
     cat = _catalog(args)
-    hits = search(cat, " ".join(args.words))
+    zh = load_zh(cat)
+    hits = search(cat, " ".join(args.words), zh)
     if args.json:
         rows = [
-            {"id": h.scenario.id, "title": h.scenario.title, "topic": h.scenario.topic, "score": h.score} for h in hits
+            {
+                "id": h.scenario.id,
+                "title": text_of(h.scenario, args.lang, zh).title,
+                "topic": h.scenario.topic,
+                "score": h.score,
+            }
+            for h in hits
         ]
         _dump_json(rows, out)
         return EXIT_OK
@@ -272,7 +318,7 @@ def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_MISMATCH
     width = max(len(h.scenario.id) for h in hits)
     for h in hits:
-        out.write(f"{h.scenario.id.ljust(width)}  {printable(h.scenario.title)}\n")
+        out.write(f"{h.scenario.id.ljust(width)}  {printable(text_of(h.scenario, args.lang, zh).title)}\n")
     out.write(f"\n{len(hits)} scenario(s); 'sockbehave explain ID' tells the whole story\n")
     return EXIT_OK
 
@@ -280,20 +326,50 @@ def _cmd_search(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     import difflib
 
-    from .report.explain_md import explain_markdown
-    from .report.explain_text import explain_text
-
     cat = _catalog(args)
     sc = cat.by_id.get(args.id)
     if sc is None:
         near = difflib.get_close_matches(args.id, list(cat.by_id), n=3)
         hint = f" (did you mean {', '.join(near)}?)" if near else " (see 'sockbehave list')"
         raise InputError(f"explain: no scenario {printable(repr(args.id))}{hint}")
-    if args.format == "md":
-        out.write(explain_markdown(sc, cat))
-        return EXIT_OK
+    from .lang import load_zh, text_of
+    from .links import base_url, example_of
 
-    out.write(printable(explain_text(sc, cat), keep_newlines=True))
+    base = base_url(args.base_url)
+    words = text_of(sc, args.lang, load_zh(cat) if args.lang == "zh" else {})
+    extras = {"lang": args.lang, "words": words, "example": example_of(sc), "base": base}
+    if args.format == "md":  # each renderer imported only when asked for (start-up time)
+        from .report.explain_md import explain_markdown
+
+        out.write(explain_markdown(sc, cat, **extras))
+        return EXIT_OK
+    from .report.explain_text import explain_text
+
+    out.write(printable(explain_text(sc, cat, **extras), keep_newlines=True))
+    return EXIT_OK
+
+
+def _cmd_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .catalog import default_root
+    from .files import replace_tree
+    from .lang import load_zh
+    from .report.matrix import build_matrix
+    from .report.site import MARKER, render_site
+
+    cat = _catalog(args)
+    zh = load_zh(cat)
+    given: list[Path] = args.reports
+    committed = default_root().parent / "reports"
+    if not given and committed.is_dir():
+        given = [committed]
+    reports = _load_all(given, err) if given else []
+    if not reports:
+        err.write("sockbehave: note: no reports: the matrix shows the tables' expectations alone\n")
+    matrix = build_matrix(reports, cat, __version__)
+    files = render_site(matrix, reports, cat, zh)
+    replace_tree(args.output, files, MARKER, "-o")
+    pages = sum(1 for name in files if name.endswith(".html"))
+    out.write(f"{path_text(args.output)}: {pages} pages from {len(reports)} reports; open index.html\n")
     return EXIT_OK
 
 
@@ -829,6 +905,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "regenerate": lambda: _cmd_regenerate(args, out, err),
                 "evidence": lambda: _cmd_evidence(args, out),
                 "claims": lambda: _cmd_claims(args, out, err),
+                "site": lambda: _cmd_site(args, out, err),
             }
             status = commands[args.command]()
             out.flush()

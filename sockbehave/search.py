@@ -4,14 +4,18 @@ Owns: ranking scenarios for a few words. Every word must occur (case-insensitive
 in the id, title, claim, explanation, topic or step names); a scenario scores more where a
 word sits in its id or title than in its claim, and more there than in its explanation, so
 "recv empty disconnect" finds the orderly-close pitfall first. Deterministic: ties go by id.
+Given the Chinese text (``lang.load_zh``), its title, claim and explanation count as the English
+ones do, so ``粘包`` finds the two-sends-one-recv scenario.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import Catalog
+from .lang import Text
 from .scenario import Scenario
 
 __all__ = ["Hit", "search"]
@@ -30,20 +34,21 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w.'-]+", text.lower()) if w]
 
 
-def search(catalog: Catalog, query: str) -> list[Hit]:
-    """Scenarios containing every word of ``query``, best first."""
+def search(catalog: Catalog, query: str, zh: Mapping[str, Text] = {}) -> list[Hit]:
+    """Scenarios containing every word of ``query`` (in English, or in ``zh``'s Chinese), best first."""
     words = _words(query)
     if not words:
         return []
     hits = []
     for sc in catalog.scenarios:
+        cn = zh.get(sc.id)
         fields = {
             "id": sc.id.lower(),
-            "title": sc.title.lower(),
+            "title": f"{sc.title} {cn.title if cn else ''}".lower(),
             "topic": sc.topic.lower(),
             "steps": " ".join(catalog.steps(sc.id)).lower(),
-            "claim": sc.claim.lower(),
-            "explanation": sc.explanation.lower(),
+            "claim": f"{sc.claim} {cn.claim if cn else ''}".lower(),
+            "explanation": f"{sc.explanation} {cn.explanation if cn else ''}".lower(),
         }
         score = 0
         for word in words:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from typing import Optional
 
 from ..evidence import STRENGTH, goal_line
@@ -164,6 +165,8 @@ details p { margin: 2px 0; font-size: 12px; overflow-wrap: anywhere; } .ev { fon
     )
     + """.lvl.ev-inferred, .lvl.ev-unknown { font-style: italic; } td.ev-unknown { border-left-style: dashed; }
 .hidden { display: none !important; } footer { padding: 10px 20px 30px; color: #555; }
+nav.site { display: flex; gap: 16px; font-size: 13px; margin-bottom: 2px; } nav.site .lang { margin-left: auto; font-weight: 600; }
+nav.site + .meta { margin: 0; } a.page { text-decoration: none; font-weight: 700; }
 """
 )
 
@@ -291,8 +294,11 @@ def _evidence_table(matrix: Matrix) -> str:
     )
 
 
-def render_html(matrix: Matrix) -> str:
+def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optional[Mapping[str, str]] = None) -> str:
+    """The page. ``nav`` is trusted markup put atop the header (the site's links); ``pages``
+    maps a scenario id to the (relative) address of its page, linked from its row."""
     counts = matrix.counts()
+    pages = pages or {}
     legend = "".join(
         f'<span class="mark {_slug(c)}{" zero" if counts[c] == 0 else ""}">{MARKS[c]} {e(c)}: {counts[c]}</span>'
         for c in CATEGORIES
@@ -307,6 +313,8 @@ def render_html(matrix: Matrix) -> str:
             if row.scenario != current:
                 current = row.scenario
                 title = f' <span class="title">{e(row.title)}</span>' if row.title else ""
+                if row.scenario in pages:
+                    title += f' <a class="page" href="{e(pages[row.scenario])}" title="the scenario\'s page">→</a>'
                 body.append(
                     f'<tr class="scenario" id="{e(row.scenario)}" data-scenario="{e(row.scenario)}">'
                     f'<th colspan="{len(matrix.columns) + 1}"><a class="id" href="#{e(row.scenario)}">{e(row.scenario)}</a>{title}</th></tr>'
@@ -352,7 +360,7 @@ def render_html(matrix: Matrix) -> str:
         + '<button type="button" class="unfold" id="unfold-all">show rows where OSes agree</button>'
     )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -362,7 +370,7 @@ def render_html(matrix: Matrix) -> str:
 </head>
 <body>
 <header>
-<h1>Socket behaviour by OS</h1>
+{nav}<h1>Socket behaviour by OS</h1>
 <p class="meta">sockbehave {e(matrix.tool_version)} · catalog <code>{e(matrix.catalog_version)}</code> · {len(matrix.sources)} reports ·
 each cell rests on a real run, else the simulator (a <em>prediction</em>), else the table's expectation, whose
 evidence level is drawn heavier the stronger it is (observed, tested by an upstream suite on that OS, documented,

@@ -17,7 +17,8 @@ def test_explain_leads_with_one_line_per_os_and_numbers_each_source_once(cli: CL
     answers = lines[head + 1 : head + 5]
     assert [a.split()[0] for a in answers] == ["linux", "darwin", "freebsd", "windows"]
     assert "OSError(EMSGSIZE)" in answers[3]  # the Windows difference is on its first line
-    assert head < lines.index("The code:")  # the answer comes before the explanation and the code
+    code_at = next(i for i, line in enumerate(lines) if line.startswith(("The code (", "A standalone example (")))
+    assert head < code_at  # the answer comes before the explanation and the code
     sources = [line for line in lines if line.startswith("  [")]
     texts = [s.split("] ", 1)[1] for s in sources]
     assert len(texts) == len(set(texts)) > 0  # each source printed once

@@ -27,8 +27,11 @@ import pytest
 from PIL import Image
 
 from sockbehave.catalog import load_catalog
+from sockbehave.files import replace_tree
+from sockbehave.lang import load_zh
 from sockbehave.report.html import render_html
 from sockbehave.report.matrix import build_matrix
+from sockbehave.report.site import MARKER, render_site
 from sockbehave.session import run_catalog
 
 BROWSER = next(
@@ -80,6 +83,7 @@ class Tab:
     def __init__(self, tmp_path: Path, width: int = 1300, height: int = 1000) -> None:
         assert BROWSER is not None
         self.width, self.height, self._ids, self._buf = width, height, 0, b""
+        self.requests: list[str] = []  # every URL the page asked for, once Network is enabled
         to_chrome, self._out = os.pipe()
         self._in, from_chrome = os.pipe()
 
@@ -103,6 +107,7 @@ class Tab:
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self._call("Page.enable", session=True)
+        self._call("Network.enable", session=True)
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
         self._call("Emulation.setDeviceMetricsOverride", metrics, session=True)
 
@@ -120,6 +125,8 @@ class Tab:
             while b"\0" in self._buf:
                 raw, self._buf = self._buf.split(b"\0", 1)
                 msg: dict[str, Any] = json.loads(raw)
+                if msg.get("method") == "Network.requestWillBeSent":
+                    self.requests.append(msg["params"]["request"]["url"])
                 if match(msg):
                     assert "error" not in msg, msg
                     return msg
@@ -331,3 +338,103 @@ def test_a_hostile_url_cannot_inject_markup_either(tmp_path: Path, tab: Tab) -> 
     assert tab.js("document.title") == "sockbehave: socket behaviour by OS"
     assert tab.js("document.querySelectorAll('img').length") == 0
     assert tab.js("document.getElementById('f-os').value") == ""  # an unknown value selects nothing
+
+
+# The static site (``sockbehave site``), from file:// with no network, in English and Chinese.
+SITE_PAGE = "tcp.orderly-close-reads-empty"
+HAN = "[\\u4e00-\\u9fff]"
+
+
+def _site(tmp_path: Path) -> Path:
+    reports = [(f"{o}.json", run_catalog(CATALOG, CATALOG.scenarios, backend="sim", os_name=o, jobs=4)) for o in ALL]
+    out = tmp_path / "site"
+    files = render_site(build_matrix(reports, CATALOG, "test"), reports, CATALOG, load_zh(CATALOG))
+    replace_tree(out, files, MARKER, "-o")
+    return out
+
+
+def _cited(tab: Tab, anchor: str) -> dict[str, Any]:
+    return dict(
+        tab.js(
+            f"(() => {{ const el = document.getElementById({json.dumps(anchor)}); const c = el.getBoundingClientRect();"
+            " const h = document.querySelector('header').getBoundingClientRect();"
+            " return {top: c.top, bottom: c.bottom, header: h.bottom, height: innerHeight, cited: el.classList.contains('cited')}; })()"
+        )
+    )
+
+
+def test_the_site_index_filters_and_cited_anchor_work_from_file_urls(tmp_path: Path, tab: Tab) -> None:
+    site = _site(tmp_path)
+    tab.open((site / "index.html").as_uri())
+    tab.shot("site-index")
+    assert tab.js(f"{VISIBLE_ROWS}.length") == _differing()  # differences first, as the matrix page
+    assert tab.js("[...document.querySelectorAll('nav.site a')].map(a => a.textContent)") == [
+        "Matrix",
+        "Claims",
+        "中文",
+    ]
+    tab.open((site / "index.html").as_uri() + "?os=windows&category=new&diff=all")
+    tab.shot("site-filtered")
+    cells = tab.js(
+        "[...document.querySelectorAll('td.cell')].filter(c => c.offsetParent).map(c => c.getAttribute('data-os') + ':' + c.getAttribute('data-category'))"
+    )
+    assert cells and set(cells) == {"windows:new"}
+    tab.open((site / "index.html").as_uri() + "#" + CITED_CELL)
+    img = tab.shot("site-cited")
+    where = _cited(tab, CITED_CELL)
+    assert where["header"] < where["top"] < where["bottom"] < where["height"] and where["cited"], where
+    assert _count(img, CITED, top=int(where["header"])) > 1000
+    # the scenario row links its page, and the page's answer links back to each cell
+    tab.js(
+        "document.querySelector('tr.scenario[data-scenario=\"udp.recv-buffer-smaller-than-datagram\"] a.page').click()"
+    )
+    tab.js("0")
+    assert tab.js("location.pathname").endswith("/s/udp.recv-buffer-smaller-than-datagram.html")
+    tab.js("document.querySelector('table.answer td[data-os=\"windows\"] a').click()")
+    tab.js("0")
+    assert tab.js("decodeURIComponent(location.hash)") == "#" + CITED_CELL
+    assert _cited(tab, CITED_CELL)["cited"]
+    assert [u for u in tab.requests if not u.startswith(("file://", "data:", "about:"))] == []
+
+
+def test_the_site_scenario_pages_in_english_and_chinese(tmp_path: Path, tab: Tab) -> None:
+    site = _site(tmp_path)
+    tab.open((site / "s" / f"{SITE_PAGE}.html").as_uri())
+    tab.shot("site-scenario-en")
+    assert (
+        tab.js("document.querySelector('h1').textContent")
+        == "After the peer closes normally, recv returns b'' every time"
+    )
+    assert tab.js("document.querySelectorAll('table.answer tbody tr').length") == 3
+    tab.js("document.getElementById('lang-switch').click()")
+    tab.js("0")
+    assert tab.js("location.pathname").endswith(f"/zh/s/{SITE_PAGE}.html")
+    img = tab.shot("site-scenario-zh")
+    assert tab.js("document.documentElement.lang") == "zh-CN"
+    title = tab.js("document.querySelector('h1').textContent")
+    assert title == "对方正常关闭后，每次 recv 都返回 b''"
+    # real glyphs, not tofu: two different Han strings draw differently (missing glyphs draw one box)
+    drawn = tab.js(
+        "(() => { const c = document.createElement('canvas'); c.width = 160; c.height = 60; const x = c.getContext('2d');"
+        " const font = getComputedStyle(document.querySelector('h1')).fontFamily;"
+        " return ['对方', '关闭', '\\ue000\\ue001'].map(t => { x.clearRect(0, 0, 160, 60); x.font = '40px ' + font;"
+        " x.fillText(t, 0, 45); return c.toDataURL(); }); })()"
+    )
+    assert len(set(drawn)) == 3, "Chinese is drawn as boxes: install a CJK font (fonts-noto-cjk)"
+    assert _count(img, (0xC6, 0x28, 0x28), top=0) > 100  # the claim's red rule is on screen
+    tab.js("document.getElementById('lang-switch').click()")
+    tab.js("0")
+    assert tab.js("location.pathname").endswith(f"/s/{SITE_PAGE}.html") and "/zh/" not in tab.js("location.pathname")
+    tab.open((site / "zh" / "index.html").as_uri() + "?diff=all#" + SITE_PAGE)
+    tab.shot("site-index-zh")
+    assert tab.js(
+        f"new RegExp('{HAN}').test(document.querySelector('tr.scenario[data-scenario=\"{SITE_PAGE}\"] .title').textContent)"
+    )
+    assert _cited(tab, SITE_PAGE)["cited"]
+    tab.open((site / "zh" / "claims.html").as_uri())
+    tab.shot("site-claims-zh")
+    assert (
+        tab.js("document.querySelectorAll('ul.claims li, table').length") >= len(CATALOG.scenarios)
+        or tab.js("document.querySelector('main').textContent.length") > 1000
+    )
+    assert [u for u in tab.requests if not u.startswith(("file://", "data:", "about:"))] == []
