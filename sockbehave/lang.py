@@ -129,7 +129,6 @@ _LABELS: Mapping[str, Mapping[str, str]] = {
         "pictures": "Pictures",
         "claims_title": "What tutorials claim, and what really happens",
         "claims_intro": "Each scenario tests one claim that socket tutorials make or rely on.",
-        "claims_fallback": "The claims as the scenarios state them (the full claims table is not part of this build).",
         "index_intro": "Each scenario's → opens its page: the explanation, the answer per OS with its sources, and the code.",
     },
     "zh": {
@@ -156,7 +155,6 @@ _LABELS: Mapping[str, Mapping[str, str]] = {
         "pictures": "图示",
         "claims_title": "教程里的说法与实际情况",
         "claims_intro": "每个场景检验一条套接字教程提出或默认的说法。",
-        "claims_fallback": "以下是各场景所检验的说法（完整的说法表不在本版本中）。",
         "index_intro": "矩阵的说明文字是英文的；点击场景标题后的 → 打开它的中文页面：解释、各系统上的答案与来源，以及代码。",
     },
 }

@@ -14,20 +14,16 @@ fetched (the Content-Security-Policy forbids it), and the matrix's anchors stay 
 (``index.html#<id>/<step>/<os>``). Report and catalog strings are escaped with the matrix
 page's ``e``; only http(s) sources become links.
 
-Two parts come from other modules and are optional until they exist: the pictures
-(``report.timeline.scenario_timelines`` and ``topic_pictures``) and the claims table
-(``report.claims_doc.claims_html``). ``_optional`` is their one call site; without them the pages show
-nothing there, and the claims page lists the scenarios' own claims.
+Two parts come from other modules: the pictures (``report.timeline.scenario_timelines`` and
+``report.pictures.topic_pictures``) and the claims table (``report.claims_doc.claims_html``).
 """
 
 from __future__ import annotations
 
-import importlib
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Callable, Optional
 
 from ..catalog import Catalog
 from ..lang import LANGS, Text, heading, label, text_of
@@ -67,16 +63,6 @@ sup a { text-decoration: none; }
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-def _optional(module: str, name: str) -> Optional[Callable[..., Any]]:
-    """A function another module provides, if this build has it (the pictures and the claims
-    table arrive with issue 12's other sections). The one place the site reaches for them."""
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
 
 
 def _rel(here: str, there: str) -> str:
@@ -178,13 +164,11 @@ def _answer(sc: Scenario, catalog: Catalog, here: str, lang: str) -> tuple[str, 
 
 
 def _pictures(sc: Scenario, catalog: Catalog, matrix: Matrix) -> str:
-    """THE CALL SITE for issue 12 section 2's pictures: the scenario's packet timeline per OS
-    and its topic's summary picture, as inline SVG fragments. Empty until those modules exist."""
-    timelines = _optional("sockbehave.report.timeline", "scenario_timelines")
-    topic = _optional("sockbehave.report.pictures", "topic_pictures")
-    parts = [str(timelines(catalog, sc.id, OSES))] if timelines is not None else []
-    parts += [str(topic(matrix, sc.topic))] if topic is not None else []
-    return "".join(parts)
+    """The scenario's packet timeline per OS and its topic's summary picture, as inline SVG."""
+    from .pictures import topic_pictures
+    from .timeline import scenario_timelines
+
+    return scenario_timelines(catalog, sc.id, OSES) + topic_pictures(matrix, sc.topic)
 
 
 def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, lang: str) -> str:
@@ -215,21 +199,11 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
     return _page(here, lang, page_path(sc.id, _other(lang)), f"{words.title} · sockbehave", "".join(body))
 
 
-def _claims_page(catalog: Catalog, zh: Mapping[str, Text], reports: Sequence[tuple[str, Report]], lang: str) -> str:
+def _claims_page(catalog: Catalog, reports: Sequence[tuple[str, Report]], lang: str) -> str:
     here = _in_lang("claims.html", lang)
-    claims = _optional("sockbehave.report.claims_doc", "claims_html")
-    if claims is not None:
-        table = str(claims(catalog, reports, lang))
-    else:
-        items = []
-        for sc in catalog.scenarios:
-            words = text_of(sc, lang, zh)
-            href = _rel(here, page_path(sc.id, lang))
-            items.append(
-                f'<li><span class="claim-text">{e(words.claim)}</span> → '
-                f'<a href="{e(href)}">{e(words.title)}</a> <span class="id">{e(sc.id)}</span></li>'
-            )
-        table = f'<p class="meta">{e(label(lang, "claims_fallback"))}</p><ul class="claims">{"".join(items)}</ul>'
+    from .claims_doc import claims_html
+
+    table = claims_html(catalog, reports, lang)
     body = f"<h1>{e(label(lang, 'claims_title'))}</h1><p>{e(label(lang, 'claims_intro'))}</p>{table}"
     return _page(here, lang, _in_lang("claims.html", _other(lang)), label(lang, "claims_title"), body)
 
@@ -253,7 +227,7 @@ def render_site(
     files: dict[str, str] = {MARKER: "A static site written by 'sockbehave site'; 'site -o' may replace it.\n"}
     for lang in LANGS:
         files[_in_lang("index.html", lang)] = _index(matrix, catalog, zh, lang)
-        files[_in_lang("claims.html", lang)] = _claims_page(catalog, zh, reports, lang)
+        files[_in_lang("claims.html", lang)] = _claims_page(catalog, reports, lang)
         for sc in catalog.scenarios:
             files[page_path(sc.id, lang)] = _scenario_page(sc, catalog, matrix, text_of(sc, lang, zh), lang)
     return files
