@@ -26,7 +26,15 @@ from .tables import Cell, load_table
 __all__ = ["TOPICS", "Catalog", "default_root", "load_catalog"]
 
 #: The topic folders. Fixed: tools and reports read these names.
-TOPICS = ("empty-send", "peer-disconnect", "udp-oversize", "reuseaddr-restart", "backlog", "partial-io")
+TOPICS = (
+    "empty-send",
+    "peer-disconnect",
+    "udp-oversize",
+    "reuseaddr-restart",
+    "backlog",
+    "partial-io",
+    "stack-limits",
+)
 TABLE_FILE = "expected.toml"
 #: What a topic folder of a user's catalog may be called.
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]*$")
