@@ -62,8 +62,8 @@ def self_connect(net: Net, step: Steps) -> None:
     """A client that does not bind gets an ephemeral source port. If that happens to be the
     port it connects to, its SYN reaches itself, TCP's simultaneous open completes, and the
     socket is connected to itself: ``connect`` succeeds with nobody listening, and whatever it
-    sends it reads back. With the normal range this scenario is refused (Linux even hands
-    ``bind`` and ``connect`` ports of different parity). With a one-port range
+    sends it reads back. With the normal range this scenario is refused (Linux even prefers
+    odd ports for ``bind`` and even ones for ``connect``). With a one-port range
     (``net.ipv4.ip_local_port_range="P P"``) the just-closed port is the only one left, and
     the connect meets itself. Test suites that "find a free port" and connect to it later
     sometimes hit this.
