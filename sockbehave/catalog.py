@@ -35,6 +35,7 @@ TOPICS = (
     "partial-io",
     "cross-thread",
     "tutorial-claims",
+    "stack-limits",
 )
 TABLE_FILE = "expected.toml"
 #: What a topic folder of a user's catalog may be called.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .backends.protocol import Net
 
-__all__ = ["BLOCK", "SETTLE", "closed_port", "linger", "listener", "tcp_pair", "udp_pair"]
+__all__ = ["BLOCK", "SETTLE", "closed_port", "connect_clients", "linger", "listener", "tcp_pair", "udp_pair"]
 
 #: How long a scenario waits for a call it expects to block. The outcome is then ``timeout``.
 BLOCK = 0.2
@@ -38,6 +38,28 @@ def listener(net: Net, family: int = socket.AF_INET, backlog: int = 1, reuseaddr
     srv.bind((net.loopback(family), 0))
     srv.listen(backlog)
     return srv
+
+
+def connect_clients(
+    net: Net, address: tuple[Any, ...], limit: int, wait: float, keep_open: bool = True, family: int = socket.AF_INET
+) -> int:
+    """Connect up to ``limit`` TCP clients to ``address``, each waiting at most ``wait`` seconds,
+    until one cannot; return how many connected. With ``keep_open=False`` each client closes
+    again once connected (its connection stays in the listener's accept queue), so a scenario
+    can count past its descriptor budget."""
+    completed = 0
+    for _ in range(limit):
+        client = net.socket(family, socket.SOCK_STREAM)
+        client.settimeout(wait)
+        try:
+            client.connect(address)
+        except OSError:
+            client.close()
+            break
+        completed += 1
+        if not keep_open:
+            client.close()
+    return completed
 
 
 def tcp_pair(net: Net, family: int = socket.AF_INET) -> tuple[socket.socket, socket.socket]:

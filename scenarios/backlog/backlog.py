@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 from sockbehave.backends.protocol import Net
-from sockbehave.kit import listener
+from sockbehave.kit import connect_clients, listener
 from sockbehave.scenario import Steps, scenario
 
 #: A client that cannot complete its handshake waits this long. Shorter than any SYN
@@ -25,16 +25,7 @@ _REFS = (
 def _fill_accept_queue(net: Net, step: Steps, backlog: int) -> None:
     srv = listener(net, backlog=backlog)
     address = srv.getsockname()
-    completed = 0
-    for _ in range(MAX_CLIENTS):
-        client = net.socket(socket.AF_INET, socket.SOCK_STREAM)
-        client.settimeout(CONNECT_WAIT)
-        try:
-            client.connect(address)
-        except OSError:
-            break
-        completed += 1
-    step.observe("completed-before-accept", completed)
+    step.observe("completed-before-accept", connect_clients(net, address, MAX_CLIENTS, CONNECT_WAIT))
     late = net.socket(socket.AF_INET, socket.SOCK_STREAM)
     late.settimeout(CONNECT_WAIT)
     step("next-client-connect", late.connect, address, timed=True)

@@ -67,6 +67,9 @@ class NotModelled(NotImplementedError):
         super().__init__(f"sockbehave.sim doesn't (yet) model {feature}")
 
 
+#: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
+_BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
+
 #: The buffers of a connection in TIME_WAIT: no data can arrive or leave any more.
 _NO_DATA = ByteQueue()
 
@@ -143,6 +146,18 @@ def _norm(host: str) -> str:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         raise NotModelled(f"IPv4-mapped IPv6 addresses such as {host} (dual-stack sockets)")
     return str(address)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mapped_ipv4(host: str) -> Optional[str]:
+    """The IPv4 address in a v4-mapped IPv6 address (``::ffff:127.0.0.1``), else ``None``."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return None
 
 
 def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
@@ -327,6 +342,20 @@ class Kernel:
             return "EADDRINUSE"
         return None
 
+    def _unmap(self, s: KSock, host: str) -> str:
+        """The address an AF_INET6 socket binding ``host`` really takes: a v4-mapped address
+        (``::ffff:127.0.0.1``) is its IPv4 address, allowed only while IPV6_V6ONLY is off.
+        Only bind knows them; anywhere else they are ``NotModelled`` (``_norm``)."""
+        ipv4 = _mapped_ipv4(host)
+        if ipv4 is None:
+            return _norm(host)
+        if int(s.opts.get("IPV6_V6ONLY", self.profile.v6only_default)):
+            error = self.profile.v4mapped_bind_v6only_error
+            if error is None:
+                raise NotModelled(f"binding a v4-mapped address to an IPV6_V6ONLY socket on {self.profile.name}")
+            raise self.fail(error)
+        return ipv4
+
     def _ephemeral(self, s: KSock, host: str) -> int:
         low, high = self.profile.ephemeral_ports
         span = high - low + 1
@@ -341,7 +370,7 @@ class Kernel:
         self._check_open(s)
         if s.local is not None:
             raise self.fail("EINVAL")
-        host = _norm(host)
+        host = self._unmap(s, host)
         if not (_wildcard(host) or self.is_local(host)):
             raise self.fail("EADDRNOTAVAIL")  # not an address of this host (every OS: bind(2), Winsock bind)
         if port == 0:
@@ -452,7 +481,14 @@ class Kernel:
         if not self.is_local(host) and self.profile.offhost_route == "unreachable":
             raise self.fail("ENETUNREACH")
 
-    def _try_handshake(self, s: KSock, first_try: bool, rto: float = 1.0, started: float = -1.0) -> None:
+    def _syn_wait(self, retry: int) -> float:
+        """Seconds before SYN retransmission number ``retry`` (0 = the first), per the profile."""
+        waits = self.profile.syn_retry_waits
+        if retry < len(waits):
+            return waits[retry]
+        return float(waits[-1] * 2 ** (retry - len(waits) + 1))
+
+    def _try_handshake(self, s: KSock, first_try: bool, retry: int = 0, started: float = -1.0) -> None:
         p = self.profile
         started = self.clock.now if started < 0 else started
         assert s.remote is not None and s.local is not None
@@ -473,11 +509,12 @@ class Kernel:
             self._finish_connect_later(s, "ECONNREFUSED", p.refused_after if first_try else 0.0)
             return
         if full and p.backlog_overflow == "drop":
-            # The SYN is dropped; the client retransmits with a doubling timeout (RFC 6298).
+            # The SYN is dropped; the client retransmits on the profile's schedule.
+            rto = self._syn_wait(retry)
             if self.clock.now + rto - started > p.connect_give_up_after:
                 self._finish_connect_later(s, "ETIMEDOUT", p.connect_give_up_after - (self.clock.now - started))
                 return
-            self.clock.call_at(self.clock.now + rto, lambda: self._retry(s, rto * 2, started))
+            self.clock.call_at(self.clock.now + rto, lambda: self._retry(s, retry + 1, started))
             return
         client = self._establish(s, listener, queue=not full)
         if full:  # accept-then-reset: the syncache completed it, the queue cannot take it
@@ -485,9 +522,9 @@ class Kernel:
                 self._seg("RST", client.remote, client.local, note="accept queue full")
             self._deliver_rst(client)
 
-    def _retry(self, s: KSock, rto: float, started: float) -> None:
+    def _retry(self, s: KSock, retry: int, started: float) -> None:
         if s.connecting and not s.closed:
-            self._try_handshake(s, first_try=False, rto=rto, started=started)
+            self._try_handshake(s, first_try=False, retry=retry, started=started)
 
     def _finish_connect_later(self, s: KSock, error: str, delay: float) -> None:
         def done() -> None:
@@ -915,8 +952,9 @@ class Kernel:
             if len(value) < 4:
                 raise self.fail(self.profile.short_option_error)
             value = int.from_bytes(value[:4], sys.byteorder, signed=True)
-        if name == "SO_RCVBUF":
-            value *= self.profile.rcvbuf_set_factor
+        if name in _BUFFER_OPTIONS:
+            factor = self.profile.rcvbuf_set_factor if name == "SO_RCVBUF" else self.profile.sndbuf_set_factor
+            value = max(value * factor, self.profile.sockbuf_minimums[_BUFFER_OPTIONS.index(name)])
         s.opts[name] = value
 
     def getsockopt(self, s: KSock, name: str) -> int | bytes:
@@ -930,10 +968,19 @@ class Kernel:
         if name == "SO_LINGER":
             return struct.pack(self.profile.linger_format, *s.opts.get(name, (0, 0)))
         defaults: dict[str, Callable[[], int]] = {
-            "SO_RCVBUF": lambda: self._rcvbuf(s) if s.kind == STREAM else self.profile.udp_rcvbuf,
-            "SO_SNDBUF": lambda: self._sndbuf(s),
+            "SO_RCVBUF": lambda: self._reported_buffer(s, 0) if s.kind == STREAM else self.profile.udp_rcvbuf,
+            "SO_SNDBUF": lambda: self._reported_buffer(s, 1) if s.kind == STREAM else self._sndbuf(s),
             "IPV6_V6ONLY": lambda: self.profile.v6only_default,
         }
         if name in s.opts:
             return int(s.opts[name])
         return defaults[name]() if name in defaults else 0
+
+    def _reported_buffer(self, s: KSock, which: int) -> int:
+        """What getsockopt says a TCP socket's (receive, send) buffer is, before anyone set it."""
+        connected = s.tcb is not None
+        sizes = self.profile.tcp_buffers_connected if connected else self.profile.tcp_buffers_fresh
+        if sizes is None:
+            state = "a connected" if connected else "a new"
+            raise NotModelled(f"the {_BUFFER_OPTIONS[which]} {state} TCP socket reports on {self.profile.name}")
+        return sizes[which]

@@ -285,6 +285,21 @@ class Profile:
     #: Standard-library names the catalog asks about (``Net.stdlib_has``) -> whether that OS's
     #: CPython defines them; a name not listed is not modelled.
     stdlib_names: Mapping[str, bool]
+    # stack-limits
+    #: (SO_RCVBUF, SO_SNDBUF) a new TCP socket reports, and a connected one; ``None`` where not
+    #: known (reading them there is ``NotModelled``). What a connection can hold is
+    #: ``tcp_rcvbuf``/``tcp_sndbuf``: the reported numbers are only what getsockopt says.
+    tcp_buffers_fresh: Optional[tuple[int, int]]
+    tcp_buffers_connected: Optional[tuple[int, int]]
+    #: setsockopt(SO_SNDBUF, n) stores ``n * sndbuf_set_factor`` (``rcvbuf_set_factor`` for
+    #: SO_RCVBUF), raised to at least (receive, send) ``sockbuf_minimums``.
+    sndbuf_set_factor: int
+    sockbuf_minimums: tuple[int, int]
+    #: Seconds between a connect's SYN retransmissions, in order; past the end each wait doubles.
+    syn_retry_waits: tuple[float, ...]
+    #: bind() of a v4-mapped address (``::ffff:127.0.0.1``) on an AF_INET6 socket with
+    #: IPV6_V6ONLY set: the errno, or ``None`` where not known (``NotModelled``).
+    v4mapped_bind_v6only_error: Optional[str]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -406,8 +421,16 @@ LINUX = _p(
         "udp_max_ipv6": (65527, "RFC 8200 payload length 65535 - 8; observed here"),
         "icmp_unreachable_to": ("connected", "udp(7) ERRORS; observed by udp.*-port-unreachable here"),
         "icmp_unreachable_error": ("ECONNREFUSED", "udp(7): ICMP port unreachable is reported as ECONNREFUSED"),
-        "tcp_sndbuf": (4194304, "tcp(7) tcp_wmem max default 4194304; observed here"),
-        "tcp_rcvbuf": (6291456, "tcp(7) tcp_rmem max default 6291456"),
+        "tcp_sndbuf": (
+            3845120,
+            "observed here (Linux 6.18, tcp.nonblocking-send-capacity): non-blocking sends to a loopback peer that "
+            "reads nothing take 3910656 bytes in all (one send of 12 MiB takes 3919467); modelled as this send queue "
+            "plus tcp_rcvbuf in the receiver (the split between the two is an approximation)",
+        ),
+        "tcp_rcvbuf": (
+            65536,
+            "inferred: what a loopback receiver that never reads holds (its initial window); see tcp_sndbuf",
+        ),
         "udp_rcvbuf": (212992, "socket(7) rmem_default 212992; observed here"),
         "rcvbuf_set_factor": (2, "socket(7) SO_RCVBUF: the kernel doubles the value"),
         "v6only_default": (0, "ipv6(7) IPV6_V6ONLY default from net.ipv6.bindv6only = 0; observed here"),
@@ -483,6 +506,30 @@ LINUX = _p(
             "(tcp.tw-reuse-outgoing-connect, also with tcp_tw_reuse=0; EADDRNOTAVAIL with tcp_timestamps=0)",
         ),
         "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        # stack-limits
+        "tcp_buffers_fresh": (
+            (131072, 16384),
+            "tcp(7) tcp_rmem and tcp_wmem: their middle (default) values; observed here (Linux 6.18, tcp.buffer-defaults)",
+        ),
+        "tcp_buffers_connected": (
+            (131072, 3939840),
+            "observed here (Linux 6.18, tcp.buffer-defaults): the send buffer grows once the connection is established",
+        ),
+        "sndbuf_set_factor": (2, "socket(7) SO_SNDBUF: the kernel doubles the value"),
+        "sockbuf_minimums": (
+            (2304, 4608),
+            "socket(7) SO_RCVBUF/SO_SNDBUF: the doubled value has a minimum; observed here (Linux 6.18, tcp.buffer-minimums)",
+        ),
+        "syn_retry_waits": (
+            (1.0, 1.0, 1.0, 1.0, 1.0),
+            "https://docs.kernel.org/networking/ip-sysctl.html (tcp_syn_linear_timeouts, 4 by default: the first SYN "
+            "retransmissions keep the 1 s timeout, later ones double); observed here (tcp.syn-retry-schedule-full-queue: "
+            "a dropped client gets in at 1, 2, 3 and 5 s for accepts at 0.5, 1.5, 2.5 and 4.5 s)",
+        ),
+        "v4mapped_bind_v6only_error": (
+            "EINVAL",
+            "observed here (Linux 6.18, tcp.ipv6-v6only-default under --sysctl net.ipv6.bindv6only=1): OSError EINVAL",
+        ),
     },
 )
 
@@ -670,6 +717,29 @@ DARWIN = _p(
             "bsd/netinet/tcp_var.h:1117 (TF_RCVD_CC, a T/TCP flag nothing in bsd/netinet sets any more)",
         ),
         "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        # stack-limits
+        "tcp_buffers_fresh": (
+            (556032, 370688),
+            "inferred from the compiled-in defaults: xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:3014-3015 "
+            "(tcp_recvspace = 1448 * 384, tcp_sendspace = 1448 * 256) reserved by tcp_attach (3090-3091); the "
+            "system's sysctl settings may differ",
+        ),
+        "tcp_buffers_connected": (None, "not known: autotuning may change them once connected; no source read so far"),
+        "sndbuf_set_factor": (
+            1,
+            "SO_SNDBUF is stored as given: xnu (xnu-11417.101.15) bsd/kern/uipc_socket2.c:804-822",
+        ),
+        "sockbuf_minimums": (
+            (1, 1),
+            "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4966-4995 (below 1 is EINVAL) and uipc_socket2.c:804-822 "
+            "(sbreserve stores the request, no minimum)",
+        ),
+        "syn_retry_waits": (
+            (1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 64.0, 64.0),
+            "xnu (xnu-11417.101.15) bsd/netinet/tcp_timer.c:883-884 (tcp_syn_backoff) and 1257-1264 (SYN_SENT uses it), "
+            "with the 1 s TCPTV_RTOBASE of bsd/netinet/tcp_timer.h:177",
+        ),
+        "v4mapped_bind_v6only_error": (None, "not known: no source read so far says which error xnu gives"),
     },
 )
 
@@ -762,6 +832,32 @@ FREEBSD = _p(
             "incarnation of the pair, TIME_WAIT included, makes connect fail with EADDRINUSE) and netinet/in_pcb.c:1564-1573",
         ),
         "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        # stack-limits
+        "tcp_buffers_fresh": (
+            (65536, 32768),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:225 (tcp_recvspace = 1024*64), "
+            "netinet/tcp_output.c:118 (tcp_sendspace = 1024*32), reserved by tcp_usrreq.c:176",
+        ),
+        "tcp_buffers_connected": (None, "not known: autotuning may change them once connected; no source read so far"),
+        "sndbuf_set_factor": (
+            1,
+            "SO_SNDBUF is stored as given: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_sockbuf.c:610-640",
+        ),
+        "sockbuf_minimums": (
+            (1, 1),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3086-3105 (below 1 is EINVAL) and "
+            "kern/uipc_sockbuf.c:610-640 (sbreserve_locked stores the request, no minimum)",
+        ),
+        "syn_retry_waits": (
+            (1.0,),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_timer.c:260-261 and 702-703: a SYN's timeout "
+            "is tcp_rexmit_initial (1 s) times tcp_backoff 1, 2, 4, ... (doubling)",
+        ),
+        "v4mapped_bind_v6only_error": (
+            "EADDRNOTAVAIL",
+            "inferred: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:432-450 binds a v4-mapped "
+            "address as IPv4 only with IPV6_V6ONLY off; otherwise netinet6/in6_pcb.c:182-192 finds it on no interface",
+        ),
     },
 )
 
@@ -1032,6 +1128,31 @@ WINDOWS = _p(
             },
             "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX: not on Windows); "
             + _SOCKETSERVER_FORK,
+        ),
+        # stack-limits
+        "tcp_buffers_fresh": (
+            (65536, 65536),
+            "inferred, as tcp_rcvbuf and tcp_sndbuf: Winsock documents no default; not confirmed on Windows",
+        ),
+        "tcp_buffers_connected": (None, "not known: no source says what a connected socket reports"),
+        "sndbuf_set_factor": (
+            1,
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:1291-1299 (SO_SNDBUF set to 4096 reads back 4096)",
+        ),
+        "sockbuf_minimums": (
+            (0, 0),
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:1301-1318 (SO_RCVBUF set to 0 reads back 0) and "
+            "5172-5173, 5212-5219 (SO_SNDBUF 0x123 reads back 0x123); that SO_SNDBUF has no minimum at all is inferred",
+        ),
+        "syn_retry_waits": (
+            (1.0,),
+            "not known for Windows: the simulator keeps https://datatracker.ietf.org/doc/html/rfc6298 (section 2: an "
+            "initial 1 s, doubled on each retry); Windows refuses a full accept queue (backlog_overflow), so no catalog "
+            "scenario depends on it",
+        ),
+        "v4mapped_bind_v6only_error": (
+            None,
+            "not known: https://learn.microsoft.com/en-us/windows/win32/winsock/dual-stack-sockets says only that it fails",
         ),
     },
 )

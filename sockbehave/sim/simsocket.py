@@ -357,7 +357,11 @@ class SimSocket(socket.socket):
     def _shown(self, addr: Optional[tuple[str, int]]) -> tuple[Any, ...]:
         if addr is None:
             addr = ("::", 0) if self._family == socket.AF_INET6 else ("0.0.0.0", 0)  # noqa: S104
-        return (addr[0], addr[1], 0, 0) if self._family == socket.AF_INET6 else addr
+        if self._family != socket.AF_INET6:
+            return addr
+        # an AF_INET6 socket bound to a v4-mapped address holds its IPv4 address in the kernel
+        host = addr[0] if ":" in addr[0] else f"::ffff:{addr[0]}"
+        return (host, addr[1], 0, 0)
 
     def _option(self, level: int, optname: int) -> str:
         name = _OPTIONS.get((level, optname))

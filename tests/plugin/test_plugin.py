@@ -57,7 +57,7 @@ def test_items_are_counted_and_selectable_by_node_id(pytester: pytest.Pytester) 
     result = pytester.runpytest("--sockbehave", "--co", "-q")
     from sockbehave.catalog import load_catalog
 
-    result.stdout.fnmatch_lines([f"{len(load_catalog().select(None)) + 1} tests collected*"])  # counted
+    result.stdout.fnmatch_lines([f"{len(load_catalog().select(None)) + 1} tests collected*"])  # counted (not slow ones)
     result = pytester.runpytest("--sockbehave", "sockbehave::tcp.send-empty", "-v")
     result.assert_outcomes(passed=1)  # that one only: not test_mine, not the rest of the catalog
     result.stdout.fnmatch_lines(["sockbehave::tcp.send-empty PASSED*"])

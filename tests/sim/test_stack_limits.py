@@ -1,0 +1,128 @@
+"""The per-OS numbers the stack-limits scenarios read, as the simulator models them from the
+profiles: reported buffer sizes, set-buffer minimums, the SYN retry schedule at a full accept
+queue, and v4-mapped binds under IPV6_V6ONLY."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from sockbehave.sim import Network
+from sockbehave.sim.kernel import NotModelled
+
+
+def _buffers(sock: socket.socket) -> tuple[int, int]:
+    return (
+        sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+        sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+    )
+
+
+@pytest.mark.parametrize(
+    ("profile", "fresh"), [("linux", (131072, 16384)), ("darwin", (556032, 370688)), ("freebsd", (65536, 32768))]
+)
+def test_a_new_tcp_socket_reports_its_profiles_buffer_defaults(profile: str, fresh: tuple[int, int]) -> None:
+    assert _buffers(Network(profile).socket()) == fresh
+
+
+def _connected_client(profile: str) -> socket.socket:
+    net = Network(profile)
+    srv = net.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    cli = net.socket()
+    cli.connect(srv.getsockname())
+    return cli
+
+
+def test_a_connected_linux_socket_reports_its_grown_send_buffer() -> None:
+    assert _buffers(_connected_client("linux")) == (131072, 3939840)
+
+
+def test_a_connected_sockets_buffers_are_not_modelled_where_no_source_says_them() -> None:
+    cli = _connected_client("darwin")
+    with pytest.raises(NotModelled, match="SO_SNDBUF a connected TCP socket reports on darwin"):
+        cli.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+
+
+@pytest.mark.parametrize(("profile", "stored"), [("linux", (2304, 4608)), ("darwin", (1, 1)), ("windows", (1, 1))])
+def test_a_one_byte_buffer_is_raised_to_the_profiles_minimum(profile: str, stored: tuple[int, int]) -> None:
+    s = Network(profile).socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
+    assert _buffers(s) == stored
+
+
+def test_linux_doubles_so_sndbuf_as_it_does_so_rcvbuf() -> None:
+    s = Network("linux").socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 10000)
+    assert s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 20000
+
+
+def _late_client_gets_in_at(profile: str, accept_at: float) -> float:
+    """When a client whose SYN met a full accept queue connects, if accept runs at ``accept_at``."""
+    net = Network(profile)
+    srv = net.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    first = net.socket()
+    first.connect(srv.getsockname())  # fills Linux's queue: listen(0) lets one connection complete
+    late = net.socket()
+    late.setblocking(False)
+    assert late.connect_ex(srv.getsockname()) != 0
+    started = net.clock()
+    net.sleep(accept_at)
+    srv.accept()[0].close()
+    while late.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+        try:
+            late.getpeername()
+            return round(net.clock() - started, 3)
+        except OSError:
+            net.sleep(0.01)
+    raise AssertionError("the late client failed")
+
+
+@pytest.mark.parametrize(("accept_at", "gets_in_at"), [(0.5, 1.0), (1.5, 2.0), (2.5, 3.0), (4.5, 5.0), (5.5, 7.0)])
+def test_linux_retries_a_dropped_syn_every_second_at_first(accept_at: float, gets_in_at: float) -> None:
+    assert _late_client_gets_in_at("linux", accept_at) == pytest.approx(gets_in_at, abs=0.011)
+
+
+def test_the_syn_schedule_comes_from_the_profile() -> None:
+    net = Network("linux")
+    waits = net.kernel.profile.syn_retry_waits
+    assert waits == (1.0, 1.0, 1.0, 1.0, 1.0)
+    assert [net.kernel._syn_wait(i) for i in range(7)] == [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 4.0]
+    assert [Network("freebsd").kernel._syn_wait(i) for i in range(4)] == [1.0, 2.0, 4.0, 8.0]
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin"])
+def test_an_ipv4_client_reaches_a_listener_bound_to_the_v4_mapped_loopback(profile: str) -> None:
+    net = Network(profile)
+    srv = net.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    srv.bind(("::ffff:127.0.0.1", 0))
+    srv.listen(1)
+    host, port, _, _ = srv.getsockname()
+    assert host == "::ffff:127.0.0.1"
+    cli = net.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cli.connect(("127.0.0.1", port))
+    conn, peer = srv.accept()
+    assert peer[0] == "::ffff:127.0.0.1" and peer[1] == cli.getsockname()[1]
+    conn.sendall(b"hi")
+    assert cli.recv(2) == b"hi"
+
+
+@pytest.mark.parametrize(("profile", "errno_name"), [("linux", "EINVAL"), ("freebsd", "EADDRNOTAVAIL")])
+def test_a_v6only_socket_may_not_bind_a_v4_mapped_address(profile: str, errno_name: str) -> None:
+    net = Network(profile)
+    s = net.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    with pytest.raises(OSError) as info:
+        s.bind(("::ffff:127.0.0.1", 0))
+    assert info.value.errno == net.kernel.profile.errnos[errno_name][0]
+
+
+def test_a_v4_mapped_bind_under_v6only_is_not_modelled_where_the_error_is_unknown() -> None:
+    s = Network("windows").socket(socket.AF_INET6, socket.SOCK_STREAM)
+    with pytest.raises(NotModelled, match="v4-mapped address to an IPV6_V6ONLY socket on windows"):
+        s.bind(("::ffff:127.0.0.1", 0))
