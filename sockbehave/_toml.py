@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from .display import path_text, printable
 from .errors import CatalogError
@@ -18,10 +18,12 @@ else:  # pragma: no cover - exercised by the py39/py310 tox environments
 __all__ = ["read_toml", "toml"]
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """The TOML file at ``path``; one ``CatalogError`` line when it cannot be read or parsed."""
+def read_toml(path: Path, data: Optional[bytes] = None) -> dict[str, Any]:
+    """The TOML file at ``path`` (or ``data``, its bytes already read); one ``CatalogError``
+    line when it cannot be read or parsed."""
     try:
-        return toml.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes() if data is None else data
+        return toml.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path_text(path)}: cannot read: {printable(exc)}") from None
     except toml.TOMLDecodeError as exc:

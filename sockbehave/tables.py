@@ -36,11 +36,14 @@ cell of its own is judged against its OS's cell (``cell_for``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import _cache
 from ._toml import read_toml
 from .errors import CatalogError
 from .platforms import base_os, is_variant
@@ -207,9 +210,70 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
     """Load and validate one ``expected.toml``.
 
     ``known_ids`` maps the scenario ids defined beside the table to their source file; when
-    given, the table may only describe those scenarios.
+    given, the table may only describe those scenarios. A table that validated before, with
+    the same bytes, ids and validating code, comes from ``_cache`` instead of being parsed again.
     """
-    raw = read_toml(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None  # read_toml says what is wrong
+    if data is None:
+        return _validate(path, read_toml(path), known_ids)
+    ids = "\0".join(sorted(known_ids)) if known_ids is not None else "\0*"
+    name = "table-" + _cache.key([data, ids.encode(), *_validator_sources()])
+    hit = _from_json(_cache.get(name))
+    if hit is not None:
+        return hit
+    table = _validate(path, read_toml(path, data), known_ids)
+    _cache.put(name, _to_json(table))
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _validator_sources() -> tuple[bytes, ...]:
+    """The code that decides whether a table is valid and what its cells hold: a change to it
+    misses every cached table."""
+    here = Path(__file__).parent
+    return tuple((here / name).read_bytes() for name in ("tables.py", "platforms.py", "_toml.py", "_cache.py"))
+
+
+def _to_json(table: Mapping[str, Mapping[str, Mapping[str, Cell]]]) -> dict[str, Any]:
+    return {
+        sid: {
+            step: {o: [list(c.outcomes), c.evidence, c.source, c.note, c.sim_gap] for o, c in cells.items()}
+            for step, cells in steps.items()
+        }
+        for sid, steps in table.items()
+    }
+
+
+def _from_json(value: Any) -> dict[str, dict[str, dict[str, Cell]]] | None:
+    """A cached table back, or ``None`` for anything that is not exactly what ``_to_json`` wrote."""
+    if not isinstance(value, dict):
+        return None
+    table: dict[str, dict[str, dict[str, Cell]]] = {}
+    try:
+        for sid, steps in value.items():
+            table[sid] = {}
+            for step, cells in steps.items():
+                row = table[sid][step] = {}
+                for os_name, (outcomes, evidence, source, note, sim_gap) in cells.items():
+                    fields = (evidence, source, note, sim_gap)
+                    if (
+                        not isinstance(outcomes, list)
+                        or not outcomes
+                        or not all(isinstance(x, str) for x in (*outcomes, *fields))
+                    ):
+                        return None
+                    row[os_name] = Cell(tuple(outcomes), evidence, source, note, sim_gap)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return table
+
+
+def _validate(
+    path: Path, raw: Mapping[str, Any], known_ids: Mapping[str, str] | None
+) -> dict[str, dict[str, dict[str, Cell]]]:
     table: dict[str, dict[str, dict[str, Cell]]] = {}
     for scenario_id, steps in raw.items():
         where = f"{path}: {scenario_id}"

@@ -44,6 +44,12 @@ def table(send: str = "3", recv: str = "b'abc'") -> str:
     return "\n".join(rows) + "\n"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests (and the commands they start) keep their table cache to themselves."""
+    os.environ["SOCKBEHAVE_CACHE_DIR"] = str(tmp_path_factory.mktemp("table-cache"))
+
+
 @pytest.fixture
 def tiny_table() -> Callable[..., str]:
     """``tiny_table(send="3", recv="b'abc'")`` -> the text of a valid table for the tiny scenario."""

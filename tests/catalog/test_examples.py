@@ -35,7 +35,7 @@ CATALOG = load_catalog()
 #: Generous: an example takes well under 2 s, but two busy cores can slow a start-up a lot.
 RUN_TIMEOUT_S = 20.0
 #: 127.0.0.1 and ::1, and IPv4 loopback as an IPv6 socket writes it (v4-mapped: the V6ONLY example)
-LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1", "::ffff:7f00:1"})  # the last: how ipaddress writes it
 #: Addresses named by attribute rather than by a literal.
 WILDCARD_NAMES = frozenset({"INADDR_ANY", "INADDR_BROADCAST", "IN6ADDR_ANY_INIT"})
 #: The standard library's top-level modules where ``sys.stdlib_module_names`` (3.10+) is missing.
