@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional
@@ -71,6 +70,8 @@ def get(name: str) -> Optional[Any]:
 
 def put(name: str, value: Any) -> None:
     """Store ``value`` under ``name``, atomically; never fails the caller."""
+    import tempfile  # only when writing: start-up time
+
     where = cache_dir()
     if where is None:
         return

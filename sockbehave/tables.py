@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from . import _cache
-from ._toml import read_toml
 from .errors import CatalogError
 from .platforms import base_os, is_variant
 
@@ -213,6 +212,8 @@ def load_table(path: Path, known_ids: Mapping[str, str] | None = None) -> dict[s
     given, the table may only describe those scenarios. A table that validated before, with
     the same bytes, ids and validating code, comes from ``_cache`` instead of being parsed again.
     """
+    from ._toml import read_toml  # tomllib only on a cache miss: start-up time
+
     try:
         data = path.read_bytes()
     except OSError:

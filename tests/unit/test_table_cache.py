@@ -9,7 +9,7 @@ from typing import Callable
 
 import pytest
 
-from sockbehave import _cache, tables
+from sockbehave import _cache, _toml, tables
 from sockbehave.errors import CatalogError
 
 IDS = {"tcp.tiny-send": "tiny.py"}
@@ -32,7 +32,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError("parsed although the table was cached")
 
-    monkeypatch.setattr(tables, "read_toml", refuse)
+    monkeypatch.setattr(_toml, "read_toml", refuse)
 
 
 def test_a_validated_table_comes_back_from_the_cache_unchanged(
