@@ -20,7 +20,7 @@ def _buffers(sock: socket.socket) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(
-    ("profile", "fresh"), [("linux", (131072, 16384)), ("darwin", (556032, 370688)), ("freebsd", (65536, 32768))]
+    ("profile", "fresh"), [("linux", (131072, 16384)), ("darwin", (131072, 131072)), ("freebsd", (65536, 32768))]
 )
 def test_a_new_tcp_socket_reports_its_profiles_buffer_defaults(profile: str, fresh: tuple[int, int]) -> None:
     assert _buffers(Network(profile).socket()) == fresh
