@@ -839,7 +839,11 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:225 (tcp_recvspace = 1024*64), "
             "netinet/tcp_output.c:118 (tcp_sendspace = 1024*32), reserved by tcp_usrreq.c:176",
         ),
-        "tcp_buffers_connected": (None, "not known: autotuning may change them once connected; no source read so far"),
+        "tcp_buffers_connected": (
+            (81720, 49032),
+            "inferred: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:3828-3868 rounds the default "
+            "buffers up to whole 16344-byte MSS units on lo0 (MTU 16384, net/if_loop.c:84) when the SYN-ACK arrives",
+        ),
         "sndbuf_set_factor": (
             1,
             "SO_SNDBUF is stored as given: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_sockbuf.c:610-640",

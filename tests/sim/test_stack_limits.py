@@ -36,8 +36,9 @@ def _connected_client(profile: str) -> socket.socket:
     return cli
 
 
-def test_a_connected_linux_socket_reports_its_grown_send_buffer() -> None:
-    assert _buffers(_connected_client("linux")) == (131072, 3939840)
+@pytest.mark.parametrize(("profile", "connected"), [("linux", (131072, 3939840)), ("freebsd", (81720, 49032))])
+def test_a_connected_socket_reports_its_profiles_grown_buffers(profile: str, connected: tuple[int, int]) -> None:
+    assert _buffers(_connected_client(profile)) == connected
 
 
 def test_a_connected_sockets_buffers_are_not_modelled_where_no_source_says_them() -> None:
