@@ -719,10 +719,11 @@ DARWIN = _p(
         "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
-            (556032, 370688),
-            "inferred from the compiled-in defaults: xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:3014-3015 "
-            "(tcp_recvspace = 1448 * 384, tcp_sendspace = 1448 * 256) reserved by tcp_attach (3090-3091); the "
-            "system's sysctl settings may differ",
+            (131072, 131072),
+            "xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:3014-3015 (compiled-in tcp_recvspace = 1448 * 384, "
+            "tcp_sendspace = 1448 * 256), scaled at boot by nmbclusters / NMBCLUSTERS (at least 32768 / 512) and "
+            "capped at 128 * 1024 by bsd/dev/unix_startup.c:178-193 (uipc_mbuf.c:2185-2221, i386/param.h:117), "
+            "reserved by tcp_attach (tcp_usrreq.c:3090-3091); a sysctl of net.inet.tcp.sendspace/recvspace changes it",
         ),
         "tcp_buffers_connected": (None, "not known: autotuning may change them once connected; no source read so far"),
         "sndbuf_set_factor": (
@@ -838,7 +839,11 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:225 (tcp_recvspace = 1024*64), "
             "netinet/tcp_output.c:118 (tcp_sendspace = 1024*32), reserved by tcp_usrreq.c:176",
         ),
-        "tcp_buffers_connected": (None, "not known: autotuning may change them once connected; no source read so far"),
+        "tcp_buffers_connected": (
+            (81720, 49032),
+            "inferred: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:3828-3868 rounds the default "
+            "buffers up to whole 16344-byte MSS units on lo0 (MTU 16384, net/if_loop.c:84) when the SYN-ACK arrives",
+        ),
         "sndbuf_set_factor": (
             1,
             "SO_SNDBUF is stored as given: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_sockbuf.c:610-640",
@@ -855,8 +860,9 @@ FREEBSD = _p(
         ),
         "v4mapped_bind_v6only_error": (
             "EADDRNOTAVAIL",
-            "inferred: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:432-450 binds a v4-mapped "
-            "address as IPv4 only with IPV6_V6ONLY off; otherwise netinet6/in6_pcb.c:182-192 finds it on no interface",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:432-453 binds a v4-mapped "
+            "address as IPv4 only with IPV6_V6ONLY off; otherwise netinet6/in6_pcb.c:186-192 finds it on no "
+            "interface: EADDRNOTAVAIL",
         ),
     },
 )

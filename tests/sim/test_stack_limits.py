@@ -20,7 +20,7 @@ def _buffers(sock: socket.socket) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(
-    ("profile", "fresh"), [("linux", (131072, 16384)), ("darwin", (556032, 370688)), ("freebsd", (65536, 32768))]
+    ("profile", "fresh"), [("linux", (131072, 16384)), ("darwin", (131072, 131072)), ("freebsd", (65536, 32768))]
 )
 def test_a_new_tcp_socket_reports_its_profiles_buffer_defaults(profile: str, fresh: tuple[int, int]) -> None:
     assert _buffers(Network(profile).socket()) == fresh
@@ -36,8 +36,9 @@ def _connected_client(profile: str) -> socket.socket:
     return cli
 
 
-def test_a_connected_linux_socket_reports_its_grown_send_buffer() -> None:
-    assert _buffers(_connected_client("linux")) == (131072, 3939840)
+@pytest.mark.parametrize(("profile", "connected"), [("linux", (131072, 3939840)), ("freebsd", (81720, 49032))])
+def test_a_connected_socket_reports_its_profiles_grown_buffers(profile: str, connected: tuple[int, int]) -> None:
+    assert _buffers(_connected_client(profile)) == connected
 
 
 def test_a_connected_sockets_buffers_are_not_modelled_where_no_source_says_them() -> None:
