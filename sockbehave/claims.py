@@ -14,7 +14,7 @@ A claim is one TOML table::
     about = ["linux", "darwin"]     # optional: the OSes or variants it speaks of (default: all OSes)
     combine = "all"                 # or "any": how the conditions combine
     holds = [{ scenario = "tcp.orderly-close-reads-empty", step = "recv", outcome = "b''" }]
-    pending = ["tcp.time-wait-duration"]   # scenarios being added; not checked
+    pending = ["tcp.not-written-yet"]   # scenarios being added (an error once they exist)
     note = "..."                    # required when nothing tests the claim yet
     note_zh = "..."                 # the note in Chinese; required with a note
 
@@ -237,6 +237,11 @@ def _claim(path: Path, claim_id: str, raw: object, catalog: Catalog) -> Claim:
     bad = [p for p in pending if not _SCENARIO_ID.match(p)]
     if bad:
         raise CatalogError(f"{where}: 'pending' names {printable(', '.join(bad))}, not a scenario id")
+    landed = [p for p in pending if p in catalog.by_id]
+    if landed:  # a pending entry must not outlive the scenario's arrival unnoticed
+        raise CatalogError(
+            f"{where}: pending scenario {', '.join(landed)} is in the catalog now; name its steps in 'holds'"
+        )
     note = _str(where, raw, "note", required=False)
     note_zh = _str(where, raw, "note_zh", required=False)
     if not conditions and not note:

@@ -822,8 +822,6 @@ def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         page = json.dumps(claims_json(judged, reports), indent=2, ensure_ascii=True) + "\n"
     else:
         page = claims_markdown(judged, args.lang, reports)
-    for sid in sorted({p for c in claims for p in c.pending if p in cat.by_id}):
-        err.write(f"sockbehave: note: pending scenario {sid} is in the catalog now; name its steps in 'holds'\n")
     if to_stdout:
         out.write(page)
     else:

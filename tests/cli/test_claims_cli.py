@@ -88,17 +88,19 @@ def test_variant_reports_add_columns_and_other_json_is_skipped(cli: CLI, tmp_pat
     assert "| linux+gvisor | ✅ true | observed |" in section
 
 
-def test_a_pending_scenario_that_now_exists_gets_a_note(cli: CLI, tmp_path: Path) -> None:
+def test_a_pending_scenario_that_now_exists_is_an_error(cli: CLI, tmp_path: Path) -> None:
     path = tmp_path / "claims.toml"
-    path.write_text(
+    claim = (
         '["empty-send-claim"]\nen = "e"\nzh = "中"\nnote = "n"\nnote_zh = "说明"\nholds = []\n'
-        'pending = ["tcp.send-empty", "tcp.not-yet"]\n'
-        'seen_in = [{ seed = "000_e9471c8571714a48.txt", where = "w" }]\n',
-        encoding="utf-8",
+        'seen_in = [{ seed = "000_e9471c8571714a48.txt", where = "w" }]\n'
     )
+    path.write_text(claim + 'pending = ["tcp.not-yet"]\n', encoding="utf-8")
     code, out, err = cli("claims", "--claims-file", str(path))
-    assert code == 0 and "`tcp.not-yet`" in out
-    assert "pending scenario tcp.send-empty is in the catalog now" in err and "tcp.not-yet" not in err
+    assert code == 0 and "`tcp.not-yet`" in out  # still being written: shown as pending
+    path.write_text(claim + 'pending = ["tcp.send-empty", "tcp.not-yet"]\n', encoding="utf-8")
+    code, out, err = cli("claims", "--claims-file", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(path) in err and "pending scenario tcp.send-empty is in the catalog now" in err
 
 
 def test_an_output_named_json_gets_json(cli: CLI, tmp_path: Path) -> None:

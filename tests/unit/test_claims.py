@@ -160,6 +160,10 @@ BAD = [
     (claim("bad-one", SEND3, 'note = "only in English"\n'), "'note' and 'note_zh'"),
     (claim("Bad Id", SEND3), "an id is"),
     (claim("bad-one", SEND3, "quote = 1\n"), "unknown key(s) quote"),
+    (
+        claim("bad-one", SEND3, 'pending = ["tcp.not-yet", "tcp.tiny-send"]\n'),
+        "pending scenario tcp.tiny-send is in the catalog now",
+    ),
 ]
 
 
