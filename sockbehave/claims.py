@@ -26,6 +26,8 @@ that lists it among others); otherwise such a cell makes the condition hold only
 Where a condition's evidence comes from: for an OS, the catalog's cell with its evidence level
 (a simulated outcome is never evidence); for a variant (``linux+gvisor``), the real reports
 of that variant (``observed``), else a cell the table gives that variant, else nothing.
+A variant is judged on a claim only when its reports ran one of the claim's scenarios, or
+the claim names it in ``about``.
 
 One condition, on one column, is ``true``, ``false``, ``partly`` (the cell lists outcomes that
 do and do not satisfy it) or ``unknown``. A claim's verdict per column, with ``all``:
@@ -353,7 +355,13 @@ def judge_claim(claim: Claim, column: str, catalog: Catalog, observed: Observed)
 def judge_claims(
     claims: Sequence[Claim], catalog: Catalog, reports: Sequence[tuple[str, Report]] = ()
 ) -> list[tuple[Claim, list[ClaimVerdict]]]:
-    """Every claim with its verdict on each column it is about (variants from ``reports``)."""
+    """Every claim with its verdict on each column it is about: its OSes, and the variants whose
+    ``reports`` ran at least one of its scenarios (a variant run on other topics says nothing)."""
     observed = observations(reports)
+    ran = {(column, scenario) for column, scenario, _ in observed}
     variants = variant_columns(reports)
-    return [(c, [judge_claim(c, col, catalog, observed) for col in c.columns(variants)]) for c in claims]
+    judged = []
+    for c in claims:
+        relevant = [v for v in variants if any((v, s) in ran for s in c.scenarios)]
+        judged.append((c, [judge_claim(c, col, catalog, observed) for col in c.columns(relevant)]))
+    return judged
