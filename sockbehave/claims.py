@@ -14,7 +14,7 @@ A claim is one TOML table::
     about = ["linux", "darwin"]     # optional: the OSes or variants it speaks of (default: all OSes)
     combine = "all"                 # or "any": how the conditions combine
     holds = [{ scenario = "tcp.orderly-close-reads-empty", step = "recv", outcome = "b''" }]
-    pending = ["tcp.time-wait-duration"]   # scenarios being added; not checked
+    pending = ["tcp.not-written-yet"]   # scenarios being added (an error once they exist)
     note = "..."                    # required when nothing tests the claim yet
     note_zh = "..."                 # the note in Chinese; required with a note
 
@@ -26,6 +26,8 @@ that lists it among others); otherwise such a cell makes the condition hold only
 Where a condition's evidence comes from: for an OS, the catalog's cell with its evidence level
 (a simulated outcome is never evidence); for a variant (``linux+gvisor``), the real reports
 of that variant (``observed``), else a cell the table gives that variant, else nothing.
+A variant is judged on a claim only when its reports ran one of the claim's scenarios, or
+the claim names it in ``about``.
 
 One condition, on one column, is ``true``, ``false``, ``partly`` (the cell lists outcomes that
 do and do not satisfy it) or ``unknown``. A claim's verdict per column, with ``all``:
@@ -237,6 +239,11 @@ def _claim(path: Path, claim_id: str, raw: object, catalog: Catalog) -> Claim:
     bad = [p for p in pending if not _SCENARIO_ID.match(p)]
     if bad:
         raise CatalogError(f"{where}: 'pending' names {printable(', '.join(bad))}, not a scenario id")
+    landed = [p for p in pending if p in catalog.by_id]
+    if landed:  # a pending entry must not outlive the scenario's arrival unnoticed
+        raise CatalogError(
+            f"{where}: pending scenario {', '.join(landed)} is in the catalog now; name its steps in 'holds'"
+        )
     note = _str(where, raw, "note", required=False)
     note_zh = _str(where, raw, "note_zh", required=False)
     if not conditions and not note:
@@ -348,7 +355,13 @@ def judge_claim(claim: Claim, column: str, catalog: Catalog, observed: Observed)
 def judge_claims(
     claims: Sequence[Claim], catalog: Catalog, reports: Sequence[tuple[str, Report]] = ()
 ) -> list[tuple[Claim, list[ClaimVerdict]]]:
-    """Every claim with its verdict on each column it is about (variants from ``reports``)."""
+    """Every claim with its verdict on each column it is about: its OSes, and the variants whose
+    ``reports`` ran at least one of its scenarios (a variant run on other topics says nothing)."""
     observed = observations(reports)
+    ran = {(column, scenario) for column, scenario, _ in observed}
     variants = variant_columns(reports)
-    return [(c, [judge_claim(c, col, catalog, observed) for col in c.columns(variants)]) for c in claims]
+    judged = []
+    for c in claims:
+        relevant = [v for v in variants if any((v, s) in ran for s in c.scenarios)]
+        judged.append((c, [judge_claim(c, col, catalog, observed) for col in c.columns(relevant)]))
+    return judged

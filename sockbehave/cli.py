@@ -248,7 +248,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     cl.add_argument("--claims-file", type=Path, default=None, metavar="FILE", help="default: the catalog's claims.toml")
 
-    rg = sub.add_parser("regenerate", help="rebuild reports/: the real run here, the simulated OSes, and the matrix")
+    rg = sub.add_parser(
+        "regenerate",
+        help="rebuild reports/: the real run here, the simulated OSes, the matrix (and, in a checkout, docs/claims*.md)",
+    )
     rg.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     for command in sub.choices.values():
         _catalog_options(command, "catalog_after", "no_builtin_after")
@@ -822,8 +825,6 @@ def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         page = json.dumps(claims_json(judged, reports), indent=2, ensure_ascii=True) + "\n"
     else:
         page = claims_markdown(judged, args.lang, reports)
-    for sid in sorted({p for c in claims for p in c.pending if p in cat.by_id}):
-        err.write(f"sockbehave: note: pending scenario {sid} is in the catalog now; name its steps in 'holds'\n")
     if to_stdout:
         out.write(page)
     else:
@@ -832,7 +833,29 @@ def _cmd_claims(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _claims_pages(
+    args: argparse.Namespace, cat: Catalog, reports: Sequence[tuple[str, Report]], repo: Path
+) -> dict[Path, str]:
+    """The claims pages ``regenerate`` rewrites with its reports: ``docs/claims.md`` and
+    ``docs/claims.zh.md`` of the repository ``repo`` whose ``reports/`` is ``--out``, those of
+    them that exist there; none for an ``--out`` elsewhere or a catalog without the built-in one."""
+    from .claims import judge_claims, load_claims
+    from .report.claims_doc import claims_markdown
+
+    builtin = not (args.no_builtin or getattr(args, "no_builtin_after", False))
+    if not builtin or args.out.resolve() != (repo / "reports").resolve():
+        return {}
+    pages = {lang: repo / "docs" / name for lang, name in (("en", "claims.md"), ("zh", "claims.zh.md"))}
+    pages = {lang: page for lang, page in pages.items() if page.is_file()}
+    if not pages:
+        return {}
+    ordered = sorted(reports, key=lambda pair: pair[0])  # as `sockbehave claims reports/` reads them
+    judged = judge_claims(load_claims(cat), cat, ordered)
+    return {page: claims_markdown(judged, lang, ordered) for lang, page in pages.items()}
+
+
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .catalog import default_root
     from .files import check_output_dir, write_all
     from .platform_info import current_os
     from .report.jsonio import report_to_json
@@ -859,8 +882,11 @@ def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     files.update({args.out / name: text for name, _, text in variants if text is not None})
     names += [name for name, _, text in variants if text is not None]
     files.update({args.out / f"matrix{suffix}": _render(matrix, suffix) for suffix in (".md", ".html", ".json")})
+    pages = _claims_pages(args, cat, [*zip(names, made), *((n, v) for n, v, _ in variants)], default_root().parent)
+    files.update(pages)
     write_all(files)  # all of them or none: a half-regenerated reports/ would contradict itself
-    out.write(f"wrote {', '.join(names)} and matrix.md, matrix.html, matrix.json in {path_text(args.out)}\n")
+    also = "".join(f" and {path_text(p)}" for p in pages)
+    out.write(f"wrote {', '.join(names)} and matrix.md, matrix.html, matrix.json in {path_text(args.out)}{also}\n")
     return EXIT_MISMATCH if failing else EXIT_OK
 
 

@@ -128,6 +128,17 @@ def test_about_limits_the_columns_and_variants_come_from_real_reports_only(
     assert list(got["everywhere"]) == ["linux", "linux+gvisor", "darwin", "freebsd", "windows"]
 
 
+def test_a_variant_run_on_other_scenarios_is_not_a_column_of_the_claim(
+    catalog: Catalog, claims_file: Callable[[str], Path]
+) -> None:
+    text = claim("everywhere", SEND3) + claim("named", SEND3, 'about = ["linux[net.core.somaxconn=4]"]\n')
+    elsewhere = [Result("tcp.other-topic", "step", "None", None, "observed", "", "new", {})]
+    reports = [("s.json", _report(elsewhere, "linux[net.core.somaxconn=4]", "real"))]
+    got = verdicts(catalog, claims_file(text), reports)
+    assert list(got["everywhere"]) == ["linux", "darwin", "freebsd", "windows"]
+    assert got["named"] == {"linux[net.core.somaxconn=4]": ("unknown", "unknown")}  # named: judged, not run
+
+
 def test_a_claim_nothing_tests_is_unknown_everywhere(catalog: Catalog, claims_file: Callable[[str], Path]) -> None:
     text = claim("later", "", 'pending = ["tcp.not-written-yet"]\nnote = "being added"\nnote_zh = "正在添加"\n')
     got = verdicts(catalog, claims_file(text))["later"]
@@ -160,6 +171,10 @@ BAD = [
     (claim("bad-one", SEND3, 'note = "only in English"\n'), "'note' and 'note_zh'"),
     (claim("Bad Id", SEND3), "an id is"),
     (claim("bad-one", SEND3, "quote = 1\n"), "unknown key(s) quote"),
+    (
+        claim("bad-one", SEND3, 'pending = ["tcp.not-yet", "tcp.tiny-send"]\n'),
+        "pending scenario tcp.tiny-send is in the catalog now",
+    ),
 ]
 
 
