@@ -105,6 +105,8 @@ REGENERATED: tuple[tuple[Optional[str], tuple[tuple[str, str], ...]], ...] = (
     (None, (("net.ipv4.tcp_tw_reuse", "1"),)),
     (None, (("net.ipv4.tcp_fin_timeout", "30"),)),
     (None, (("net.ipv4.tcp_syncookies", "1"),)),
+    # ... and all three together, as the tutorial sets them
+    (None, (("net.ipv4.tcp_syncookies", "1"), ("net.ipv4.tcp_tw_reuse", "1"), ("net.ipv4.tcp_fin_timeout", "30"))),
     # stack-limits: a one-port ephemeral range makes a connect to a just-closed port meet itself
     (None, (("net.ipv4.ip_local_port_range", "40000 40000"),)),
 )
@@ -115,6 +117,10 @@ REGENERATED_SCENARIOS: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {
     (("net.ipv4.tcp_tw_reuse", "1"),): ("reuseaddr-restart", "tutorial-claims"),
     (("net.ipv4.tcp_fin_timeout", "30"),): ("reuseaddr-restart", "tutorial-claims"),
     (("net.ipv4.tcp_syncookies", "1"),): ("reuseaddr-restart", "tutorial-claims"),
+    (("net.ipv4.tcp_syncookies", "1"), ("net.ipv4.tcp_tw_reuse", "1"), ("net.ipv4.tcp_fin_timeout", "30")): (
+        "reuseaddr-restart",
+        "tutorial-claims",
+    ),
     # only this one: with a single ephemeral port, every other scenario's clients collide
     (("net.ipv4.ip_local_port_range", "40000 40000"),): ("tcp.self-connect-tiny-port-range",),
 }
