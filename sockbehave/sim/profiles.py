@@ -1066,7 +1066,9 @@ WINDOWS = _p(
         "hostname": ("SIM-WINDOWS", "deterministic by design: the simulated host's name (NetBIOS style, upper case)"),
         "hostname_addresses": (
             ("192.0.2.10",),
-            "inferred: Windows resolves its own computer name to its interfaces' addresses (the LAN address)",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/protocol.c:2573-2595, 2628-2637 (run on Windows: the "
+            "computer name resolves to the adapters' addresses, the default route's first; to 127.0.0.1 only when "
+            "no adapter has an address)",
         ),
         "localhost_addresses": (
             ("::1", "127.0.0.1"),

@@ -91,7 +91,8 @@ def test_tested_cells_cite_an_upstream_suite_that_runs_on_that_os() -> None:
     suites = {
         "darwin": ("apple-oss-distributions/xnu@", "python/cpython@", "golang/go@", "libuv/libuv@"),
         "freebsd": ("freebsd/freebsd-src@", "python/cpython@", "golang/go@", "libuv/libuv@"),
-        "windows": ("wine-mirror/wine@", "python/cpython@", "golang/go@", "libuv/libuv@"),
+        # EPICS base runs its libcom tests on windows-2019 in CI (.github/workflows/ci-scripts-build.yml)
+        "windows": ("wine-mirror/wine@", "python/cpython@", "golang/go@", "libuv/libuv@", "epics-base/epics-base@"),
     }
     for sid, step, os_name, cell in _cells():
         if cell.evidence == "tested":
