@@ -82,6 +82,9 @@ def time_wait_duration(net: Net, step: Steps) -> None:
         "torvalds/linux@v6.12 net/ipv4/tcp_ipv4.c (tcp_twsk_unique)",
         "https://man7.org/linux/man-pages/man7/socket.7.html (SO_REUSEADDR)",
     ),
+    # Alone: a concurrent scenario's connect() may be given the TIME_WAIT port this one rebinds
+    # (Linux hands out a TIME_WAIT port for another peer), and its bind then fails EADDRINUSE.
+    exclusive=True,
 )
 def tw_reuse_outgoing_connect(net: Net, step: Steps) -> None:
     """TIME_WAIT belongs to whoever closes first; here the *client* does, so its local port is

@@ -50,7 +50,7 @@ def round_trip_class(nodelay: bool) -> str:
         thread.join(2.0)
     print("  round trips (ms):", [round(t * 1000, 1) for t in times])
     later = sorted(times[1:])[2]  # the median of requests 2 to 6
-    return "immediate" if later < 0.015 else "tens-of-ms" if later < 0.1 else "hundreds-of-ms"
+    return "immediate" if later < 0.015 else "tens-of-ms" if later < 0.15 else "hundreds-of-ms"
 
 
 print("round-trip-without-nodelay ->", repr(round_trip_class(False)))
