@@ -22,6 +22,7 @@ __all__ = [
     "WeakCell",
     "counts_text",
     "goal_line",
+    "goal_share",
     "render_text",
     "summarise",
 ]
@@ -106,9 +107,14 @@ def summarise(table: Mapping[str, Mapping[str, Mapping[str, Cell]]]) -> Evidence
     return EvidenceSummary(counts, tuple(weak))
 
 
-def goal_line(summary: EvidenceSummary) -> str:
+def goal_share(summary: EvidenceSummary) -> tuple[int, int, float]:
+    """The non-Linux cells tested or documented, all non-Linux cells, and their share."""
     cited, cells = summary.cited(tuple(o for o in OSES if o != "linux"))
-    share = cited / cells if cells else 0.0
+    return cited, cells, cited / cells if cells else 0.0
+
+
+def goal_line(summary: EvidenceSummary) -> str:
+    cited, cells, share = goal_share(summary)
     met = "met" if share >= GOAL else "not met"
     return f"non-Linux cells tested or documented: {cited} of {cells} ({share:.0%}; goal {GOAL:.0%}: {met})"
 

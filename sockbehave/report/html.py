@@ -6,7 +6,10 @@ OSes differ, and rows where they all agree are folded until asked for (``?diff=a
 simulated outcome is labelled a prediction (light, italic and hatched where the table says
 ``unknown``); the verdict (unexpected, new, known gap) is a mark. The filters live in the URL
 (``?topic=&os=&category=&diff=all``); a cited anchor is shown even if filtered out, scrolled
-below the sticky header and highlighted. Errno names wrap only between words.
+below the sticky header and highlighted. Errno names wrap only between words. The page's own
+words (headers, filters, legend, verdicts, evidence levels, the script's messages) come from
+``lang.label`` in its language; ids, anchors, URL parameters, data attributes, outcomes and
+errno names are the same in every language.
 
 No external resources: a Content-Security-Policy forbids every fetch, styles and the small
 filter script are inline. Every scenario has a stable anchor (its id, e.g.
@@ -22,7 +25,8 @@ import re
 from collections.abc import Mapping
 from typing import Optional
 
-from ..evidence import STRENGTH, goal_line
+from ..evidence import GOAL, STRENGTH, EvidenceSummary, goal_share
+from ..lang import label
 from ..tables import EVIDENCE, OSES, Cell
 from .matrix import CATEGORIES, Matrix, MatrixCell, MatrixRow, Seen, topics
 from .pictures import topic_pictures
@@ -77,49 +81,59 @@ def _groups(row: MatrixRow) -> dict[str, int]:
     return {c: min(ranked.index(cell.outcome), len(OUTCOME_FILLS) - 1) for c, cell in row.cells.items()}
 
 
-def _seen(label: str, items: list[Seen]) -> str:
+def _w(lang: str, key: str) -> str:
+    """One of the page's fixed phrases in ``lang`` (``lang.label``), escaped."""
+    return e(label(lang, key))
+
+
+def _seen(lang: str, key: str, items: list[Seen]) -> str:
     parts = []
     for s in items:
         runs = "; ".join(s.runs)
         parts.append(
-            f'<div class="seen {_slug(s.category)}" title="{e(runs)}"><span class="k">{e(label)}</span> <code>{_code(s.outcome)}</code></div>'
+            f'<div class="seen {_slug(s.category)}" title="{e(runs)}"><span class="k">{_w(lang, key)}</span> <code>{_code(s.outcome)}</code></div>'
         )
     return "".join(parts)
 
 
-def _expected(cell: Optional[Cell]) -> str:
+def _expected(cell: Optional[Cell], lang: str) -> str:
+    table = f'<span class="k">{_w(lang, "m_table")}</span>'
     if cell is None:
-        return '<div class="exp"><span class="k">table</span> <em>no entry</em></div>'
-    outcomes = "<em>unknown</em>" if cell.is_unknown else f"<code>{_code(' | '.join(cell.outcomes))}</code>"
+        return f'<div class="exp">{table} <em>{_w(lang, "m_no_entry")}</em></div>'
+    outcomes = (
+        f"<em>{_w(lang, 'unknown')}</em>" if cell.is_unknown else f"<code>{_code(' | '.join(cell.outcomes))}</code>"
+    )
     note = f"<p>{e(cell.note)}</p>" if cell.note else ""
-    gap = f"<p><strong>known simulator gap:</strong> {e(cell.sim_gap)}</p>" if cell.sim_gap else ""
+    gap = f"<p><strong>{_w(lang, 'm_sim_gap')}</strong> {e(cell.sim_gap)}</p>" if cell.sim_gap else ""
     source = f"<p>{_source(cell.source)}</p>" if cell.source else ""
-    label = f'<span class="lvl ev-{e(cell.evidence)}" title="evidence: {e(cell.evidence)}">{e(cell.evidence)}</span>'
-    detail = f"<details><summary>{label}</summary>{source}{note}{gap}</details>" if source or note or gap else label
-    return f'<div class="exp"><span class="k">table</span> {outcomes} {detail}</div>'
+    level = _w(lang, cell.evidence)
+    level = f'<span class="lvl ev-{e(cell.evidence)}" title="{_w(lang, "m_evidence")}{level}">{level}</span>'
+    detail = f"<details><summary>{level}</summary>{source}{note}{gap}</details>" if source or note or gap else level
+    return f'<div class="exp">{table} {outcomes} {detail}</div>'
 
 
-def _cell(row: MatrixRow, os_name: str, cell: MatrixCell, group: int) -> str:
+def _cell(row: MatrixRow, os_name: str, cell: MatrixCell, group: int, lang: str) -> str:
     anchor = f"{row.scenario}/{row.step}/{os_name}"
     cat = _slug(cell.category)
+    verdict = _w(lang, cell.category)
     level = cell.expected.evidence if cell.expected is not None else "none"
     # A prediction where the table knows nothing must never read as a fact.
     unverified = cell.predicted and (cell.expected is None or cell.expected.is_unknown)
-    varies = '<div class="varies">varies by run</div>' if cell.varies else ""
-    rests = "prediction, table: unknown" if unverified else "prediction" if cell.predicted else cell.rests_on
+    varies = f'<div class="varies">{_w(lang, "m_varies")}</div>' if cell.varies else ""
+    rests = "m_prediction_unknown" if unverified else "m_prediction" if cell.predicted else cell.rests_on
     runs = "; ".join(run for seen in (cell.real or cell.sim) for run in seen.runs)
     # One outcome seen once is the cell's outcome line; several (runs disagree, or a real run
     # and a prediction) are listed one by one.
     several = len(cell.real) + len(cell.sim) > 1
-    seen = f"{_seen('real', cell.real)}{_seen('predicted', cell.sim)}" if several else ""
+    seen = f"{_seen(lang, 'm_real', cell.real)}{_seen(lang, 'm_predicted', cell.sim)}" if several else ""
     return (
         f'<td id="{e(anchor)}" class="cell {cat} ev-{e(level)}" data-fill="{group}"{" data-unverified" if unverified else ""} '
         f'data-os="{e(os_name)}" data-category="{e(cell.category)}" data-evidence="{e(level)}">'
-        f'<div class="badge"><span class="mark {cat}" title="verdict: {e(cell.category)}">'
-        f"{MARKS.get(cell.category, '?')} {e(cell.category)}</span> · {e(rests)}</div>"
+        f'<div class="badge"><span class="mark {cat}" title="{_w(lang, "m_verdict")}{verdict}">'
+        f"{MARKS.get(cell.category, '?')} {verdict}</span> · {_w(lang, rests)}</div>"
         f'<div class="out" title="{e(runs)}"><code>{_code(cell.outcome)}</code></div>'
-        f"{seen}{_expected(cell.expected)}{varies}"
-        f'<a class="cite" href="#{e(anchor)}" title="link to this cell">#</a></td>'
+        f"{seen}{_expected(cell.expected, lang)}{varies}"
+        f'<a class="cite" href="#{e(anchor)}" title="{_w(lang, "m_cite")}">#</a></td>'
     )
 
 
@@ -210,9 +224,10 @@ _SCRIPT = """
     });
     var empty = document.getElementById('empty');
     empty.classList.toggle('hidden', total > 0);
+    // The words are the page's (its language), in data attributes; {n} is the folded count.
     empty.querySelector('.why').textContent = folded > 0
-      ? 'No row where the OSes differ matches these filters; ' + folded + ' rows where they agree are folded.'
-      : 'No row matches these filters.';
+      ? empty.getAttribute('data-folded').replace('{n}', String(folded))
+      : empty.getAttribute('data-none');
     document.getElementById('unfold-all').classList.toggle('hidden', folded === 0);
   }
   function share() {
@@ -271,36 +286,50 @@ _SCRIPT = """
 """
 
 
-def _options(name: str, label: str, values: list[str], default: str = "all") -> str:
-    opts = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in values)
-    return f'<span><label for="f-{name}">{e(label)}</label> <select id="f-{name}" name="{name}"><option value="">{e(default)}</option>{opts}</select></span>'
+def _options(lang: str, name: str, key: str, values: list[str], shown: Mapping[str, str], default: str) -> str:
+    """A filter: the option values are what the URL carries (never translated), ``shown`` their words."""
+    opts = "".join(f'<option value="{e(v)}">{e(shown.get(v, v))}</option>' for v in values)
+    return (
+        f'<span><label for="f-{name}">{_w(lang, key)}</label> <select id="f-{name}" name="{name}">'
+        f'<option value="">{_w(lang, default)}</option>{opts}</select></span>'
+    )
 
 
-def _evidence_table(matrix: Matrix) -> str:
+def _goal(summary: EvidenceSummary, lang: str) -> str:
+    """``evidence.goal_line`` in ``lang``."""
+    cited, cells, share = goal_share(summary)
+    met = label(lang, "m_met" if share >= GOAL else "m_not_met")
+    return label(lang, "m_goal").format(cited=cited, cells=cells, share=f"{share:.0%}", goal=f"{GOAL:.0%}", met=met)
+
+
+def _evidence_table(matrix: Matrix, lang: str) -> str:
     if matrix.evidence is None:
         return ""
     counts = matrix.evidence.counts
     head = "".join(f"<th>{e(o)}</th>" for o in OSES)
     body = "".join(
-        f'<tr><th><span class="lvl ev-{e(lv)}">{e(lv)}</span></th>'
+        f'<tr><th><span class="lvl ev-{e(lv)}">{_w(lang, lv)}</span></th>'
         + "".join(f"<td>{counts[o][lv]}</td>" for o in OSES)
         + "</tr>"
         for lv in EVIDENCE
     )
     return (
-        '<h2 id="evidence">Evidence behind the tables</h2>'
-        f'<table class="ev-legend"><thead><tr><th>evidence (table cells)</th>{head}</tr></thead>'
-        f'<tbody>{body}</tbody></table><p class="meta">{e(goal_line(matrix.evidence))}</p>'
+        f'<h2 id="evidence">{_w(lang, "m_ev_title")}</h2>'
+        f'<table class="ev-legend"><thead><tr><th>{_w(lang, "m_ev_head")}</th>{head}</tr></thead>'
+        f'<tbody>{body}</tbody></table><p class="meta">{e(_goal(matrix.evidence, lang))}</p>'
     )
 
 
 def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optional[Mapping[str, str]] = None) -> str:
-    """The page. ``nav`` is trusted markup put atop the header (the site's links); ``pages``
-    maps a scenario id to the (relative) address of its page, linked from its row."""
+    """The page, its own wording in ``lang`` (``lang.LANGS``; ids, anchors, URL parameters,
+    outcomes and errno names stay as they are). ``nav`` is trusted markup put atop the header
+    (the site's links); ``pages`` maps a scenario id to the (relative) address of its page,
+    linked from its row."""
     counts = matrix.counts()
     pages = pages or {}
+    colon = _w(lang, "m_colon")
     legend = "".join(
-        f'<span class="mark {_slug(c)}{" zero" if counts[c] == 0 else ""}">{MARKS[c]} {e(c)}: {counts[c]}</span>'
+        f'<span class="mark {_slug(c)}{" zero" if counts[c] == 0 else ""}">{MARKS[c]} {_w(lang, c)}{colon}{counts[c]}</span>'
         for c in CATEGORIES
     )
     sections = []
@@ -314,29 +343,31 @@ def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optio
                 current = row.scenario
                 title = f' <span class="title">{e(row.title)}</span>' if row.title else ""
                 if row.scenario in pages:
-                    title += f' <a class="page" href="{e(pages[row.scenario])}" title="the scenario\'s page">→</a>'
+                    title += f' <a class="page" href="{e(pages[row.scenario])}" title="{_w(lang, "m_page_link")}">→</a>'
                 body.append(
                     f'<tr class="scenario" id="{e(row.scenario)}" data-scenario="{e(row.scenario)}">'
                     f'<th colspan="{len(matrix.columns) + 1}"><a class="id" href="#{e(row.scenario)}">{e(row.scenario)}</a>{title}</th></tr>'
                 )
             groups = _groups(row)
-            cells = "".join(_cell(row, o, row.cells[o], groups[o]) for o in matrix.columns)
+            cells = "".join(_cell(row, o, row.cells[o], groups[o], lang) for o in matrix.columns)
             agree = (
-                '<div class="agree differ">OSes differ</div>'
+                f'<div class="agree differ">{_w(lang, "m_differ")}</div>'
                 if row.differs
-                else '<div class="agree">all OSes agree</div>'
+                else f'<div class="agree">{_w(lang, "m_agree")}</div>'
             )
             body.append(
                 f'<tr class="step" data-scenario="{e(row.scenario)}" data-differs="{"yes" if row.differs else "no"}">'
                 f'<th class="step"><code>{_code(row.step)}</code>{agree}</th>{cells}</tr>'
             )
         head = "".join(f'<th data-os="{e(c)}">{_column_name(c)}</th>' for c in matrix.columns)
-        name = topic or "not in the current catalog"
+        # The heading's id stays English (a stable anchor); only its words are translated.
+        name = topic or label("en", "m_not_in_catalog")
+        folded = _w(lang, "m_folded").format(n='<span class="n">0</span>')
         sections.append(
-            f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(name)}</h2>{topic_pictures(matrix, topic)}'
-            f'<table><thead><tr><th class="step">scenario · step</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            '<p class="folded"><span class="n">0</span> rows where every OS agrees are folded. '
-            '<button type="button" class="unfold">show all rows</button></p></section>'
+            f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(topic) or _w(lang, "m_not_in_catalog")}</h2>'
+            f"{topic_pictures(matrix, topic)}"
+            f'<table><thead><tr><th class="step">{_w(lang, "m_step_head")}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'<p class="folded">{folded} <button type="button" class="unfold">{_w(lang, "m_show_all")}</button></p></section>'
         )
     reports = "".join(
         "<tr>"
@@ -347,17 +378,24 @@ def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optio
         + "</tr>"
         for s in matrix.sources
     )
+    report_heads = "".join(f"<th>{e(h)}</th>" for h in label(lang, "m_report_heads").split("|"))
     stale = (
-        f'<p class="meta"><strong>Stale reports</strong> (made with another catalog version): {e(", ".join(matrix.stale))}</p>'
+        f'<p class="meta"><strong>{_w(lang, "m_stale")}</strong>{_w(lang, "m_stale_why")}{e(", ".join(matrix.stale))}</p>'
         if matrix.stale
         else ""
     )
+    verdicts = {c: label(lang, c) for c in CATEGORIES}
     filters = (
-        _options("topic", "Topic", topics(matrix))
-        + _options("os", "OS", list(matrix.columns))
-        + _options("category", "Category", list(CATEGORIES))
-        + _options("diff", "Rows", ["all"], default="where OSes differ")
-        + '<button type="button" class="unfold" id="unfold-all">show rows where OSes agree</button>'
+        _options(lang, "topic", "m_topic", topics(matrix), {}, "m_all")
+        + _options(lang, "os", "m_os", list(matrix.columns), {}, "m_all")
+        + _options(lang, "category", "m_category", list(CATEGORIES), verdicts, "m_all")
+        + _options(lang, "diff", "m_rows", ["all"], {"all": label(lang, "m_all_rows")}, "m_where_differ")
+        + f'<button type="button" class="unfold" id="unfold-all">{_w(lang, "m_show_agree")}</button>'
+    )
+    intro = _w(lang, "m_intro").format(prediction=f"<em>{_w(lang, 'm_prediction')}</em>")
+    meta = (
+        f"sockbehave {e(matrix.tool_version)} · {_w(lang, 'm_catalog')} <code>{e(matrix.catalog_version)}</code> · "
+        f"{_w(lang, 'm_reports_n').format(n=len(matrix.sources))} · {intro}"
     )
     return f"""<!doctype html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
@@ -365,29 +403,26 @@ def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optio
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>sockbehave: socket behaviour by OS</title>
+<title>{_w(lang, "m_title")}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <header>
-{nav}<h1>Socket behaviour by OS</h1>
-<p class="meta">sockbehave {e(matrix.tool_version)} · catalog <code>{e(matrix.catalog_version)}</code> · {len(matrix.sources)} reports ·
-each cell rests on a real run, else the simulator (a <em>prediction</em>), else the table's expectation, whose
-evidence level is drawn heavier the stronger it is (observed, tested by an upstream suite on that OS, documented,
-inferred, unknown). Within a row, cells with the same outcome share a colour; rows where every OS agrees are folded.</p>
+{nav}<h1>{_w(lang, "m_h1")}</h1>
+<p class="meta">{meta}</p>
 <div class="legend">{legend}</div>
 <form id="filters">{filters}</form>
 </header>
 <main>
-{_evidence_table(matrix)}
+{_evidence_table(matrix, lang)}
 {stale}
-<div id="empty" class="hidden"><span class="why">No row matches these filters.</span>
-<button type="button" class="unfold">show all rows</button> <button type="button" id="clear">clear filters</button></div>
+<div id="empty" class="hidden" data-none="{_w(lang, "m_none")}" data-folded="{_w(lang, "m_none_folded")}"><span class="why">{_w(lang, "m_none")}</span>
+<button type="button" class="unfold">{_w(lang, "m_show_all")}</button> <button type="button" id="clear">{_w(lang, "m_clear")}</button></div>
 {"".join(sections)}
-<h2 id="reports">Reports</h2>
-<table><thead><tr><th>report</th><th>OS (variant)</th><th>backend</th><th>Python</th><th>kernel</th><th>created</th><th>catalog</th></tr></thead><tbody>{reports}</tbody></table>
+<h2 id="reports">{_w(lang, "m_reports")}</h2>
+<table><thead><tr>{report_heads}</tr></thead><tbody>{reports}</tbody></table>
 </main>
-<footer>Cite a cell by its link (the # in its corner). Generated by <code>sockbehave report</code>.</footer>
+<footer>{_w(lang, "m_footer").format(cmd="<code>sockbehave report</code>")}</footer>
 <script>{_SCRIPT}</script>
 </body>
 </html>

@@ -397,6 +397,68 @@ def test_the_site_index_filters_and_cited_anchor_work_from_file_urls(tmp_path: P
     assert [u for u in tab.requests if not u.startswith(("file://", "data:", "about:"))] == []
 
 
+def test_the_chinese_matrix_speaks_chinese_and_still_filters_and_cites(tmp_path: Path, tab: Tab) -> None:
+    """zh/index.html: the matrix's own words in Chinese; ids, anchors, URL parameters and outcomes as in English."""
+    site = _site(tmp_path)
+    tab.open((site / "zh" / "index.html").as_uri())
+    tab.shot("site-index-zh-matrix")
+    assert tab.js("document.querySelector('h1').textContent") == "各操作系统上的套接字行为"
+    assert tab.js("[...document.querySelectorAll('#filters label')].map(l => l.textContent)") == [
+        "主题",
+        "操作系统",
+        "判定",
+        "显示",
+    ]
+    assert tab.js("[...document.getElementById('f-category').options].map(o => o.value + '=' + o.textContent)") == [
+        "=全部",
+        "as expected=符合预期",
+        "unexpected=不符合预期",
+        "new=新结果",
+        "known gap=已知差距",
+        "not run=未运行",
+    ]
+    assert tab.js("document.querySelector('.legend').textContent").startswith("✓ 符合预期：")
+    assert tab.js(f"{VISIBLE_ROWS}.length") == _differing()  # differences first, as in English
+    assert tab.js(f"{VISIBLE_ROWS}.every(r => r.querySelector('.agree').textContent === '各系统不同')")
+    assert tab.js("document.querySelector('.folded:not(.hidden)').textContent").startswith("另有 ")
+    header = tab.js("document.querySelector('header').innerText")
+    assert not any(word in header for word in ("Socket behaviour", "Topic", "Category", "where OSes differ", "reports"))
+    # the same URL parameters filter the same cells, and a filter change still goes into the URL
+    tab.open((site / "zh" / "index.html").as_uri() + "?os=windows&category=new&diff=all")
+    tab.shot("site-filtered-zh")
+    cells = tab.js(
+        "[...document.querySelectorAll('td.cell')].filter(c => c.offsetParent).map(c => c.getAttribute('data-os') + ':' + c.getAttribute('data-category'))"
+    )
+    assert cells and set(cells) == {"windows:new"}
+    assert (
+        tab.js("[...document.querySelectorAll('td.cell')].find(c => c.offsetParent).querySelector('.mark').textContent")
+        == "★ 新结果"
+    )
+    tab.js(
+        "(() => { const s = document.getElementById('f-os'); s.value = 'darwin'; s.dispatchEvent(new Event('change', {bubbles: true})); return 0; })()"
+    )
+    assert tab.js("location.search") == "?os=darwin&category=new&diff=all"
+    # an empty result says so in Chinese, counting the folded rows
+    tab.open((site / "zh" / "index.html").as_uri() + "?category=unexpected")
+    tab.shot("site-empty-zh")
+    assert tab.js(f"{VISIBLE_ROWS}.length") == 0
+    assert tab.js("document.querySelector('#empty .why').textContent") == "没有符合这些筛选条件的行。"
+    tab.open((site / "zh" / "index.html").as_uri() + "?topic=empty-send")  # every OS agrees on all its rows
+    assert tab.js(f"{VISIBLE_ROWS}.length") == 0
+    folded = tab.js("document.querySelector('section[data-topic=\"empty-send\"] .folded .n').textContent")
+    assert int(folded) > 0
+    assert tab.js("document.querySelector('#empty .why').textContent") == (
+        f"没有符合这些筛选条件、且各系统结果不同的行；另有 {folded} 行各系统结果一致，已折叠。"
+    )
+    # a cited cell: the same anchor, shown below the header and highlighted
+    tab.open((site / "zh" / "index.html").as_uri() + "#" + CITED_CELL)
+    img = tab.shot("site-cited-zh")
+    where = _cited(tab, CITED_CELL)
+    assert where["header"] < where["top"] < where["bottom"] < where["height"] and where["cited"], where
+    assert _count(img, CITED, top=int(where["header"])) > 1000
+    assert [u for u in tab.requests if not u.startswith(("file://", "data:", "about:"))] == []
+
+
 def test_the_site_scenario_pages_in_english_and_chinese(tmp_path: Path, tab: Tab) -> None:
     site = _site(tmp_path)
     tab.open((site / "s" / f"{SITE_PAGE}.html").as_uri())

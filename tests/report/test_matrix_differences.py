@@ -81,3 +81,37 @@ def test_errno_names_may_wrap_only_between_words() -> None:
     page = render_html(_matrix())
     assert "ConnectionRefusedError(<wbr>ECONNREFUSED)" in page
     assert "word-break: break-word" not in page and "overflow-wrap: anywhere; }\n" not in page.split("details p")[0]
+
+
+def test_the_chinese_page_translates_the_words_and_keeps_every_id_anchor_and_value() -> None:
+    """``render_html(lang="zh")``: the page's own words in Chinese; its ids, anchors, filter
+    values, data attributes, outcomes and errno names exactly as in English."""
+    matrix = _matrix()
+    en, zh = render_html(matrix), render_html(matrix, lang="zh")
+    keep = re.compile(r'(?:id|href|value|data-[a-z]+|class)="[^"]*"|<code>.*?</code>')
+    kept = [m for m in keep.findall(zh) if not m.startswith(("data-none=", "data-folded="))]
+    assert kept == [m for m in keep.findall(en) if not m.startswith(("data-none=", "data-folded="))]
+
+    def words(page: str) -> str:  # what a reader sees, less the pictures (report.pictures draws them)
+        page = re.sub(r"<script>.*?</script>|<figure.*?</figure>", " ", page, flags=re.S)
+        return re.sub(r"<[^>]+>", " ", page)
+
+    for phrase in (
+        "Socket behaviour by OS",
+        "OSes differ",
+        "all OSes agree",
+        "show all rows",
+        "clear filters",
+        "scenario · step",
+        "Evidence behind the tables",
+        "as expected",
+        "prediction",
+        "No row matches these filters.",
+        "rows where every OS agrees are folded",
+        "Reports",
+        "tested or documented",
+    ):
+        assert phrase in words(en), phrase
+        assert phrase not in words(zh), phrase
+    assert '<div class="agree differ">各系统不同</div>' in zh and "没有符合这些筛选条件的行。" in zh
+    assert '<option value="new">新结果</option>' in zh and '<option value="all">全部行</option>' in zh

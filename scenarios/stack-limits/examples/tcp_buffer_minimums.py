@@ -9,14 +9,14 @@ import socket
 
 def main() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        for name in ("SO_RCVBUF", "SO_SNDBUF"):
+        for name, step in (("SO_RCVBUF", "rcvbuf-set-1"), ("SO_SNDBUF", "sndbuf-set-1")):
             option = getattr(socket, name)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, option, 1)
                 print(f"setsockopt({name}, 1) -> None")
             except OSError as exc:
                 print(f"setsockopt({name}, 1) raised {type(exc).__name__}: {exc}")
-            print(f"getsockopt({name}) -> {sock.getsockopt(socket.SOL_SOCKET, option)}")
+            print(f"{step} -> {sock.getsockopt(socket.SOL_SOCKET, option)}")
 
 
 if __name__ == "__main__":

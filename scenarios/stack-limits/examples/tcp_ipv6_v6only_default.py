@@ -15,22 +15,24 @@ def main() -> None:
         print(f"socket(AF_INET6) raised {type(exc).__name__}: {exc} (no IPv6 here)")
         return
     with server:
-        print("IPV6_V6ONLY default:", server.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
+        print("v6only-default ->", server.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
         try:
             server.bind(("::ffff:127.0.0.1", 0))
         except OSError as exc:
-            print(f"bind(('::ffff:127.0.0.1', 0)) raised {type(exc).__name__}: {exc}")
-            print("so no IPv4 client can reach this AF_INET6 socket")
+            print(f"bind-v4-mapped -> {exc!r}")
+            print("  so no IPv4 client can reach this AF_INET6 socket")
             return
-        print("bind(('::ffff:127.0.0.1', 0)) -> None; bound to", server.getsockname())
+        print("bind-v4-mapped -> None")
+        print("  bound to", server.getsockname())
         server.listen(1)
         try:
             with socket.create_connection(("127.0.0.1", server.getsockname()[1]), timeout=1.0):
+                print("ipv4-client-connect -> None")
                 conn, peer = server.accept()
                 conn.close()
-                print("an IPv4 client connected; the listener sees it as", peer)
+                print("  the listener sees the IPv4 client as", peer)
         except OSError as exc:
-            print(f"IPv4 connect raised {type(exc).__name__}: {exc}")
+            print(f"ipv4-client-connect -> {exc!r}")
 
 
 if __name__ == "__main__":

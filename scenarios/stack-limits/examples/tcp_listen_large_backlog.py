@@ -15,7 +15,7 @@ def main() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
         server.bind(("127.0.0.1", 0))
         server.listen(1_000_000)
-        print("listen(1000000) -> None")
+        print("listen-1000000 -> None")
         completed = 0
         for _ in range(MAX_CLIENTS):
             client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -28,8 +28,9 @@ def main() -> None:
             finally:
                 client.close()
             completed += 1
-        suffix = " (the cap of this example: all of them)" if completed == MAX_CLIENTS else ""
-        print(f"connections completed before accept: {completed}{suffix}")
+        print("completed-before-accept ->", completed)
+        if completed == MAX_CLIENTS:
+            print(f"  (all {MAX_CLIENTS}: the cap of this example)")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ def main() -> None:
         try:
             client.connect(address)
         except OSError as exc:
-            print(f"connect raised {type(exc).__name__}: {exc}")
+            print(f"connect-to-closed-port -> {exc!r}")
+            print("connected-to-itself -> False")
             return
-        print("connect -> None: local", client.getsockname(), "peer", client.getpeername())
-        print("connected to itself:", client.getsockname() == client.getpeername())
+        print("connect-to-closed-port -> None")
+        print("  local", client.getsockname(), "peer", client.getpeername())
+        print("connected-to-itself ->", client.getsockname() == client.getpeername())
         client.sendall(b"echo?")
         print("recv ->", client.recv(100))
 

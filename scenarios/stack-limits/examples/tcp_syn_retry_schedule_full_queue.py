@@ -11,7 +11,8 @@ import socket
 import threading
 import time
 
-ACCEPT_AT = (0.5, 1.5, 2.5, 4.5)
+#: The step (as sockbehave names it) -> when the server accepts, in seconds.
+ACCEPT_AT = {"accept-at-500ms": 0.5, "accept-at-1500ms": 1.5, "accept-at-2500ms": 2.5, "accept-at-4500ms": 4.5}
 WAIT = 0.3
 
 
@@ -31,34 +32,34 @@ def full_listener() -> socket.socket:
     return server
 
 
-def late_client(address: tuple[str, int], started: float, results: dict[float, str], key: float) -> None:
+def late_client(address: tuple[str, int], started: float, results: dict[str, str], step: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client:
         client.settimeout(8.0)
         try:
             client.connect(address)
-            results[key] = f"connected after {time.monotonic() - started:.1f} s"
+            results[step] = repr(f"~{round(time.monotonic() - started)}s")  # connected after about N s
         except OSError as exc:
-            results[key] = f"{type(exc).__name__}: {exc}"
+            results[step] = repr(exc)
 
 
 def main() -> None:
-    servers = [full_listener() for _ in ACCEPT_AT]
-    results: dict[float, str] = {}
+    servers = {step: full_listener() for step in ACCEPT_AT}
+    results: dict[str, str] = {}
     started = time.monotonic()
     threads = [
-        threading.Thread(target=late_client, args=(srv.getsockname(), started, results, at))
-        for at, srv in zip(ACCEPT_AT, servers)
+        threading.Thread(target=late_client, args=(srv.getsockname(), started, results, step))
+        for step, srv in servers.items()
     ]
     for thread in threads:
         thread.start()
-    for at, srv in zip(ACCEPT_AT, servers):
-        time.sleep(max(0.0, started + at - time.monotonic()))
+    for step, srv in servers.items():
+        time.sleep(max(0.0, started + ACCEPT_AT[step] - time.monotonic()))
         conn, _ = srv.accept()
         conn.close()
     for thread in threads:
         thread.join()
-    for at, srv in zip(ACCEPT_AT, servers):
-        print(f"accept at {at} s: late client {results[at]}")
+    for step, srv in servers.items():
+        print(f"{step} -> {results[step]}")
         srv.close()
 
 
