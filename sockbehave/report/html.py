@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Optional
 
-from ..evidence import GOAL, STRENGTH, EvidenceSummary, goal_share
+from ..evidence import GOAL, STRENGTH, EvidenceSummary, goal_share, percent
 from ..lang import label
 from ..tables import EVIDENCE, OSES, Cell
 from .matrix import CATEGORIES, Matrix, MatrixCell, MatrixRow, Seen, topics
@@ -299,7 +299,7 @@ def _goal(summary: EvidenceSummary, lang: str) -> str:
     """``evidence.goal_line`` in ``lang``."""
     cited, cells, share = goal_share(summary)
     met = label(lang, "m_met" if share >= GOAL else "m_not_met")
-    return label(lang, "m_goal").format(cited=cited, cells=cells, share=f"{share:.0%}", goal=f"{GOAL:.0%}", met=met)
+    return label(lang, "m_goal").format(cited=cited, cells=cells, share=percent(share), goal=f"{GOAL:.0%}", met=met)
 
 
 def _evidence_table(matrix: Matrix, lang: str) -> str:
