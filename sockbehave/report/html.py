@@ -365,7 +365,7 @@ def render_html(matrix: Matrix, *, lang: str = "en", nav: str = "", pages: Optio
         folded = _w(lang, "m_folded").format(n='<span class="n">0</span>')
         sections.append(
             f'<section data-topic="{e(topic)}"><h2 id="topic-{e(_slug(name))}">{e(topic) or _w(lang, "m_not_in_catalog")}</h2>'
-            f"{topic_pictures(matrix, topic)}"
+            f"{topic_pictures(matrix, topic, lang)}"
             f'<table><thead><tr><th class="step">{_w(lang, "m_step_head")}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'<p class="folded">{folded} <button type="button" class="unfold">{_w(lang, "m_show_all")}</button></p></section>'
         )

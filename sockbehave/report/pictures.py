@@ -15,8 +15,9 @@ with "?" for unknown; the level is also written, so colour is never the only cue
 real run observed the cell, the picture shows what was observed, and both when they differ. A
 simulated outcome is never drawn: the pictures show what the tables and real runs say.
 
-``topic_pictures(matrix_or_catalog, topic) -> str`` is the public entry (an HTML fragment, empty
-for a topic without a picture); the matrix page puts it at the top of its topic's section.
+``topic_pictures(matrix_or_catalog, topic, lang="en") -> str`` is the public entry (an HTML
+fragment, empty for a topic without a picture); the matrix page puts it at the top of its
+topic's section. Its words come from ``lang.label``; outcomes, errno and call names stay English.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
 from ..catalog import Catalog
+from ..lang import label
 from ..tables import OSES
 from .matrix import Matrix, MatrixCell, build_matrix
 from .svg import figure, svg, text
@@ -89,14 +91,19 @@ def _defs(ident: str) -> str:
     )
 
 
-def _legend(y: float, ident: str) -> list[str]:
-    out = [text(10, y + 14, "Evidence (the table's level; a real run counts as observed):", 11, extra=' fill="#444"')]
+def _legend(y: float, ident: str, lang: str) -> list[str]:
+    out = [text(10, y + 14, label(lang, "p_legend"), 11, extra=' fill="#444"')]
     x = 10.0
     for level in _WEIGHT:
         out.append(_box(x, y + 22, 22, 14, _NEUTRAL, level, ident))
-        out.append(text(x + 28, y + 33, level, 11))
+        out.append(text(x + 28, y + 33, label(lang, level), 11))
         x += 110
     return out
+
+
+def _level(lang: str, evidence: str, differs: bool) -> str:
+    """An evidence level in ``lang``, and "(real run differs)" when a real run disagrees with the table."""
+    return label(lang, evidence) + (label(lang, "p_paren").format(x=label(lang, "p_differs")) if differs else "")
 
 
 def _cells(matrix: Matrix, scenario: str, step: str) -> dict[str, Optional[MatrixCell]]:
@@ -129,38 +136,51 @@ _REUSE = {  # (old socket had SO_REUSEADDR, new socket has it) -> scenario
 }
 
 
-def _reuseaddr(matrix: Matrix) -> str:
+def _on(lang: str, flag: bool) -> str:
+    return label(lang, "p_on" if flag else "p_off")
+
+
+def _reuseaddr(matrix: Matrix, lang: str) -> str:
     ident = "pic-reuseaddr"
     cells = {key: _cells(matrix, sid, "rebind") for key, sid in _REUSE.items()}
     left, panel_w, cell_w, cell_h = 120.0, 214.0, 100.0, 46.0
-    body = [_defs(ident), text(10, 38, "bind() again: works, or its error", 11, extra=' fill="#444" font-weight="600"')]
-    body.append(text(10, 54, "new socket →", 11, extra=' fill="#444"'))
+    body = [_defs(ident), text(10, 38, label(lang, "p_rebind"), 11, extra=' fill="#444" font-weight="600"')]
+    body.append(text(10, 54, label(lang, "p_new_socket"), 11, extra=' fill="#444"'))
     for k, old in enumerate((False, True)):
         y = 62 + k * (cell_h + 6)
-        body.append(text(10, y + cell_h / 2 - 2, "old socket", 11, extra=' fill="#444"'))
-        body.append(text(10, y + cell_h / 2 + 12, "off" if not old else "on", 11))
+        body.append(text(10, y + cell_h / 2 - 2, label(lang, "p_old_socket"), 11, extra=' fill="#444"'))
+        body.append(text(10, y + cell_h / 2 + 12, _on(lang, old), 11))
     for i, os_name in enumerate(OSES):
         x0 = left + i * panel_w
         body.append(text(x0 + cell_w, 20, os_name, 14, "middle", ' font-weight="700"'))
         for j, new in enumerate((False, True)):
-            body.append(text(x0 + j * cell_w + cell_w / 2, 54, "on" if new else "off", 11, "middle"))
+            body.append(text(x0 + j * cell_w + cell_w / 2, 54, _on(lang, new), 11, "middle"))
             for k, old in enumerate((False, True)):
                 y = 62 + k * (cell_h + 6)
                 m = _mark(cells[(old, new)][os_name])
                 x = x0 + j * cell_w
                 colour = _NEUTRAL if m.outcome == "unknown" else _FAIL if _fails(m.outcome) else _OK
-                word = "?" if m.outcome == "unknown" else _short(m.outcome) if _fails(m.outcome) else "bind works"
+                word = (
+                    "?"
+                    if m.outcome == "unknown"
+                    else _short(m.outcome)
+                    if _fails(m.outcome)
+                    else label(lang, "p_bind_works")
+                )
                 body.append(_box(x + 3, y, cell_w - 6, cell_h, colour, m.evidence, ident))
                 ink = "#000" if m.evidence in ("inferred", "unknown", "documented") else "#fff"
                 body.append(text(x + cell_w / 2, y + 19, word, 11, "middle", f' fill="{ink}" font-weight="600"'))
-                detail = m.evidence + (" (real run differs)" if m.observed_differs else "")
+                detail = _level(lang, m.evidence, bool(m.observed_differs))
                 body.append(text(x + cell_w / 2, y + 35, detail, 10, "middle", f' fill="{ink}"'))
     height = 62 + 2 * (cell_h + 6) + 6
-    body += _legend(height, ident)
-    summary = "; ".join(
-        f"{o}: "
+    body += _legend(height, ident, lang)
+    summary = label(lang, "and").join(
+        o
+        + label(lang, "m_colon")
         + ", ".join(
-            f"old {'on' if old else 'off'}/new {'on' if new else 'off'} {_short(_mark(cells[(old, new)][o]).outcome)}"
+            label(lang, "p_reuse_item").format(
+                old=_on(lang, old), new=_on(lang, new), outcome=_short(_mark(cells[(old, new)][o]).outcome)
+            )
             for (old, new) in _REUSE
         )
         for o in OSES
@@ -169,7 +189,7 @@ def _reuseaddr(matrix: Matrix) -> str:
         ident,
         left + len(OSES) * panel_w,
         height + 50,
-        "Restarting a server while its old connection is in TIME_WAIT: SO_REUSEADDR on the old and new socket, per OS",
+        label(lang, "p_reuse_title"),
         summary,
         body,
     )
@@ -185,7 +205,7 @@ _SIZES = (  # size, scenario, the address family it is sent over
 )
 
 
-def _udp_mark(matrix: Matrix, size: int, sid: str, os_name: str) -> tuple[str, str, _Mark, _Mark]:
+def _udp_mark(matrix: Matrix, size: int, sid: str, os_name: str, lang: str) -> tuple[str, str, _Mark, _Mark]:
     """(word, colour, sendto mark, recv mark) for one size on one OS."""
     send = _mark(_cells(matrix, sid, f"sendto-{size}")[os_name])
     recv = _mark(_cells(matrix, sid, f"recv-{size}")[os_name])
@@ -194,13 +214,13 @@ def _udp_mark(matrix: Matrix, size: int, sid: str, os_name: str) -> tuple[str, s
     if _fails(send.outcome):
         return f"sendto: {_short(send.outcome)}", _FAIL, send, recv
     if recv.outcome == "unknown":
-        return "sent; arrival ?", _NEUTRAL, send, recv
+        return label(lang, "p_arrival"), _NEUTRAL, send, recv
     if recv.outcome == str(size):
-        return "sent and received", _OK, send, recv
-    return f"sent; recv: {_short(recv.outcome)}", _FAIL, send, recv
+        return label(lang, "p_received"), _OK, send, recv
+    return label(lang, "p_recv").format(outcome=_short(recv.outcome)), _FAIL, send, recv
 
 
-def _udp_line(matrix: Matrix) -> str:
+def _udp_line(matrix: Matrix, lang: str) -> str:
     ident = "pic-udp-size"
     left, step_w, row_h, top = 90.0, 200.0, 50.0, 60.0
     width = left + step_w * len(_SIZES) + 20
@@ -211,38 +231,44 @@ def _udp_line(matrix: Matrix) -> str:
     for i, (size, _, family) in enumerate(_SIZES):
         x = left + step_w * i + step_w / 2
         body.append(f'<line x1="{x:g}" y1="{top - 20:g}" x2="{x:g}" y2="{top - 8:g}" stroke="#555"/>')
-        body.append(text(x, top - 26, f"{size} bytes ({family})", 12, "middle", ' font-weight="700"'))
+        body.append(
+            text(
+                x, top - 26, label(lang, "p_size").format(size=size, family=family), 12, "middle", ' font-weight="700"'
+            )
+        )
     parts = []
     for r, os_name in enumerate(OSES):
         y = top + r * row_h
         body.append(text(left - 10, y + 24, os_name, 13, "end", ' font-weight="600"'))
         for i, (size, sid, _) in enumerate(_SIZES):
-            word, colour, send, recv = _udp_mark(matrix, size, sid, os_name)
+            word, colour, send, recv = _udp_mark(matrix, size, sid, os_name, lang)
             evidence = _weaker(send, recv)
             x = left + step_w * i + 8
             body.append(_box(x, y + 4, step_w - 16, row_h - 10, colour, evidence, ident))
             ink = "#000" if evidence in ("inferred", "unknown", "documented") else "#fff"
             body.append(text(x + (step_w - 16) / 2, y + 20, word, 12, "middle", f' fill="{ink}" font-weight="600"'))
-            differs = " (real run differs)" if send.observed_differs or recv.observed_differs else ""
-            body.append(text(x + (step_w - 16) / 2, y + 34, evidence + differs, 10, "middle", f' fill="{ink}"'))
-            parts.append(f"{os_name} {size}: {word} ({evidence})")
+            level = _level(lang, evidence, bool(send.observed_differs or recv.observed_differs))
+            body.append(text(x + (step_w - 16) / 2, y + 34, level, 10, "middle", f' fill="{ink}"'))
+            parts.append(
+                label(lang, "p_udp_item").format(os=os_name, size=size, word=word, evidence=label(lang, evidence))
+            )
     height = top + len(OSES) * row_h + 4
     body.append(
         text(
             left,
             height + 10,
-            "Not to scale. 1472 = 1500 (Ethernet MTU) - 20 - 8: no limit, a fragmentation threshold.",
+            label(lang, "p_udp_note"),
             11,
             extra=' fill="#444"',
         )
     )
-    body += _legend(height + 16, ident)
+    body += _legend(height + 16, ident, lang)
     return svg(
         ident,
         width,
         height + 70,
-        "UDP datagram sizes on loopback: what sendto and recv do with 1472, 9216, 65507 and 65527 bytes, per OS",
-        "; ".join(parts),
+        label(lang, "p_udp_title"),
+        label(lang, "and").join(parts),
         body,
     )
 
@@ -252,13 +278,13 @@ def _udp_line(matrix: Matrix) -> str:
 _BACKLOGS = ((0, "tcp.backlog-0"), (1, "tcp.backlog-1"), (5, "tcp.backlog-5"))
 
 
-def _backlog(matrix: Matrix) -> str:
+def _backlog(matrix: Matrix, lang: str) -> str:
     ident = "pic-backlog"
     left, group_h, bar_h, top, unit = 120.0, 86.0, 16.0, 30.0, 30.0
     marks = {(b, o): _mark(_cells(matrix, sid, "completed-before-accept")[o]) for b, sid in _BACKLOGS for o in OSES}
     counts = [int(m.outcome) for m in marks.values() if m.outcome.isdigit()]
     unit = min(unit, 460.0 / max([*counts, 1]))
-    body = [_defs(ident), text(left, 18, "connections completed before the first accept()", 12, extra=' fill="#444"')]
+    body = [_defs(ident), text(left, 18, label(lang, "p_completed"), 12, extra=' fill="#444"')]
     parts = []
     for g, (backlog, _) in enumerate(_BACKLOGS):
         y0 = top + g * group_h
@@ -270,45 +296,48 @@ def _backlog(matrix: Matrix) -> str:
             if m.outcome.isdigit():
                 w = max(int(m.outcome) * unit, 3.0)
                 body.append(_box(left, y, w, bar_h, _NEUTRAL, m.evidence, ident))
-                label = f"{m.outcome} ({m.evidence}{'; real run differs' if m.observed_differs else ''})"
+                differs = label(lang, "and") + label(lang, "p_differs") if m.observed_differs else ""
+                says = m.outcome + label(lang, "p_paren").format(x=label(lang, m.evidence) + differs)
             else:
                 w = 24.0
                 body.append(_box(left, y, w, bar_h, _NEUTRAL, "unknown", ident))
                 body.append(text(left + 12, y + 12, "?", 11, "middle"))
-                label = "unknown" if m.outcome == "unknown" else f"{m.outcome} ({m.evidence})"
-            body.append(text(left + w + 6, y + 12, label, 11))
-            parts.append(f"listen({backlog}) on {os_name}: {label}")
+                says = (
+                    label(lang, "unknown")
+                    if m.outcome == "unknown"
+                    else m.outcome + label(lang, "p_paren").format(x=label(lang, m.evidence))
+                )
+            body.append(text(left + w + 6, y + 12, says, 11))
+            parts.append(label(lang, "p_backlog_item").format(backlog=backlog, os=os_name, label=says))
     height = top + len(_BACKLOGS) * group_h
-    body += _legend(height, ident)
+    body += _legend(height, ident, lang)
     return svg(
         ident,
         left + 560,
         height + 50,
-        "How many connections the accept queue completes for listen(0), listen(1) and listen(5), per OS",
-        "; ".join(parts),
+        label(lang, "p_backlog_title"),
+        label(lang, "and").join(parts),
         body,
     )
 
 
-_PICTURES: dict[str, tuple[Callable[[Matrix], str], str]] = {
-    "reuseaddr-restart": (
-        _reuseaddr,
-        "Restarting a server while its old connection is in TIME_WAIT: does bind work? "
-        "Per OS, by whether the old and the new socket set SO_REUSEADDR.",
-    ),
-    "udp-oversize": (_udp_line, "UDP datagram sizes: what each OS does with a datagram of each size on loopback."),
-    "backlog": (_backlog, "The listen() backlog: connections completed before the first accept, per OS."),
+#: Each topic's picture and the ``lang.label`` key of its caption.
+_PICTURES: dict[str, tuple[Callable[[Matrix, str], str], str]] = {
+    "reuseaddr-restart": (_reuseaddr, "p_reuse_caption"),
+    "udp-oversize": (_udp_line, "p_udp_caption"),
+    "backlog": (_backlog, "p_backlog_caption"),
 }
 #: The topics that have a summary picture.
 PICTURE_TOPICS: Sequence[str] = tuple(_PICTURES)
 
 
-def topic_pictures(source: Union[Matrix, Catalog], topic: str) -> str:
-    """The summary picture of ``topic`` as an HTML ``<figure>`` ("" for a topic without one).
+def topic_pictures(source: Union[Matrix, Catalog], topic: str, lang: str = "en") -> str:
+    """The summary picture of ``topic`` as an HTML ``<figure>`` ("" for a topic without one),
+    its words in ``lang``.
 
     ``source`` is a matrix (its tables and real runs), or a catalog (its tables alone)."""
     if topic not in _PICTURES:
         return ""
     matrix = build_matrix([], source, "") if isinstance(source, Catalog) else source
     draw, caption = _PICTURES[topic]
-    return figure("sb-summary", draw(matrix), caption + " Drawn from the tables; heavier means stronger evidence.")
+    return figure("sb-summary", draw(matrix, lang), label(lang, caption) + label(lang, "p_drawn"))

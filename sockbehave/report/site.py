@@ -163,12 +163,12 @@ def _answer(sc: Scenario, catalog: Catalog, here: str, lang: str) -> tuple[str, 
     return table, f'<ol class="sources">{listed}</ol>' if listed else ""
 
 
-def _pictures(sc: Scenario, catalog: Catalog, matrix: Matrix) -> str:
-    """The scenario's packet timeline per OS and its topic's summary picture, as inline SVG."""
+def _pictures(sc: Scenario, catalog: Catalog, matrix: Matrix, lang: str) -> str:
+    """The scenario's packet timeline per OS and its topic's summary picture, as inline SVG in ``lang``."""
     from .pictures import topic_pictures
     from .timeline import scenario_timelines
 
-    return scenario_timelines(catalog, sc.id, OSES) + topic_pictures(matrix, sc.topic)
+    return scenario_timelines(catalog, sc.id, OSES, lang) + topic_pictures(matrix, sc.topic, lang)
 
 
 def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, lang: str) -> str:
@@ -181,7 +181,7 @@ def _scenario_page(sc: Scenario, catalog: Catalog, matrix: Matrix, words: Text, 
     else:
         code_head = f'{e(label(lang, "code"))} <span class="meta">({e(label(lang, "code_note"))} {e(sc.id)})</span>'
         code = sc.code
-    pictures = _pictures(sc, catalog, matrix)
+    pictures = _pictures(sc, catalog, matrix, lang)
     references = "".join(f"<li>{_source(r)}</li>" for r in sc.references)
     body = [
         f'<h1 id="title">{e(words.title)}</h1>',

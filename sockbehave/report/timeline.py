@@ -9,10 +9,13 @@ simulator cannot run on an OS (not modelled, a run error) gets a figure saying s
 
 Public surface, for the matrix page and the static site:
 
-* ``timeline_svg(catalog, scenario_id, os_name) -> str``: one ``<svg>``.
-* ``scenario_timelines(catalog, scenario_id, os_names=OSES) -> str``: an HTML fragment, one
-  ``<figure class="sb-timeline">`` per OS, each with a caption (and the simulator's known gaps
-  for that OS, from the tables' ``sim_gap``).
+* ``timeline_svg(catalog, scenario_id, os_name, lang="en") -> str``: one ``<svg>``.
+* ``scenario_timelines(catalog, scenario_id, os_names=OSES, lang="en") -> str``: an HTML
+  fragment, one ``<figure class="sb-timeline">`` per OS, each with a caption (and the
+  simulator's known gaps for that OS, from the tables' ``sim_gap``).
+
+The words around the trace (headings, legend, captions) come from ``lang.label`` in ``lang``;
+segment names, call names, results, addresses and the simulator's notes stay as recorded.
 
 Both raise ``InputError`` for an unknown scenario id or OS name and never raise for what the
 scenario does.
@@ -25,6 +28,7 @@ from typing import Optional, cast
 
 from ..catalog import Catalog
 from ..errors import InputError
+from ..lang import label
 from ..runner import ScenarioRun, run_scenario
 from ..scenario import Scenario
 from ..sim.trace import Call, Segment, Trace
@@ -35,13 +39,6 @@ __all__ = ["TracedRun", "scenario_timelines", "timeline_svg", "traced_run"]
 
 _TOP, _ROW, _CALLS_W, _LANE_W, _HEAD = 20, 24, 330, 170, 52
 _SEG_COLOURS = {"RST": "#b3261e", "ICMP port unreachable": "#8a4b00", "FIN": "#4a148c"}
-_LEGEND = (
-    "Drawn from the simulator's trace, not from a capture. SYN, SYN-ACK and ACK are the handshake,",
-    "modelled as one exchange; data n is n bytes reaching the peer's buffer; ACKs of data and of FIN,",
-    "windows and retransmission timing are not modelled and not drawn. Dashed: dropped or unanswered.",
-    "ICMP host unreachable is not modelled. Left: each socket call when it returned, and its result.",
-    "One lifeline per address: a listener and the connections it accepted share theirs.",
-)
 
 
 @dataclass(frozen=True)
@@ -94,9 +91,9 @@ def _lanes(trace: Trace) -> dict[object, int]:
     return lanes
 
 
-def _lane_name(key: object) -> str:
+def _lane_name(key: object, lang: str) -> str:
     if isinstance(key, tuple) and len(key) == 2 and key[0] == "fd":
-        return f"socket {int(key[1]) - (1 << 30)} (no address)"
+        return label(lang, "t_no_address").format(n=int(key[1]) - (1 << 30))
     host, port = cast("tuple[str, int]", key)
     return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
 
@@ -110,23 +107,23 @@ def _arrow(x1: float, x2: float, y: float, colour: str, dashed: bool) -> str:
     )
 
 
-def _draw(traced: TracedRun, ident: str) -> str:
+def _draw(traced: TracedRun, ident: str, lang: str) -> str:
     trace = traced.trace
-    title = f"{traced.scenario.id} on simulated {traced.os_name}: packet timeline"
+    title = label(lang, "t_title").format(id=traced.scenario.id, os=traced.os_name)
     if trace is None or not trace.events:
-        why = traced.run.error or "the scenario exchanged no segments"
-        return svg(ident, 640, 60, title, why, [text(12, 34, f"No timeline: {why}", 13)])
+        why = traced.run.error or label(lang, "t_no_segments")
+        return svg(ident, 640, 60, title, why, [text(12, 34, label(lang, "t_none").format(why=why), 13)])
     lanes = _lanes(trace)
     x0 = _CALLS_W + 40
     xs = {key: x0 + i * _LANE_W + _LANE_W / 2 for key, i in lanes.items()}
     width = x0 + len(lanes) * _LANE_W + 10
-    body: list[str] = [text(8, _TOP + 12, "virtual time / socket call → result", 11, extra=' fill="#555"')]
+    body: list[str] = [text(8, _TOP + 12, label(lang, "t_axis"), 11, extra=' fill="#555"')]
     for key, x in xs.items():
         body.append(
             f'<rect x="{x - _LANE_W / 2 + 6:g}" y="{_TOP:g}" width="{_LANE_W - 12}" height="24" rx="4" '
             f'fill="#eef3fb" stroke="#5b7bb2"/>'
         )
-        body.append(text(x, _TOP + 16, _lane_name(key), 11, "middle"))
+        body.append(text(x, _TOP + 16, _lane_name(key, lang), 11, "middle"))
     y = _TOP + _HEAD
     last_time: Optional[float] = None
     rows: list[str] = []
@@ -141,30 +138,30 @@ def _draw(traced: TracedRun, ident: str) -> str:
             colour = _SEG_COLOURS.get(event.kind, "#1d4f91")
             dashed = event.note.startswith(("dropped", "no answer"))
             rows.append(_arrow(x1, x2, y, colour, dashed))
-            label = event.label + (f" ({event.note})" if event.note else "")
-            rows.append(text((x1 + x2) / 2, y - 5, label, 11, "middle", f' fill="{colour}" font-weight="600"'))
+            name = event.label + (f" ({event.note})" if event.note else "")
+            rows.append(text((x1 + x2) / 2, y - 5, name, 11, "middle", f' fill="{colour}" font-weight="600"'))
         else:
-            rows.append(_call_row(event, xs, y))
+            rows.append(_call_row(event, xs, y, lang))
     height = y + _ROW
     body.extend(rows)
     for x in xs.values():
         body.insert(1, f'<line x1="{x:g}" y1="{_TOP + 24:g}" x2="{x:g}" y2="{height:g}" stroke="#9aa9c4"/>')
-    notes = list(_LEGEND)
+    notes = label(lang, "t_legend").split("\n")
     if trace.dropped:
-        notes.insert(0, f"Trace capped at {len(trace.events)} events: {trace.dropped} later events are not shown.")
+        notes.insert(0, label(lang, "t_capped").format(n=len(trace.events), dropped=trace.dropped))
     if traced.run.error:
-        notes.insert(0, f"The run ended with an error: {traced.run.error}")
+        notes.insert(0, label(lang, "t_error").format(error=traced.run.error))
     for line in notes:
         height += 16
         body.append(text(8, height, line, 11, extra=' fill="#444"'))
-    desc = f"{len(trace.segments)} segments and {len(trace.calls)} socket calls between {len(lanes)} endpoints"
+    desc = label(lang, "t_desc").format(segments=len(trace.segments), calls=len(trace.calls), lanes=len(lanes))
     return svg(ident, max(width, 700), height + 12, title, desc, body)
 
 
-def _call_row(call: Call, xs: dict[object, float], y: float) -> str:
+def _call_row(call: Call, xs: dict[object, float], y: float, lang: str) -> str:
     x = xs[call.local if call.local is not None else ("fd", call.fd)]
     colour = "#b3261e" if call.raised else "#1b5e20"
-    verb = "raised" if call.raised else "→"
+    verb = label(lang, "t_raised") if call.raised else "→"
     return (
         f'<line x1="{_CALLS_W:g}" y1="{y:g}" x2="{x:g}" y2="{y:g}" stroke="#ccc" stroke-dasharray="1 3"/>'
         f'<circle cx="{x:g}" cy="{y:g}" r="4" fill="{colour}"/>'
@@ -172,30 +169,32 @@ def _call_row(call: Call, xs: dict[object, float], y: float) -> str:
     )
 
 
-def timeline_svg(catalog: Catalog, scenario_id: str, os_name: str) -> str:
-    """The packet timeline of ``scenario_id`` on the simulated ``os_name``, as one inline ``<svg>``."""
-    return _draw(traced_run(catalog, scenario_id, os_name), f"tl-{slug(scenario_id)}-{slug(os_name)}")
+def timeline_svg(catalog: Catalog, scenario_id: str, os_name: str, lang: str = "en") -> str:
+    """The packet timeline of ``scenario_id`` on the simulated ``os_name``, as one inline ``<svg>``
+    whose words are in ``lang`` (``lang.LANGS``)."""
+    return _draw(traced_run(catalog, scenario_id, os_name), f"tl-{slug(scenario_id)}-{slug(os_name)}", lang)
 
 
-def _gaps(catalog: Catalog, scenario_id: str, os_name: str) -> list[str]:
+def _gaps(catalog: Catalog, scenario_id: str, os_name: str, lang: str) -> list[str]:
     return [
-        f"step {step}: {cells[os_name].sim_gap}"
+        label(lang, "t_gap").format(step=step, gap=cells[os_name].sim_gap)
         for step, cells in catalog.steps(scenario_id).items()
         if os_name in cells and cells[os_name].sim_gap
     ]
 
 
-def scenario_timelines(catalog: Catalog, scenario_id: str, os_names: tuple[str, ...] = OSES) -> str:
-    """An HTML fragment: one ``<figure class="sb-timeline">`` per OS with the scenario's timeline."""
+def scenario_timelines(catalog: Catalog, scenario_id: str, os_names: tuple[str, ...] = OSES, lang: str = "en") -> str:
+    """An HTML fragment: one ``<figure class="sb-timeline">`` per OS with the scenario's timeline,
+    its words in ``lang``."""
     out = []
     for os_name in os_names:
         traced = traced_run(catalog, scenario_id, os_name)
-        picture = _draw(traced, f"tl-{slug(scenario_id)}-{slug(os_name)}")
-        caption = f"{os_name} (simulated): what the simulator predicts goes over loopback."
-        gaps = _gaps(catalog, scenario_id, os_name)
+        picture = _draw(traced, f"tl-{slug(scenario_id)}-{slug(os_name)}", lang)
+        caption = label(lang, "t_caption").format(os=os_name)
+        gaps = _gaps(catalog, scenario_id, os_name, lang)
         if traced.run.error:
-            caption += f" The simulator cannot run this scenario here: {traced.run.error}"
+            caption += label(lang, "t_cannot").format(error=traced.run.error)
         if gaps:
-            caption += " Known simulator gaps on this OS: " + "; ".join(gaps)
+            caption += label(lang, "t_gaps") + label(lang, "and").join(gaps)
         out.append(figure("sb-timeline", picture, caption))
     return f'<div class="sb-timelines" data-scenario="{esc(scenario_id)}">{"".join(out)}</div>'
