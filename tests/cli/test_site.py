@@ -183,3 +183,15 @@ def test_a_hostile_report_is_escaped_everywhere(cli: CLI, tmp_path: Path) -> Non
         text = page.read_text(encoding="utf-8")
         assert "<img" not in text and "alert(1)</script>" not in text, page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_chinese_scenario_page_draws_its_pictures_in_chinese(site: Path) -> None:
+    from sockbehave.lang import label
+
+    zh = (site / "zh/s/tcp.backlog-1.html").read_text(encoding="utf-8")
+    pictures = zh.split('<section id="pictures">', 1)[1].split("</section>", 1)[0]
+    for key in ("t_axis", "p_completed", "p_backlog_caption"):
+        assert label("zh", key) in pictures, key
+    assert "linux（模拟）：" in pictures and "virtual time" not in pictures and "Drawn from" not in pictures
+    en = (site / "s/tcp.backlog-1.html").read_text(encoding="utf-8")
+    assert "virtual time / socket call → result" in en and label("zh", "t_axis") not in en
