@@ -476,7 +476,7 @@ def _regenerate_variants(
     if current_os() != "linux":  # the variants are Linux's
         return found
     with tempfile.TemporaryDirectory(prefix="sockbehave-variants-") as tmp:
-        runs: list[tuple[str, Variant, list[str]]] = []
+        runs: list[tuple[str, Variant, str, Path, list[str]]] = []
         for sandbox, sysctls in REGENERATED:
             variant = Variant("linux", sandbox, sysctls)
             name = f"{variant.file_stem}-real.json"
@@ -498,11 +498,13 @@ def _regenerate_variants(
             out_dir.mkdir()
             # --slow: a committed report holds the slow facts too (TIME_WAIT under tcp_fin_timeout)
             run_args = ["--out", str(out_dir), "--quiet", "--fail-on", "never", "--slow", *only, *_catalog_args(args)]
-            runs.append((name, variant, [launcher, *run_args]))
+            runs.append((name, variant, launcher, out_dir, run_args))
 
-        def one(name: str, variant: Variant, launcher: str, *run_args: str) -> tuple[str, Report, Optional[str]]:
-            done = run_child(variant, launcher, list(run_args))
-            made = Path(run_args[1]) / name
+        def one(
+            name: str, variant: Variant, launcher: str, out_dir: Path, run_args: list[str]
+        ) -> tuple[str, Report, Optional[str]]:
+            done = run_child(variant, launcher, run_args)
+            made = out_dir / name
             if done.returncode != EXIT_OK or not made.is_file():
                 why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
                 raise InputError(f"regenerate: the {variant.name} run failed: {printable(why)}")
@@ -511,7 +513,7 @@ def _regenerate_variants(
         # Each variant is its own namespace or sandbox and mostly waits (the slow scenarios'
         # timers), so three at a time: the whole regenerate takes about as long as its slowest run.
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = [pool.submit(one, name, variant, *argv) for name, variant, argv in runs]
+            futures = [pool.submit(one, *run) for run in runs]
             found += [f.result() for f in futures]
     return found
 

@@ -94,35 +94,38 @@ REMOVED_SYSCTLS: dict[str, str] = {
     ),
 }
 
+Sysctls = tuple[tuple[str, str], ...]
+
+#: The tutorials' sysctl "fixes" for "Address already in use" on restart (tutorial-claims), in
+#: the order the tutorial sets them.
+_RESTART_FIXES: Sysctls = (
+    ("net.ipv4.tcp_syncookies", "1"),
+    ("net.ipv4.tcp_tw_reuse", "1"),
+    ("net.ipv4.tcp_fin_timeout", "30"),
+)
+#: stack-limits: a one-port ephemeral range makes a connect to a just-closed port meet itself.
+_ONE_PORT: Sysctls = (("net.ipv4.ip_local_port_range", "40000 40000"),)
+
 #: The variants ``sockbehave regenerate`` re-runs where it can (root, runsc, namespaces) and
-#: commits to reports/: gVisor, a somaxconn that clamps the catalog's backlogs, and the
-#: IPV6_V6ONLY default the tutorials' dual-stack advice depends on.
-REGENERATED: tuple[tuple[Optional[str], tuple[tuple[str, str], ...]], ...] = (
+#: commits to reports/: gVisor, a somaxconn that clamps the catalog's backlogs, the
+#: IPV6_V6ONLY default the tutorials' dual-stack advice depends on, the restart "fixes" one
+#: at a time and all together, and the one-port range.
+REGENERATED: tuple[tuple[Optional[str], Sysctls], ...] = (
     ("gvisor", ()),
     (None, (("net.core.somaxconn", "4"),)),
     (None, (("net.ipv6.bindv6only", "1"),)),
-    # tutorial-claims: the tutorials' sysctl "fixes" for "Address already in use" on restart
-    (None, (("net.ipv4.tcp_tw_reuse", "1"),)),
-    (None, (("net.ipv4.tcp_fin_timeout", "30"),)),
-    (None, (("net.ipv4.tcp_syncookies", "1"),)),
-    # ... and all three together, as the tutorial sets them
-    (None, (("net.ipv4.tcp_syncookies", "1"), ("net.ipv4.tcp_tw_reuse", "1"), ("net.ipv4.tcp_fin_timeout", "30"))),
-    # stack-limits: a one-port ephemeral range makes a connect to a just-closed port meet itself
-    (None, (("net.ipv4.ip_local_port_range", "40000 40000"),)),
+    *((None, (fix,)) for fix in _RESTART_FIXES),
+    (None, _RESTART_FIXES),
+    (None, _ONE_PORT),
 )
 #: Variants of ``REGENERATED`` that run only some topics or scenarios (``run --scenario``), by
 #: their sysctls: the rest of the catalog says nothing new about them, and skipping it keeps
 #: ``sockbehave regenerate`` quick.
-REGENERATED_SCENARIOS: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {
-    (("net.ipv4.tcp_tw_reuse", "1"),): ("reuseaddr-restart", "tutorial-claims"),
-    (("net.ipv4.tcp_fin_timeout", "30"),): ("reuseaddr-restart", "tutorial-claims"),
-    (("net.ipv4.tcp_syncookies", "1"),): ("reuseaddr-restart", "tutorial-claims"),
-    (("net.ipv4.tcp_syncookies", "1"), ("net.ipv4.tcp_tw_reuse", "1"), ("net.ipv4.tcp_fin_timeout", "30")): (
-        "reuseaddr-restart",
-        "tutorial-claims",
-    ),
+REGENERATED_SCENARIOS: dict[Sysctls, tuple[str, ...]] = {
+    **{(fix,): ("reuseaddr-restart", "tutorial-claims") for fix in _RESTART_FIXES},
+    _RESTART_FIXES: ("reuseaddr-restart", "tutorial-claims"),
     # only this one: with a single ephemeral port, every other scenario's clients collide
-    (("net.ipv4.ip_local_port_range", "40000 40000"),): ("tcp.self-connect-tiny-port-range",),
+    _ONE_PORT: ("tcp.self-connect-tiny-port-range",),
 }
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")

@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..lang import label
 from ..runner import ScenarioRun, run_scenario
 from ..scenario import Scenario
+from ..sim.kernel import FD_BASE
 from ..sim.trace import Call, Segment, Trace
 from ..tables import OSES
 from .svg import esc, figure, slug, svg, text
@@ -52,10 +53,10 @@ class TracedRun:
 
 
 def _scenario(catalog: Catalog, scenario_id: str) -> Scenario:
-    for sc in catalog.scenarios:
-        if sc.id == scenario_id:
-            return sc
-    raise InputError(f"timeline: no scenario {scenario_id!r} in the catalog")
+    sc = catalog.by_id.get(scenario_id)
+    if sc is None:
+        raise InputError(f"timeline: no scenario {scenario_id!r} in the catalog")
+    return sc
 
 
 def traced_run(catalog: Catalog, scenario_id: str, os_name: str) -> TracedRun:
@@ -93,7 +94,7 @@ def _lanes(trace: Trace) -> dict[object, int]:
 
 def _lane_name(key: object, lang: str) -> str:
     if isinstance(key, tuple) and len(key) == 2 and key[0] == "fd":
-        return label(lang, "t_no_address").format(n=int(key[1]) - (1 << 30))
+        return label(lang, "t_no_address").format(n=int(key[1]) - FD_BASE)
     host, port = cast("tuple[str, int]", key)
     return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
 
