@@ -10,6 +10,7 @@ the part that is read costs.
 from __future__ import annotations
 
 from collections import deque
+from typing import Optional
 
 __all__ = ["ByteQueue"]
 
@@ -20,7 +21,10 @@ class ByteQueue:
     __slots__ = ("_chunks", "_len")
 
     def __init__(self) -> None:
-        self._chunks: deque[memoryview] = deque()
+        # The deque is made by the first append: most buffers never hold a byte (a connection
+        # waiting in an accept queue has four), and an empty deque still allocates a block of
+        # 64 slots, which made it a large part of a simulated connect (benchmarks/sim_scale.py).
+        self._chunks: Optional[deque[memoryview]] = None
         self._len = 0
 
     def __len__(self) -> int:
@@ -36,19 +40,25 @@ class ByteQueue:
             # not enough (io.BufferedWriter flushes a read-only view of a buffer it reuses)
             view = memoryview(bytes(view))
         if len(view):
-            self._chunks.append(view)
+            self._chunks_to_add().append(view)
             self._len += len(view)
+
+    def _chunks_to_add(self) -> deque[memoryview]:
+        if self._chunks is None:
+            self._chunks = deque()
+        return self._chunks
 
     def _pop_views(self, n: int) -> list[memoryview]:
         out: list[memoryview] = []
-        while n > 0 and self._chunks:
-            head = self._chunks[0]
+        chunks = self._chunks
+        while n > 0 and chunks:
+            head = chunks[0]
             if len(head) <= n:
-                out.append(self._chunks.popleft())
+                out.append(chunks.popleft())
                 n -= len(head)
             else:
                 out.append(head[:n])
-                self._chunks[0] = head[n:]
+                chunks[0] = head[n:]
                 n = 0
         self._len -= sum(len(v) for v in out)
         return out
@@ -60,11 +70,13 @@ class ByteQueue:
     def move_to(self, other: ByteQueue, n: int) -> int:
         """Move up to ``n`` bytes to the end of ``other``; return how many moved."""
         views = self._pop_views(n)
-        for view in views:
-            other._chunks.append(view)
-            other._len += len(view)
-        return sum(len(v) for v in views)
+        if not views:
+            return 0
+        moved = sum(len(v) for v in views)
+        other._chunks_to_add().extend(views)
+        other._len += moved
+        return moved
 
     def clear(self) -> None:
-        self._chunks.clear()
+        self._chunks = None
         self._len = 0

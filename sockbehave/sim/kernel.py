@@ -32,7 +32,6 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .buffers import ByteQueue
@@ -78,57 +77,117 @@ _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIV
 _ON_FIN_RECEIVED = {"ESTABLISHED": "CLOSE_WAIT", "FIN_WAIT_2": "TIME_WAIT", "FIN_WAIT_1": "TIME_WAIT"}
 
 
-@dataclass(eq=False)
+# Tcb and KSock are hand-written ``__slots__`` classes, not dataclasses: one of each (two
+# Tcbs) is made per connection, and a dataclass's default factories and per-instance dict made
+# construction a large share of a simulated connect (benchmarks/sim_scale.py). Identity is
+# equality, as ``eq=False`` gave: both are used as keys of the kernel's indexes.
 class Tcb:
     """One end of a TCP connection (the transmission control block)."""
 
-    local: Addr
-    remote: Addr
-    rcv_cap: int
-    snd_cap: int
-    state: str = "ESTABLISHED"
-    rcv: ByteQueue = field(default_factory=ByteQueue)
-    snd: ByteQueue = field(default_factory=ByteQueue)
-    fin_queued: bool = False  # the application is done sending (close or SHUT_WR)
-    fin_sent: bool = False
-    fin_received: bool = False
-    shut_by_app: bool = False  # our own shutdown(SHUT_WR)
-    read_shut: bool = False
-    error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
-    reset: bool = False
-    orphan: bool = False  # the application closed its socket; the kernel finishes alone
-    reuse: bool = False
-    reuseport: bool = False
-    # Nagle's algorithm and delayed ACKs (cross-thread: tcp.nagle-delayed-ack)
-    nodelay: bool = False  # TCP_NODELAY on the socket that sends from here
-    ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
-    held: bool = False  # Nagle holds the bytes in ``snd`` until that ACK
-    quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
-    has_sent: bool = False  # we have transmitted data (ends Linux's quick ACKs)
+    __slots__ = (
+        "ack_due",
+        "error",
+        "fin_queued",
+        "fin_received",
+        "fin_sent",
+        "has_sent",
+        "held",
+        "local",
+        "nodelay",
+        "orphan",
+        "quick_acks",
+        "rcv",
+        "rcv_cap",
+        "read_shut",
+        "remote",
+        "reset",
+        "reuse",
+        "reuseport",
+        "shut_by_app",
+        "snd",
+        "snd_cap",
+        "state",
+    )
+
+    def __init__(
+        self,
+        local: Addr,
+        remote: Addr,
+        rcv_cap: int,
+        snd_cap: int,
+        state: str = "ESTABLISHED",
+        rcv: Optional[ByteQueue] = None,
+        snd: Optional[ByteQueue] = None,
+        reuse: bool = False,
+    ) -> None:
+        self.local = local
+        self.remote = remote
+        self.rcv_cap = rcv_cap
+        self.snd_cap = snd_cap
+        self.state = state
+        self.rcv = ByteQueue() if rcv is None else rcv
+        self.snd = ByteQueue() if snd is None else snd
+        self.fin_queued = False  # the application is done sending (close or SHUT_WR)
+        self.fin_sent = False
+        self.fin_received = False
+        self.shut_by_app = False  # our own shutdown(SHUT_WR)
+        self.read_shut = False
+        self.error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
+        self.reset = False
+        self.orphan = False  # the application closed its socket; the kernel finishes alone
+        self.reuse = reuse
+        self.reuseport = False
+        # Nagle's algorithm and delayed ACKs (cross-thread: tcp.nagle-delayed-ack)
+        self.nodelay = False  # TCP_NODELAY on the socket that sends from here
+        self.ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
+        self.held = False  # Nagle holds the bytes in ``snd`` until that ACK
+        self.quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
+        self.has_sent = False  # we have transmitted data (ends Linux's quick ACKs)
 
 
-@dataclass(eq=False)
 class KSock:
     """A socket as the kernel sees it."""
 
-    fd: int
-    family: int
-    kind: str
-    local: Optional[Addr] = None
-    remote: Optional[Addr] = None
-    closed: bool = False
-    opts: dict[str, Any] = field(default_factory=dict)
-    listening: bool = False
-    queue_limit: int = 0
-    queue: deque[Tcb] = field(default_factory=deque)
-    tcb: Optional[Tcb] = None
-    connect_error: Optional[str] = None  # a pending connect's result, when it fails later
-    port_locked: bool = False  # bound to an explicit port: keeps it even once its connection is closed
-    connecting: bool = False
-    refs: int = 1  # descriptors (dup, fromfd) that refer to this socket
-    dgrams: deque[tuple[bytes, Addr]] = field(default_factory=deque)
-    dgram_bytes: int = 0
-    error: Optional[str] = None  # UDP: a pending ICMP error
+    __slots__ = (
+        "closed",
+        "connect_error",
+        "connecting",
+        "dgram_bytes",
+        "dgrams",
+        "error",
+        "family",
+        "fd",
+        "kind",
+        "listening",
+        "local",
+        "opts",
+        "port_locked",
+        "queue",
+        "queue_limit",
+        "refs",
+        "remote",
+        "tcb",
+    )
+
+    def __init__(self, fd: int, family: int, kind: str) -> None:
+        self.fd = fd
+        self.family = family
+        self.kind = kind
+        self.local: Optional[Addr] = None
+        self.remote: Optional[Addr] = None
+        self.closed = False
+        self.opts: dict[str, Any] = {}
+        self.listening = False
+        self.queue_limit = 0
+        self.queue: deque[Tcb] = deque()
+        self.tcb: Optional[Tcb] = None
+        self.connect_error: Optional[str] = None  # a pending connect's result, when it fails later
+        self.port_locked = False  # bound to an explicit port: keeps it even once its connection is closed
+        self.connecting = False
+        self.refs = 1  # descriptors (dup, fromfd) that refer to this socket
+        self.dgrams: deque[tuple[bytes, Addr]] = deque()
+        self.dgram_bytes = 0
+        self.error: Optional[str] = None  # UDP: a pending ICMP error
 
     @property
     def reuse(self) -> bool:
@@ -678,8 +737,9 @@ class Kernel:
         # A small record without buffers, like Linux's inet_timewait_sock: thousands of them
         # linger for a minute after a busy server's connections, and each object costs the
         # garbage collector time (the scale benchmark measured it).
-        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", _NO_DATA, _NO_DATA, fin_sent=True, fin_received=True)
-        tw.orphan, tw.reuse, tw.reuseport = True, t.reuse, t.reuseport
+        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", _NO_DATA, _NO_DATA, t.reuse)
+        tw.fin_sent = tw.fin_received = tw.orphan = True
+        tw.reuseport = t.reuseport
         if t.orphan:
             _discard(self._orphans, t.local[1], t)
         t.state = "CLOSED"
