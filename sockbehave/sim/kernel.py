@@ -421,6 +421,8 @@ class Kernel:
         start = self._rng.randrange(span)
         for i in range(span):
             port = low + (start + i) % span
+            if (s.kind, port) not in self._bound and (s.kind != STREAM or port not in self._orphans):
+                return port  # nothing holds it at all: the usual case, without building _holders
             if self._bind_error(s, host, port) is None and not self._holders(s.kind, port):
                 return port
         raise self.fail("EADDRNOTAVAIL")
@@ -432,6 +434,10 @@ class Kernel:
         host = self._unmap(s, host)
         if not (_wildcard(host) or self.is_local(host)):
             raise self.fail("EADDRNOTAVAIL")  # not an address of this host (every OS: bind(2), Winsock bind)
+        self._take_port(s, host, port)
+
+    def _take_port(self, s: KSock, host: str, port: int) -> None:
+        """The part of ``bind`` after the address is checked (``host`` is canonical and local)."""
         if port == 0:
             port = self._ephemeral(s, host)
         else:
@@ -449,8 +455,9 @@ class Kernel:
             elif ":" in peer_host:
                 source = "::1"  # deviation: the simulated host has no IPv6 address off loopback
             else:
-                source = self.profile.lan_address  # the route out is the LAN interface
-            self.bind(s, source, 0)
+                source = _norm(self.profile.lan_address)  # the route out is the LAN interface
+            # Each source is canonical and local, so bind's checks of the address would pass.
+            self._take_port(s, source, 0)
 
     def is_local(self, host: str) -> bool:
         """``host`` (numeric, canonical) is an address of this host."""
@@ -477,6 +484,14 @@ class Kernel:
         self._listeners.setdefault(s.local[1], {})[s] = None
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
+        held = self._listeners.get(addr[1])
+        if held is None:
+            return None
+        if len(held) == 1:  # the usual case, without building a list
+            (s,) = held
+            local = s.local
+            matches = local is not None and (local[0] == addr[0] or _wildcard(local[0]))
+            return s if matches else None
         found = [
             s
             for s in self._listeners.get(addr[1], ())
@@ -502,13 +517,17 @@ class Kernel:
             raise self.fail("EISCONN")
         if s.connecting:
             raise self.fail("EALREADY")
-        self._check_route(host)
-        self._autobind(s, host)
-        self._connect_over_time_wait(s, (host, port))
-        s.remote = (host, port)
+        local = self._check_route(host)
+        remote = (host, port)
+        if s.local is None:
+            # An automatic port is one nothing held (``_ephemeral``), so no TIME_WAIT pair has it.
+            self._autobind(s, host)
+        else:
+            self._connect_over_time_wait(s, remote)
+        s.remote = remote
         s.connecting = True
         s.connect_error = None
-        if not self.is_local(host):
+        if not local:
             # Off this host: the SYN leaves and nothing ever answers (the profile's route is
             # a black hole); the client retries until its connect timeout.
             if self.trace is not None:
@@ -535,10 +554,12 @@ class Kernel:
             raise self.fail(rule)
         self._destroy(tw)  # deviation: Linux also needs TCP timestamps on that connection (on by default)
 
-    def _check_route(self, host: str) -> None:
-        """Where a packet to ``host`` goes: this host, or the profile's ``offhost_route``."""
-        if not self.is_local(host) and self.profile.offhost_route == "unreachable":
+    def _check_route(self, host: str) -> bool:
+        """Where a packet to ``host`` goes: this host (True), or the profile's ``offhost_route``."""
+        local = self.is_local(host)
+        if not local and self.profile.offhost_route == "unreachable":
             raise self.fail("ENETUNREACH")
+        return local
 
     def _syn_wait(self, retry: int) -> float:
         """Seconds before SYN retransmission number ``retry`` (0 = the first), per the profile."""
@@ -904,7 +925,8 @@ class Kernel:
         if s.closed:
             return
         s.closed = True
-        self._stop_listening(s)  # a closed listener resets what it never accepted
+        if s.listening:  # only a listener has a queue, or is in ``_listeners``
+            self._stop_listening(s)  # a closed listener resets what it never accepted
         self._unindex(s)
         t = s.tcb
         if t is None or t.state == "CLOSED":
