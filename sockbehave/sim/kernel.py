@@ -72,6 +72,12 @@ _BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
 #: The buffers of a connection in TIME_WAIT: no data can arrive or leave any more.
 _NO_DATA = ByteQueue()
 
+#: The accept queue of a socket that never listened and the datagram queue of a TCP socket:
+#: both stay empty (only a listener, found in ``_listeners``, is queued to; only a UDP socket
+#: receives datagrams), and sharing one saves two deques of 64 slots per connection. Its
+#: ``maxlen`` of 0 makes it stay empty.
+_NOTHING_QUEUED: deque[Any] = deque(maxlen=0)
+
 # RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
 _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}
 _ON_FIN_RECEIVED = {"ESTABLISHED": "CLOSE_WAIT", "FIN_WAIT_2": "TIME_WAIT", "FIN_WAIT_1": "TIME_WAIT"}
@@ -179,13 +185,13 @@ class KSock:
         self.opts: dict[str, Any] = {}
         self.listening = False
         self.queue_limit = 0
-        self.queue: deque[Tcb] = deque()
+        self.queue: deque[Tcb] = _NOTHING_QUEUED  # listen() gives a listener its own
         self.tcb: Optional[Tcb] = None
         self.connect_error: Optional[str] = None  # a pending connect's result, when it fails later
         self.port_locked = False  # bound to an explicit port: keeps it even once its connection is closed
         self.connecting = False
         self.refs = 1  # descriptors (dup, fromfd) that refer to this socket
-        self.dgrams: deque[tuple[bytes, Addr]] = deque()
+        self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
         self.dgram_bytes = 0
         self.error: Optional[str] = None  # UDP: a pending ICMP error
 
@@ -479,6 +485,8 @@ class Kernel:
         if backlog > p.somaxconn or (backlog == 0 and p.backlog_zero_means_max):
             backlog = p.somaxconn
         s.queue_limit = backlog * p.backlog_num // p.backlog_den + p.backlog_extra
+        if s.queue is _NOTHING_QUEUED:
+            s.queue = deque()
         s.listening = True
         assert s.local is not None
         self._listeners.setdefault(s.local[1], {})[s] = None
