@@ -1,10 +1,10 @@
 """Socket buffers for the simulator: byte queues that move data without copying it.
 
-Owns: ``ByteQueue``. A queued chunk is a read-only memoryview of what the application sent
-(copied once if the application's buffer is mutable); moving bytes between a send buffer
-and the peer's receive buffer moves views, and bytes are copied only when ``take`` hands
-them to the application. Megabytes through a simulated connection cost what a memcpy of
-the part that is read costs.
+Owns: ``ByteQueue``, and ``EMPTY``, the buffer that stays empty. A queued chunk is a
+read-only memoryview of what the application sent (copied once if the application's buffer
+is mutable); moving bytes between a send buffer and the peer's receive buffer moves views,
+and bytes are copied only when ``take`` hands them to the application. Megabytes through a
+simulated connection cost what a memcpy of the part that is read costs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Optional
 
-__all__ = ["ByteQueue"]
+__all__ = ["EMPTY", "ByteQueue"]
 
 
 class ByteQueue:
@@ -21,9 +21,8 @@ class ByteQueue:
     __slots__ = ("_chunks", "_len")
 
     def __init__(self) -> None:
-        # The deque is made by the first append: most buffers never hold a byte (a connection
-        # waiting in an accept queue has four), and an empty deque still allocates a block of
-        # 64 slots, which made it a large part of a simulated connect (benchmarks/sim_scale.py).
+        # The deque (a block of 64 slots even when empty) is made by the first add, which is
+        # also where ``EMPTY`` refuses bytes.
         self._chunks: Optional[deque[memoryview]] = None
         self._len = 0
 
@@ -69,14 +68,29 @@ class ByteQueue:
 
     def move_to(self, other: ByteQueue, n: int) -> int:
         """Move up to ``n`` bytes to the end of ``other``; return how many moved."""
-        views = self._pop_views(n)
-        if not views:
+        if n <= 0 or not self._len:
             return 0
+        target = other._chunks_to_add()  # before anything leaves: EMPTY refuses here
+        views = self._pop_views(n)
         moved = sum(len(v) for v in views)
-        other._chunks_to_add().extend(views)
+        target.extend(views)
         other._len += moved
         return moved
 
     def clear(self) -> None:
         self._chunks = None
         self._len = 0
+
+
+class _Empty(ByteQueue):
+    """A buffer that stays empty: adding bytes to it is a bug, not something to model."""
+
+    __slots__ = ()
+
+    def _chunks_to_add(self) -> deque[memoryview]:
+        raise AssertionError("bytes added to the shared empty buffer (buffers.EMPTY)")
+
+
+#: Shared by every buffer that holds no bytes yet and by those that never will (a connection
+#: in TIME_WAIT): the owner replaces it with its own ``ByteQueue`` before the first write.
+EMPTY: ByteQueue = _Empty()

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Optional
 
-from .buffers import ByteQueue
+from .buffers import EMPTY, ByteQueue
 from .clock import Clock
 from .profiles import Profile
 from .trace import Trace
@@ -68,9 +68,6 @@ class NotModelled(NotImplementedError):
 
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
 _BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
-
-#: The buffers of a connection in TIME_WAIT: no data can arrive or leave any more.
-_NO_DATA = ByteQueue()
 
 #: The accept queue of a socket that never listened and the datagram queue of a TCP socket:
 #: both stay empty (only a listener, found in ``_listeners``, is queued to; only a UDP socket
@@ -122,8 +119,6 @@ class Tcb:
         rcv_cap: int,
         snd_cap: int,
         state: str = "ESTABLISHED",
-        rcv: Optional[ByteQueue] = None,
-        snd: Optional[ByteQueue] = None,
         reuse: bool = False,
     ) -> None:
         self.local = local
@@ -131,8 +126,10 @@ class Tcb:
         self.rcv_cap = rcv_cap
         self.snd_cap = snd_cap
         self.state = state
-        self.rcv = ByteQueue() if rcv is None else rcv
-        self.snd = ByteQueue() if snd is None else snd
+        # Each buffer is the shared empty one until its first byte arrives (``send``, ``_pump``):
+        # most connections in a busy accept queue never carry any, and one in TIME_WAIT never will.
+        self.rcv = EMPTY
+        self.snd = EMPTY
         self.fin_queued = False  # the application is done sending (close or SHUT_WR)
         self.fin_sent = False
         self.fin_received = False
@@ -704,6 +701,8 @@ class Kernel:
                 return
             room = peer.rcv_cap - len(peer.rcv)
             if room > 0:
+                if peer.rcv is EMPTY:
+                    peer.rcv = ByteQueue()
                 moved = t.snd.move_to(peer.rcv, room)
                 if self.trace is not None:
                     self._seg("data", t.local, t.remote, moved)
@@ -766,7 +765,7 @@ class Kernel:
         # A small record without buffers, like Linux's inet_timewait_sock: thousands of them
         # linger for a minute after a busy server's connections, and each object costs the
         # garbage collector time (the scale benchmark measured it).
-        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", _NO_DATA, _NO_DATA, t.reuse)
+        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", t.reuse)
         tw.fin_sent = tw.fin_received = tw.orphan = True
         tw.reuseport = t.reuseport
         if t.orphan:
@@ -841,6 +840,8 @@ class Kernel:
         t.nodelay = bool(s.opts.get("TCP_NODELAY"))
         if t.ack_due is not None and t.ack_due <= self.clock.now:
             self._ack_arrives(t, t.ack_due)
+        if t.snd is EMPTY:
+            t.snd = ByteQueue()
         t.snd.append(taken)
         if not t.held and self._nagle_holds(t):
             assert t.ack_due is not None
