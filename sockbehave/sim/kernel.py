@@ -222,6 +222,15 @@ def _mapped_ipv4(host: str) -> Optional[str]:
     return None
 
 
+def _insert(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
+    """Add ``item`` to the set ``index[key]`` (``setdefault`` would build a dict on every call)."""
+    held = index.get(key)
+    if held is None:
+        index[key] = {item: None}
+    else:
+        held[item] = None
+
+
 def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
     """Remove ``item`` from the set ``index[key]``, dropping the key once its set is empty."""
     held = index.get(key)
@@ -449,7 +458,7 @@ class Kernel:
                 raise self.fail(error)
             s.port_locked = True
         s.local = (host, port)
-        self._bound.setdefault((s.kind, port), {})[s] = None
+        _insert(self._bound, (s.kind, port), s)
 
     def _autobind(self, s: KSock, peer_host: str) -> None:
         if s.local is None:
@@ -486,7 +495,7 @@ class Kernel:
             s.queue = deque()
         s.listening = True
         assert s.local is not None
-        self._listeners.setdefault(s.local[1], {})[s] = None
+        _insert(self._listeners, s.local[1], s)
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
         held = self._listeners.get(addr[1])
@@ -626,9 +635,9 @@ class Kernel:
     def _establish(self, client: KSock, listener: KSock, queue: bool) -> Tcb:
         assert client.local is not None and client.remote is not None and listener.local is not None
         server_addr = (client.remote[0], listener.local[1])
-        ours = Tcb(client.local, server_addr, self._rcvbuf(client), self._sndbuf(client), reuse=client.reuse)
-        theirs = Tcb(server_addr, client.local, self._rcvbuf(listener), self._sndbuf(listener))
-        theirs.reuse, theirs.reuseport = listener.reuse, listener.reuseport
+        ours = Tcb(client.local, server_addr, *self._capacities(client), reuse=client.reuse)
+        theirs = Tcb(server_addr, client.local, *self._capacities(listener), reuse=listener.reuse)
+        theirs.reuseport = listener.reuseport
         self.conns[(ours.local, ours.remote)] = ours
         self.conns[(theirs.local, theirs.remote)] = theirs
         client.tcb, client.connecting = ours, False
@@ -664,7 +673,7 @@ class Kernel:
         tcb = s.queue.popleft()
         conn = self.socket(s.family, STREAM)
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
-        self._bound.setdefault((STREAM, tcb.local[1]), {})[conn] = None
+        _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
         return conn, tcb.remote
 
@@ -673,6 +682,12 @@ class Kernel:
         return s.closed or bool(s.queue) or not s.listening or s.error is not None
 
     # -- TCP data -----------------------------------------------------------------------------
+    def _capacities(self, s: KSock) -> tuple[int, int]:
+        """(receive, send) buffer sizes of a connection of ``s``."""
+        if not s.opts:  # no option set (the usual case): the profile's, without two lookups
+            return self.profile.tcp_rcvbuf, self.profile.tcp_sndbuf
+        return self._rcvbuf(s), self._sndbuf(s)
+
     def _rcvbuf(self, s: KSock) -> int:
         return int(s.opts.get("SO_RCVBUF", self.profile.tcp_rcvbuf))
 
@@ -687,9 +702,9 @@ class Kernel:
         peer = self._peer(t)
         if peer is None:
             return
-        if t.snd and t.held and not t.fin_queued:
-            return  # Nagle: wait for the ACK of our small data in flight (a FIN goes at once)
         if t.snd:
+            if t.held and not t.fin_queued:
+                return  # Nagle: wait for the ACK of our small data in flight (a FIN goes at once)
             if peer.orphan:
                 # Data for a socket whose application has closed it: RFC 9293 3.10.7.4, answer RST.
                 if self.trace is not None:
@@ -777,7 +792,7 @@ class Kernel:
 
     def _adopt(self, t: Tcb) -> None:
         """The kernel, not an application, now holds ``t`` (and so its port)."""
-        self._orphans.setdefault(t.local[1], {})[t] = None
+        _insert(self._orphans, t.local[1], t)
 
     def _destroy(self, t: Tcb) -> None:
         t.state = "CLOSED"
@@ -944,19 +959,20 @@ class Kernel:
         if onoff and seconds == 0:
             self._send_rst_from(t)
             return
-        if t.rcv and self.profile.close_with_unread == "rst":
-            self._send_rst_from(t)
-            return
-        t.rcv.clear()
+        if t.rcv:
+            if self.profile.close_with_unread == "rst":
+                self._send_rst_from(t)
+                return
+            t.rcv.clear()
         t.orphan = True
         self._adopt(t)
         t.fin_queued = True
         self._pump(t)
 
     def _unindex(self, s: KSock) -> None:
+        """Take a closed socket out of ``_bound`` (``_stop_listening`` took it out of ``_listeners``)."""
         if s.local is not None:
             _discard(self._bound, (s.kind, s.local[1]), s)
-            _discard(self._listeners, s.local[1], s)
 
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
