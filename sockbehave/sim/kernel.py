@@ -635,9 +635,11 @@ class Kernel:
     def _establish(self, client: KSock, listener: KSock, queue: bool) -> Tcb:
         assert client.local is not None and client.remote is not None and listener.local is not None
         server_addr = (client.remote[0], listener.local[1])
-        ours = Tcb(client.local, server_addr, *self._capacities(client), reuse=client.reuse)
-        theirs = Tcb(server_addr, client.local, *self._capacities(listener), reuse=listener.reuse)
-        theirs.reuseport = listener.reuseport
+        rcv, snd, reuse, _ = self._inherited(client)
+        ours = Tcb(client.local, server_addr, rcv, snd, reuse=reuse)  # (the client's SO_REUSEPORT is not)
+        rcv, snd, reuse, reuseport = self._inherited(listener)
+        theirs = Tcb(server_addr, client.local, rcv, snd, reuse=reuse)
+        theirs.reuseport = reuseport
         self.conns[(ours.local, ours.remote)] = ours
         self.conns[(theirs.local, theirs.remote)] = theirs
         client.tcb, client.connecting = ours, False
@@ -682,11 +684,12 @@ class Kernel:
         return s.closed or bool(s.queue) or not s.listening or s.error is not None
 
     # -- TCP data -----------------------------------------------------------------------------
-    def _capacities(self, s: KSock) -> tuple[int, int]:
-        """(receive, send) buffer sizes of a connection of ``s``."""
-        if not s.opts:  # no option set (the usual case): the profile's, without two lookups
-            return self.profile.tcp_rcvbuf, self.profile.tcp_sndbuf
-        return self._rcvbuf(s), self._sndbuf(s)
+    def _inherited(self, s: KSock) -> tuple[int, int, bool, bool]:
+        """What a connection of ``s`` takes from it: (receive buffer, send buffer, SO_REUSEADDR,
+        SO_REUSEPORT)."""
+        if not s.opts:  # no option set, the usual case: the profile's sizes, without lookups
+            return self.profile.tcp_rcvbuf, self.profile.tcp_sndbuf, False, False
+        return self._rcvbuf(s), self._sndbuf(s), s.reuse, s.reuseport
 
     def _rcvbuf(self, s: KSock) -> int:
         return int(s.opts.get("SO_RCVBUF", self.profile.tcp_rcvbuf))
@@ -699,7 +702,7 @@ class Kernel:
 
     def _pump(self, t: Tcb) -> None:
         """Move queued bytes (and then the FIN) from ``t`` to its peer, as far as it has room."""
-        peer = self._peer(t)
+        peer = self.conns.get((t.remote, t.local))  # _peer, inline: every close and send comes here
         if peer is None:
             return
         if t.snd:
@@ -951,7 +954,8 @@ class Kernel:
         s.closed = True
         if s.listening:  # only a listener has a queue, or is in ``_listeners``
             self._stop_listening(s)  # a closed listener resets what it never accepted
-        self._unindex(s)
+        if s.local is not None:  # ``_stop_listening`` took it out of ``_listeners``
+            _discard(self._bound, (s.kind, s.local[1]), s)
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return
@@ -968,11 +972,6 @@ class Kernel:
         self._adopt(t)
         t.fin_queued = True
         self._pump(t)
-
-    def _unindex(self, s: KSock) -> None:
-        """Take a closed socket out of ``_bound`` (``_stop_listening`` took it out of ``_listeners``)."""
-        if s.local is not None:
-            _discard(self._bound, (s.kind, s.local[1]), s)
 
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
