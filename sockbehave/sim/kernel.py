@@ -498,22 +498,13 @@ class Kernel:
         _insert(self._listeners, s.local[1], s)
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
-        held = self._listeners.get(addr[1])
-        if held is None:
-            return None
-        if len(held) == 1:  # the usual case, without building a list
-            (s,) = held
-            local = s.local
-            matches = local is not None and (local[0] == addr[0] or _wildcard(local[0]))
-            return s if matches else None
-        found = [
-            s
-            for s in self._listeners.get(addr[1], ())
-            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0]))
-        ]
-        if len(found) > 1:
-            raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
-        return found[0] if found else None
+        found = None
+        for s in self._listeners.get(addr[1], ()):
+            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0])):
+                if found is not None:
+                    raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
+                found = s
+        return found
 
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
