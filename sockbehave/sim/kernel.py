@@ -69,11 +69,20 @@ class NotModelled(NotImplementedError):
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
 _BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
 
-#: The accept queue of a socket that never listened and the datagram queue of a TCP socket:
-#: both stay empty (only a listener, found in ``_listeners``, is queued to; only a UDP socket
-#: receives datagrams), and sharing one saves two deques of 64 slots per connection. Its
-#: ``maxlen`` of 0 makes it stay empty.
-_NOTHING_QUEUED: deque[Any] = deque(maxlen=0)
+
+class _NeverQueued(deque[Any]):
+    """The accept queue of a socket that never listened and the datagram queue of a TCP
+    socket: both stay empty (only a listener, found in ``_listeners``, is queued to; only a UDP
+    socket receives datagrams), so every socket shares this one, which saves two deques of 64
+    slots per socket. Adding to it is a bug, not something to model."""
+
+    def append(self, item: Any) -> None:
+        raise AssertionError("queued to a socket that cannot have a queue (kernel._NOTHING_QUEUED)")
+
+    appendleft = append
+
+
+_NOTHING_QUEUED: deque[Any] = _NeverQueued()
 
 # RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
 _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import socket
 import tracemalloc
 
+import pytest
+
 from sockbehave.sim.clock import Clock
 from sockbehave.sim.kernel import Kernel
 from sockbehave.sim.profiles import get_profile
@@ -43,3 +45,23 @@ def test_a_queued_connection_that_never_carried_data_costs_little_memory() -> No
         tracemalloc.stop()
     assert len(srv.queue) == 50 + n  # every connection completed and is still held
     assert grown / n < LIMIT, f"{grown / n:.0f} bytes per queued connection"
+
+
+def test_sockets_share_empty_queues_that_refuse_items_and_a_listener_gets_its_own() -> None:
+    """What the saving rests on: only a listener is queued to, only a UDP socket receives
+    datagrams; a slip that queues to a shared queue fails loudly instead of losing the item."""
+    k = Kernel(get_profile("linux"), Clock())
+    tcp, other = k.socket(socket.AF_INET, "tcp"), k.socket(socket.AF_INET, "tcp")
+    shared: object = tcp.queue
+    assert shared is other.queue and shared is tcp.dgrams and shared is other.dgrams
+    with pytest.raises(AssertionError, match="cannot have a queue"):
+        tcp.dgrams.append((b"x", ("127.0.0.1", 9)))
+    assert not tcp.queue
+    udp = k.socket(socket.AF_INET, "udp")
+    assert udp.dgrams is not tcp.dgrams
+    k.bind(tcp, "127.0.0.1", 0)
+    k.listen(tcp, 5)
+    own = tcp.queue
+    assert own is not other.queue
+    k.listen(tcp, 10)  # listening again keeps the queue (and what is in it)
+    assert tcp.queue is own
