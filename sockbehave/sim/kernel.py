@@ -436,15 +436,18 @@ class Kernel:
             raise self.fail(error)
         return ipv4
 
-    def _ephemeral(self, s: KSock, host: str) -> int:
+    def _ephemeral(self, s: KSock) -> int:
         low, high = self.profile.ephemeral_ports
         span = high - low + 1
         start = self._rng.randrange(span)
         for i in range(span):
             port = low + (start + i) % span
+            # An automatic port is one nothing holds (so no bind rule can object to it). Most
+            # ports are in no index at all; the rest may be held only by closed connections,
+            # which give their port back (``_holders``).
             if (s.kind, port) not in self._bound and (s.kind != STREAM or port not in self._orphans):
-                return port  # nothing holds it at all: the usual case, without building _holders
-            if self._bind_error(s, host, port) is None and not self._holders(s.kind, port):
+                return port
+            if not self._holders(s.kind, port):
                 return port
         raise self.fail("EADDRNOTAVAIL")
 
@@ -460,7 +463,7 @@ class Kernel:
     def _take_port(self, s: KSock, host: str, port: int) -> None:
         """The part of ``bind`` after the address is checked (``host`` is canonical and local)."""
         if port == 0:
-            port = self._ephemeral(s, host)
+            port = self._ephemeral(s)
         else:
             error = self._bind_error(s, host, port)
             if error:
