@@ -1,17 +1,18 @@
 """Socket buffers for the simulator: byte queues that move data without copying it.
 
-Owns: ``ByteQueue``. A queued chunk is a read-only memoryview of what the application sent
-(copied once if the application's buffer is mutable); moving bytes between a send buffer
-and the peer's receive buffer moves views, and bytes are copied only when ``take`` hands
-them to the application. Megabytes through a simulated connection cost what a memcpy of
-the part that is read costs.
+Owns: ``ByteQueue``, and ``EMPTY``, the buffer that stays empty. A queued chunk is a
+read-only memoryview of what the application sent (copied once if the application's buffer
+is mutable); moving bytes between a send buffer and the peer's receive buffer moves views,
+and bytes are copied only when ``take`` hands them to the application. Megabytes through a
+simulated connection cost what a memcpy of the part that is read costs.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Optional
 
-__all__ = ["ByteQueue"]
+__all__ = ["EMPTY", "ByteQueue"]
 
 
 class ByteQueue:
@@ -20,7 +21,9 @@ class ByteQueue:
     __slots__ = ("_chunks", "_len")
 
     def __init__(self) -> None:
-        self._chunks: deque[memoryview] = deque()
+        # The deque (a block of 64 slots even when empty) is made by the first add, which is
+        # also where ``EMPTY`` refuses bytes.
+        self._chunks: Optional[deque[memoryview]] = None
         self._len = 0
 
     def __len__(self) -> int:
@@ -36,19 +39,25 @@ class ByteQueue:
             # not enough (io.BufferedWriter flushes a read-only view of a buffer it reuses)
             view = memoryview(bytes(view))
         if len(view):
-            self._chunks.append(view)
+            self._chunks_to_add().append(view)
             self._len += len(view)
+
+    def _chunks_to_add(self) -> deque[memoryview]:
+        if self._chunks is None:
+            self._chunks = deque()
+        return self._chunks
 
     def _pop_views(self, n: int) -> list[memoryview]:
         out: list[memoryview] = []
-        while n > 0 and self._chunks:
-            head = self._chunks[0]
+        chunks = self._chunks
+        while n > 0 and chunks:
+            head = chunks[0]
             if len(head) <= n:
-                out.append(self._chunks.popleft())
+                out.append(chunks.popleft())
                 n -= len(head)
             else:
                 out.append(head[:n])
-                self._chunks[0] = head[n:]
+                chunks[0] = head[n:]
                 n = 0
         self._len -= sum(len(v) for v in out)
         return out
@@ -59,12 +68,29 @@ class ByteQueue:
 
     def move_to(self, other: ByteQueue, n: int) -> int:
         """Move up to ``n`` bytes to the end of ``other``; return how many moved."""
+        if n <= 0 or not self._len:
+            return 0
+        target = other._chunks_to_add()  # before anything leaves: EMPTY refuses here
         views = self._pop_views(n)
-        for view in views:
-            other._chunks.append(view)
-            other._len += len(view)
-        return sum(len(v) for v in views)
+        moved = sum(len(v) for v in views)
+        target.extend(views)
+        other._len += moved
+        return moved
 
     def clear(self) -> None:
-        self._chunks.clear()
+        self._chunks = None
         self._len = 0
+
+
+class _Empty(ByteQueue):
+    """A buffer that stays empty: adding bytes to it is a bug, not something to model."""
+
+    __slots__ = ()
+
+    def _chunks_to_add(self) -> deque[memoryview]:
+        raise AssertionError("bytes added to the shared empty buffer (buffers.EMPTY)")
+
+
+#: Shared by every buffer that holds no bytes yet and by those that never will (a connection
+#: in TIME_WAIT): the owner replaces it with its own ``ByteQueue`` before the first write.
+EMPTY: ByteQueue = _Empty()

@@ -32,10 +32,9 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .buffers import ByteQueue
+from .buffers import EMPTY, ByteQueue
 from .clock import Clock
 from .profiles import Profile
 from .trace import Trace
@@ -70,65 +69,137 @@ class NotModelled(NotImplementedError):
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
 _BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
 
-#: The buffers of a connection in TIME_WAIT: no data can arrive or leave any more.
-_NO_DATA = ByteQueue()
+
+class _NeverQueued(deque[Any]):
+    """The accept queue of a socket that never listened and the datagram queue of a TCP
+    socket: both stay empty (only a listener, found in ``_listeners``, is queued to; only a UDP
+    socket receives datagrams), so every socket shares this one, which saves two deques of 64
+    slots per socket. Adding to it is a bug, not something to model."""
+
+    def append(self, item: Any) -> None:
+        raise AssertionError("queued to a socket that cannot have a queue (kernel._NOTHING_QUEUED)")
+
+    appendleft = append
+
+
+_NOTHING_QUEUED: deque[Any] = _NeverQueued()
 
 # RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
 _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}
 _ON_FIN_RECEIVED = {"ESTABLISHED": "CLOSE_WAIT", "FIN_WAIT_2": "TIME_WAIT", "FIN_WAIT_1": "TIME_WAIT"}
 
 
-@dataclass(eq=False)
+# Tcb and KSock are hand-written ``__slots__`` classes, not dataclasses: one of each (two
+# Tcbs) is made per connection, and a dataclass's default factories and per-instance dict made
+# construction a large share of a simulated connect (benchmarks/sim_scale.py). Identity is
+# equality, as ``eq=False`` gave: both are used as keys of the kernel's indexes.
 class Tcb:
     """One end of a TCP connection (the transmission control block)."""
 
-    local: Addr
-    remote: Addr
-    rcv_cap: int
-    snd_cap: int
-    state: str = "ESTABLISHED"
-    rcv: ByteQueue = field(default_factory=ByteQueue)
-    snd: ByteQueue = field(default_factory=ByteQueue)
-    fin_queued: bool = False  # the application is done sending (close or SHUT_WR)
-    fin_sent: bool = False
-    fin_received: bool = False
-    shut_by_app: bool = False  # our own shutdown(SHUT_WR)
-    read_shut: bool = False
-    error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
-    reset: bool = False
-    orphan: bool = False  # the application closed its socket; the kernel finishes alone
-    reuse: bool = False
-    reuseport: bool = False
-    # Nagle's algorithm and delayed ACKs (cross-thread: tcp.nagle-delayed-ack)
-    nodelay: bool = False  # TCP_NODELAY on the socket that sends from here
-    ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
-    held: bool = False  # Nagle holds the bytes in ``snd`` until that ACK
-    quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
-    has_sent: bool = False  # we have transmitted data (ends Linux's quick ACKs)
+    __slots__ = (
+        "ack_due",
+        "error",
+        "fin_queued",
+        "fin_received",
+        "fin_sent",
+        "has_sent",
+        "held",
+        "local",
+        "nodelay",
+        "orphan",
+        "quick_acks",
+        "rcv",
+        "rcv_cap",
+        "read_shut",
+        "remote",
+        "reset",
+        "reuse",
+        "reuseport",
+        "shut_by_app",
+        "snd",
+        "snd_cap",
+        "state",
+    )
+
+    def __init__(
+        self,
+        local: Addr,
+        remote: Addr,
+        rcv_cap: int,
+        snd_cap: int,
+        state: str = "ESTABLISHED",
+        reuse: bool = False,
+    ) -> None:
+        self.local = local
+        self.remote = remote
+        self.rcv_cap = rcv_cap
+        self.snd_cap = snd_cap
+        self.state = state
+        # Each buffer is the shared empty one until its first byte arrives (``send``, ``_pump``):
+        # most connections in a busy accept queue never carry any, and one in TIME_WAIT never will.
+        self.rcv = EMPTY
+        self.snd = EMPTY
+        self.fin_queued = False  # the application is done sending (close or SHUT_WR)
+        self.fin_sent = False
+        self.fin_received = False
+        self.shut_by_app = False  # our own shutdown(SHUT_WR)
+        self.read_shut = False
+        self.error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
+        self.reset = False
+        self.orphan = False  # the application closed its socket; the kernel finishes alone
+        self.reuse = reuse
+        self.reuseport = False
+        # Nagle's algorithm and delayed ACKs (cross-thread: tcp.nagle-delayed-ack)
+        self.nodelay = False  # TCP_NODELAY on the socket that sends from here
+        self.ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
+        self.held = False  # Nagle holds the bytes in ``snd`` until that ACK
+        self.quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
+        self.has_sent = False  # we have transmitted data (ends Linux's quick ACKs)
 
 
-@dataclass(eq=False)
 class KSock:
     """A socket as the kernel sees it."""
 
-    fd: int
-    family: int
-    kind: str
-    local: Optional[Addr] = None
-    remote: Optional[Addr] = None
-    closed: bool = False
-    opts: dict[str, Any] = field(default_factory=dict)
-    listening: bool = False
-    queue_limit: int = 0
-    queue: deque[Tcb] = field(default_factory=deque)
-    tcb: Optional[Tcb] = None
-    connect_error: Optional[str] = None  # a pending connect's result, when it fails later
-    port_locked: bool = False  # bound to an explicit port: keeps it even once its connection is closed
-    connecting: bool = False
-    refs: int = 1  # descriptors (dup, fromfd) that refer to this socket
-    dgrams: deque[tuple[bytes, Addr]] = field(default_factory=deque)
-    dgram_bytes: int = 0
-    error: Optional[str] = None  # UDP: a pending ICMP error
+    __slots__ = (
+        "closed",
+        "connect_error",
+        "connecting",
+        "dgram_bytes",
+        "dgrams",
+        "error",
+        "family",
+        "fd",
+        "kind",
+        "listening",
+        "local",
+        "opts",
+        "port_locked",
+        "queue",
+        "queue_limit",
+        "refs",
+        "remote",
+        "tcb",
+    )
+
+    def __init__(self, fd: int, family: int, kind: str) -> None:
+        self.fd = fd
+        self.family = family
+        self.kind = kind
+        self.local: Optional[Addr] = None
+        self.remote: Optional[Addr] = None
+        self.closed = False
+        self.opts: dict[str, Any] = {}
+        self.listening = False
+        self.queue_limit = 0
+        self.queue: deque[Tcb] = _NOTHING_QUEUED  # listen() gives a listener its own
+        self.tcb: Optional[Tcb] = None
+        self.connect_error: Optional[str] = None  # a pending connect's result, when it fails later
+        self.port_locked = False  # bound to an explicit port: keeps it even once its connection is closed
+        self.connecting = False
+        self.refs = 1  # descriptors (dup, fromfd) that refer to this socket
+        self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
+        self.dgram_bytes = 0
+        self.error: Optional[str] = None  # UDP: a pending ICMP error
 
     @property
     def reuse(self) -> bool:
@@ -158,6 +229,15 @@ def _mapped_ipv4(host: str) -> Optional[str]:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return str(address.ipv4_mapped)
     return None
+
+
+def _insert(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
+    """Add ``item`` to the set ``index[key]`` (``setdefault`` would build a dict on every call)."""
+    held = index.get(key)
+    if held is None:
+        index[key] = {item: None}
+    else:
+        held[item] = None
 
 
 def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
@@ -356,13 +436,18 @@ class Kernel:
             raise self.fail(error)
         return ipv4
 
-    def _ephemeral(self, s: KSock, host: str) -> int:
+    def _ephemeral(self, s: KSock) -> int:
         low, high = self.profile.ephemeral_ports
         span = high - low + 1
         start = self._rng.randrange(span)
         for i in range(span):
             port = low + (start + i) % span
-            if self._bind_error(s, host, port) is None and not self._holders(s.kind, port):
+            # An automatic port is one nothing holds (so no bind rule can object to it). Most
+            # ports are in no index at all; the rest may be held only by closed connections,
+            # which give their port back (``_holders``).
+            if (s.kind, port) not in self._bound and (s.kind != STREAM or port not in self._orphans):
+                return port
+            if not self._holders(s.kind, port):
                 return port
         raise self.fail("EADDRNOTAVAIL")
 
@@ -373,15 +458,19 @@ class Kernel:
         host = self._unmap(s, host)
         if not (_wildcard(host) or self.is_local(host)):
             raise self.fail("EADDRNOTAVAIL")  # not an address of this host (every OS: bind(2), Winsock bind)
+        self._take_port(s, host, port)
+
+    def _take_port(self, s: KSock, host: str, port: int) -> None:
+        """The part of ``bind`` after the address is checked (``host`` is canonical and local)."""
         if port == 0:
-            port = self._ephemeral(s, host)
+            port = self._ephemeral(s)
         else:
             error = self._bind_error(s, host, port)
             if error:
                 raise self.fail(error)
             s.port_locked = True
         s.local = (host, port)
-        self._bound.setdefault((s.kind, port), {})[s] = None
+        _insert(self._bound, (s.kind, port), s)
 
     def _autobind(self, s: KSock, peer_host: str) -> None:
         if s.local is None:
@@ -390,8 +479,9 @@ class Kernel:
             elif ":" in peer_host:
                 source = "::1"  # deviation: the simulated host has no IPv6 address off loopback
             else:
-                source = self.profile.lan_address  # the route out is the LAN interface
-            self.bind(s, source, 0)
+                source = _norm(self.profile.lan_address)  # the route out is the LAN interface
+            # Each source is canonical and local, so bind's checks of the address would pass.
+            self._take_port(s, source, 0)
 
     def is_local(self, host: str) -> bool:
         """``host`` (numeric, canonical) is an address of this host."""
@@ -413,19 +503,20 @@ class Kernel:
         if backlog > p.somaxconn or (backlog == 0 and p.backlog_zero_means_max):
             backlog = p.somaxconn
         s.queue_limit = backlog * p.backlog_num // p.backlog_den + p.backlog_extra
+        if s.queue is _NOTHING_QUEUED:
+            s.queue = deque()
         s.listening = True
         assert s.local is not None
-        self._listeners.setdefault(s.local[1], {})[s] = None
+        _insert(self._listeners, s.local[1], s)
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
-        found = [
-            s
-            for s in self._listeners.get(addr[1], ())
-            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0]))
-        ]
-        if len(found) > 1:
-            raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
-        return found[0] if found else None
+        found = None
+        for s in self._listeners.get(addr[1], ()):
+            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0])):
+                if found is not None:
+                    raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
+                found = s
+        return found
 
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
@@ -443,13 +534,17 @@ class Kernel:
             raise self.fail("EISCONN")
         if s.connecting:
             raise self.fail("EALREADY")
-        self._check_route(host)
-        self._autobind(s, host)
-        self._connect_over_time_wait(s, (host, port))
-        s.remote = (host, port)
+        local = self._check_route(host)
+        remote = (host, port)
+        if s.local is None:
+            # An automatic port is one nothing held (``_ephemeral``), so no TIME_WAIT pair has it.
+            self._autobind(s, host)
+        else:
+            self._connect_over_time_wait(s, remote)
+        s.remote = remote
         s.connecting = True
         s.connect_error = None
-        if not self.is_local(host):
+        if not local:
             # Off this host: the SYN leaves and nothing ever answers (the profile's route is
             # a black hole); the client retries until its connect timeout.
             if self.trace is not None:
@@ -476,10 +571,12 @@ class Kernel:
             raise self.fail(rule)
         self._destroy(tw)  # deviation: Linux also needs TCP timestamps on that connection (on by default)
 
-    def _check_route(self, host: str) -> None:
-        """Where a packet to ``host`` goes: this host, or the profile's ``offhost_route``."""
-        if not self.is_local(host) and self.profile.offhost_route == "unreachable":
+    def _check_route(self, host: str) -> bool:
+        """Where a packet to ``host`` goes: this host (True), or the profile's ``offhost_route``."""
+        local = self.is_local(host)
+        if not local and self.profile.offhost_route == "unreachable":
             raise self.fail("ENETUNREACH")
+        return local
 
     def _syn_wait(self, retry: int) -> float:
         """Seconds before SYN retransmission number ``retry`` (0 = the first), per the profile."""
@@ -541,9 +638,11 @@ class Kernel:
     def _establish(self, client: KSock, listener: KSock, queue: bool) -> Tcb:
         assert client.local is not None and client.remote is not None and listener.local is not None
         server_addr = (client.remote[0], listener.local[1])
-        ours = Tcb(client.local, server_addr, self._rcvbuf(client), self._sndbuf(client), reuse=client.reuse)
-        theirs = Tcb(server_addr, client.local, self._rcvbuf(listener), self._sndbuf(listener))
-        theirs.reuse, theirs.reuseport = listener.reuse, listener.reuseport
+        rcv, snd, reuse, _ = self._inherited(client)
+        ours = Tcb(client.local, server_addr, rcv, snd, reuse=reuse)  # (the client's SO_REUSEPORT is not)
+        rcv, snd, reuse, reuseport = self._inherited(listener)
+        theirs = Tcb(server_addr, client.local, rcv, snd, reuse=reuse)
+        theirs.reuseport = reuseport
         self.conns[(ours.local, ours.remote)] = ours
         self.conns[(theirs.local, theirs.remote)] = theirs
         client.tcb, client.connecting = ours, False
@@ -579,7 +678,7 @@ class Kernel:
         tcb = s.queue.popleft()
         conn = self.socket(s.family, STREAM)
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
-        self._bound.setdefault((STREAM, tcb.local[1]), {})[conn] = None
+        _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
         return conn, tcb.remote
 
@@ -588,6 +687,13 @@ class Kernel:
         return s.closed or bool(s.queue) or not s.listening or s.error is not None
 
     # -- TCP data -----------------------------------------------------------------------------
+    def _inherited(self, s: KSock) -> tuple[int, int, bool, bool]:
+        """What a connection of ``s`` takes from it: (receive buffer, send buffer, SO_REUSEADDR,
+        SO_REUSEPORT)."""
+        if not s.opts:  # no option set, the usual case: the profile's sizes, without lookups
+            return self.profile.tcp_rcvbuf, self.profile.tcp_sndbuf, False, False
+        return self._rcvbuf(s), self._sndbuf(s), s.reuse, s.reuseport
+
     def _rcvbuf(self, s: KSock) -> int:
         return int(s.opts.get("SO_RCVBUF", self.profile.tcp_rcvbuf))
 
@@ -599,12 +705,12 @@ class Kernel:
 
     def _pump(self, t: Tcb) -> None:
         """Move queued bytes (and then the FIN) from ``t`` to its peer, as far as it has room."""
-        peer = self._peer(t)
+        peer = self.conns.get((t.remote, t.local))  # _peer, inline: every close and send comes here
         if peer is None:
             return
-        if t.snd and t.held and not t.fin_queued:
-            return  # Nagle: wait for the ACK of our small data in flight (a FIN goes at once)
         if t.snd:
+            if t.held and not t.fin_queued:
+                return  # Nagle: wait for the ACK of our small data in flight (a FIN goes at once)
             if peer.orphan:
                 # Data for a socket whose application has closed it: RFC 9293 3.10.7.4, answer RST.
                 if self.trace is not None:
@@ -616,6 +722,8 @@ class Kernel:
                 return
             room = peer.rcv_cap - len(peer.rcv)
             if room > 0:
+                if peer.rcv is EMPTY:
+                    peer.rcv = ByteQueue()
                 moved = t.snd.move_to(peer.rcv, room)
                 if self.trace is not None:
                     self._seg("data", t.local, t.remote, moved)
@@ -678,8 +786,9 @@ class Kernel:
         # A small record without buffers, like Linux's inet_timewait_sock: thousands of them
         # linger for a minute after a busy server's connections, and each object costs the
         # garbage collector time (the scale benchmark measured it).
-        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", _NO_DATA, _NO_DATA, fin_sent=True, fin_received=True)
-        tw.orphan, tw.reuse, tw.reuseport = True, t.reuse, t.reuseport
+        tw = Tcb(t.local, t.remote, 0, 0, "TIME_WAIT", t.reuse)
+        tw.fin_sent = tw.fin_received = tw.orphan = True
+        tw.reuseport = t.reuseport
         if t.orphan:
             _discard(self._orphans, t.local[1], t)
         t.state = "CLOSED"
@@ -689,7 +798,7 @@ class Kernel:
 
     def _adopt(self, t: Tcb) -> None:
         """The kernel, not an application, now holds ``t`` (and so its port)."""
-        self._orphans.setdefault(t.local[1], {})[t] = None
+        _insert(self._orphans, t.local[1], t)
 
     def _destroy(self, t: Tcb) -> None:
         t.state = "CLOSED"
@@ -752,6 +861,8 @@ class Kernel:
         t.nodelay = bool(s.opts.get("TCP_NODELAY"))
         if t.ack_due is not None and t.ack_due <= self.clock.now:
             self._ack_arrives(t, t.ack_due)
+        if t.snd is EMPTY:
+            t.snd = ByteQueue()
         t.snd.append(taken)
         if not t.held and self._nagle_holds(t):
             assert t.ack_due is not None
@@ -844,8 +955,10 @@ class Kernel:
         if s.closed:
             return
         s.closed = True
-        self._stop_listening(s)  # a closed listener resets what it never accepted
-        self._unindex(s)
+        if s.listening:  # only a listener has a queue, or is in ``_listeners``
+            self._stop_listening(s)  # a closed listener resets what it never accepted
+        if s.local is not None:  # ``_stop_listening`` took it out of ``_listeners``
+            _discard(self._bound, (s.kind, s.local[1]), s)
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return
@@ -853,19 +966,15 @@ class Kernel:
         if onoff and seconds == 0:
             self._send_rst_from(t)
             return
-        if t.rcv and self.profile.close_with_unread == "rst":
-            self._send_rst_from(t)
-            return
-        t.rcv.clear()
+        if t.rcv:
+            if self.profile.close_with_unread == "rst":
+                self._send_rst_from(t)
+                return
+            t.rcv.clear()
         t.orphan = True
         self._adopt(t)
         t.fin_queued = True
         self._pump(t)
-
-    def _unindex(self, s: KSock) -> None:
-        if s.local is not None:
-            _discard(self._bound, (s.kind, s.local[1]), s)
-            _discard(self._listeners, s.local[1], s)
 
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
