@@ -282,10 +282,13 @@ class SimSocket(socket.socket):
     # -- plumbing -----------------------------------------------------------------------
     def _ks(self) -> KSock:
         """This socket's kernel socket, entering the simulation; a closed one fails as the OS does."""
-        self._net.enter()
-        self._net.kernel.flush()
+        net = self._net
+        # Only the scheduler's baton check: the network itself was entered when this socket
+        # was set up (``_setup``; a network's first ``enter`` may do more, see ``patching``).
+        net.scheduler.enter()
+        net.kernel.flush()
         if self._fd == -1:
-            raise raise_errno(self._net, self._net.profile.closed_socket_error)
+            raise raise_errno(net, net.profile.closed_socket_error)
         return self._k
 
     def _kernel(self, fn: Callable[[KSock], T]) -> T:
@@ -335,12 +338,12 @@ class SimSocket(socket.socket):
             return "::" if self._family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - simulated
         if host == "<broadcast>":
             raise NotModelled("broadcast ('<broadcast>')")
-        return self._net.resolver.addresses(host, self._family)[0]
+        return self._net.resolver.address(host, self._family)
 
     def _address(self, address: Any, what: str) -> tuple[str, int]:
         """CPython's getsockaddrarg: the same checks, exception types and messages."""
-        fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
         if not isinstance(address, tuple):
+            fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
             raise TypeError(f"{what}(): {fam} address must be tuple, not {address.__class__.__name__}")
         if self._family == socket.AF_INET6:
             if not 2 <= len(address) <= 4:
@@ -631,6 +634,9 @@ class SimSocket(socket.socket):
         return value[:buflen]
 
     def settimeout(self, value: Optional[float]) -> None:
+        if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
+            self._timeout = value
+            return
         if value is not None:
             if not isinstance(value, float):
                 value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
@@ -708,7 +714,7 @@ def _release(net: SimHost, fd: int) -> None:
     if me is None or net.scheduler._current is not me:
         net.kernel.release_later(fd)
         return
-    net.enter()
+    net.scheduler.enter()  # this thread holds the baton: only the check that the network is open remains
     if fd not in net.kernel.fds:
         raise raise_errno(net, net.profile.closed_socket_error)
     net.kernel.release(fd)
