@@ -67,6 +67,7 @@ SO_EXCLUSIVEADDRUSE: int = getattr(socket, "SO_EXCLUSIVEADDRUSE", -5)
 SO_REUSEPORT: int = getattr(socket, "SO_REUSEPORT", 15)
 _NONBLOCK: int = getattr(socket, "SOCK_NONBLOCK", 0)
 _CLOEXEC: int = getattr(socket, "SOCK_CLOEXEC", 0)
+_NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
 _INT_MAX = 2**31 - 1
 
 _OPTIONS: dict[tuple[int, int], str] = {
@@ -201,7 +202,7 @@ class SimSocket(socket.socket):
         fam = _FAMILIES.get(family)
         if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
-        bare = type & ~_NONBLOCK & ~_CLOEXEC  # CPython 3.7+ hides the flags in .type
+        bare = type & _NO_FLAGS  # CPython 3.7+ hides the flags in .type
         kind = _KINDS.get(bare)
         if kind is None:
             raise NotModelled(f"socket type {_name(socket.SocketKind, bare)}")
@@ -352,7 +353,9 @@ class SimSocket(socket.socket):
                 raise OverflowError(f"{what}(): flowinfo must be 0-1048575.")
         elif len(address) != 2:
             raise TypeError("AF_INET address must be a pair (host, port)")
-        port = _c_int(address[1])  # CPython's TypeError for a port that is not an integer
+        port = address[1]
+        if type(port) is not int:  # an exact int needs no conversion (most calls)
+            port = _c_int(port)  # CPython's TypeError for a port that is not an integer
         if not 0 <= port <= 0xFFFF:
             raise OverflowError(f"{what}(): port must be 0-65535.")
         return self._host(address[0], what), port
