@@ -331,10 +331,11 @@ class SimSocket(socket.socket):
             k.end_wait(ks)
 
     def _host(self, host: Any, what: str) -> str:
-        if isinstance(host, (bytes, bytearray)):
-            host = bytes(host).decode("idna")
-        if not isinstance(host, str):
-            raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
+        if type(host) is not str:  # a plain str (most calls) needs neither check
+            if isinstance(host, (bytes, bytearray)):
+                host = bytes(host).decode("idna")
+            if not isinstance(host, str):
+                raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
         if host == "":
             return "::" if self._family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - simulated
         if host == "<broadcast>":
