@@ -53,6 +53,17 @@ class _PeerProcess:
         self._sock.close()
 
 
+_ERRNAMES: dict[int, tuple[Profile, dict[int, str]]] = {}  # id(profile) -> (profile, number -> name)
+
+
+def _errno_names(profile: Profile) -> dict[int, str]:
+    """Errno number -> name on ``profile``, built once per profile (read-only after that)."""
+    cached = _ERRNAMES.get(id(profile))
+    if cached is None or cached[0] is not profile:
+        cached = _ERRNAMES[id(profile)] = (profile, {num: name for name, (num, _) in profile.errnos.items()})
+    return cached[1]
+
+
 class Network:
     """A simulated loopback host. ``Network(profile="windows")``; see the package docstring."""
 
@@ -76,9 +87,12 @@ class Network:
         self.scheduler.net = self
         self.descriptors = Descriptors(self.kernel)
         self.resolver = Resolver(self.profile)
-        self._sockets: weakref.WeakSet[SimSocket] = weakref.WeakSet()  # weak: a dropped socket is collected
+        # Every socket made here, weakly (a dropped socket is collected), for ``close``. A plain
+        # dict of callback-less references: a WeakSet's add and removal callback cost more than
+        # the rest of making a socket; the entry of a collected one just stays until ``close``.
+        self._sockets: dict[int, weakref.ref[SimSocket]] = {}
         self._peers = 0
-        self._errnames = {num: name for name, (num, _) in self.profile.errnos.items()}
+        self._errnames = _errno_names(self.profile)
         if trace:  # segments and socket calls in virtual time (trace.py); off by default
             self.kernel.trace = Trace()
 
@@ -92,7 +106,7 @@ class Network:
         self.scheduler.enter()
 
     def track(self, sock: SimSocket) -> None:
-        self._sockets.add(sock)
+        self._sockets[id(sock)] = weakref.ref(sock)  # a reused id belongs to a collected socket
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
         return (SimSocket if self.kernel.trace is None else TracedSocket)._create(self, family, type)
@@ -155,8 +169,10 @@ class Network:
         """End every simulated task; the simulated state is simply dropped. Raises naming any
         simulated thread still running (in real code) after 5 s of real time."""
         self.scheduler.abort()
-        for sock in list(self._sockets):  # as the real backend closes what a scenario left open
-            sock._abandon()
+        for ref in list(self._sockets.values()):  # as the real backend closes what a scenario left open
+            sock = ref()
+            if sock is not None:
+                sock._abandon()
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:
             raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}")

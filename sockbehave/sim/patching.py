@@ -341,17 +341,21 @@ _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _bl
 _view_holds = 0  # open held() batches: the errno view stays on between their networks
 
 
-_ERRNO_CACHE: dict[int, tuple[Profile, dict[str, int], dict[str, Any]]] = {}
+_ERRNO_CACHE: dict[int, tuple[Profile, dict[str, Any], frozenset[int]]] = {}
+#: The host's numbers for the errnos ``socket.SocketIO`` treats as "would block".
+_HOST_BLOCKING = {name: getattr(errno, name) for name in ("EAGAIN", "EWOULDBLOCK")}
 
 
-def _errno_views_of(net: Network) -> tuple[dict[str, int], dict[str, Any]]:
-    """The errno numbers and the module view of ``net``'s profile, computed once per profile."""
+def _errno_views_of(net: Network) -> tuple[dict[str, Any], frozenset[int]]:
+    """The ``errno`` module view of ``net``'s profile and its "would block" numbers (to add to
+    ``socket._blocking_errnos``), computed once per profile."""
     cached = _ERRNO_CACHE.get(id(net.profile))
     if cached is None or cached[0] is not net.profile:
         numbers = errno_view(net.profile)
         view: dict[str, Any] = dict(numbers)
         view["errorcode"] = errorcode_view(net.profile)
-        cached = _ERRNO_CACHE[id(net.profile)] = (net.profile, numbers, view)
+        blocking = frozenset(numbers.get(name, host) for name, host in _HOST_BLOCKING.items())
+        cached = _ERRNO_CACHE[id(net.profile)] = (net.profile, view, blocking)
     return cached[1], cached[2]
 
 
@@ -359,9 +363,9 @@ def _apply_view(net: Network, platform: bool) -> None:
     """The ``errno`` module, per calling thread; ``sys.platform``/``os.name`` with ``platform``
     (values, not functions: they are the block's for every thread while it is open, so two
     blocks showing different platforms at once are refused)."""
-    numbers, view = _errno_views_of(net)
+    view, blocking = _errno_views_of(net)
     with _install_lock:
-        if platform or any(shown for _, shown in _VIEWS):
+        if _VIEWS and (platform or any(shown for _, shown in _VIEWS)):
             others = [o.profile.name for o, _ in _VIEWS if o.profile.name != net.profile.name]
             if others:
                 raise NotModelled(
@@ -371,10 +375,9 @@ def _apply_view(net: Network, platform: bool) -> None:
         if not _VIEWS and not _view_holds:
             _view_on()
         _ERRNO_VIEWS[net.profile.name] = view
-        if hasattr(socket, "_blocking_errnos"):  # socket.SocketIO (makefile) computed these at import
-            socket._blocking_errnos = set(socket._blocking_errnos) | {
-                numbers.get(n, getattr(errno, n)) for n in ("EAGAIN", "EWOULDBLOCK")
-            }
+        # socket.SocketIO (makefile) computed these at import; added once (held() keeps them)
+        if hasattr(socket, "_blocking_errnos") and not blocking <= socket._blocking_errnos:
+            socket._blocking_errnos = set(socket._blocking_errnos) | blocking
         if platform and not any(shown for _, shown in _VIEWS):
             _HOST_VIEW.extend([(sys, "platform", sys.platform), (os, "name", os.name)])
             sys.platform = net.profile.sys_platform
@@ -458,7 +461,7 @@ class ScenarioNetwork(Network):
     _scoped = False
 
     def enter(self) -> None:
-        super().enter()
+        self.scheduler.enter()  # Network.enter, without a second call: this runs on most simulated calls
         if not self._scoped:
             self._scoped = True
             self.scheduler.patched = True

@@ -67,6 +67,7 @@ class Resolver:
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
+        self._first: dict[tuple[str, int], str] = {}  # address()'s answers: a profile's never change
 
     def _gaierror(self, host: str) -> socket.gaierror:
         number, message = self.profile.gai_noname
@@ -83,6 +84,14 @@ class Resolver:
         if not wanted:
             raise self._gaierror(host)
         return wanted
+
+    def address(self, host: str, family: int) -> str:
+        """The first of ``addresses(host, family)``: what a socket call connects or binds to,
+        remembered (every socket call resolves its address; a failed lookup is not remembered)."""
+        found = self._first.get((host, family))
+        if found is None:
+            found = self._first[(host, family)] = self.addresses(host, family)[0]
+        return found
 
     def _lookup(self, host: str) -> list[str]:
         p = self.profile

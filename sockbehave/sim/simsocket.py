@@ -67,6 +67,7 @@ SO_EXCLUSIVEADDRUSE: int = getattr(socket, "SO_EXCLUSIVEADDRUSE", -5)
 SO_REUSEPORT: int = getattr(socket, "SO_REUSEPORT", 15)
 _NONBLOCK: int = getattr(socket, "SOCK_NONBLOCK", 0)
 _CLOEXEC: int = getattr(socket, "SOCK_CLOEXEC", 0)
+_NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
 _INT_MAX = 2**31 - 1
 
 _OPTIONS: dict[tuple[int, int], str] = {
@@ -201,7 +202,7 @@ class SimSocket(socket.socket):
         fam = _FAMILIES.get(family)
         if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
-        bare = type & ~_NONBLOCK & ~_CLOEXEC  # CPython 3.7+ hides the flags in .type
+        bare = type & _NO_FLAGS  # CPython 3.7+ hides the flags in .type
         kind = _KINDS.get(bare)
         if kind is None:
             raise NotModelled(f"socket type {_name(socket.SocketKind, bare)}")
@@ -282,10 +283,13 @@ class SimSocket(socket.socket):
     # -- plumbing -----------------------------------------------------------------------
     def _ks(self) -> KSock:
         """This socket's kernel socket, entering the simulation; a closed one fails as the OS does."""
-        self._net.enter()
-        self._net.kernel.flush()
+        net = self._net
+        # Only the scheduler's baton check: the network itself was entered when this socket
+        # was set up (``_setup``; a network's first ``enter`` may do more, see ``patching``).
+        net.scheduler.enter()
+        net.kernel.flush()
         if self._fd == -1:
-            raise raise_errno(self._net, self._net.profile.closed_socket_error)
+            raise raise_errno(net, net.profile.closed_socket_error)
         return self._k
 
     def _kernel(self, fn: Callable[[KSock], T]) -> T:
@@ -327,20 +331,21 @@ class SimSocket(socket.socket):
             k.end_wait(ks)
 
     def _host(self, host: Any, what: str) -> str:
-        if isinstance(host, (bytes, bytearray)):
-            host = bytes(host).decode("idna")
-        if not isinstance(host, str):
-            raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
+        if type(host) is not str:  # a plain str (most calls) needs neither check
+            if isinstance(host, (bytes, bytearray)):
+                host = bytes(host).decode("idna")
+            if not isinstance(host, str):
+                raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
         if host == "":
             return "::" if self._family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - simulated
         if host == "<broadcast>":
             raise NotModelled("broadcast ('<broadcast>')")
-        return self._net.resolver.addresses(host, self._family)[0]
+        return self._net.resolver.address(host, self._family)
 
     def _address(self, address: Any, what: str) -> tuple[str, int]:
         """CPython's getsockaddrarg: the same checks, exception types and messages."""
-        fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
         if not isinstance(address, tuple):
+            fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
             raise TypeError(f"{what}(): {fam} address must be tuple, not {address.__class__.__name__}")
         if self._family == socket.AF_INET6:
             if not 2 <= len(address) <= 4:
@@ -349,7 +354,9 @@ class SimSocket(socket.socket):
                 raise OverflowError(f"{what}(): flowinfo must be 0-1048575.")
         elif len(address) != 2:
             raise TypeError("AF_INET address must be a pair (host, port)")
-        port = _c_int(address[1])  # CPython's TypeError for a port that is not an integer
+        port = address[1]
+        if type(port) is not int:  # an exact int needs no conversion (most calls)
+            port = _c_int(port)  # CPython's TypeError for a port that is not an integer
         if not 0 <= port <= 0xFFFF:
             raise OverflowError(f"{what}(): port must be 0-65535.")
         return self._host(address[0], what), port
@@ -631,6 +638,9 @@ class SimSocket(socket.socket):
         return value[:buflen]
 
     def settimeout(self, value: Optional[float]) -> None:
+        if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
+            self._timeout = value
+            return
         if value is not None:
             if not isinstance(value, float):
                 value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
@@ -708,7 +718,7 @@ def _release(net: SimHost, fd: int) -> None:
     if me is None or net.scheduler._current is not me:
         net.kernel.release_later(fd)
         return
-    net.enter()
+    net.scheduler.enter()  # this thread holds the baton: only the check that the network is open remains
     if fd not in net.kernel.fds:
         raise raise_errno(net, net.profile.closed_socket_error)
     net.kernel.release(fd)

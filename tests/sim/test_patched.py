@@ -177,6 +177,7 @@ def test_a_finalizer_never_waits_for_the_baton(monkeypatch: pytest.MonkeyPatch) 
         raise AssertionError("a finalizer entered the scheduler")
 
     monkeypatch.setattr(net, "enter", no_entering)
+    monkeypatch.setattr(net.scheduler, "enter", no_entering)  # the socket layer's per-call check
     with pytest.warns(
         ResourceWarning, match=r"unclosed <socket.socket fd=\d+, family=2, type=1, proto=0, laddr=\('127.0.0.1', \d+\)>"
     ):
@@ -214,3 +215,19 @@ def test_a_sim_catalog_run_installs_the_swaps_once_and_restores_them(monkeypatch
     assert len(installs) == 1 + len(chosen)
     assert socket.socket is real_socket and time.sleep is real_sleep
     assert type(errno) is types.ModuleType and refused == errno.ECONNREFUSED
+
+
+def test_held_windows_networks_count_wsaewouldblock_as_would_block_and_the_host_set_comes_back() -> None:
+    """``socket.SocketIO`` (makefile) treats ``_blocking_errnos`` as "would block": a windows
+    network adds WSAEWOULDBLOCK (10035) to it for every network of a ``held()`` batch."""
+    from sockbehave.sim import get_profile
+    from sockbehave.sim.patching import ScenarioNetwork, held
+
+    host = vars(socket)["_blocking_errnos"]
+    with held():
+        for _ in range(2):
+            net = ScenarioNetwork(get_profile("windows"), name="blocking-errnos")
+            net.enter()
+            assert 10035 in vars(socket)["_blocking_errnos"] and host <= vars(socket)["_blocking_errnos"]
+            net.close()
+    assert vars(socket)["_blocking_errnos"] is host

@@ -138,3 +138,21 @@ def test_strings_that_cannot_be_names_do_not_resolve(text: str) -> None:
         r.gethostbyname(text)
     with pytest.raises(socket.gaierror):
         r.gethostbyaddr(text)
+
+
+def test_a_remembered_address_is_the_first_one_and_a_failed_lookup_fails_again() -> None:
+    """``Resolver.address`` remembers what socket calls resolved; a failure is never remembered."""
+    resolver = Resolver(get_profile("linux"))
+    for _ in range(2):
+        assert resolver.address("localhost", socket.AF_INET6) == resolver.addresses("localhost", socket.AF_INET6)[0]
+        assert resolver.address("127.1", socket.AF_INET) == "127.0.0.1"
+        with pytest.raises(socket.gaierror):
+            resolver.address("nothing.invalid", socket.AF_INET)
+        with pytest.raises(socket.gaierror):
+            resolver.address("::1", socket.AF_INET)  # an address of the other family
+        with pytest.raises(NotImplementedError, match=r"example\.com"):
+            resolver.address("example.com", socket.AF_INET)
+    s = Network("linux").socket()
+    for _ in range(2):
+        with pytest.raises(socket.gaierror):
+            s.connect(("nothing.invalid", 80))
