@@ -1,7 +1,8 @@
 """Virtual time and the deterministic scheduler of simulated tasks.
 
 Owns: the clock (a number that only moves when every task is waiting), the timer queue,
-baton passing between tasks, and the registry that tells whether the calling thread is a
+baton passing between tasks, a pool of parked OS threads that run task bodies (``Scheduler.start``),
+and the registry that tells whether the calling thread is a
 simulated task (``current_task``; the patches in ``patching`` dispatch on it). A task is a
 thread that runs only while it holds the baton, so exactly one thread touches the simulated
 kernel at a time and the interleaving is a function of the program alone: tasks run in
@@ -19,6 +20,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import heapq
+import os
 import threading
 import time
 import warnings
@@ -144,6 +146,9 @@ class Task:
     deadlocked: Optional[str] = None
     #: Released to hand this task the baton (one lock per task: a hand-off wakes one thread).
     wake: Any = field(default_factory=_locked)
+    #: Run by a pooled OS thread (``Scheduler.start``) that has not yet let go of it: for
+    #: ``wait_ended``, that thread's "end" is the moment it is back in the pool.
+    pooled: bool = False
 
     def ready(self, now: float) -> bool:
         if self.done:
@@ -151,6 +156,62 @@ class Task:
         if self.predicate is None:
             return True
         return self.predicate() or (self.deadline is not None and now >= self.deadline)
+
+
+# -- reused OS threads ------------------------------------------------------------------------
+#: Idle pool threads kept for the next ``Scheduler.start``; a thread finding the pool full ends.
+_POOL_MAX = 4
+_POOL_IDLE_NAME = "sockbehave-sim-pool"
+_pool_lock = _real_allocate_lock()
+_idle: list[_PoolThread] = []
+
+
+class _PoolThread:
+    """A daemon OS thread that runs task bodies one after another, parked in between.
+
+    Why a pool: starting an OS thread costs about 0.1 ms on an idle machine and, with every
+    core busy, often milliseconds (the new thread waits for a core), while waking a parked one
+    costs what a baton hand-off costs. Tasks of every scheduler share the pool, so a catalog run
+    starts its peer threads once, not once per scenario."""
+
+    __slots__ = ("_go", "_job", "thread")
+
+    def __init__(self) -> None:
+        self._go = _locked()  # released to give this thread a job
+        self._job: Optional[tuple[Task, Callable[[], Any], str]] = None
+        with outside():  # the real threading module even inside patched(): the pool is not the program's
+            self.thread = threading.Thread(target=self._loop, name=_POOL_IDLE_NAME, daemon=True)
+            self.thread.start()
+
+    def give(self, task: Task, fn: Callable[[], Any], name: str) -> None:
+        self._job = (task, fn, name)
+        self._go.release()
+
+    def _loop(self) -> None:
+        while True:
+            self._go.acquire()
+            assert self._job is not None
+            (task, fn, name), self._job = self._job, None
+            sched = task.scheduler
+            assert sched is not None
+            self.thread.name = name  # threading.current_thread().name inside the body
+            try:
+                sched.run_task(task, fn)
+            finally:
+                self.thread.name = _POOL_IDLE_NAME
+                with _pool_lock:  # back in the pool first, so the next network finds this thread
+                    keep = len(_idle) < _POOL_MAX
+                    if keep:
+                        _idle.append(self)
+                with sched._cond:  # for wait_ended: this task's thread has now "ended"
+                    task.pooled, task.thread = False, None
+                    sched._cond.notify_all()
+            if not keep:
+                return
+
+
+if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's threads
+    os.register_at_fork(after_in_child=_idle.clear)
 
 
 #: How long (real seconds) a task waits for a hand-off before it checks whether the baton was
@@ -295,6 +356,18 @@ class Scheduler:
             self._forget(task)
             with contextlib.suppress(SimAborted):
                 self.finish(task)
+
+    def start(self, task: Task, fn: Callable[[], Any], thread_name: str) -> None:
+        """Run ``fn`` as ``task`` (from ``new_task``) on a pooled daemon OS thread, named
+        ``thread_name`` while it runs: ``run_task`` on a ``threading.Thread`` of its own,
+        without the cost of starting one (see ``_PoolThread``). For bodies that need no thread
+        object of their own (``Network.spawn``'s peers). Deviation: the thread is reused, so
+        ``threading.local`` values an earlier body left on it are still there, and
+        ``threading.current_thread()`` is the same object for successive bodies."""
+        task.pooled = True
+        with _pool_lock:
+            thread = _idle.pop() if _idle else None
+        (thread or _PoolThread()).give(task, fn, thread_name)
 
     def new_task(self, name: str, daemon: bool = False) -> Task:
         """A task that will run later, when the baton reaches it (spawned peers, threads)."""
@@ -452,13 +525,18 @@ class Scheduler:
         """After ``abort``: wait (in real time, at most ``timeout`` s) until every task made by
         ``new_task`` has finished and its thread has ended; return the names of those that have not."""
         deadline = _real_monotonic() + timeout
-        with self._cond:
-            self._cond.wait_for(lambda: all(t.done for t in self._spawned), timeout)
+        with self._cond:  # a pooled task's thread "ends" when it is back in the pool (it drops task.thread)
+            self._cond.wait_for(lambda: all(t.done and not t.pooled for t in self._spawned), timeout)
         for task in self._spawned:
             thread = task.thread
-            if task.done and isinstance(thread, threading.Thread) and not isinstance(thread, threading._DummyThread):
+            if (
+                task.done
+                and not task.pooled
+                and isinstance(thread, threading.Thread)
+                and not isinstance(thread, threading._DummyThread)
+            ):
                 thread.join(max(0.0, deadline - _real_monotonic()))
-        return [t.name for t in self._spawned if not t.done or (t.thread is not None and _alive(t.thread))]
+        return [t.name for t in self._spawned if not t.done or t.pooled or (t.thread is not None and _alive(t.thread))]
 
 
 def _alive(thread: threading.Thread) -> bool:
