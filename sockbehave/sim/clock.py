@@ -437,23 +437,23 @@ class Scheduler:
             return
         if me.ready(self.clock.now):
             return
-        due = self._due()
+        due = self._next_due()
         root = self.root
         if root is not None and root is not me and root.what:
             what = root.what  # the report goes to the root: say what *it* waits for
-        if not due:
+        if due is None:
             self._report(
                 me,
                 f"simulated {what} can never complete: every task is waiting ({self._waiting()}) and no timer is due",
             )
-        elif min(due) > self.max_virtual_time:
+        elif due > self.max_virtual_time:
             self._report(
                 me,
                 f"simulated {what} still waiting after the {self.max_virtual_time:g} s virtual time limit"
                 f" (waiting: {self._waiting()})",
             )
         else:
-            self.clock.advance_to(min(due))
+            self.clock.advance_to(due)
 
     def _report(self, me: Task, message: str) -> None:
         """A deadlock: raise it in the root task, which owns the simulation; ``me`` stays parked."""
@@ -469,9 +469,20 @@ class Scheduler:
         if wait and me is not None:
             self._sleep(me)
 
-    def _due(self) -> list[float]:
-        deadlines = (t.deadline for t in self._tasks if not t.done and t.predicate is not None)
-        return [t for t in (self.clock.next_due(), *deadlines) if t is not None]
+    def _next_due(self) -> Optional[float]:
+        """The earliest of the next timer and every waiting task's deadline; None if none.
+        (One pass without building a list: every wait that advances time asks.)"""
+        due = self.clock.next_due()
+        for task in self._tasks:
+            deadline = task.deadline
+            if (
+                deadline is not None
+                and (due is None or deadline < due)
+                and not task.done
+                and task.predicate is not None
+            ):
+                due = deadline
+        return due
 
     def finish(self, me: Task) -> None:
         """The calling task is done: pass the baton on (advancing time if needed) without waiting."""
@@ -487,9 +498,9 @@ class Scheduler:
             if nxt is not None:
                 self._hand_to(None, nxt, wait=False)
                 return
-            due = self._due()
-            if due and min(due) <= self.max_virtual_time:
-                self.clock.advance_to(min(due))
+            due = self._next_due()
+            if due is not None and due <= self.max_virtual_time:
+                self.clock.advance_to(due)
                 continue
             if not self._tasks:
                 with self._cond:
@@ -498,7 +509,9 @@ class Scheduler:
                 return
             # Nobody can ever wake the rest: the root (else the first of them) reports it.
             target = self.root if self.root in self._tasks else self._tasks[0]
-            limit = f"the {self.max_virtual_time:g} s virtual time limit passed" if due else "no timer is due"
+            limit = (
+                f"the {self.max_virtual_time:g} s virtual time limit passed" if due is not None else "no timer is due"
+            )
             target.deadlocked = (
                 f"simulated {target.what or 'call'} in {target.name} can never complete: every other task has"
                 f" finished or waits ({self._waiting()}) and {limit}"
@@ -524,6 +537,8 @@ class Scheduler:
     def wait_ended(self, timeout: float) -> list[str]:
         """After ``abort``: wait (in real time, at most ``timeout`` s) until every task made by
         ``new_task`` has finished and its thread has ended; return the names of those that have not."""
+        if not self._spawned:
+            return []  # most networks never spawn: skip the condition variable
         deadline = _real_monotonic() + timeout
         with self._cond:  # a pooled task's thread "ends" when it is back in the pool (it drops task.thread)
             self._cond.wait_for(lambda: all(t.done and not t.pooled for t in self._spawned), timeout)
