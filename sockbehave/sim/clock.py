@@ -270,8 +270,12 @@ class Scheduler:
 
     def _wake(self, task: Task) -> None:
         """Signal ``task`` that it may run (it checks ``_current`` and ``_aborted`` itself)."""
-        with contextlib.suppress(RuntimeError):  # already signalled: a stale or abort signal
+        # try, not contextlib.suppress: this is on every hand-off, and the suppress object costs
+        # about 0.4 us of the ~8 us a hand-off takes
+        try:  # noqa: SIM105
             task.wake.release()
+        except RuntimeError:  # already signalled: a stale or abort signal
+            pass
 
     def _sleep(self, me: Task) -> None:
         """Block the calling thread until the baton is handed to ``me`` (or the network closes)."""
