@@ -1,8 +1,8 @@
 """Virtual time and the deterministic scheduler of simulated tasks.
 
 Owns: the clock (a number that only moves when every task is waiting), the timer queue,
-baton passing between tasks, a pool of parked OS threads that run task bodies (``Scheduler.start``),
-and the registry that tells whether the calling thread is a
+baton passing between tasks, a pool of parked OS threads that run task bodies
+(``Scheduler.start``), and the registry that tells whether the calling thread is a
 simulated task (``current_task``; the patches in ``patching`` dispatch on it). A task is a
 thread that runs only while it holds the baton, so exactly one thread touches the simulated
 kernel at a time and the interleaving is a function of the program alone: tasks run in
