@@ -75,9 +75,11 @@ def test_the_pool_reuses_one_os_thread_across_tasks_and_networks() -> None:
     for _ in range(3):
         net = Network("linux")
         seen: list[tuple[int, str]] = []
-        task = _on_pool(
-            net, "peer-0", lambda seen=seen: seen.append((threading.get_ident(), threading.current_thread().name))
-        )
+
+        def body(seen: list[tuple[int, str]] = seen) -> None:
+            seen.append((threading.get_ident(), threading.current_thread().name))
+
+        task = _on_pool(net, "peer-0", body)
         net.sleep(0.01)
         assert task.done and seen[0][1] == "sockbehave-sim-peer-0"
         net.close()
