@@ -195,14 +195,15 @@ class _PoolThread:
             sched = task.scheduler
             assert sched is not None
             self.thread.name = name  # threading.current_thread().name inside the body
+            keep = False
             try:
                 sched.run_task(task, fn)
-            finally:
                 self.thread.name = _POOL_IDLE_NAME
                 with _pool_lock:  # back in the pool first, so the next network finds this thread
                     keep = len(_idle) < _POOL_MAX
                     if keep:
                         _idle.append(self)
+            finally:  # (if run_task itself failed, this thread ends with the error: never reused)
                 with sched._cond:  # for wait_ended: this task's thread has now "ended"
                     task.pooled, task.thread = False, None
                     sched._cond.notify_all()

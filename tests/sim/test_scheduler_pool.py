@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pytest
 
 from sockbehave.kit import tcp_pair
-from sockbehave.sim import Network, SimDeadlock
+from sockbehave.sim import Network, SimDeadlock, clock
 from sockbehave.sim.clock import SimAborted, Task
 
 
@@ -127,3 +127,24 @@ def test_close_names_a_pooled_task_still_running_in_real_code() -> None:
     assert net.scheduler.wait_ended(0.05) == ["peer-0"]  # done only when its body has returned
     release.set()
     assert net.scheduler.wait_ended(10) == []
+
+
+def test_a_pool_thread_whose_run_task_failed_is_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    reported: list[threading.ExceptHookArgs] = []
+    monkeypatch.setattr(threading, "excepthook", reported.append)
+    net = Network("linux")
+    real_run_task = net.scheduler.run_task
+    threads: list[threading.Thread] = []
+
+    def failing_run_task(task: Task, fn: Callable[[], Any], on_error: Any = None) -> None:
+        threads.append(threading.current_thread())
+        real_run_task(task, fn, on_error)
+        raise RuntimeError("run_task failed")  # a bug in the scheduler, not in the body
+
+    monkeypatch.setattr(net.scheduler, "run_task", failing_run_task)
+    _on_pool(net, "peer-0", lambda: None)
+    net.sleep(0.01)
+    net.close()
+    threads[0].join(10)
+    assert not threads[0].is_alive() and [str(r.exc_value) for r in reported] == ["run_task failed"]
+    assert all(t.thread.is_alive() for t in clock._idle)  # a dead thread would never run the next body
