@@ -162,6 +162,9 @@ class Task:
 # -- reused OS threads ------------------------------------------------------------------------
 #: Idle pool threads kept for the next ``Scheduler.start``; a thread finding the pool full ends.
 _POOL_MAX = 4
+#: An idle pool thread ends after this many real seconds without a job, so the pool outlives a
+#: batch of simulated scenarios only briefly (no lingering threads for leak checkers).
+_POOL_IDLE_S = 1.0
 _POOL_IDLE_NAME = "sockbehave-sim-pool"
 _pool_lock = _real_allocate_lock()
 _idle: list[_PoolThread] = []
@@ -190,7 +193,12 @@ class _PoolThread:
 
     def _loop(self) -> None:
         while True:
-            self._go.acquire()
+            if not self._go.acquire(timeout=_POOL_IDLE_S):
+                with _pool_lock:
+                    if self in _idle:  # nobody took it meanwhile: end, leaving no thread behind
+                        _idle.remove(self)
+                        return
+                self._go.acquire()  # taken from the pool just now: its job is on the way
             assert self._job is not None
             (task, fn, name), self._job = self._job, None
             sched = task.scheduler

@@ -9,13 +9,12 @@ on a ``Network``.
 from __future__ import annotations
 
 import socket
-import threading
 import weakref
 from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
 
 from ..errors import ScenarioError
-from .clock import Clock, Scheduler, Task, outside
+from .clock import Clock, Scheduler, Task
 from .kernel import Kernel, NotModelled
 from .profiles import Profile, get_profile
 from .readiness import Descriptors
@@ -144,14 +143,7 @@ class Network:
         self.enter()
         task = self.scheduler.new_task(f"peer-{self._peers}")
         self._peers += 1
-        with outside():  # the peer's OS thread is started with the real threading module
-            thread = threading.Thread(
-                target=self.scheduler.run_task,
-                args=(task, lambda: fn(*args)),
-                name=f"sockbehave-sim-{task.name}",
-                daemon=True,
-            )
-            thread.start()
+        self.scheduler.start(task, lambda: fn(*args), f"sockbehave-sim-{task.name}")
         return _Peer(self, task)
 
     def spawn_peer_process(self, address: tuple[Any, ...], send: bytes = b"") -> _PeerProcess:

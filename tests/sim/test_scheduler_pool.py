@@ -148,3 +148,16 @@ def test_a_pool_thread_whose_run_task_failed_is_not_reused(monkeypatch: pytest.M
     threads[0].join(10)
     assert not threads[0].is_alive() and [str(r.exc_value) for r in reported] == ["run_task failed"]
     assert all(t.thread.is_alive() for t in clock._idle)  # a dead thread would never run the next body
+
+
+def test_an_idle_pool_thread_ends_and_leaves_no_thread_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "_POOL_IDLE_S", 0.05)
+    net = Network("linux")
+    ran_on: list[threading.Thread] = []
+    _on_pool(net, "peer-0", lambda: ran_on.append(threading.current_thread()))
+    net.sleep(0.01)
+    net.close()
+    [thread] = ran_on
+    thread.join(10)  # parked in the pool, then ends once idle for _POOL_IDLE_S
+    assert not thread.is_alive()
+    assert thread not in [t.thread for t in clock._idle]
