@@ -66,6 +66,16 @@ class ByteQueue:
         """Remove and return up to ``n`` bytes."""
         return b"".join(self._pop_views(n))
 
+    def peek(self, n: int) -> bytes:
+        """Up to ``n`` bytes from the front, left in the queue (MSG_PEEK)."""
+        out: list[memoryview] = []
+        for chunk in self._chunks or ():
+            if n <= 0:
+                break
+            out.append(chunk[:n])
+            n -= len(out[-1])
+        return b"".join(out)
+
     def move_to(self, other: ByteQueue, n: int) -> int:
         """Move up to ``n`` bytes to the end of ``other``; return how many moved."""
         if n <= 0 or not self._len:

@@ -879,15 +879,18 @@ class Kernel:
         self._pump(t)
         return len(t.snd) < t.snd_cap
 
-    def recv(self, s: KSock, n: int) -> bytes:
+    def recv(self, s: KSock, n: int, peek: bool = False) -> bytes:
+        """Up to ``n`` received bytes; with ``peek`` (MSG_PEEK) they stay queued."""
         if s.kind == DGRAM:
-            return self.recvmsg(s, n)[0]
+            return self.recvmsg(s, n, peek)[0]
         t = self._connected_tcb(s, "ENOTCONN")
         if n < 0:
             raise self.fail("EINVAL")
         if n == 0:
             return b""
         if t.rcv:
+            if peek:
+                return t.rcv.peek(n)
             data = t.rcv.take(n)
             peer = self._peer(t)
             if peer is not None:
@@ -1029,18 +1032,22 @@ class Kernel:
             receiver.dgram_bytes += len(data)
         return len(data)
 
-    def recvmsg(self, s: KSock, n: int) -> tuple[bytes, Optional[Addr], bool]:
-        """(data, sender, truncated); a stream socket names no sender."""
+    def recvmsg(self, s: KSock, n: int, peek: bool = False) -> tuple[bytes, Optional[Addr], bool]:
+        """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)
+        the datagram stays queued, even when it is too long for ``n``."""
         self._check_open(s)
         if s.kind != DGRAM:
-            return self.recv(s, n), None, False
+            return self.recv(s, n, peek), None, False
         if s.error:
             error, s.error = s.error, None
             raise self.fail(error)
         if not s.dgrams:
             raise WouldBlock
-        data, sender = s.dgrams.popleft()
-        s.dgram_bytes -= len(data)
+        if peek:
+            data, sender = s.dgrams[0]
+        else:
+            data, sender = s.dgrams.popleft()
+            s.dgram_bytes -= len(data)
         if len(data) > n and self.profile.udp_truncation == "error":
             raise self.fail("EMSGSIZE")
         return data[:n], sender, len(data) > n

@@ -300,6 +300,13 @@ class Profile:
     #: bind() of a v4-mapped address (``::ffff:127.0.0.1``) on an AF_INET6 socket with
     #: IPV6_V6ONLY set: the errno, or ``None`` where not known (``NotModelled``).
     v4mapped_bind_v6only_error: Optional[str]
+    # per-call flags (CPython's test_socket)
+    #: The per-call flags the receiving calls (recv, recvfrom, recv_into, recvfrom_into,
+    #: recvmsg, recvmsg_into) and the sending calls (send, sendall, sendto, sendmsg) accept
+    #: there and the simulator models: "MSG_PEEK" (return the data without consuming it),
+    #: "MSG_DONTWAIT" (this one call does not block). Any other flag is ``NotModelled``.
+    recv_flags: tuple[str, ...]
+    send_flags: tuple[str, ...]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -530,6 +537,17 @@ LINUX = _p(
             "EINVAL",
             "observed here (Linux 6.18, tcp.ipv6-v6only-default under --sysctl net.ipv6.bindv6only=1): OSError EINVAL",
         ),
+        # per-call flags
+        "recv_flags": (
+            ("MSG_PEEK", "MSG_DONTWAIT"),
+            "recv(2) (Linux man-pages 6.03): MSG_PEEK returns data from the beginning of the queue without removing it; "
+            "MSG_DONTWAIT enables non-blocking operation for this call (EAGAIN or EWOULDBLOCK)",
+        ),
+        "send_flags": (
+            ("MSG_DONTWAIT",),
+            "send(2) (Linux man-pages 6.03): MSG_DONTWAIT enables non-blocking operation (EAGAIN or EWOULDBLOCK); "
+            "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
+        ),
     },
 )
 
@@ -741,6 +759,20 @@ DARWIN = _p(
             "with the 1 s TCPTV_RTOBASE of bsd/netinet/tcp_timer.h:177",
         ),
         "v4mapped_bind_v6only_error": (None, "not known: no source read so far says which error xnu gives"),
+        # per-call flags
+        "recv_flags": (
+            ("MSG_PEEK", "MSG_DONTWAIT"),
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:2503 (recvfrom accepts MSG_PEEK and "
+            "MSG_DONTWAIT) and bsd/kern/uipc_socket.c:3578-3582 (soreceive returns EWOULDBLOCK instead of waiting "
+            "when MSG_DONTWAIT is set)",
+        ),
+        "send_flags": (
+            (),
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:2092-2094 (sosendcheck waits for room "
+            "unless the socket is non-blocking or MSG_NBIO is set: MSG_DONTWAIT is not checked there), and CPython's "
+            "testSendmsgDontWait is skipped off Linux ('MSG_DONTWAIT not known to work on this platform when "
+            "sending'): not modelled",
+        ),
     },
 )
 
@@ -863,6 +895,16 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:432-453 binds a v4-mapped "
             "address as IPv4 only with IPV6_V6ONLY off; otherwise netinet6/in6_pcb.c:186-192 finds it on no "
             "interface: EADDRNOTAVAIL",
+        ),
+        # per-call flags
+        "recv_flags": (
+            ("MSG_PEEK", "MSG_DONTWAIT"),
+            "FreeBSD recv(2) (August 19, 2018): MSG_PEEK peeks at the incoming message, leaving it queued; "
+            "MSG_DONTWAIT returns when the call would block, with EAGAIN",
+        ),
+        "send_flags": (
+            ("MSG_DONTWAIT",),
+            "FreeBSD send(2) (April 27, 2020): MSG_DONTWAIT requests the call to return when it would block otherwise",
         ),
     },
 )
@@ -1161,6 +1203,17 @@ WINDOWS = _p(
         "v4mapped_bind_v6only_error": (
             None,
             "not known: https://learn.microsoft.com/en-us/windows/win32/winsock/dual-stack-sockets says only that it fails",
+        ),
+        # per-call flags
+        "recv_flags": (
+            ("MSG_PEEK",),
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-recv (flags: MSG_PEEK, MSG_OOB, "
+            "MSG_WAITALL; there is no MSG_DONTWAIT, and Windows CPython's socket module has none)",
+        ),
+        "send_flags": (
+            (),
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send (flags: MSG_DONTROUTE, "
+            "MSG_OOB only)",
         ),
     },
 )

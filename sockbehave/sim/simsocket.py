@@ -68,6 +68,11 @@ SO_REUSEPORT: int = getattr(socket, "SO_REUSEPORT", 15)
 _NONBLOCK: int = getattr(socket, "SOCK_NONBLOCK", 0)
 _CLOEXEC: int = getattr(socket, "SOCK_CLOEXEC", 0)
 _NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
+#: The per-call flags a profile may model (``Profile.recv_flags``/``send_flags``), by name; a
+#: host without one (a Windows host has no MSG_DONTWAIT) cannot pass it either.
+_CALL_FLAGS: dict[str, int] = {n: getattr(socket, n) for n in ("MSG_PEEK", "MSG_DONTWAIT") if hasattr(socket, n)}
+_PEEK = _CALL_FLAGS.get("MSG_PEEK", 0)
+_DONTWAIT = _CALL_FLAGS.get("MSG_DONTWAIT", 0)
 _INT_MAX = 2**31 - 1
 
 _OPTIONS: dict[tuple[int, int], str] = {
@@ -302,14 +307,16 @@ class SimSocket(socket.socket):
     def _deadline(self) -> Optional[float]:
         return None if self._timeout is None else self._net.clock() + self._timeout
 
-    def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str) -> None:
-        """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout."""
-        if self._timeout == 0.0:
+    def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0) -> None:
+        """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout.
+        MSG_DONTWAIT in ``flags`` makes a blocking socket's call non-blocking; with a timeout,
+        CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
+        if self._timeout == 0.0 or (flags & _DONTWAIT and self._timeout is None):
             raise raise_errno(self._net, "EAGAIN")
         if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}"):
             raise socket.timeout("timed out")
 
-    def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool]) -> T:
+    def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool], flags: int = 0) -> T:
         """Try ``attempt``; while the kernel says WouldBlock, wait as the timeout allows."""
         ks = self._ks()
         deadline = self._deadline()
@@ -325,7 +332,7 @@ class SimSocket(socket.socket):
                 except KernelError as exc:
                     raise raise_errno(self._net, exc.name) from None
                 except WouldBlock:
-                    self._wait(lambda: ready(ks), deadline, what)
+                    self._wait(lambda: ready(ks), deadline, what, flags)
                     waited = True
         finally:
             k.end_wait(ks)
@@ -376,9 +383,20 @@ class SimSocket(socket.socket):
             raise NotModelled(f"socket option {_option_name(level, optname)}")
         return name
 
-    def _no_flags(self, flags: int, what: str) -> None:
-        if _c_int(flags):  # CPython's TypeError for flags that are not an integer
-            raise NotModelled(f"{what}() flags ({flags})")
+    def _flags(self, flags: int, what: str, modelled: tuple[str, ...]) -> int:
+        """A call's ``flags`` as an int, when every flag in it is one ``modelled`` names."""
+        value = _c_int(flags)  # CPython's TypeError for flags that are not an integer
+        for name in modelled:
+            value &= ~_CALL_FLAGS.get(name, 0)
+        if value:
+            raise NotModelled(f"{what}() flags ({flags}) on {self._net.profile.name}")
+        return _c_int(flags)
+
+    def _send_flags(self, flags: int, what: str) -> int:
+        return self._flags(flags, what, self._net.profile.send_flags)
+
+    def _recv_flags(self, flags: int, what: str) -> int:
+        return self._flags(flags, what, self._net.profile.recv_flags)
 
     # -- connections --------------------------------------------------------------------------
     def bind(self, address: Any) -> None:
@@ -471,7 +489,7 @@ class SimSocket(socket.socket):
         return sock
 
     # -- sending --------------------------------------------------------------------------
-    def _stream_send(self, view: memoryview, what: str, whole: bool, partial_rule: str) -> int:
+    def _stream_send(self, view: memoryview, what: str, whole: bool, partial_rule: str, flags: int = 0) -> int:
         """Queue ``view``; with ``whole``, until all of it is queued (``sendall``, and a blocking
         ``send`` where the profile says so). ``partial_rule`` says what an error after a partial
         transfer gives: "error", "count" or "unknown" (profiles.py)."""
@@ -494,36 +512,44 @@ class SimSocket(socket.socket):
             except WouldBlock:
                 if sent and not whole:
                     return sent
-                self._wait(lambda: k.writable(ks), deadline, what)
+                self._wait(lambda: k.writable(ks), deadline, what, flags)
                 continue
             if sent >= len(view) or not whole:
                 return sent
 
     def send(self, data: Any, flags: int = 0) -> int:
-        self._no_flags(flags, "send")
+        flags = self._send_flags(flags, "send")
         view = _bytes_like(data)  # no copy: the kernel copies only what it takes
         if self._k.kind == STREAM:
-            waits_for_all = self._timeout is None and self._net.profile.blocking_send_waits_for_all
+            # MSG_DONTWAIT: the kernel queues what fits and returns (send(2)), never waits for all
+            waits_for_all = (
+                self._timeout is None and self._net.profile.blocking_send_waits_for_all and not flags & _DONTWAIT
+            )
             rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
-            return self._stream_send(view, "send", waits_for_all, rule)
+            return self._stream_send(view, "send", waits_for_all, rule, flags)
         k = self._net.kernel
-        return self._blocking("send", lambda ks: k.send(ks, view), k.writable)
+        return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
 
     def sendall(self, data: Any, flags: int = 0) -> None:
-        self._no_flags(flags, "sendall")
+        # CPython's sendall passes the flags to every send; with MSG_DONTWAIT on a blocking
+        # socket the first send that would block raises, whatever went before it.
+        flags = self._send_flags(flags, "sendall")
         view = _bytes_like(data)
         if self._k.kind == STREAM:
-            self._stream_send(view, "sendall", True, "error")
+            self._stream_send(view, "sendall", True, "error", flags)
         else:
-            self.send(view)
+            self.send(view, flags)
 
     def sendto(self, data: Any, *args: Any) -> int:
         if len(args) not in (1, 2):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
-        if len(args) == 2:
-            self._no_flags(args[0], "sendto")
+        flags = self._send_flags(args[0], "sendto") if len(args) == 2 else 0
         payload = _bytes_like(data)
         host, port = self._address(args[-1], "sendto")
+        if self._k.kind == STREAM and self._k.tcb is not None:
+            # A connected TCP socket ignores the address (Kernel.sendto says where that is
+            # documented) and sends as send() does, waiting for room as its timeout allows.
+            return self.send(payload, flags)
         return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
 
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
@@ -545,19 +571,20 @@ class SimSocket(socket.socket):
         raise NotModelled("os.sendfile on a simulated socket")
 
     # -- receiving ----------------------------------------------------------------------------
-    def _recv_from(self, bufsize: int, what: str) -> tuple[bytes, Optional[tuple[str, int]], bool]:
+    def _recv_from(self, bufsize: int, what: str, flags: int) -> tuple[bytes, Optional[tuple[str, int]], bool]:
         k = self._net.kernel
-        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize), k.readable)
+        peek = bool(flags & _PEEK)
+        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize, peek), k.readable, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        self._no_flags(flags, "recv")
+        flags = self._recv_flags(flags, "recv")
         if _buffer_size(bufsize, "recv") == 0:  # CPython makes no system call for this (strace)
             return b""
-        return self._recv_from(bufsize, "recv")[0]
+        return self._recv_from(bufsize, "recv", flags)[0]
 
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
-        self._no_flags(flags, "recvfrom")
-        data, addr, _ = self._recv_from(_buffer_size(bufsize, "recvfrom"), "recvfrom")
+        flags = self._recv_flags(flags, "recvfrom")
+        data, addr, _ = self._recv_from(_buffer_size(bufsize, "recvfrom"), "recvfrom", flags)
         return data, self._peer_shown(addr)
 
     def _peer_shown(self, addr: Optional[tuple[str, int]]) -> Any:
@@ -570,7 +597,7 @@ class SimSocket(socket.socket):
     def _into(
         self, buffer: Any, nbytes: int, flags: int, what: str, too_small: str
     ) -> tuple[int, Optional[tuple[str, int]]]:
-        self._no_flags(flags, what)
+        flags = self._recv_flags(flags, what)
         view = memoryview(buffer).cast("B")
         if view.readonly:
             raise TypeError(
@@ -580,7 +607,7 @@ class SimSocket(socket.socket):
             raise ValueError(too_small)
         if not (nbytes or len(view)):
             return 0, None  # as recv(0)
-        data, addr, _ = self._recv_from(nbytes or len(view), what)
+        data, addr, _ = self._recv_from(nbytes or len(view), what, flags)
         view[: len(data)] = data
         return len(data), addr
 
@@ -592,12 +619,12 @@ class SimSocket(socket.socket):
         return n, self._peer_shown(addr)
 
     def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
-        self._no_flags(flags, "recvmsg")
+        flags = self._recv_flags(flags, "recvmsg")
         if bufsize < 0:
             raise ValueError("negative buffer size in recvmsg()")
         if ancbufsize < 0:
             raise ValueError("invalid ancillary data buffer length")
-        data, addr, truncated = self._recv_from(bufsize, "recvmsg")
+        data, addr, truncated = self._recv_from(bufsize, "recvmsg", flags)
         # No ancillary data can be sent in the simulation, so none is ever received.
         return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
 

@@ -230,3 +230,50 @@ def test_malformed_ancillary_data_is_a_type_error_before_anything_is_sent() -> N
 
     real, simulated = both(program)
     assert real == simulated == ["TypeError"] * len(bad) + ["b'done'"]
+
+
+def test_msg_peek_leaves_the_data_queued() -> None:
+    def program() -> list[Any]:
+        cli, conn = _pair()
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        udp.sendto(b"datagram", udp.getsockname())
+        cli.sendall(b"stream")
+        conn.settimeout(10)
+        udp.settimeout(10)
+        seen = [
+            conn.recv(3, socket.MSG_PEEK),
+            conn.recv(100),
+            udp.recvfrom(4, socket.MSG_PEEK)[0],  # too short: truncated, and still queued
+            udp.recvmsg(100, 0, socket.MSG_PEEK)[0],
+            udp.recv(100),
+        ]
+        for s in (cli, conn, udp):
+            s.close()
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated == [b"str", b"stream", b"data", b"datagram", b"datagram"]
+
+
+def test_msg_dontwait_makes_one_call_of_a_blocking_socket_non_blocking() -> None:
+    def program() -> list[str]:
+        cli, conn = _pair()
+        outcomes = [_outcome(lambda: conn.recv(10, socket.MSG_DONTWAIT))]
+        sent = 0
+        try:
+            while True:  # fills the buffers, then fails instead of blocking
+                sent += cli.send(b"a" * 65536, socket.MSG_DONTWAIT)
+        except BlockingIOError as exc:
+            outcomes.append(f"BlockingIOError{exc.args!r} after some bytes: {sent > 0}")
+        outcomes.append(_outcome(lambda: cli.sendto(b"a", socket.MSG_DONTWAIT, ("127.0.0.1", 9))))
+        cli.setblocking(False)  # sendto without flags on a full connection: as send()
+        outcomes.append(_outcome(lambda: cli.sendto(b"a", ("127.0.0.1", 9))))
+        outcomes.append(_outcome(lambda: len(conn.recv(10, socket.MSG_DONTWAIT))))
+        cli.close()
+        conn.close()
+        return outcomes
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0].startswith("BlockingIOError(11,") and real[-1] == "10"
