@@ -52,8 +52,11 @@ def buffer_defaults(net: Net, step: Steps) -> None:
     stack, and even one stack reports different numbers at different times.
 
     Linux gives a fresh socket ``tcp_rmem[1]`` (131072) and ``tcp_wmem[1]`` (16384), then grows
-    the send buffer as soon as the connection is established (to about 3.9 MB on loopback
-    here): the number you read before ``connect`` says little about what a send will take.
+    the send buffer as soon as the connection is established: to about 3.9 MB on loopback
+    here, or to the 4 MiB cap (``tcp_wmem[2]``) once the kernel's per-destination metrics
+    cache has recorded that earlier connections to 127.0.0.1 saw reordering. So even the
+    connected number depends on the machine's history (``ip tcp_metrics show``), and the
+    number you read before ``connect`` says little about what a send will take.
     gVisor's own TCP stack reports 1 MiB for both, before and after. macOS, FreeBSD and
     Windows have their own defaults and their own autotuning.
     """

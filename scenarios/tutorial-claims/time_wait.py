@@ -82,8 +82,8 @@ def time_wait_duration(net: Net, step: Steps) -> None:
         "torvalds/linux@v6.12 net/ipv4/tcp_ipv4.c (tcp_twsk_unique)",
         "https://man7.org/linux/man-pages/man7/socket.7.html (SO_REUSEADDR)",
     ),
-    # Alone: a concurrent scenario's connect() may be given the TIME_WAIT port this one rebinds
-    # (Linux hands out a TIME_WAIT port for another peer), and its bind then fails EADDRINUSE.
+    # Alone in its run, as a second guard: the client's bind() below is what keeps other
+    # connections (of this run or of other processes) off the port it rebinds.
     exclusive=True,
 )
 def tw_reuse_outgoing_connect(net: Net, step: Steps) -> None:
@@ -97,10 +97,18 @@ def tw_reuse_outgoing_connect(net: Net, step: Steps) -> None:
     the bind succeeds, and Linux's ``connect()`` from that explicitly bound port then reuses
     the TIME_WAIT pair at once, again with or without ``tcp_tw_reuse``. The BSDs refuse that
     connect with ``EADDRINUSE``.
+
+    The client binds its ephemeral port before it connects. Had Linux's ``connect()`` picked
+    the port, it would hand that port to any later connection, from any process, whose address
+    4-tuple differs, TIME_WAIT or not (net/ipv4/inet_hashtables.c, ``__inet_hash_connect``),
+    and such a live connection would make the ``SO_REUSEADDR`` rebind fail with ``EADDRINUSE``
+    for a reason unrelated to TIME_WAIT. Every other ``connect()`` and ``bind(0)`` skips a port
+    that ``bind()`` reserved, so the rebinds below meet only this client's TIME_WAIT connection.
     """
     srv = listener(net, backlog=2)
     client = net.socket(socket.AF_INET, socket.SOCK_STREAM)
     client.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    client.bind((net.loopback(socket.AF_INET), 0))  # reserved by bind(): see the docstring
     client.connect(srv.getsockname())
     conn, _ = srv.accept()
     local = client.getsockname()

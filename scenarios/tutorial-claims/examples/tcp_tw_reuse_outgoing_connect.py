@@ -11,6 +11,7 @@ server.bind(("127.0.0.1", 0))
 server.listen(2)
 client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 client.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+client.bind(("127.0.0.1", 0))  # bind() reserves the port: no other process's connect() is given it
 client.connect(server.getsockname())
 conn, _ = server.accept()
 local = client.getsockname()
