@@ -150,11 +150,13 @@ class Task:
     #: Run by a pooled OS thread (``Scheduler.start``) that has not yet let go of it: for
     #: ``wait_ended``, that thread's "end" is the moment it is back in the pool.
     pooled: bool = False
+    #: Signal handlers due in this task (the root only), run where it waits (``interrupt_root``).
+    interrupts: list[Callable[[], None]] = field(default_factory=list)
 
     def ready(self, now: float) -> bool:
         if self.done:
             return False
-        if self.predicate is None:
+        if self.predicate is None or self.interrupts:
             return True
         return self.predicate() or (self.deadline is not None and now >= self.deadline)
 
@@ -400,6 +402,8 @@ class Scheduler:
         """Let other tasks and time run until ``predicate()`` or ``deadline``; False on deadline."""
         me = self.enter()
         while True:
+            while me.interrupts:  # a handler that raises ends the wait; one that returns resumes it
+                me.interrupts.pop(0)()
             if predicate():
                 return True
             if deadline is not None and self.clock.now >= deadline:
@@ -412,6 +416,15 @@ class Scheduler:
                 self._run_others_or_advance(me, what)
             finally:
                 me.predicate, me.deadline, me.what = None, None, ""
+
+    def interrupt_root(self, action: Callable[[], None]) -> None:
+        """Run ``action`` in the root task (Python runs signal handlers in the main thread)
+        where it waits, as if an interrupted system call ran the handler before retrying
+        (PEP 475); a pending action is not queued twice. Called from a clock timer: time moves
+        only while every task waits, so the root is waiting and now becomes ready."""
+        root = self.root
+        if root is not None and not root.done and action not in root.interrupts:
+            root.interrupts.append(action)
 
     def poll_point(self, what: str) -> None:
         """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let

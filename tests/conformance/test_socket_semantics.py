@@ -195,19 +195,6 @@ def test_descriptor_functions_refuse_a_simulated_socket() -> None:
             os.close(w)
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "alarm"), reason="no signal.alarm here")
-def test_a_real_time_signal_timer_is_not_modelled() -> None:
-    """signal.alarm() in a simulated thread would fire in real time while the program runs in
-    virtual time: refused with NotImplementedError; disarming (0) is harmless and allowed."""
-    import signal
-
-    with patched("linux"):
-        with pytest.raises(NotImplementedError, match=r"signal\.alarm\(\) in virtual time"):
-            signal.alarm(1)
-        assert signal.alarm(0) == 0
-    assert signal.alarm(0) == 0  # nothing was armed
-
-
 def test_malformed_ancillary_data_is_a_type_error_before_anything_is_sent() -> None:
     """sendmsg()'s ancillary data is checked as CPython checks it: malformed items are a
     TypeError on the real stack and in the simulator (well-formed ones are not modelled)."""

@@ -1,0 +1,150 @@
+"""``signal.alarm``/``setitimer``/``getitimer`` (``ITIMER_REAL``) in virtual time.
+
+Owns: the real-time interval timer of one simulated process (a ``Network`` inside
+``patched()``) and how its SIGALRM reaches the program. Arming it puts a timer on the
+simulation's clock; when virtual time reaches it, the kernel's part is decided at once from
+the disposition (``SIG_IGN``: nothing happens) and Python's part is queued for the *root*
+task, the simulation's main thread, which runs the handler where it waits in a simulated
+call (``Scheduler.wait_until``): a handler that raises makes the interrupted call raise, one
+that returns lets the call resume with what is left of its timeout (PEP 475). Several
+expiries before the root runs make one delivery (standard signals are not queued).
+
+Values follow Linux (kernel/time/itimer.c): ``alarm`` returns the old timer's remaining
+seconds rounded to the nearest second, but at least 1 while one is armed; a value of 0
+disarms whatever the interval; a positive value below a microsecond still arms (CPython
+rounds up to a microsecond); a negative value or another timer is ``EINVAL``.
+
+Not modelled (``NotImplementedError`` naming it): ``ITIMER_VIRTUAL``/``ITIMER_PROF`` (no
+CPU time in a simulation), SIGALRM with the default disposition (it would end the process),
+and a repeating interval under ``MIN_INTERVAL`` (a real one floods the process). Deviation: an
+alarm still armed when the simulation closes is dropped with it.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import operator
+import os
+import signal
+import sys
+import types
+from typing import Any, Callable, Optional
+
+from .clock import Scheduler
+from .kernel import NotModelled
+
+__all__ = ["MIN_INTERVAL", "ItimerReal", "timer_patches"]
+
+#: The shortest repeating interval modelled, in seconds: each expiry costs a hand-off to the
+#: root task, and a program would wait out the virtual time limit one expiry at a time.
+MIN_INTERVAL = 1e-3
+_USEC = 1e-6
+
+
+def _usec_ceil(seconds: float) -> float:
+    """CPython converts the float to a ``timeval`` rounding up (a tiny positive value arms)."""
+    return math.ceil(seconds / _USEC - 1e-9) * _USEC if seconds > 0 else 0.0
+
+
+class ItimerReal:
+    """The ``ITIMER_REAL`` of one simulated process: one pending expiry on the clock at most."""
+
+    def __init__(self, sched: Scheduler) -> None:
+        self._sched = sched
+        self._timer: Any = None  # the clock's _Timer of the next expiry
+        self._when = 0.0
+        self._interval = 0.0
+
+    def get(self) -> tuple[float, float]:
+        if self._timer is None or self._timer.cancelled:
+            return 0.0, 0.0
+        return max(0.0, self._when - self._sched.clock.now), self._interval
+
+    def set(self, seconds: float, interval: float) -> tuple[float, float]:
+        if seconds < 0 or interval < 0:
+            raise signal.ItimerError(errno.EINVAL, os.strerror(errno.EINVAL))
+        value, interval = _usec_ceil(seconds), _usec_ceil(interval)
+        if value and interval and interval < MIN_INTERVAL:
+            raise NotModelled(f"signal.setitimer() with a repeating interval under {MIN_INTERVAL:g} s")
+        old = self.get()
+        if self._timer is not None:
+            self._timer.cancelled = True
+            self._timer = None
+        self._interval = interval if value else 0.0
+        if value:
+            self._arm(self._sched.clock.now + value)
+        return old
+
+    def _arm(self, when: float) -> None:
+        self._when = when
+        self._timer = self._sched.clock.call_at(when, self._expire)
+
+    def _expire(self) -> None:
+        self._timer = None
+        if self._interval:
+            self._arm(self._when + self._interval)
+        disposition = signal.getsignal(signal.SIGALRM)
+        if disposition == signal.SIG_IGN:
+            return
+        self._sched.interrupt_root(self._deliver)
+
+    def _deliver(self) -> None:
+        """Runs in the root task: Python's handler, as the main thread runs it."""
+        handler = signal.getsignal(signal.SIGALRM)
+        if not callable(handler):  # SIG_DFL, or a handler not installed from Python
+            raise NotModelled("SIGALRM with the default disposition (it ends the process) in virtual time")
+        handler(signal.SIGALRM, _program_frame())
+
+
+def _program_frame() -> Optional[types.FrameType]:
+    """The innermost frame outside the simulator: what the handler sees as interrupted."""
+    frame: Optional[types.FrameType] = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("sockbehave.sim"):
+        frame = frame.f_back
+    return frame
+
+
+def _itimer(net: Any) -> ItimerReal:
+    timer = net.__dict__.get("_itimer_real")
+    if timer is None:
+        timer = net.__dict__["_itimer_real"] = ItimerReal(net.scheduler)
+    return timer  # type: ignore[no-any-return]
+
+
+def _which(which: Any) -> None:
+    which = operator.index(which)
+    if which == signal.ITIMER_REAL:
+        return
+    names = {getattr(signal, n, None): n for n in ("ITIMER_VIRTUAL", "ITIMER_PROF")}
+    if which in names:
+        raise NotModelled(f"signal.{names[which]} in virtual time (no CPU time in a simulation)")
+    raise signal.ItimerError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, (str, bytes)):  # CPython's own message for a non-number
+        raise TypeError(f"{type(value).__name__!r} object cannot be interpreted as an integer")
+    return float(value)
+
+
+def timer_patches() -> dict[str, Callable[..., Any]]:
+    """The simulated ``alarm``, ``setitimer`` and ``getitimer``, each ``fn(net, *args)``."""
+
+    def setitimer(net: Any, which: Any, seconds: Any, interval: Any = 0.0) -> tuple[float, float]:
+        _which(which)
+        return _itimer(net).set(_seconds(seconds), _seconds(interval))
+
+    def getitimer(net: Any, which: Any) -> tuple[float, float]:
+        _which(which)
+        return _itimer(net).get()
+
+    def alarm(net: Any, seconds: Any) -> int:
+        seconds = operator.index(seconds)
+        if not -(2**31) <= seconds < 2**31:
+            raise OverflowError("Python int too large to convert to C int")
+        remaining, _ = _itimer(net).set(float(seconds % 2**32), 0.0)  # C alarm() takes an unsigned int
+        whole = int(remaining)
+        return whole + 1 if remaining - whole >= 0.5 or (remaining and not whole) else whole
+
+    return {"setitimer": setitimer, "getitimer": getitimer, "alarm": alarm}

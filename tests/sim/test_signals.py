@@ -1,0 +1,190 @@
+"""SIGALRM timers (``signal.alarm``/``setitimer``/``getitimer``) inside ``patched()``: virtual
+time, delivery to the root task, PEP 475 resumption, deadlock reports and what is refused.
+(The same programs against the real Linux stack: tests/conformance/test_signal_differential.py.)"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sockbehave.sim import SimDeadlock, patched
+
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer here"),
+    pytest.mark.skipif(
+        threading.current_thread() is not threading.main_thread(), reason="signal.signal needs the main thread"
+    ),
+]
+
+
+class Alarm(Exception):
+    pass
+
+
+@pytest.fixture
+def calls() -> Iterator[list[Any]]:
+    """SIGALRM's handler records (virtual time, thread name) and raises ``Alarm`` while the
+    list's first item is "raise"; the real handler and timer are restored afterwards."""
+    seen: list[Any] = ["raise"]
+
+    def handler(signum: int, frame: Any) -> None:
+        seen.append((time.monotonic(), threading.current_thread().name, frame is not None))
+        if seen[0] == "raise":
+            raise Alarm
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        yield seen
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _udp() -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    return s
+
+
+def test_an_alarm_an_hour_ahead_interrupts_a_blocked_recv_without_waiting_for_it(calls: list[Any]) -> None:
+    started = time.monotonic()
+    with patched("linux"), _udp() as s:
+        assert signal.alarm(3600) == 0
+        with pytest.raises(Alarm):
+            s.recv(10)  # no timeout: only the signal can end it
+        assert time.monotonic() == 3600.0
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert calls[1:] == [(3600.0, threading.current_thread().name, True)]
+    assert time.monotonic() - started < 60  # wall time: far below the hour a real alarm takes
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no real timer was armed
+
+
+def test_a_handler_that_returns_lets_the_call_resume_with_the_remaining_timeout(calls: list[Any]) -> None:
+    calls[0] = "return"
+    with patched("linux"), _udp() as s:
+        s.settimeout(10)
+        signal.setitimer(signal.ITIMER_REAL, 2.5)
+        with pytest.raises(socket.timeout):
+            s.recv(10)
+        assert time.monotonic() == 10.0  # PEP 475: the timeout is not restarted at 2.5
+    assert [t for t, _, _ in calls[1:]] == [2.5]
+
+
+def test_a_handler_that_returns_and_sends_lets_the_blocked_recv_return_the_data(calls: list[Any]) -> None:
+    with patched("linux"), _udp() as s:
+
+        def handler(signum: int, frame: Any) -> None:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+                c.sendto(b"tick", s.getsockname())
+
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.25)
+        assert s.recv(10) == b"tick"
+        assert time.monotonic() == 0.25
+
+
+def test_a_pending_alarm_counts_as_a_due_timer_and_a_returning_handler_still_deadlocks(calls: list[Any]) -> None:
+    calls[0] = "return"
+
+    def program() -> None:
+        with patched("linux"), _udp() as s:
+            signal.alarm(7)
+            s.recv(10)
+
+    with pytest.raises(SimDeadlock, match=r"recv\(\).*can never complete"):
+        program()
+    assert [t for t, _, _ in calls[1:]] == [7.0]  # time moved to the alarm before the report
+
+
+def test_an_alarm_armed_by_another_thread_runs_the_handler_in_the_root_task(calls: list[Any]) -> None:
+    with patched("linux"):
+        worker = threading.Thread(target=lambda: signal.setitimer(signal.ITIMER_REAL, 1.5), name="armer")
+        worker.start()
+        with pytest.raises(Alarm):
+            time.sleep(100)
+        worker.join()
+    assert calls[1:] == [(1.5, threading.current_thread().name, True)]
+
+
+def test_a_repeating_timer_fires_every_interval_and_reports_what_is_left(calls: list[Any]) -> None:
+    calls[0] = "return"
+    with patched("linux"):
+        assert signal.setitimer(signal.ITIMER_REAL, 1, 0.5) == (0.0, 0.0)
+        time.sleep(2.25)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.25, 0.5)
+        assert signal.setitimer(signal.ITIMER_REAL, 0) == (0.25, 0.5)
+        time.sleep(5)
+    assert [t for t, _, _ in calls[1:]] == [1.0, 1.5, 2.0]
+
+
+def test_alarm_returns_the_old_remaining_seconds_rounded_but_at_least_one() -> None:
+    with patched("linux"):
+        signal.setitimer(signal.ITIMER_REAL, 2.4)
+        assert signal.alarm(0) == 2
+        signal.setitimer(signal.ITIMER_REAL, 2.5)
+        assert signal.alarm(0) == 3
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        assert signal.alarm(0) == 1
+        assert signal.alarm(0) == 0
+
+
+def test_the_same_program_gives_the_same_signal_times_every_run(calls: list[Any]) -> None:
+    calls[0] = "return"
+
+    def program() -> list[Any]:
+        del calls[1:]
+        with patched("linux"), _udp() as s:
+            signal.setitimer(signal.ITIMER_REAL, 0.3, 0.7)
+            s.settimeout(3)
+            with pytest.raises(socket.timeout):
+                s.recv(1)
+        return list(calls)
+
+    assert (
+        program()
+        == program()
+        == ["return"] + [(t, threading.current_thread().name, True) for t in (0.3, 1.0, 1.7, 2.4)]
+    )
+
+
+def test_an_ignored_alarm_does_nothing() -> None:
+    old = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        with patched("linux"), _udp() as s:
+            signal.alarm(1)
+            s.settimeout(2)
+            with pytest.raises(socket.timeout):
+                s.recv(1)
+    finally:
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_what_is_not_modelled_says_so() -> None:
+    old = signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    try:
+
+        def program() -> None:
+            with patched("linux"):
+                signal.alarm(1)
+                time.sleep(2)
+
+        with pytest.raises(NotImplementedError, match="SIGALRM with the default disposition"):
+            program()
+        with patched("linux"):
+            with pytest.raises(NotImplementedError, match="ITIMER_VIRTUAL"):
+                signal.setitimer(signal.ITIMER_VIRTUAL, 1)
+            with pytest.raises(NotImplementedError, match=r"repeating interval under 0\.001 s"):
+                signal.setitimer(signal.ITIMER_REAL, 1, 1e-4)
+            with pytest.raises(signal.ItimerError):
+                signal.setitimer(signal.ITIMER_REAL, -1)
+            with pytest.raises(TypeError):
+                signal.alarm(1.5)  # type: ignore[arg-type]
+    finally:
+        signal.signal(signal.SIGALRM, old)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
