@@ -18,9 +18,9 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
-``threading`` and ``queue`` took of ``monotonic``; ``signal.alarm``/``setitimer``/``getitimer``;
-``socket.socketpair`` and two details of asyncio's selector loop. See ``threads``,
-``readiness``, ``signals`` and ``aio``.
+``threading`` and ``queue`` took of ``monotonic``; ``signal.alarm``/``setitimer``/
+``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``; ``socket.socketpair`` and two
+details of asyncio's selector loop. See ``threads``, ``readiness``, ``signals`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
 from .profiles import Profile
-from .signals import timer_patches
+from .signals import signal_patches
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
 __all__ = ["ScenarioNetwork", "held", "patched"]
@@ -224,7 +224,9 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [(time, name, fn) for name, fn in clocks.items()]
     swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
     swaps += _fd_swaps()
-    swaps += [(signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in timer_patches().items() if hasattr(signal, n)]
+    swaps += [
+        (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)
+    ]
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)

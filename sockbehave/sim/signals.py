@@ -14,10 +14,15 @@ seconds rounded to the nearest second, but at least 1 while one is armed; a valu
 disarms whatever the interval; a positive value below a microsecond still arms (CPython
 rounds up to a microsecond); a negative value or another timer is ``EINVAL``.
 
+``signal.pause()`` waits (in virtual time) until a handler has run in the root task; in
+another thread it waits for ever, as a process-directed signal goes to the main thread.
+
 Not modelled (``NotImplementedError`` naming it): ``ITIMER_VIRTUAL``/``ITIMER_PROF`` (no
 CPU time in a simulation), SIGALRM with the default disposition (it would end the process),
-and a repeating interval under ``MIN_INTERVAL`` (a real one floods the process). Deviation: an
-alarm still armed when the simulation closes is dropped with it.
+a repeating interval under ``MIN_INTERVAL`` (a real one floods the process), and what would
+change when SIGALRM arrives: ``siginterrupt(SIGALRM, False)`` (``SA_RESTART``) and a
+``pthread_sigmask`` that blocks it. For other signals those two act on the real process.
+Deviation: an alarm still armed when the simulation closes is dropped with it.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any, Callable, Optional
 from .clock import Scheduler
 from .kernel import NotModelled
 
-__all__ = ["MIN_INTERVAL", "ItimerReal", "timer_patches"]
+__all__ = ["MIN_INTERVAL", "ItimerReal", "signal_patches"]
 
 #: The shortest repeating interval modelled, in seconds: each expiry costs a hand-off to the
 #: root task, and a program would wait out the virtual time limit one expiry at a time.
@@ -55,6 +60,8 @@ class ItimerReal:
         self._timer: Any = None  # the clock's _Timer of the next expiry
         self._when = 0.0
         self._interval = 0.0
+        #: Handlers run so far (``pause`` waits for the next one).
+        self.delivered = 0
 
     def get(self) -> tuple[float, float]:
         if self._timer is None or self._timer.cancelled:
@@ -94,6 +101,7 @@ class ItimerReal:
         handler = signal.getsignal(signal.SIGALRM)
         if not callable(handler):  # SIG_DFL, or a handler not installed from Python
             raise NotModelled("SIGALRM with the default disposition (it ends the process) in virtual time")
+        self.delivered += 1
         handler(signal.SIGALRM, _program_frame())
 
 
@@ -128,8 +136,11 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
-def timer_patches() -> dict[str, Callable[..., Any]]:
-    """The simulated ``alarm``, ``setitimer`` and ``getitimer``, each ``fn(net, *args)``."""
+def signal_patches() -> dict[str, Callable[..., Any]]:
+    """The simulated ``alarm``, ``setitimer``, ``getitimer``, ``pause``, ``siginterrupt`` and
+    ``pthread_sigmask``, each ``fn(net, *args)`` (the last two pass other signals to the real
+    ones, taken now: call this before swapping)."""
+    real = {name: getattr(signal, name, None) for name in ("siginterrupt", "pthread_sigmask")}
 
     def setitimer(net: Any, which: Any, seconds: Any, interval: Any = 0.0) -> tuple[float, float]:
         _which(which)
@@ -147,4 +158,31 @@ def timer_patches() -> dict[str, Callable[..., Any]]:
         whole = int(remaining)
         return whole + 1 if remaining - whole >= 0.5 or (remaining and not whole) else whole
 
-    return {"setitimer": setitimer, "getitimer": getitimer, "alarm": alarm}
+    def pause(net: Any) -> None:
+        sched, timer = net.scheduler, _itimer(net)
+        seen = timer.delivered
+        in_root = sched.enter() is sched.root
+        sched.wait_until(lambda: in_root and timer.delivered > seen, None, "signal.pause()")
+
+    def siginterrupt(net: Any, signalnum: Any, flag: Any) -> None:
+        if operator.index(signalnum) != signal.SIGALRM:
+            real["siginterrupt"](signalnum, flag)  # type: ignore[misc]
+            return None
+        if not flag:
+            raise NotModelled("signal.siginterrupt(SIGALRM, False) (SA_RESTART) in virtual time")
+        return None  # interrupting is what the simulation does
+
+    def pthread_sigmask(net: Any, how: Any, mask: Any) -> Any:
+        mask = set(mask)
+        if signal.SIGALRM in mask and how in (signal.SIG_BLOCK, signal.SIG_SETMASK):
+            raise NotModelled("signal.pthread_sigmask() blocking SIGALRM in virtual time")
+        return real["pthread_sigmask"](how, mask)  # type: ignore[misc]
+
+    return {
+        "setitimer": setitimer,
+        "getitimer": getitimer,
+        "alarm": alarm,
+        "pause": pause,
+        "siginterrupt": siginterrupt,
+        "pthread_sigmask": pthread_sigmask,
+    }

@@ -188,3 +188,31 @@ def test_what_is_not_modelled_says_so() -> None:
     finally:
         signal.signal(signal.SIGALRM, old)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_pause_waits_in_virtual_time_until_a_handler_has_run(calls: list[Any]) -> None:
+    calls[0] = "return"
+    with patched("linux"):
+        signal.setitimer(signal.ITIMER_REAL, 4)
+        signal.pause()
+        assert time.monotonic() == 4.0
+    assert [t for t, _, _ in calls[1:]] == [4.0]
+
+
+def test_pause_with_nothing_armed_is_a_deadlock_not_a_hang(calls: list[Any]) -> None:
+    def program() -> None:
+        with patched("linux"):
+            signal.pause()
+
+    with pytest.raises(SimDeadlock, match=r"signal\.pause\(\) can never complete"):
+        program()
+
+
+def test_what_would_change_the_delivery_of_sigalrm_is_not_modelled(calls: list[Any]) -> None:
+    with patched("linux"):
+        signal.siginterrupt(signal.SIGALRM, True)  # the default: calls are interrupted
+        with pytest.raises(NotImplementedError, match=r"siginterrupt\(SIGALRM, False\)"):
+            signal.siginterrupt(signal.SIGALRM, False)
+        with pytest.raises(NotImplementedError, match=r"pthread_sigmask\(\) blocking SIGALRM"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # a query is real
