@@ -19,8 +19,9 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
 ``threading`` and ``queue`` took of ``monotonic``; ``signal.alarm``/``setitimer``/
-``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``; ``socket.socketpair`` and two
-details of asyncio's selector loop. See ``threads``, ``readiness``, ``signals`` and ``aio``.
+``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``/``set_wakeup_fd``;
+``socket.socketpair`` and two details of asyncio's selector loop. See ``threads``,
+``readiness``, ``signals`` and ``aio``.
 """
 
 from __future__ import annotations

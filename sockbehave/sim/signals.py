@@ -21,7 +21,8 @@ Not modelled (``NotImplementedError`` naming it): ``ITIMER_VIRTUAL``/``ITIMER_PR
 CPU time in a simulation), SIGALRM with the default disposition (it would end the process),
 a repeating interval under ``MIN_INTERVAL`` (a real one floods the process), and what would
 change when SIGALRM arrives: ``siginterrupt(SIGALRM, False)`` (``SA_RESTART``) and a
-``pthread_sigmask`` that blocks it. For other signals those two act on the real process.
+``pthread_sigmask`` that blocks it (for other signals those two act on the real process), and
+``set_wakeup_fd`` given a simulated socket (asyncio's ``add_signal_handler``).
 Deviation: an alarm still armed when the simulation closes is dropped with it.
 """
 
@@ -37,7 +38,7 @@ import types
 from typing import Any, Callable, Optional
 
 from .clock import Scheduler
-from .kernel import NotModelled
+from .kernel import FD_BASE, NotModelled
 
 __all__ = ["MIN_INTERVAL", "ItimerReal", "signal_patches"]
 
@@ -140,7 +141,7 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
     """The simulated ``alarm``, ``setitimer``, ``getitimer``, ``pause``, ``siginterrupt`` and
     ``pthread_sigmask``, each ``fn(net, *args)`` (the last two pass other signals to the real
     ones, taken now: call this before swapping)."""
-    real = {name: getattr(signal, name, None) for name in ("siginterrupt", "pthread_sigmask")}
+    real = {name: getattr(signal, name, None) for name in ("siginterrupt", "pthread_sigmask", "set_wakeup_fd")}
 
     def setitimer(net: Any, which: Any, seconds: Any, interval: Any = 0.0) -> tuple[float, float]:
         _which(which)
@@ -178,7 +179,13 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
             raise NotModelled("signal.pthread_sigmask() blocking SIGALRM in virtual time")
         return real["pthread_sigmask"](how, mask)  # type: ignore[misc]
 
+    def set_wakeup_fd(net: Any, fd: Any, **kwargs: Any) -> int:
+        if operator.index(fd) >= FD_BASE:
+            raise NotModelled("signal.set_wakeup_fd() with a simulated socket (asyncio's add_signal_handler)")
+        return real["set_wakeup_fd"](fd, **kwargs)  # type: ignore[misc,no-any-return]
+
     return {
+        "set_wakeup_fd": set_wakeup_fd,
         "setitimer": setitimer,
         "getitimer": getitimer,
         "alarm": alarm,

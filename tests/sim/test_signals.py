@@ -216,3 +216,13 @@ def test_what_would_change_the_delivery_of_sigalrm_is_not_modelled(calls: list[A
         with pytest.raises(NotImplementedError, match=r"pthread_sigmask\(\) blocking SIGALRM"):
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # a query is real
+
+
+def test_asyncio_signal_handlers_are_refused_by_name() -> None:
+    import asyncio
+
+    async def main() -> None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGALRM, lambda: None)
+
+    with patched("linux"), pytest.raises(NotImplementedError, match=r"set_wakeup_fd\(\) with a simulated socket"):
+        asyncio.run(main())
