@@ -691,8 +691,9 @@ class SimSocket(socket.socket):
     def settimeout(self, value: Optional[float]) -> None:
         if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
             self._timeout = value
-            self._k.nonblock = True  # CPython's internal_setblocking: O_NONBLOCK whenever there is a timeout
-            return
+            if self._fd != -1:  # else the slow path below raises as CPython does
+                self._k.nonblock = True
+                return
         if value is not None:
             if not isinstance(value, float):
                 value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
@@ -701,13 +702,22 @@ class SimSocket(socket.socket):
             if value < 0:
                 raise ValueError("Timeout value out of range")
         self._timeout = None if value is None else float(value)
-        self._k.nonblock = value is not None
+        self._set_o_nonblock(value is not None)
+
+    def _set_o_nonblock(self, nonblock: bool) -> None:
+        """CPython's internal_setblocking, after the timeout is stored: O_NONBLOCK whenever there
+        is a timeout; on a closed socket (descriptor -1) the OS refuses, the timeout stays set."""
+        if self._fd == -1:
+            raise raise_errno(self._net, self._net.profile.closed_socket_error)
+        self._k.nonblock = nonblock
 
     def gettimeout(self) -> Optional[float]:
         return self._timeout
 
     def setblocking(self, flag: bool) -> None:
         self._timeout = None if flag else 0.0
+        if self._fd == -1:
+            self._set_o_nonblock(not flag)  # raises as CPython does
         self._k.nonblock = not flag
 
     def getblocking(self) -> bool:

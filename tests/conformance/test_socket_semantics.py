@@ -279,6 +279,25 @@ def test_o_nonblock_set_through_fcntl_makes_calls_fail_at_once() -> None:
     assert real[0].startswith("BlockingIOError(11,") and real[1:3] == [None, True]
 
 
+def test_settimeout_on_a_closed_socket_fails_after_storing_the_timeout() -> None:
+    """CPython stores the timeout, then sets O_NONBLOCK on descriptor -1: EBADF, and another
+    descriptor of the same socket keeps its flag."""
+    import os
+
+    def program() -> list[Any]:
+        s = socket.socket()
+        other = socket.socket(fileno=socket.dup(s.fileno()))
+        s.close()
+        seen = [_outcome(lambda: s.settimeout(1.5)), s.gettimeout(), _outcome(lambda: s.setblocking(False))]
+        seen += [s.gettimeout(), os.get_blocking(other.fileno()), other.gettimeout()]
+        other.close()
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0].startswith("OSError(9,") and real[1] == 1.5
+
+
 def test_an_accepted_socket_gets_its_flags_as_on_linux() -> None:
     """On Linux an accepted socket does not inherit the listener's O_NONBLOCK (accept(2)); then
     CPython's socket.accept and the default timeout decide (bpo-7995)."""
