@@ -716,9 +716,7 @@ class SimSocket(socket.socket):
 
     def setblocking(self, flag: bool) -> None:
         self._timeout = None if flag else 0.0
-        if self._fd == -1:
-            self._set_o_nonblock(not flag)  # raises as CPython does
-        self._k.nonblock = not flag
+        self._set_o_nonblock(not flag)
 
     def getblocking(self) -> bool:
         return self._timeout != 0.0
