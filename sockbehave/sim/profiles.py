@@ -351,7 +351,7 @@ _STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Avail
 
 # descriptor flags: what the POSIX profiles share.
 _FCNTL_POSIX = (
-    "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2)): F_GETFL/F_SETFL read and set O_NONBLOCK, F_SETFL ignores the "
+    "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, F_SETFL ignores the "
     "access mode bits, F_GETFD/F_SETFD read and set FD_CLOEXEC; python/cpython@v3.13.5 "
     "Modules/socketmodule.c:729-780 (internal_setblocking sets O_NONBLOCK through FIONBIO or F_SETFL) and "
     "1035-1070 (init_sockobject: set for SOCK_NONBLOCK or a default timeout); PEP 446 (new descriptors are "
@@ -945,7 +945,7 @@ FREEBSD = _p(
         "socket_descriptor_flags": (True, _FCNTL_POSIX),
         "accept_inherits_nonblock": (
             True,
-            "FreeBSD accept(2) (freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
+            "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
             "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
         ),
     },
