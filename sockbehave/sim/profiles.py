@@ -351,8 +351,9 @@ _STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Avail
 
 # descriptor flags: what the POSIX profiles share.
 _FCNTL_POSIX = (
-    "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, F_SETFL ignores the "
-    "access mode bits, F_GETFD/F_SETFD read and set FD_CLOEXEC; python/cpython@v3.13.5 "
+    "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, "
+    "F_GETFD/F_SETFD read and set FD_CLOEXEC (Linux's page adds that F_SETFL ignores the access mode bits; FreeBSD "
+    "lists O_NONBLOCK, O_APPEND, O_DIRECT and O_ASYNC as the F_SETFL flags); python/cpython@v3.13.5 "
     "Modules/socketmodule.c:729-780 (internal_setblocking sets O_NONBLOCK through FIONBIO or F_SETFL) and "
     "1035-1070 (init_sockobject: set for SOCK_NONBLOCK or a default timeout); PEP 446 (new descriptors are "
     "non-inheritable, with FD_CLOEXEC); observed here: F_GETFL gives O_RDWR, O_RDWR|O_NONBLOCK with a timeout"
