@@ -172,6 +172,7 @@ class KSock:
         "kind",
         "listening",
         "local",
+        "nonblock",
         "opts",
         "port_locked",
         "queue",
@@ -197,6 +198,9 @@ class KSock:
         self.port_locked = False  # bound to an explicit port: keeps it even once its connection is closed
         self.connecting = False
         self.refs = 1  # descriptors (dup, fromfd) that refer to this socket
+        #: O_NONBLOCK of the open file description, shared by every descriptor of it (``dup``);
+        #: ``None`` where the profile does not know it (``Profile.accept_inherits_nonblock``).
+        self.nonblock: Optional[bool] = False
         self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
         self.dgram_bytes = 0
         self.error: Optional[str] = None  # UDP: a pending ICMP error
@@ -281,6 +285,8 @@ class Kernel:
         self.objects: dict[int, object] = {}
         #: descriptor numbers that were closed -> their socket (numbers are never reused).
         self.released: dict[int, KSock] = {}
+        #: descriptor numbers without FD_CLOEXEC (every new one has it: PEP 446).
+        self.inheritable: set[int] = set()
         self.conns: dict[tuple[Addr, Addr], Tcb] = {}  # (local, remote) -> live or lingering Tcb
         # Indexes that keep set-up, teardown and port lookup O(1): open bound sockets by
         # (kind, port), listeners by port, and kernel-owned connections (TIME_WAIT, orphans)
@@ -345,6 +351,7 @@ class Kernel:
         if s is None:
             return
         self.released[fd] = s  # numbers are never reused: a later select/poll on it sees it closed
+        self.inheritable.discard(fd)
         s.refs -= 1
         if s.refs <= 0:
             self.close(s)
@@ -680,6 +687,7 @@ class Kernel:
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
         _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
+        conn.nonblock = self.profile.accept_inherits_nonblock if s.nonblock else False
         return conn, tcb.remote
 
     def acceptable(self, s: KSock) -> bool:

@@ -20,8 +20,10 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
 ``threading`` and ``queue`` took of ``monotonic``; ``signal.alarm``/``setitimer``/
 ``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``/``set_wakeup_fd``;
-``socket.socketpair`` and two details of asyncio's selector loop. See ``threads``,
-``readiness``, ``signals`` and ``aio``.
+``socket.socketpair`` and two details of asyncio's selector loop; the ``os`` and ``fcntl``
+functions that take a descriptor (the flag calls ``fdcalls`` models act on a simulated
+socket, the rest refuse its number). See ``threads``, ``readiness``, ``fdcalls``,
+``signals`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import readiness, threads
+from . import fdcalls, readiness, threads
 from .clock import Scheduler, current_task
 from .kernel import FD_BASE, NotModelled
 from .network import Network
@@ -131,8 +133,9 @@ def _make_dispatch_socket_class() -> type:
 
 
 #: Functions that take a descriptor (or an object with ``fileno()``) first. A simulated socket's
-#: number (``kernel.FD_BASE`` and up) is no real descriptor: in a simulated thread these raise
-#: ``NotImplementedError`` for it instead of the host's ``EBADF`` (or acting on a real file).
+#: number (``kernel.FD_BASE`` and up) is no real descriptor: in a simulated thread the flag calls
+#: ``fdcalls`` models act on the simulated socket, and the rest raise ``NotImplementedError``
+#: for it instead of the host's ``EBADF`` (or acting on a real file).
 _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
     ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen")),
@@ -156,11 +159,16 @@ def _descriptor_of(value: object) -> Optional[int]:
 def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
     real = getattr(module, name)
     feature = f"{module.__name__}.{name}() on a simulated socket's descriptor"
+    model = fdcalls.model_of(module.__name__, name)
+    takes_objects = module.__name__ == "fcntl"  # os functions take an int only (the real one's TypeError)
 
     def simulated(net: Network, *args: Any, **kwargs: Any) -> Any:
-        fd = _descriptor_of(args[0]) if args else None
+        first = args[0] if args else None
+        fd = _descriptor_of(first) if takes_objects or isinstance(first, int) else None
         if fd is not None and fd >= FD_BASE:
-            raise NotModelled(feature)
+            if model is None:
+                raise NotModelled(feature)
+            return model(net, fd, *args[1:], **kwargs)
         return real(*args, **kwargs)
 
     return _dispatch(real, simulated)

@@ -307,6 +307,15 @@ class Profile:
     #: "MSG_DONTWAIT" (this one call does not block). Any other flag is ``NotModelled``.
     recv_flags: tuple[str, ...]
     send_flags: tuple[str, ...]
+    # descriptor flags
+    #: Whether a socket's number is a descriptor that ``fcntl.fcntl`` (F_GETFL/F_SETFL with
+    #: O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC), ``os.get_blocking``/``set_blocking`` and
+    #: ``os.get_inheritable``/``set_inheritable`` act on there; ``False``: not modelled.
+    socket_descriptor_flags: bool
+    #: Whether a socket accept() returns takes the listening socket's O_NONBLOCK (before
+    #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
+    #: wait on such a socket with no timeout is ``NotModelled``).
+    accept_inherits_nonblock: Optional[bool]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -338,6 +347,17 @@ _STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
     }
 )
 _STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX); " + _SOCKETSERVER_FORK
+
+
+# descriptor flags: what the POSIX profiles share.
+_FCNTL_POSIX = (
+    "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, "
+    "F_GETFD/F_SETFD read and set FD_CLOEXEC (Linux's page adds that F_SETFL ignores the access mode bits; FreeBSD "
+    "lists O_NONBLOCK, O_APPEND, O_DIRECT and O_ASYNC as the F_SETFL flags); python/cpython@v3.13.5 "
+    "Modules/socketmodule.c:729-780 (internal_setblocking sets O_NONBLOCK through FIONBIO or F_SETFL) and "
+    "1035-1070 (init_sockobject: set for SOCK_NONBLOCK or a default timeout); PEP 446 (new descriptors are "
+    "non-inheritable, with FD_CLOEXEC); observed here: F_GETFL gives O_RDWR, O_RDWR|O_NONBLOCK with a timeout"
+)
 
 
 # The simulated host itself, the same on every profile.
@@ -549,6 +569,13 @@ LINUX = _p(
             ("MSG_DONTWAIT",),
             "send(2) (Linux man-pages 6.03): MSG_DONTWAIT enables non-blocking operation (EAGAIN or EWOULDBLOCK); "
             "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
+        ),
+        # descriptor flags
+        "socket_descriptor_flags": (True, _FCNTL_POSIX),
+        "accept_inherits_nonblock": (
+            False,
+            "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
+            "such as O_NONBLOCK from the listening socket; observed here (tests/conformance/test_socket_semantics.py)",
         ),
     },
 )
@@ -775,6 +802,13 @@ DARWIN = _p(
             "testSendmsgDontWait is skipped off Linux ('MSG_DONTWAIT not known to work on this platform when "
             "sending'): not modelled",
         ),
+        # descriptor flags
+        "socket_descriptor_flags": (True, _FCNTL_POSIX),
+        "accept_inherits_nonblock": (
+            True,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
+            "copies the listening file's f_flag, FNONBLOCK included, to the new file)",
+        ),
     },
 )
 
@@ -907,6 +941,13 @@ FREEBSD = _p(
         "send_flags": (
             ("MSG_DONTWAIT",),
             "FreeBSD send(2) (April 27, 2020): MSG_DONTWAIT requests the call to return when it would block otherwise",
+        ),
+        # descriptor flags
+        "socket_descriptor_flags": (True, _FCNTL_POSIX),
+        "accept_inherits_nonblock": (
+            True,
+            "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
+            "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
         ),
     },
 )
@@ -1216,6 +1257,19 @@ WINDOWS = _p(
             (),
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send (flags: MSG_DONTROUTE, "
             "MSG_OOB only)",
+        ),
+        # descriptor flags
+        "socket_descriptor_flags": (
+            False,
+            "https://docs.python.org/3/library/fcntl.html (Availability: Unix: Windows' CPython has no fcntl module); "
+            "https://docs.python.org/3/library/os.html#os.set_blocking (on Windows only for pipes, since 3.12); "
+            "python/cpython@v3.13.0 Lib/socket.py:531 (on Windows socket.get_inheritable uses os.get_handle_inheritable: "
+            "a socket is a handle, not a C descriptor): not modelled",
+        ),
+        "accept_inherits_nonblock": (
+            None,
+            "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-ioctlsocket says a new "
+            "socket is blocking, and no page read so far says whether accept() copies the listener's FIONBIO mode",
         ),
     },
 )

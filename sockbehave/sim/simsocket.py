@@ -57,6 +57,7 @@ __all__ = [
     "SimSocket",
     "module_functions",
     "raise_errno",
+    "set_fd_inheritable",
 ]
 
 T = TypeVar("T")
@@ -217,7 +218,6 @@ class SimSocket(socket.socket):
         self._family = fam
         self._type = _SOCKET_KINDS[bare]
         self._proto = proto
-        self._inheritable = False  # PEP 446
         self._timeout: Optional[float] = 0.0 if type & _NONBLOCK else socket.getdefaulttimeout()
         self._io_refs = 0
         self._closed = False
@@ -225,8 +225,11 @@ class SimSocket(socket.socket):
             net.enter()
             self._k = net.kernel.socket(family, kind)
             self._fd = self._k.fd
+            self._k.nonblock = self._timeout is not None  # socket(SOCK_NONBLOCK), or set as CPython does
         else:
             self._k, self._fd = existing
+            if self._timeout is not None and not type & _NONBLOCK:  # CPython's init_sockobject
+                self._k.nonblock = True
         net.track(self)
 
     # -- identity -------------------------------------------------------------------------
@@ -307,12 +310,29 @@ class SimSocket(socket.socket):
     def _deadline(self) -> Optional[float]:
         return None if self._timeout is None else self._net.clock() + self._timeout
 
+    def _returns_at_once(self, flags: int = 0) -> bool:
+        """Whether a call that cannot complete fails at once instead of waiting: timeout 0, or
+        no timeout with MSG_DONTWAIT or with O_NONBLOCK on the descriptor (``fcntl``,
+        ``os.set_blocking``, an inheriting accept), where CPython makes the system call and
+        raises its error (Modules/socketmodule.c sock_call_ex, internal_connect)."""
+        if self._timeout is not None:
+            return self._timeout == 0.0
+        nonblock = self._k.nonblock
+        if nonblock is None and not flags & _DONTWAIT:
+            raise NotModelled(
+                f"whether a socket accepted from a non-blocking listener is non-blocking on {self._net.profile.name}"
+            )
+        return bool(nonblock or flags & _DONTWAIT)
+
     def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0) -> None:
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout.
         MSG_DONTWAIT in ``flags`` makes a blocking socket's call non-blocking; with a timeout,
         CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
-        if self._timeout == 0.0 or (flags & _DONTWAIT and self._timeout is None):
+        if self._returns_at_once(flags):
             raise raise_errno(self._net, "EAGAIN")
+        if self._timeout is not None and not self._k.nonblock:
+            # CPython would make a blocking system call after select(): it may wait past the timeout
+            raise NotModelled(f"{what}() with a timeout on a descriptor made blocking by fcntl or os.set_blocking")
         if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}"):
             raise socket.timeout("timed out")
 
@@ -427,7 +447,7 @@ class SimSocket(socket.socket):
         wrapped = self._plain_class().__new__(self._plain_class())
         wrapped._setup(self._net, (conn, conn.fd), self._family, self._type, self._proto)
         if socket.getdefaulttimeout() is None and self._timeout:  # as socket.socket.accept
-            wrapped._timeout = None
+            wrapped.setblocking(True)
         return wrapped, self._shown(addr)
 
     def _accept(self) -> tuple[int, Any]:
@@ -439,13 +459,13 @@ class SimSocket(socket.socket):
         ks = self._ks()
         try:
             k.connect(ks, host, port)
-            if self._timeout == 0.0 and ks.kind == STREAM:
+            if ks.kind == STREAM and self._returns_at_once():
                 raise raise_errno(self._net, self._net.profile.nonblocking_connect_error)
             return
         except KernelError as exc:
             raise raise_errno(self._net, exc.name) from None
         except WouldBlock:
-            if self._timeout == 0.0:
+            if self._returns_at_once():
                 raise raise_errno(self._net, self._net.profile.nonblocking_connect_error) from None
         self._blocking(
             "connect",
@@ -485,7 +505,7 @@ class SimSocket(socket.socket):
         fd = self._kernel(lambda _: self._net.kernel.dup(self._fd))
         sock = self._plain_class().__new__(self._plain_class())
         sock._setup(self._net, (ks, fd), self._family, self._type, self._proto)
-        sock._timeout = self._timeout
+        sock.settimeout(self._timeout)  # as socket.socket.dup
         return sock
 
     # -- sending --------------------------------------------------------------------------
@@ -522,8 +542,12 @@ class SimSocket(socket.socket):
         view = _bytes_like(data)  # no copy: the kernel copies only what it takes
         if self._k.kind == STREAM:
             # MSG_DONTWAIT: the kernel queues what fits and returns (send(2)), never waits for all
+            # (O_NONBLOCK not known, None: waits, until a wait asks _returns_at_once)
             waits_for_all = (
-                self._timeout is None and self._net.profile.blocking_send_waits_for_all and not flags & _DONTWAIT
+                self._timeout is None
+                and self._net.profile.blocking_send_waits_for_all
+                and not flags & _DONTWAIT
+                and not self._k.nonblock
             )
             rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
             return self._stream_send(view, "send", waits_for_all, rule, flags)
@@ -667,7 +691,9 @@ class SimSocket(socket.socket):
     def settimeout(self, value: Optional[float]) -> None:
         if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
             self._timeout = value
-            return
+            if self._fd != -1:  # else the slow path below raises as CPython does
+                self._k.nonblock = True
+                return
         if value is not None:
             if not isinstance(value, float):
                 value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
@@ -676,24 +702,33 @@ class SimSocket(socket.socket):
             if value < 0:
                 raise ValueError("Timeout value out of range")
         self._timeout = None if value is None else float(value)
+        self._set_o_nonblock(value is not None)
+
+    def _set_o_nonblock(self, nonblock: bool) -> None:
+        """CPython's internal_setblocking, after the timeout is stored: O_NONBLOCK whenever there
+        is a timeout; on a closed socket (descriptor -1) the OS refuses, the timeout stays set."""
+        if self._fd == -1:
+            raise raise_errno(self._net, self._net.profile.closed_socket_error)
+        self._k.nonblock = nonblock
 
     def gettimeout(self) -> Optional[float]:
         return self._timeout
 
     def setblocking(self, flag: bool) -> None:
         self._timeout = None if flag else 0.0
+        self._set_o_nonblock(not flag)
 
     def getblocking(self) -> bool:
         return self._timeout != 0.0
 
     def get_inheritable(self) -> bool:
         self._ks()
-        return self._inheritable
+        return self._fd in self._net.kernel.inheritable
 
     def set_inheritable(self, inheritable: bool) -> None:
-        # Recorded only: the simulation has no child processes to inherit anything.
+        # Recorded only (FD_CLOEXEC, for fcntl): the simulation has no child processes to inherit anything.
         self._ks()
-        self._inheritable = bool(inheritable)
+        set_fd_inheritable(self._net, self._fd, inheritable)
 
     def getsockname(self) -> tuple[Any, ...]:
         return self._shown(self._ks().local)
@@ -749,6 +784,14 @@ def _release(net: SimHost, fd: int) -> None:
     if fd not in net.kernel.fds:
         raise raise_errno(net, net.profile.closed_socket_error)
     net.kernel.release(fd)
+
+
+def set_fd_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
+    """Clear (``inheritable``) or set FD_CLOEXEC on descriptor ``fd``."""
+    if inheritable:
+        net.kernel.inheritable.add(fd)
+    else:
+        net.kernel.inheritable.discard(fd)
 
 
 def _einval(net: SimHost) -> None:

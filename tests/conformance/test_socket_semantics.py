@@ -170,9 +170,10 @@ def test_sendto_on_a_connected_tcp_socket_ignores_the_address() -> None:
     assert real == simulated == (3, b"abc")
 
 
-def test_descriptor_functions_refuse_a_simulated_socket() -> None:
-    """os/fcntl functions given a simulated socket raise NotImplementedError naming the
-    function, not the host's EBADF for a number that is no real descriptor."""
+def test_unmodelled_descriptor_functions_refuse_a_simulated_socket() -> None:
+    """os/fcntl functions the simulator does not model, given a simulated socket, raise
+    NotImplementedError naming the function or command, not the host's EBADF for a number that
+    is no real descriptor (nor act on a real file)."""
     import fcntl
     import os
 
@@ -180,19 +181,149 @@ def test_descriptor_functions_refuse_a_simulated_socket() -> None:
         s = socket.socket()
         with s:
             for call, name in (
-                (lambda: fcntl.fcntl(s, fcntl.F_GETFL), "fcntl.fcntl()"),
-                (lambda: os.get_inheritable(s.fileno()), "os.get_inheritable()"),
-                (lambda: os.set_blocking(s.fileno(), False), "os.set_blocking()"),
+                (lambda: fcntl.ioctl(s, 0x541B, b"\0" * 4), r"fcntl\.ioctl\(\)"),  # FIONREAD
+                (lambda: fcntl.flock(s, fcntl.LOCK_EX), r"fcntl\.flock\(\)"),
+                (lambda: fcntl.fcntl(s, fcntl.F_GETOWN), rf"fcntl\.fcntl\(\) command {fcntl.F_GETOWN}"),
+                (lambda: fcntl.fcntl(s, fcntl.F_SETFL, os.O_NONBLOCK | os.O_APPEND), "other than O_NONBLOCK"),
+                (lambda: os.fstat(s.fileno()), r"os\.fstat\(\)"),
+                (lambda: os.read(s.fileno(), 1), r"os\.read\(\)"),
             ):
-                with pytest.raises(NotImplementedError, match=name.replace("(", r"\(").replace(")", r"\)")):
+                with pytest.raises(NotImplementedError, match=name):
                     call()
-            assert s.get_inheritable() is False  # the socket method is modelled (PEP 446)
         r, w = os.pipe()  # a real descriptor still works inside the block
         try:
             assert os.get_inheritable(r) is False and fcntl.fcntl(r, fcntl.F_GETFL) >= 0
+            assert os.get_blocking(r) is True
         finally:
             os.close(r)
             os.close(w)
+
+
+def test_descriptor_flags_follow_cpython_timeouts() -> None:
+    """F_GETFL shows O_NONBLOCK whenever the socket has a timeout (0 or more: CPython's
+    internal_setblocking), FD_CLOEXEC follows set_inheritable, and os.get_blocking and
+    os.get_inheritable read the same flags (CPython's own NonBlockingTCPTests.testSetBlocking and
+    InheritanceTest assert the first two)."""
+    import fcntl
+    import os
+
+    def program() -> list[Any]:
+        s = socket.socket()
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
+        fd = s.fileno()
+
+        def flags() -> tuple[Any, ...]:
+            return (fcntl.fcntl(s, fcntl.F_GETFL), fcntl.fcntl(fd, fcntl.F_GETFD), os.get_blocking(fd))
+
+        seen: list[Any] = [flags(), fcntl.fcntl(t, fcntl.F_GETFL), t.gettimeout()]
+        for change in (
+            lambda: s.setblocking(False),
+            lambda: s.settimeout(2.5),
+            lambda: s.settimeout(None),
+            lambda: s.settimeout(0),
+            lambda: s.setblocking(True),
+            lambda: s.set_inheritable(True),
+            lambda: fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.FD_CLOEXEC),
+            lambda: os.set_inheritable(fd, True),
+        ):
+            change()
+            seen.append((*flags(), s.gettimeout(), s.get_inheritable(), os.get_inheritable(fd)))
+        s.close()
+        t.close()
+        seen.append(_outcome(lambda: os.get_blocking(fd)))  # closed: EBADF
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0] == (os.O_RDWR, fcntl.FD_CLOEXEC, True) and real[1] & os.O_NONBLOCK and real[2] == 0.0
+
+
+def test_o_nonblock_set_through_fcntl_makes_calls_fail_at_once() -> None:
+    """O_NONBLOCK set behind Python's back (fcntl, os.set_blocking) makes a socket without a
+    timeout fail at once with EAGAIN/EINPROGRESS, while gettimeout() and getblocking() still say
+    blocking; dup()'d descriptors share the flag (one open file description), not FD_CLOEXEC."""
+    import fcntl
+    import os
+
+    def program() -> list[Any]:
+        cli, conn = _pair()
+        seen: list[Any] = []
+        fcntl.fcntl(conn, fcntl.F_SETFL, fcntl.fcntl(conn, fcntl.F_GETFL) | os.O_NONBLOCK)
+        seen += [_outcome(lambda: conn.recv(10)), conn.gettimeout(), conn.getblocking()]
+        os.set_blocking(cli.fileno(), False)
+        sent = 0
+        try:
+            while True:  # fills the buffers, then fails instead of blocking
+                sent += cli.send(b"a" * 65536)
+        except BlockingIOError as exc:
+            seen.append(f"send: BlockingIOError{exc.args!r} after some bytes: {sent > 0}")
+        seen.append(_outcome(lambda: cli.sendall(b"a" * 65536)))
+        other = socket.socket(fileno=socket.dup(conn.fileno()))  # touches no flag (no default timeout)
+        other.set_inheritable(True)
+        seen.append((os.get_blocking(other.fileno()), other.gettimeout(), conn.get_inheritable()))
+        os.set_blocking(other.fileno(), True)  # the shared description: conn blocks again too
+        seen.append((os.get_blocking(conn.fileno()), len(conn.recv(5))))
+        with socket.create_server(("127.0.0.1", 0)) as srv:
+            os.set_blocking(srv.fileno(), False)
+            seen.append(_outcome(srv.accept))
+            late = socket.socket()
+            os.set_blocking(late.fileno(), False)
+            seen.append(_outcome(lambda: late.connect(srv.getsockname())))
+            late.close()
+        for s in (cli, conn, other):
+            s.close()
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0].startswith("BlockingIOError(11,") and real[1:3] == [None, True]
+
+
+def test_settimeout_on_a_closed_socket_fails_after_storing_the_timeout() -> None:
+    """CPython stores the timeout, then sets O_NONBLOCK on descriptor -1: EBADF, and another
+    descriptor of the same socket keeps its flag."""
+    import os
+
+    def program() -> list[Any]:
+        s = socket.socket()
+        other = socket.socket(fileno=socket.dup(s.fileno()))
+        s.close()
+        seen = [_outcome(lambda: s.settimeout(1.5)), s.gettimeout(), _outcome(lambda: s.setblocking(False))]
+        seen += [s.gettimeout(), os.get_blocking(other.fileno()), other.gettimeout()]
+        other.close()
+        return seen
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0].startswith("OSError(9,") and real[1] == 1.5
+
+
+def test_an_accepted_socket_gets_its_flags_as_on_linux() -> None:
+    """On Linux an accepted socket does not inherit the listener's O_NONBLOCK (accept(2)); then
+    CPython's socket.accept and the default timeout decide (bpo-7995)."""
+    import fcntl
+
+    def accepted(listener_timeout: Any, default: Any) -> tuple[Any, ...]:
+        old = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(default)
+        try:
+            with socket.create_server(("127.0.0.1", 0)) as srv:
+                srv.settimeout(listener_timeout)
+                cli = socket.create_connection(srv.getsockname(), timeout=10)
+                conn, _ = srv.accept()
+                flags = fcntl.fcntl(conn, fcntl.F_GETFL)
+                timeout = conn.gettimeout()
+                conn.close()
+                cli.close()
+        finally:
+            socket.setdefaulttimeout(old)
+        return flags, timeout
+
+    def program() -> list[Any]:
+        return [accepted(t, d) for t in (0.0, 5.0, None) for d in (None, 3.0)]
+
+    real, simulated = both(program)
+    assert real == simulated
 
 
 def test_malformed_ancillary_data_is_a_type_error_before_anything_is_sent() -> None:

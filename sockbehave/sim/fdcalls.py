@@ -1,0 +1,107 @@
+"""Descriptor-level calls on a simulated socket's number: the flags a program reads and sets.
+
+Owns: what ``fcntl.fcntl`` (F_GETFL/F_SETFL with O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC),
+``os.get_blocking``/``set_blocking`` and ``os.get_inheritable``/``set_inheritable`` do when a
+simulated thread passes them a simulated socket's descriptor (``patching`` routes them here).
+The state lives in the kernel: O_NONBLOCK on the socket (``KSock.nonblock``, shared by ``dup``'d
+descriptors, as a real open file description), FD_CLOEXEC per descriptor
+(``Kernel.inheritable``). CPython's ``setblocking``/``settimeout`` set O_NONBLOCK whenever the
+socket has a timeout (``simsocket``); a flag set here changes what later calls do at the OS
+level while ``gettimeout()`` keeps saying what it said, as on a real socket.
+
+Flag numbers are the host's ``os``/``fcntl`` constants: those are what the program compares
+against. Never modelled here: any other ``fcntl`` command, the other F_SETFL flags (O_APPEND,
+O_ASYNC, O_DIRECT, O_NOATIME), ``ioctl``, ``flock``, ``lockf``, and every call on a profile
+whose sockets are no descriptors (``Profile.socket_descriptor_flags``): they raise
+``NotImplementedError`` naming themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, Optional
+
+from .kernel import KSock, NotModelled
+from .simsocket import SimHost, raise_errno, set_fd_inheritable
+
+__all__ = ["model_of"]
+
+#: F_SETFL flags a real kernel would change besides O_NONBLOCK (fcntl(2)); the host's values.
+_OTHER_STATUS_FLAGS = 0
+for _name in ("O_APPEND", "O_ASYNC", "O_DIRECT", "O_NOATIME"):
+    _OTHER_STATUS_FLAGS |= getattr(os, _name, 0)
+
+
+def _socket(net: SimHost, fd: int, call: str) -> KSock:
+    if not net.profile.socket_descriptor_flags:
+        raise NotModelled(f"{call} on a simulated socket's descriptor on {net.profile.name}")
+    net.enter()
+    ks = net.kernel.fds.get(fd)
+    if ks is None:
+        if fd in net.kernel.released:
+            raise raise_errno(net, "EBADF")
+        raise NotModelled(f"{call} on a simulated descriptor that is not a socket")
+    return ks
+
+
+def _nonblock(net: SimHost, ks: KSock) -> bool:
+    if ks.nonblock is None:
+        raise NotModelled(
+            f"whether a socket accepted from a non-blocking listener is non-blocking on {net.profile.name}"
+        )
+    return ks.nonblock
+
+
+def fcntl(net: SimHost, fd: int, cmd: int, arg: Any = 0) -> int:
+    import fcntl as host  # only called where the host has it (patching swaps nothing else)
+
+    ks = _socket(net, fd, "fcntl.fcntl()")
+    if cmd == host.F_GETFL:
+        return os.O_RDWR | (os.O_NONBLOCK if _nonblock(net, ks) else 0)
+    if cmd == host.F_GETFD:
+        return 0 if fd in net.kernel.inheritable else host.FD_CLOEXEC
+    if cmd not in (host.F_SETFL, host.F_SETFD):
+        raise NotModelled(f"fcntl.fcntl() command {cmd} on a simulated socket's descriptor")
+    if not isinstance(arg, int):
+        raise NotModelled(f"fcntl.fcntl() command {cmd} with a buffer argument on a simulated socket's descriptor")
+    if cmd == host.F_SETFD:
+        set_fd_inheritable(net, fd, not arg & host.FD_CLOEXEC)
+        return 0
+    if arg & _OTHER_STATUS_FLAGS:
+        raise NotModelled(f"fcntl F_SETFL flags {arg & _OTHER_STATUS_FLAGS:#o} (other than O_NONBLOCK) on a socket")
+    ks.nonblock = bool(arg & os.O_NONBLOCK)  # the access mode and creation flags are ignored (fcntl(2))
+    return 0
+
+
+def get_blocking(net: SimHost, fd: int) -> bool:
+    return not _nonblock(net, _socket(net, fd, "os.get_blocking()"))
+
+
+def set_blocking(net: SimHost, fd: int, blocking: bool) -> None:
+    _socket(net, fd, "os.set_blocking()").nonblock = not blocking
+
+
+def get_inheritable(net: SimHost, fd: int) -> bool:
+    _socket(net, fd, "os.get_inheritable()")
+    return fd in net.kernel.inheritable
+
+
+def set_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
+    _socket(net, fd, "os.set_inheritable()")
+    set_fd_inheritable(net, fd, inheritable)
+
+
+#: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.
+_MODELLED: dict[str, Callable[..., Any]] = {
+    "fcntl.fcntl": fcntl,
+    "os.get_blocking": get_blocking,
+    "os.set_blocking": set_blocking,
+    "os.get_inheritable": get_inheritable,
+    "os.set_inheritable": set_inheritable,
+}
+
+
+def model_of(module: str, name: str) -> Optional[Callable[..., Any]]:
+    """The model of ``module.name`` on a simulated socket's descriptor, if there is one."""
+    return _MODELLED.get(f"{module}.{name}")

@@ -1,0 +1,124 @@
+"""Descriptor flags of a simulated socket per profile (``sim/fdcalls.py``): what differs from
+Linux, and what is refused. Linux itself is compared with the real stack in
+``tests/conformance/test_socket_semantics.py``."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+import pytest
+
+from sockbehave.sim import patched
+
+fcntl = pytest.importorskip("fcntl")
+
+
+def _accept_from_non_blocking_listener() -> tuple[socket.socket, socket.socket, socket.socket]:
+    srv = socket.create_server(("127.0.0.1", 0))
+    cli = socket.create_connection(srv.getsockname(), timeout=10)
+    srv.setblocking(False)
+    conn, _ = srv.accept()
+    return srv, cli, conn
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_an_accepted_socket_inherits_o_nonblock_on_the_bsds(profile: str) -> None:
+    """bpo-7995: with no default timeout and a listener of timeout 0, CPython's accept leaves
+    the new socket as the kernel made it; BSD kernels copy O_NONBLOCK, so a recv() that would
+    wait fails at once although gettimeout() says None."""
+    with patched(profile):
+        srv, cli, conn = _accept_from_non_blocking_listener()
+        try:
+            assert conn.gettimeout() is None and conn.getblocking()
+            assert fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
+            with pytest.raises(BlockingIOError):
+                conn.recv(1)
+            conn.setblocking(True)  # as a portable program does
+            assert os.get_blocking(conn.fileno())
+            cli.sendall(b"x")
+            assert conn.recv(1) == b"x"
+        finally:
+            for s in (srv, cli, conn):
+                s.close()
+
+
+def test_linux_accept_does_not_inherit_o_nonblock() -> None:
+    with patched("linux"):
+        srv, cli, conn = _accept_from_non_blocking_listener()
+        try:
+            assert not fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
+        finally:
+            for s in (srv, cli, conn):
+                s.close()
+
+
+def test_windows_has_no_descriptor_flags_for_sockets() -> None:
+    with patched("windows"):
+        s = socket.socket()
+        with s:
+            calls: list[tuple[Any, str]] = [
+                (
+                    lambda: fcntl.fcntl(s, fcntl.F_GETFL),
+                    r"fcntl\.fcntl\(\) on a simulated socket's descriptor on windows",
+                ),
+                (lambda: os.get_blocking(s.fileno()), r"os\.get_blocking\(\) .* on windows"),
+                (lambda: os.set_inheritable(s.fileno(), True), r"os\.set_inheritable\(\) .* on windows"),
+            ]
+            for call, message in calls:
+                with pytest.raises(NotImplementedError, match=message):
+                    call()
+            s.set_inheritable(True)  # the socket method itself works there
+            assert s.get_inheritable() is True
+
+
+def test_windows_accept_from_a_non_blocking_listener_is_unknown_only_where_it_matters() -> None:
+    """Whether Windows copies the listener's non-blocking mode is not known: accepting works,
+    a call that completes works, and only a call that would wait with no timeout is refused."""
+    with patched("windows"):
+        srv, cli, conn = _accept_from_non_blocking_listener()
+        try:
+            cli.sendall(b"ab")
+            assert conn.recv(1) == b"a"
+            assert conn.send(b"c") == 1
+            assert conn.recv(1) == b"b"
+            with pytest.raises(NotImplementedError, match=r"accepted from a non-blocking listener .* on windows"):
+                conn.recv(1)
+            conn.settimeout(None)  # CPython sets the mode itself: known again
+            cli.sendall(b"d")
+            assert conn.recv(1) == b"d"
+        finally:
+            for s in (srv, cli, conn):
+                s.close()
+
+
+def test_a_timeout_on_a_descriptor_made_blocking_is_not_modelled() -> None:
+    """With a timeout CPython waits in select() and then makes the system call; on a
+    descriptor made blocking behind its back that call can wait past the timeout."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        try:
+            a.settimeout(5.0)
+            os.set_blocking(a.fileno(), True)
+            b.sendall(b"x")
+            assert a.recv(1) == b"x"  # no wait needed: the same on a real stack
+            with pytest.raises(NotImplementedError, match=r"recv\(\) with a timeout on a descriptor made blocking"):
+                a.recv(1)
+        finally:
+            a.close()
+            b.close()
+
+
+def test_a_descriptor_that_is_not_a_socket_is_refused() -> None:
+    import select
+
+    if not hasattr(select, "epoll"):
+        pytest.skip("no epoll here")
+    with patched("linux"):
+        ep = select.epoll()
+        try:
+            with pytest.raises(NotImplementedError, match="not a socket"):
+                os.get_blocking(ep.fileno())
+        finally:
+            ep.close()
