@@ -11,6 +11,8 @@ nothing can ever happen again is reported, not waited out. That report goes to t
 task (the thread that entered the simulation first: the scenario, or the body of a
 ``patched()`` block), naming every waiting task and what it waits on; the other tasks stay
 parked until the simulation is closed (``abort``), which wakes them with ``SimAborted``.
+The root is also where signal handlers run (``interrupt_root``: Python runs them in the main
+thread): queued by a timer, run where the root waits, before it looks at its condition again.
 
 Deviation from real kernels, by design: nothing runs in parallel, and no wall clock is read.
 """

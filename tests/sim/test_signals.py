@@ -179,8 +179,8 @@ def test_what_is_not_modelled_says_so() -> None:
         with patched("linux"):
             with pytest.raises(NotImplementedError, match="ITIMER_VIRTUAL"):
                 signal.setitimer(signal.ITIMER_VIRTUAL, 1)
-            with pytest.raises(NotImplementedError, match=r"repeating interval under 0\.001 s"):
-                signal.setitimer(signal.ITIMER_REAL, 1, 1e-4)
+            with pytest.raises(NotImplementedError, match=r"repeating interval under 0\.01 s"):
+                signal.setitimer(signal.ITIMER_REAL, 1, 0.005)
             with pytest.raises(signal.ItimerError):
                 signal.setitimer(signal.ITIMER_REAL, -1)
             with pytest.raises(TypeError):
@@ -226,3 +226,12 @@ def test_asyncio_signal_handlers_are_refused_by_name() -> None:
 
     with patched("linux"), pytest.raises(NotImplementedError, match=r"set_wakeup_fd\(\) with a simulated socket"):
         asyncio.run(main())
+
+
+def test_a_value_under_a_microsecond_still_arms_as_cpython_rounds_it_up(calls: list[Any]) -> None:
+    with patched("linux"):
+        signal.setitimer(signal.ITIMER_REAL, 1e-9)
+        assert signal.getitimer(signal.ITIMER_REAL) == (1e-6, 0.0)
+        with pytest.raises(Alarm):
+            time.sleep(1)
+    assert [t for t, _, _ in calls[1:]] == [1e-6]
