@@ -158,7 +158,7 @@ class Task:
     def ready(self, now: float) -> bool:
         if self.done:
             return False
-        if self.predicate is None or self.interrupts:
+        if self.predicate is None:
             return True
         return self.predicate() or (self.deadline is not None and now >= self.deadline)
 
@@ -427,6 +427,8 @@ class Scheduler:
         root = self.root
         if root is not None and not root.done and action not in root.interrupts:
             root.interrupts.append(action)
+            if root.predicate is not None:
+                root.deadline = self.clock.now  # ready now, without a check in Task.ready (hot)
 
     def poll_point(self, what: str) -> None:
         """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let

@@ -235,3 +235,23 @@ def test_a_value_under_a_microsecond_still_arms_as_cpython_rounds_it_up(calls: l
         with pytest.raises(Alarm):
             time.sleep(1)
     assert [t for t, _, _ in calls[1:]] == [1e-6]
+
+
+def test_the_alarm_reaches_the_root_when_another_thread_moves_time(calls: list[Any]) -> None:
+    ticks: list[float] = []
+
+    def ticker() -> None:
+        for _ in range(10):
+            time.sleep(1)  # this thread's waits are what advance the clock past 3 s
+            ticks.append(time.monotonic())
+
+    with patched("linux"), _udp() as s:
+        worker = threading.Thread(target=ticker, daemon=True)
+        worker.start()
+        signal.alarm(3)
+        with pytest.raises(Alarm):
+            s.recv(10)  # no timeout: nothing but the signal ends it
+        assert time.monotonic() == 3.0
+        worker.join()
+    assert ticks == [float(t) for t in range(1, 11)]
+    assert calls[1:] == [(3.0, threading.current_thread().name, True)]
