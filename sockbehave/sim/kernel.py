@@ -283,8 +283,10 @@ class Kernel:
         self.fds: dict[int, KSock] = {}
         #: descriptor number -> a non-socket object with a descriptor (an epoll instance).
         self.objects: dict[int, object] = {}
-        #: descriptor numbers that were closed -> their socket (numbers are never reused).
-        self.released: dict[int, KSock] = {}
+        #: descriptor numbers that were closed (numbers are never reused). Only the numbers: a
+        #: closed number is closed whatever became of its socket (another ``dup`` may keep that
+        #: open), and keeping the sockets made every garbage collection of a long run slower.
+        self.released: set[int] = set()
         #: descriptor numbers without FD_CLOEXEC (every new one has it: PEP 446).
         self.inheritable: set[int] = set()
         self.conns: dict[tuple[Addr, Addr], Tcb] = {}  # (local, remote) -> live or lingering Tcb
@@ -350,7 +352,7 @@ class Kernel:
         s = self.fds.pop(fd, None)
         if s is None:
             return
-        self.released[fd] = s  # numbers are never reused: a later select/poll on it sees it closed
+        self.released.add(fd)  # numbers are never reused: a later select/poll on it sees it closed
         self.inheritable.discard(fd)
         s.refs -= 1
         if s.refs <= 0:

@@ -52,6 +52,12 @@ __all__ = [
     "select",
 ]
 
+#: What a closed descriptor number looks up to: a socket that is closed (POLLNVAL, EBADF),
+#: whatever became of the socket it named (a ``dup`` may keep that one open).
+CLOSED = KSock(-1, 0, DGRAM)
+CLOSED.closed = True
+
+
 # Linux's values (include/uapi/asm-generic/poll.h, uapi/linux/eventpoll.h); epoll shares them.
 POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x2000
 EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET = 1 << 28, 1 << 30, 1 << 31
@@ -96,7 +102,7 @@ class Descriptors:
         kernel = self._kernel
         found: Any = kernel.fds.get(number)
         if found is None:
-            found = kernel.objects.get(number) or kernel.released.get(number)
+            found = kernel.objects.get(number) or (CLOSED if number in kernel.released else None)
         return found
 
 

@@ -395,3 +395,28 @@ def test_msg_dontwait_makes_one_call_of_a_blocking_socket_non_blocking() -> None
     real, simulated = both(program)
     assert real == simulated
     assert real[0].startswith("BlockingIOError(11,") and real[-1] == "10"
+
+
+def test_a_closed_descriptor_number_is_closed_even_while_a_dup_keeps_its_socket_open() -> None:
+    def program() -> list[str]:
+        import select
+
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a.bind(("127.0.0.1", 0))
+        b = a.dup()
+        number = a.fileno()
+        a.close()
+        poller = select.poll()
+        poller.register(number, select.POLLIN | select.POLLOUT)
+        # (errno only for select: the simulator's message also names the simulated number)
+        outcomes = [
+            _outcome(lambda: select.select([number], [], [], 0)).split(",")[0],
+            _outcome(lambda: [events for _, events in poller.poll(0)]),  # numbers differ by design
+        ]
+        outcomes.append(_outcome(lambda: select.select([], [b], [], 0)[1] == [b]))
+        b.close()
+        return outcomes
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0] == "OSError(9"
