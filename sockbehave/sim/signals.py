@@ -132,6 +132,19 @@ def _which(which: Any) -> None:
     raise signal.ItimerError(errno.EINVAL, os.strerror(errno.EINVAL))
 
 
+def _c_int_argument(value: Any) -> int:
+    """``value`` as an ``int`` argument of a C function, with this CPython's TypeError (3.9's
+    argument parser words it differently, and refuses a float before asking for an index)."""
+    if sys.version_info < (3, 10):
+        if isinstance(value, float):
+            raise TypeError("integer argument expected, got float")
+        try:
+            return operator.index(value)
+        except TypeError:
+            raise TypeError(f"an integer is required (got type {type(value).__name__})") from None
+    return operator.index(value)
+
+
 def _seconds(value: Any) -> float:
     if isinstance(value, (str, bytes)):  # CPython's own message for a non-number
         raise TypeError(f"{type(value).__name__!r} object cannot be interpreted as an integer")
@@ -153,7 +166,7 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
         return _itimer(net).get()
 
     def alarm(net: Any, seconds: Any) -> int:
-        seconds = operator.index(seconds)
+        seconds = _c_int_argument(seconds)
         if not -(2**31) <= seconds < 2**31:
             raise OverflowError("Python int too large to convert to C int")
         remaining, _ = _itimer(net).set(float(seconds % 2**32), 0.0)  # C alarm() takes an unsigned int
