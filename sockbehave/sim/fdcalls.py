@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from .kernel import KSock, NotModelled
-from .simsocket import SimHost, raise_errno, set_fd_inheritable
+from .simsocket import SimHost, o_nonblock, raise_errno
 
 __all__ = ["model_of"]
 
@@ -45,20 +45,12 @@ def _socket(net: SimHost, fd: int, call: str) -> KSock:
     return ks
 
 
-def _nonblock(net: SimHost, ks: KSock) -> bool:
-    if ks.nonblock is None:
-        raise NotModelled(
-            f"whether a socket accepted from a non-blocking listener is non-blocking on {net.profile.name}"
-        )
-    return ks.nonblock
-
-
 def fcntl(net: SimHost, fd: int, cmd: int, arg: Any = 0) -> int:
     import fcntl as host  # only called where the host has it (patching swaps nothing else)
 
     ks = _socket(net, fd, "fcntl.fcntl()")
     if cmd == host.F_GETFL:
-        return os.O_RDWR | (os.O_NONBLOCK if _nonblock(net, ks) else 0)
+        return os.O_RDWR | (os.O_NONBLOCK if o_nonblock(net, ks) else 0)
     if cmd == host.F_GETFD:
         return 0 if fd in net.kernel.inheritable else host.FD_CLOEXEC
     if cmd not in (host.F_SETFL, host.F_SETFD):
@@ -66,7 +58,7 @@ def fcntl(net: SimHost, fd: int, cmd: int, arg: Any = 0) -> int:
     if not isinstance(arg, int):
         raise NotModelled(f"fcntl.fcntl() command {cmd} with a buffer argument on a simulated socket's descriptor")
     if cmd == host.F_SETFD:
-        set_fd_inheritable(net, fd, not arg & host.FD_CLOEXEC)
+        net.kernel.set_inheritable(fd, not arg & host.FD_CLOEXEC)
         return 0
     if arg & _OTHER_STATUS_FLAGS:
         raise NotModelled(f"fcntl F_SETFL flags {arg & _OTHER_STATUS_FLAGS:#o} (other than O_NONBLOCK) on a socket")
@@ -75,7 +67,7 @@ def fcntl(net: SimHost, fd: int, cmd: int, arg: Any = 0) -> int:
 
 
 def get_blocking(net: SimHost, fd: int) -> bool:
-    return not _nonblock(net, _socket(net, fd, "os.get_blocking()"))
+    return not o_nonblock(net, _socket(net, fd, "os.get_blocking()"))
 
 
 def set_blocking(net: SimHost, fd: int, blocking: bool) -> None:
@@ -89,7 +81,7 @@ def get_inheritable(net: SimHost, fd: int) -> bool:
 
 def set_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
     _socket(net, fd, "os.set_inheritable()")
-    set_fd_inheritable(net, fd, inheritable)
+    net.kernel.set_inheritable(fd, inheritable)
 
 
 #: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.

@@ -347,6 +347,13 @@ class Kernel:
         s.refs += 1
         return self._new_fd(s)
 
+    def set_inheritable(self, fd: int, inheritable: bool) -> None:
+        """Clear (``inheritable``) or set FD_CLOEXEC on descriptor ``fd``."""
+        if inheritable:
+            self.inheritable.add(fd)
+        else:
+            self.inheritable.discard(fd)
+
     def release(self, fd: int) -> None:
         """Close the descriptor ``fd``; the socket closes with its last descriptor."""
         s = self.fds.pop(fd, None)

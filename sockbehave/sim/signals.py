@@ -39,6 +39,7 @@ from typing import Any, Callable, Optional
 
 from .clock import Scheduler
 from .kernel import FD_BASE, NotModelled
+from .simsocket import _c_int
 
 __all__ = ["MIN_INTERVAL", "ItimerReal", "signal_patches"]
 
@@ -133,16 +134,11 @@ def _which(which: Any) -> None:
 
 
 def _c_int_argument(value: Any) -> int:
-    """``value`` as an ``int`` argument of a C function, with this CPython's TypeError (3.9's
-    argument parser words it differently, and refuses a float before asking for an index)."""
-    if sys.version_info < (3, 10):
-        if isinstance(value, float):
-            raise TypeError("integer argument expected, got float")
-        try:
-            return operator.index(value)
-        except TypeError:
-            raise TypeError(f"an integer is required (got type {type(value).__name__})") from None
-    return operator.index(value)
+    """``value`` as an ``int`` argument of a C function, with this CPython's TypeError: 3.9's
+    argument parser refuses a float in its own words before reading an integer (``_c_int``)."""
+    if sys.version_info < (3, 10) and isinstance(value, float):
+        raise TypeError("integer argument expected, got float")
+    return _c_int(value)
 
 
 def _seconds(value: Any) -> float:

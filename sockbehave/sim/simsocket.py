@@ -56,8 +56,8 @@ __all__ = [
     "SO_REUSEPORT",
     "SimSocket",
     "module_functions",
+    "o_nonblock",
     "raise_errno",
-    "set_fd_inheritable",
 ]
 
 T = TypeVar("T")
@@ -318,12 +318,7 @@ class SimSocket(socket.socket):
         raises its error (Modules/socketmodule.c sock_call_ex, internal_connect)."""
         if self._timeout is not None:
             return self._timeout == 0.0
-        nonblock = self._k.nonblock
-        if nonblock is None and not flags & _DONTWAIT:
-            raise NotModelled(
-                f"whether a socket accepted from a non-blocking listener is non-blocking on {self._net.profile.name}"
-            )
-        return bool(nonblock or flags & _DONTWAIT)
+        return bool(flags & _DONTWAIT) or o_nonblock(self._net, self._k)
 
     def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0) -> None:
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout.
@@ -695,9 +690,8 @@ class SimSocket(socket.socket):
     def settimeout(self, value: Optional[float]) -> None:
         if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
             self._timeout = value
-            if self._fd != -1:  # else the slow path below raises as CPython does
-                self._k.nonblock = True
-                return
+            self._set_o_nonblock(True)
+            return
         if value is not None:
             if not isinstance(value, float):
                 value = _c_int(value)  # CPython reads a non-float as an integer (its TypeError)
@@ -732,7 +726,7 @@ class SimSocket(socket.socket):
     def set_inheritable(self, inheritable: bool) -> None:
         # Recorded only (FD_CLOEXEC, for fcntl): the simulation has no child processes to inherit anything.
         self._ks()
-        set_fd_inheritable(self._net, self._fd, inheritable)
+        self._net.kernel.set_inheritable(self._fd, inheritable)
 
     def getsockname(self) -> tuple[Any, ...]:
         return self._shown(self._ks().local)
@@ -790,12 +784,14 @@ def _release(net: SimHost, fd: int) -> None:
     net.kernel.release(fd)
 
 
-def set_fd_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
-    """Clear (``inheritable``) or set FD_CLOEXEC on descriptor ``fd``."""
-    if inheritable:
-        net.kernel.inheritable.add(fd)
-    else:
-        net.kernel.inheritable.discard(fd)
+def o_nonblock(net: SimHost, ks: KSock) -> bool:
+    """O_NONBLOCK of ``ks``'s open file description; ``NotModelled`` where the profile does not
+    know it (``Profile.accept_inherits_nonblock``)."""
+    if ks.nonblock is None:
+        raise NotModelled(
+            f"whether a socket accepted from a non-blocking listener is non-blocking on {net.profile.name}"
+        )
+    return ks.nonblock
 
 
 def _einval(net: SimHost) -> None:
