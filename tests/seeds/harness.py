@@ -4,17 +4,21 @@ Owns: the two changes the acceptance allows and nothing else. ``bound_loops`` tu
 ``while True:`` of the extracted source into ``for _ in range(n):`` (counts stated per
 program, in source order), and ``run_pair`` runs each program in its own thread with a
 namespace whose ``input`` returns scripted lines and whose ``print`` writes to that program's
-transcript. The same code runs inside ``sockbehave.sim.patched(profile)`` (virtual time) and
-on the real stack (inside ``unshare -n``; see ``real_child.py``), so the transcripts compare.
+transcript; as a process's exit would, a program's end waits for the non-daemon threads it
+started before its names are dropped. The same code runs inside
+``sockbehave.sim.patched(profile)`` (virtual time) and on the real stack (inside
+``unshare -n``; see ``real_child.py``), so the transcripts compare.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import errno
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -95,7 +99,47 @@ class Program:
                 f"raised {type(exc).__name__}" + (f"({errno.errorcode.get(code, code)})" if code else "")
             )
         finally:
-            namespace.clear()  # as at interpreter exit: whatever it left open is collected
+            self.wait_for_its_threads()  # as at interpreter exit: non-daemon threads first,
+            namespace.clear()  # then whatever it left open is collected
+
+    def wait_for_its_threads(self, wall: float = 20.0) -> None:
+        """Join every non-daemon thread this program started (a ``ThreadingUDPServer``'s handler
+        may still be printing after its client has the reply), as the interpreter does at exit."""
+        me = threading.current_thread()
+        while True:
+            mine = [t for t in threading.enumerate() if t is not me and not t.daemon and _owner(t) is self]
+            if not mine:
+                return
+            for thread in mine:
+                thread.join(wall)
+                if thread.is_alive():
+                    self.transcript.append(f"its thread {thread.name} still runs after {wall} s")
+                    return
+
+
+_OWNER = "_sockbehave_seed_program"
+
+
+def _owner(thread: threading.Thread) -> Optional[Program]:
+    owner: Optional[Program] = thread.__dict__.get(_OWNER)
+    return owner
+
+
+@contextlib.contextmanager
+def _owned_threads() -> Iterator[None]:
+    """Record, on each thread a program starts, which program started it (the thread that runs a
+    program is marked by ``run_pair``; a thread started by a marked thread inherits its mark)."""
+    start = threading.Thread.start
+
+    def marked_start(self: threading.Thread) -> None:
+        self.__dict__.setdefault(_OWNER, _owner(threading.current_thread()))
+        start(self)
+
+    threading.Thread.start = marked_start  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        threading.Thread.start = start  # type: ignore[method-assign]
 
 
 def run_pair(
@@ -110,26 +154,31 @@ def run_pair(
     the kernel's tables on the real stack), run the clients one after another (or all at once
     with ``together``), then wait for the server to finish its bounded loops."""
     threads: list[threading.Thread] = []
-    if server is not None:
-        threads.append(threading.Thread(target=server.run, name="server"))
-        threads[-1].start()
-        ready()
     started = []
-    for i, client in enumerate(clients):
-        thread = threading.Thread(target=client.run, name=f"client-{i}")
-        thread.start()
-        started.append(thread)
-        if not together:
+    with _owned_threads():
+        if server is not None:
+            threads.append(_program_thread(server, "server"))
+            ready()
+        for i, client in enumerate(clients):
+            started.append(_program_thread(client, f"client-{i}"))
+            if not together:
+                started[-1].join(wall)
+        for thread in started:
             thread.join(wall)
-    for thread in started:
-        thread.join(wall)
-    if server is not None and server.stop is not None and server.stop in server.namespace:
-        server.namespace[server.stop].shutdown()
-    for thread in threads:
-        thread.join(wall)
+        if server is not None and server.stop is not None and server.stop in server.namespace:
+            server.namespace[server.stop].shutdown()
+        for thread in threads:
+            thread.join(wall)
     for thread, program in zip(started + threads, clients + ([server] if server else [])):
         if thread.is_alive():
             program.transcript.append(f"still blocked after {wall} s")
+
+
+def _program_thread(program: Program, name: str) -> threading.Thread:
+    thread = threading.Thread(target=program.run, name=name)
+    thread.__dict__[_OWNER] = program
+    thread.start()
+    return thread
 
 
 def run_phases(
