@@ -236,10 +236,36 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [
         (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)
     ]
+    swaps += _process_swaps()
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
+
+
+def _process_swaps() -> list[tuple[object, str, Any]]:
+    """Real processes from a simulated thread: ``os.fork``/``forkpty`` would copy the process
+    with its simulation mid-step (the child would need a network and a scheduler of its own),
+    and ``subprocess.Popen.wait(timeout)`` would count a real process's run time in virtual
+    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there; starting
+    a process, reading its pipes without a timeout and waiting for it without one stay real."""
+    import subprocess  # imported on first use, as asyncio is below
+
+    swaps: list[tuple[object, str, Any]] = [
+        (os, name, _dispatch(getattr(os, name), _not_modelled(f"os.{name}() in a simulated thread")))
+        for name in ("fork", "forkpty")
+        if hasattr(os, name)
+    ]
+    real_wait = subprocess.Popen.wait
+
+    def wait(net: Network, process: subprocess.Popen[Any], timeout: Optional[float] = None) -> int:
+        if timeout is not None:
+            raise NotModelled(
+                "subprocess.Popen.wait() with a timeout in a simulated thread (a real process runs in real time)"
+            )
+        return real_wait(process)
+
+    return [*swaps, (subprocess.Popen, "wait", _dispatch(real_wait, wait))]
 
 
 def _module_function(name: str) -> Callable[..., Any]:

@@ -170,7 +170,7 @@ def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> 
         if timeout_zero:
             return None
         raise NotModelled(
-            f"{call} with a timeout on real descriptors ({', '.join(map(str, real))}) in a simulated"
+            f"{call} waiting (a timeout other than 0) on real descriptors ({', '.join(map(str, real))}) in a simulated"
             " thread: it would stop the simulation for real time"
         )
     return found

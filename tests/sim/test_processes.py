@@ -1,0 +1,50 @@
+"""Real processes from a simulated thread: what runs for real and what the simulation refuses.
+
+A forked child would copy the simulation mid-step, and a real process's run time cannot be
+measured against a virtual timeout: both raise ``NotImplementedError`` naming the call, where
+before ``os.fork`` forked for real and ``subprocess.run(..., timeout=5)`` ended in a
+``SimDeadlock`` that named ``time.sleep``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sockbehave.sim import patched
+from sockbehave.sim.patching import held
+
+QUICK = [sys.executable, "-c", "pass"]
+REAL_WAIT = subprocess.Popen.wait
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this host")
+def test_fork_in_a_simulated_thread_is_not_modelled_and_forks_nothing() -> None:
+    with patched("linux"), pytest.raises(NotImplementedError, match=r"os\.fork\(\) in a simulated thread"):
+        _fork()
+
+
+def _fork() -> int:
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - only if the refusal is gone: never let the child run on
+        os._exit(0)
+    return pid
+
+
+def test_waiting_for_a_real_process_with_a_timeout_is_not_modelled() -> None:
+    with patched("linux"), pytest.raises(NotImplementedError, match=r"Popen\.wait\(\) with a timeout"):
+        subprocess.run(QUICK, timeout=30, check=False)
+
+
+def test_a_real_process_waited_for_without_a_timeout_runs_for_real() -> None:
+    with patched("linux"):
+        process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(7)"])
+        assert process.wait() == 7
+
+
+def test_a_thread_outside_the_simulation_keeps_the_real_calls_while_they_are_swapped() -> None:
+    with held():  # the swaps are installed; this thread is no simulated thread
+        assert subprocess.Popen.wait is not REAL_WAIT
+        assert subprocess.run(QUICK, timeout=30, check=False).returncode == 0
