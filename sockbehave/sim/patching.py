@@ -195,6 +195,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
             real = getattr(socket, name)
             swaps.append((socket, name, _dispatch(real, _module_function(name))))
 
+    swaps += _c_module_swap()
     real_select = select.select
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
     swaps += [(select, "select", dispatch_select), (selectors.SelectSelector, "_select", staticmethod(dispatch_select))]
@@ -241,6 +242,29 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
+
+
+class _CModule(types.ModuleType):
+    """``socket.py``'s own name for the C module ``_socket``, with ``socketpair`` dispatched.
+    ``socket.socketpair`` (Python code on POSIX hosts) calls ``_socket.socketpair`` and wraps
+    the result in ``socket(...)``, both looked up when it runs; so a reference to it taken
+    before the block (``from socket import socketpair``, as CPython's test_selectors does)
+    makes a simulated pair in a simulated thread, and a real pair anywhere else."""
+
+    def __init__(self, real: types.ModuleType, socketpair: Callable[..., Any]) -> None:
+        super().__init__(real.__name__, real.__doc__)
+        self._real = real
+        self.socketpair = socketpair
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _c_module_swap() -> list[tuple[object, str, Any]]:
+    real: Any = getattr(socket, "_socket", None)
+    if real is None or not hasattr(real, "socketpair"):  # Windows hosts: the portable fallback
+        return []
+    return [(socket, "_socket", _CModule(real, _dispatch(real.socketpair, _module_function("socketpair"))))]
 
 
 def _process_swaps() -> list[tuple[object, str, Any]]:

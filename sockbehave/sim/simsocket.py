@@ -23,6 +23,7 @@ import builtins
 import contextlib
 import math
 import operator
+import os
 import socket
 import sys
 import warnings
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
 from .clock import Scheduler, current_task
-from .kernel import DGRAM, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
+from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
 from .profiles import Profile
 from .resolver import Resolver
 
@@ -169,6 +170,18 @@ def _ancillary_items(ancdata: Any) -> list[Any]:
     return items
 
 
+_AF_UNIX = getattr(socket, "AF_UNIX", None)
+
+
+def _is_real_descriptor(fd: int) -> bool:
+    """Whether this process really has descriptor ``fd`` open (a number below ``FD_BASE``)."""
+    try:
+        os.fstat(fd)
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
 class SimSocket(socket.socket):
     """``socket.socket`` on a simulated kernel. Made by ``Network.socket()``, or by
     ``socket.socket(...)`` inside ``patched()`` (the calling thread's simulation)."""
@@ -185,12 +198,17 @@ class SimSocket(socket.socket):
             net.enter()
             ks = net.kernel.fds.get(fileno)
             if ks is None or ks.closed:
+                if fileno < FD_BASE and _is_real_descriptor(fileno):
+                    raise NotModelled("socket(fileno=) of a real descriptor in a simulated thread")
                 raise raise_errno(net, "EBADF")
             kinds = {v: k for k, v in _KINDS.items()}
+            # AF_UNIX over a simulated descriptor: socket.py's own socketpair() re-wrapping a
+            # pair it asked for as AF_UNIX (the POSIX default), which is AF_INET here (deviation)
+            given = -1 if family == _AF_UNIX else family
             self._setup(
                 net,
                 (ks, fileno),
-                ks.family if family == -1 else family,
+                ks.family if given == -1 else given,
                 kinds[ks.kind] if type == -1 else type,
                 proto,
             )
@@ -836,7 +854,7 @@ def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
         # CPython's portable fallback (Lib/socket.py, used on Windows): a loopback TCP pair.
         # Deviation on POSIX profiles, where the real default is AF_UNIX: the pair is AF_INET,
         # and says so in its family.
-        if family is None or family == getattr(socket, "AF_UNIX", None):
+        if family is None or family == _AF_UNIX:
             family = socket.AF_INET
         if type != socket.SOCK_STREAM:
             raise NotModelled("socketpair() of a type other than SOCK_STREAM")

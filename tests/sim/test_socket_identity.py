@@ -266,3 +266,34 @@ def test_descriptor_functions_of_the_module_stay_in_the_simulation() -> None:
         with pytest.raises(TypeError, match=r"^a bytes-like object is required, not 'str'$"):
             u.sendto("text", ("127.0.0.1", 9))
         u.close()
+
+
+def test_a_socketpair_function_taken_before_the_block_makes_simulated_pairs_inside_it() -> None:
+    """CPython's test_selectors takes ``socketpair = socket.socketpair`` at import; on POSIX hosts
+    that function calls ``_socket.socketpair`` and re-wraps the result as AF_UNIX. Before, the
+    real pair's descriptor reached the simulated class and failed with EBADF."""
+    taken = socket.socketpair
+    with patched("linux"):
+        a, b = taken()
+        assert isinstance(a, SimSocket) and a.family == socket.AF_INET  # the documented deviation
+        a.sendall(b"x")
+        assert b.recv(1) == b"x"
+        a.close()
+        b.close()
+    real_a, real_b = taken()  # outside the block: the host's pair, untouched
+    with real_a, real_b:
+        assert not isinstance(real_a, SimSocket)
+
+
+@pytest.mark.skipif(not hasattr(os, "pipe"), reason="needs os.pipe")
+def test_socket_of_a_real_descriptor_is_not_modelled_and_of_a_closed_one_is_ebadf() -> None:
+    r, w = os.pipe()
+    try:
+        with patched("linux"), pytest.raises(NotImplementedError, match=r"socket\(fileno=\) of a real descriptor"):
+            socket.socket(fileno=r)
+    finally:
+        os.close(r)
+        os.close(w)
+    with patched("linux"), pytest.raises(OSError) as info:
+        socket.socket(fileno=1_000_003)  # no descriptor of this process, real or simulated
+    assert info.value.errno == errno.EBADF

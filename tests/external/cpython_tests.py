@@ -1,13 +1,20 @@
-"""Opt-in: CPython's own ``test.test_socket`` loopback TCP/UDP classes inside ``patched("linux")``.
+"""Opt-in: CPython's own loopback TCP/UDP tests inside ``patched("linux")``.
 
 Owns: running another project's socket tests against the simulator and counting what happens.
 Not part of the suite (pytest does not collect this file) and nothing of CPython's is copied:
-the test module comes from the interpreter's own ``test`` package (install it where a distro
-splits it out). Each test runs in its own ``patched("linux")`` block; each class runs in a child
-process with a wall-clock limit, and a test that hangs for real is recorded as ``hang`` and the
-child is restarted after it, so nothing can hang the run.
+the test modules come from the interpreter's own ``test`` package (install it where a distro
+splits it out). Three suites: ``test_socket`` (its loopback TCP/UDP classes),
+``test_socketserver`` and ``test_selectors``. Each test runs in its own ``patched("linux")``
+block; each class runs in a child process with a wall-clock limit, and a test that hangs for
+real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run.
 
-    python tests/external/cpython_socket.py [--timeout S] [--json FILE] [Class ...]
+The one adaptation (``LATE_BOUND``): a module-level alias the suite takes of a function the
+simulation swaps (``from time import monotonic as time``, ``_real_select = select.select``)
+is the real function for ever, and would read the real clock or wait on real descriptors from
+inside the block. The child points each such alias at the module attribute, looked up when
+called, which is what the suite's code would get had it written ``time.monotonic()``.
+
+    python tests/external/cpython_tests.py [--timeout S] [--json FILE] [--suite NAME] [Class ...]
 
 Prints one line per class (pass / fail / error / not-modelled / deadlock / skip / hang) and a
 total; ``--json`` writes every test's outcome. Exit status 0 unless a child could not run.
@@ -16,6 +23,7 @@ total; ``--json`` writes every test's outcome. Exit status 0 unless a child coul
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -24,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
-CLASSES = (
+SOCKET_CLASSES = (
     "BasicTCPTest",
     "BasicTCPTest2",
     "BasicUDPTest",
@@ -62,6 +70,36 @@ CLASSES = (
 )
 
 
+#: The classes run per suite (module of the ``test`` package).
+SUITES: dict[str, tuple[str, ...]] = {
+    "test_socket": SOCKET_CLASSES,
+    "test_socketserver": ("SocketServerTest", "ErrorHandlerTest", "SocketWriterTest", "MiscTestCase"),
+    "test_selectors": (
+        "DefaultSelectorTestCase",
+        "SelectSelectorTestCase",
+        "PollSelectorTestCase",
+        "EpollSelectorTestCase",
+    ),
+}
+
+#: Per suite: module-level aliases of swapped functions, and the ``module.attribute`` each
+#: names (see the module docstring).
+LATE_BOUND: dict[str, dict[str, str]] = {
+    "test_socketserver": {"_real_select": "select.select"},
+    "test_selectors": {"time": "time.monotonic", "sleep": "time.sleep"},
+}
+
+
+def late_bound(target: str) -> Any:
+    module_name, name = target.rsplit(".", 1)
+    module = importlib.import_module(module_name)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(module, name)(*args, **kwargs)
+
+    return call
+
+
 def classify(exc: BaseException) -> str:
     from sockbehave.sim.clock import SimDeadlock
 
@@ -72,14 +110,16 @@ def classify(exc: BaseException) -> str:
     return "error"
 
 
-def child(class_name: str, skip: set[str]) -> None:
+def child(suite: str, class_name: str, skip: set[str]) -> None:
     """Run one class's tests, each in its own patched("linux") block; a line of JSON per test,
     and a ``start`` line before it (so the parent knows which one hung)."""
-    import test.test_socket as cpython  # imported outside every block: it probes at import
+    module = importlib.import_module(f"test.{suite}")  # outside every block: test_socket probes at import
+    for alias, target in LATE_BOUND.get(suite, {}).items():
+        setattr(module, alias, late_bound(target))
 
     from sockbehave.sim import patched
 
-    cls = getattr(cpython, class_name)
+    cls = getattr(module, class_name)
     cls.setUpClass()  # outside the blocks, as unittest's suite would (files, shared state)
     for case in unittest.defaultTestLoader.loadTestsFromTestCase(cls):
         name = case.id().rsplit(".", 1)[-1]
@@ -114,13 +154,13 @@ def child(class_name: str, skip: set[str]) -> None:
     cls.tearDownClass()
 
 
-def run_class(class_name: str, timeout: float) -> list[dict[str, Any]]:
+def run_class(suite: str, class_name: str, timeout: float) -> list[dict[str, Any]]:
     done: list[dict[str, Any]] = []
     while True:
         skip = [d["test"] for d in done]
         try:
             proc = subprocess.run(  # fixed argv, no shell
-                [sys.executable, __file__, "--child", class_name, *skip],
+                [sys.executable, __file__, "--child", suite, class_name, *skip],
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -154,22 +194,27 @@ def run_class(class_name: str, timeout: float) -> list[dict[str, Any]]:
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--child"]:
-        child(args[1], set(args[2:]))
+        child(args[1], args[2], set(args[3:]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("classes", nargs="*", default=list(CLASSES))
+    parser.add_argument("classes", nargs="*", help="classes of the chosen suite (default: the suite's list)")
+    parser.add_argument("--suite", choices=sorted(SUITES), action="append", help="default: all three")
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock limit per child (s)")
     parser.add_argument("--json", type=Path, help="write every test's outcome here")
     opts = parser.parse_args(args)
+    suites = opts.suite or list(SUITES)
+    if opts.classes and len(suites) != 1:
+        parser.error("name one --suite to choose its classes")
     total: Counter[str] = Counter()
     everything: dict[str, list[dict[str, Any]]] = {}
-    for name in opts.classes:
-        records = run_class(name, opts.timeout)
-        everything[name] = records
-        counts = Counter(r["outcome"] for r in records)
-        total.update(counts)
-        print(f"{name:40} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), flush=True)
-    print(f"{'total':40} " + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
+    for suite in suites:
+        for name in opts.classes or SUITES[suite]:
+            records = run_class(suite, name, opts.timeout)
+            everything[f"{suite}.{name}"] = records
+            counts = Counter(r["outcome"] for r in records)
+            total.update(counts)
+            print(f"{suite + '.' + name:50} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), flush=True)
+    print(f"{'total':50} " + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
     if opts.json:
         opts.json.write_text(json.dumps(everything, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
