@@ -316,6 +316,9 @@ class Profile:
     #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
     #: wait on such a socket with no timeout is ``NotModelled``).
     accept_inherits_nonblock: Optional[bool]
+    #: Whether that OS's CPython has ``os.sendfile``: ``socket.sendfile`` tries it first for a
+    #: regular file (``_sendfile_use_sendfile``); without it, it gives up at once and sends.
+    os_sendfile: bool
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -350,6 +353,9 @@ _STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Avail
 
 
 # descriptor flags: what the POSIX profiles share.
+_OS_SENDFILE = "https://docs.python.org/3/library/os.html#os.sendfile (Availability: Unix, not WASI)"
+_OS_SENDFILE_UNIX = _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:348 (socket.sendfile uses it when os has it)"
+
 _FCNTL_POSIX = (
     "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, "
     "F_GETFD/F_SETFD read and set FD_CLOEXEC (Linux's page adds that F_SETFL ignores the access mode bits; FreeBSD "
@@ -577,6 +583,7 @@ LINUX = _p(
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
             "such as O_NONBLOCK from the listening socket; observed here (tests/conformance/test_socket_semantics.py)",
         ),
+        "os_sendfile": (True, _OS_SENDFILE_UNIX),
     },
 )
 
@@ -809,6 +816,7 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
             "copies the listening file's f_flag, FNONBLOCK included, to the new file)",
         ),
+        "os_sendfile": (True, _OS_SENDFILE_UNIX),
     },
 )
 
@@ -949,6 +957,7 @@ FREEBSD = _p(
             "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
             "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
         ),
+        "os_sendfile": (True, _OS_SENDFILE_UNIX),
     },
 )
 
@@ -1270,6 +1279,11 @@ WINDOWS = _p(
             None,
             "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-ioctlsocket says a new "
             "socket is blocking, and no page read so far says whether accept() copies the listener's FIONBIO mode",
+        ),
+        "os_sendfile": (
+            False,
+            _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:414-417 (without it socket.sendfile gives up on "
+            "os.sendfile at once: 'os.sendfile() not available on this platform')",
         ),
     },
 )

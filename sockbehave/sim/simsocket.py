@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import io
 import math
 import operator
 import os
@@ -609,6 +610,25 @@ class SimSocket(socket.socket):
         return fallback(self, file, offset, count)
 
     def _sendfile_use_sendfile(self, file: Any, offset: int = 0, count: Optional[int] = None) -> int:
+        """CPython's, up to its first ``os.sendfile``: where that OS's CPython has none, or the
+        file is no regular file, it gives up (``_GiveupOnSendfile``: the caller then sends); an
+        empty file sends nothing; the copy itself is not modelled."""
+        giveup: type[Exception] = socket._GiveupOnSendfile  # type: ignore[attr-defined]
+        if not self._net.profile.os_sendfile:
+            raise giveup("os.sendfile() not available on this platform")
+        self._check_sendfile_params(file, offset, count)  # type: ignore[attr-defined]
+        try:
+            fileno = file.fileno()
+        except (AttributeError, io.UnsupportedOperation) as err:
+            raise giveup(err) from err
+        try:
+            size = os.fstat(fileno).st_size
+        except OSError as err:
+            raise giveup(err) from err
+        if not size:
+            return 0
+        if self.gettimeout() == 0:
+            raise ValueError("non-blocking sockets are not supported")
         raise NotModelled("os.sendfile on a simulated socket")
 
     # -- receiving ----------------------------------------------------------------------------

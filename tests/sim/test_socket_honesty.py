@@ -103,3 +103,37 @@ def test_an_unmodelled_option_is_named() -> None:
     s = Network("linux").socket()
     with pytest.raises(NotImplementedError, match=r"socket option SO_KEEPALIVE \(level="):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+def test_sendfile_gives_up_on_os_sendfile_where_cpython_would(profile: str, tmp_path: Any) -> None:
+    """``_sendfile_use_sendfile`` is CPython's up to its first ``os.sendfile``: a file with no
+    descriptor (CPython's test_socket ``testNonRegularFile`` checks this) and an OS whose CPython
+    has no ``os.sendfile`` (Windows) give ``_GiveupOnSendfile``, an empty file sends nothing,
+    and only the copy itself is not modelled. ``sendfile()`` sends through ``send()`` anyway."""
+    giveup = socket._GiveupOnSendfile  # type: ignore[attr-defined]
+    empty, full = tmp_path / "empty", tmp_path / "full"
+    empty.write_bytes(b"")
+    full.write_bytes(b"data")
+    net = Network(profile)
+    try:
+        srv = net.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen()
+        cli = net.socket()
+        cli.connect(srv.getsockname())
+        conn, _ = srv.accept()
+        with pytest.raises(giveup):
+            cli._sendfile_use_sendfile(io.BytesIO(b"x"))
+        with empty.open("rb") as e, full.open("rb") as f:
+            if profile == "windows":
+                with pytest.raises(giveup, match="not available on this platform"):
+                    cli._sendfile_use_sendfile(f)
+            else:
+                assert cli._sendfile_use_sendfile(e) == 0
+                with pytest.raises(NotImplementedError, match=r"os\.sendfile"):
+                    cli._sendfile_use_sendfile(f)
+            assert cli.sendfile(f) == 4
+        assert conn.recv(10) == b"data"
+    finally:
+        net.close()
