@@ -443,6 +443,19 @@ class Scheduler:
             finally:
                 me.predicate, me.what = None, ""
 
+    def run_first(self, task: Task, what: str) -> None:
+        """Hand the baton to ``task`` (just started) and wait until it waits: as CPython's
+        ``Thread.start()`` does, which waits for the new thread to start and then, under the
+        GIL's switch interval, usually lets it run on until it blocks."""
+        me = self.enter()
+        if task.done or not task.ready(self.clock.now):
+            return
+        me.predicate, me.what = _always, what
+        try:
+            self._hand_to(me, task, wait=True)
+        finally:
+            me.predicate, me.what = None, ""
+
     def ready_besides(self, task: Optional[Task]) -> bool:
         """Whether a task other than ``task`` could run now (for settling at the end)."""
         return any(t is not task and t.ready(self.clock.now) for t in self._tasks)

@@ -24,6 +24,9 @@ Deviations, by design:
   ``monotonic``/``perf_counter`` are the virtual seconds themselves.
 - An exception escaping a ``_thread.start_new_thread`` function is printed as CPython's
   default unraisable hook prints it; a custom ``sys.unraisablehook`` is not called.
+- ``Thread.start()`` runs the new thread until it first waits (CPython's waits for the
+  thread's start-up, and the GIL usually lets a short thread finish first); a real stack
+  would preempt a thread that runs longer than the switch interval (5 ms).
 """
 
 from __future__ import annotations
@@ -335,6 +338,7 @@ def thread_patches(real_start: Callable[[threading.Thread], None], real_join: Ca
         with outside():  # wait for the OS thread to exist with real primitives, not the scheduler
             self._started = threading.Event()  # type: ignore[attr-defined]
             real_start(self)
+        sched.run_first(new, f"Thread.start() of {self.name}")
 
     def join(self: threading.Thread, timeout: Optional[float] = None) -> None:
         task = self.__dict__.get(_TASK)

@@ -352,7 +352,7 @@ def test_a_pytest_run_parametrized_over_profiles_reports_each_leftover_thread(py
 def test_sleep_zero_gives_the_other_threads_a_turn() -> None:
     with patched("linux"):
         flag: list[bool] = []
-        threading.Thread(target=lambda: flag.append(True)).start()
+        threading.Thread(target=lambda: (time.sleep(0), flag.append(True))).start()  # runs until its sleep(0)
         polls = 0
         while not flag and polls < 1000:  # a polling loop, bounded for the test
             time.sleep(0)
@@ -396,3 +396,25 @@ def test_two_patched_blocks_in_two_real_threads_each_see_their_own_simulation() 
     for t in runners:
         t.join(30)
     assert results == {"linux": ([(9, 111)], 5.0, 5.0), "windows": ([(9, 10061)], 7.0, 7.0)}
+
+
+def test_a_started_thread_runs_until_it_waits_before_start_returns() -> None:
+    """As CPython's ``Thread.start()``: it waits for the new thread to start, and the GIL's
+    switch interval (5 ms) usually lets a short thread finish first. CPython's test_socketserver
+    ``test_threads_reaped`` counts on it (ten handler threads, none joined, fewer than ten
+    still listed); before, a started thread first ran when its starter waited."""
+    with patched("linux"):
+        events: list[str] = []
+        gate = threading.Event()
+
+        def body() -> None:
+            events.append("thread runs")
+            gate.wait()
+            events.append("thread resumes")
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        events.append("start returned")
+        gate.set()
+        thread.join()
+    assert events == ["thread runs", "start returned", "thread resumes"]
