@@ -1100,6 +1100,12 @@ class Kernel:
             return self.profile.errnos[self.profile.errno_aliases.get(pending, pending)][0] if pending else 0
         if name == "SO_LINGER":
             return struct.pack(self.profile.linger_format, *s.opts.get(name, (0, 0)))
+        if name == "SO_TYPE":
+            # the socket's type: socket(7) (Linux man-pages 6.03), getsockopt(2) (FreeBSD, macOS),
+            # and learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options all
+            # list it; SOCK_STREAM is 1 and SOCK_DGRAM 2 on all four (Linux include/linux/net.h
+            # outside MIPS, FreeBSD and xnu sys/socket.h, Windows ws2def.h)
+            return 1 if s.kind == STREAM else 2
         defaults: dict[str, Callable[[], int]] = {
             "SO_RCVBUF": lambda: self._reported_buffer(s, 0) if s.kind == STREAM else self.profile.udp_rcvbuf,
             "SO_SNDBUF": lambda: self._reported_buffer(s, 1) if s.kind == STREAM else self._sndbuf(s),

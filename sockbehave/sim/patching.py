@@ -238,6 +238,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
         (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)
     ]
     swaps += _process_swaps()
+    swaps += _ssl_swap()
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
@@ -265,6 +266,25 @@ def _c_module_swap() -> list[tuple[object, str, Any]]:
     if real is None or not hasattr(real, "socketpair"):  # Windows hosts: the portable fallback
         return []
     return [(socket, "_socket", _CModule(real, _dispatch(real.socketpair, _module_function("socketpair"))))]
+
+
+def _ssl_swap() -> list[tuple[object, str, Any]]:
+    """``ssl.SSLSocket`` runs TLS on a real descriptor, in C: wrapping a simulated socket
+    (``SSLContext.wrap_socket``) raises ``NotImplementedError`` instead of the host's EBADF.
+    TLS through memory BIOs (``SSLContext.wrap_bio``, what asyncio's streams use) is plain
+    Python over the socket calls, and stays."""
+    try:
+        import ssl  # imported on first use, as asyncio (which imports it) is below
+    except ImportError:  # a Python built without OpenSSL
+        return []
+    real = vars(ssl.SSLSocket)["_create"].__func__
+
+    def create(cls: type, sock: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(sock, SimSocket):
+            raise NotModelled("TLS on a simulated socket through ssl.SSLSocket (wrap_socket); wrap_bio works")
+        return real(cls, sock, *args, **kwargs)
+
+    return [(ssl.SSLSocket, "_create", classmethod(create))]
 
 
 def _process_swaps() -> list[tuple[object, str, Any]]:

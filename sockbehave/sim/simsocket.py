@@ -86,6 +86,7 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_RCVBUF): "SO_RCVBUF",
     (socket.SOL_SOCKET, socket.SO_SNDBUF): "SO_SNDBUF",
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
+    (socket.SOL_SOCKET, socket.SO_TYPE): "SO_TYPE",  # read-only (ssl's wrap_socket asks it)
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
@@ -710,6 +711,8 @@ class SimSocket(socket.socket):
         if not isinstance(value, int):
             value = bytes(memoryview(value))  # TypeError for what is neither int nor a buffer, as CPython
         name = self._option(level, optname)
+        if name == "SO_TYPE":
+            raise NotModelled("setsockopt() of SO_TYPE (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 
     def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None) -> Any:
@@ -800,7 +803,11 @@ _OPTION_PREFIXES = {
 def _option_name(level: int, optname: int) -> str:
     """``SO_KEEPALIVE`` for (SOL_SOCKET, 9): the host's constant names, for messages."""
     prefix = _OPTION_PREFIXES.get(level)
-    names = [n for n in dir(socket) if prefix and n.startswith(prefix) and getattr(socket, n) == optname]
+    names = [
+        n
+        for n in dir(socket)
+        if prefix and n.startswith(prefix) and not n.startswith("SO_J1939_") and getattr(socket, n) == optname
+    ]  # (SO_J1939_* share the prefix but are options of SOL_CAN_J1939)
     return (
         f"{'/'.join(sorted(names))} (level={level}, optname={optname})" if names else f"level={level} optname={optname}"
     )
