@@ -18,6 +18,10 @@ What is swapped, and why:
 - ``_SelectorSocketTransport.__init__`` (3.12+): a transport over a simulated socket without
   ``sendmsg`` writes with ``send``, CPython's own path for platforms without ``sendmsg``.
   STOPGAP until the socket layer models ``sendmsg`` (then this changes nothing).
+- ``_UnixSelectorEventLoop._sock_sendfile_native`` (``loop.sendfile``, ``loop.sock_sendfile``):
+  where that OS's CPython has no ``os.sendfile`` (``Profile.os_sendfile``: Windows), its
+  selector loop is the base one, which never sends natively and falls back to ``send``; on the
+  other profiles CPython's own code runs over ``fdcalls.sendfile``.
 - ``BaseSelectorEventLoop._make_self_pipe`` (run by the loop's constructor): on the windows
   profile it warns (``SelectorLoopWarning``, see below); on every profile it makes a
   ``SimDeadlock`` raised in the loop's selector name the loop's tasks and what each awaits.
@@ -146,10 +150,23 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
         (loop_cls, "_sock_connect_cb", _connect_cb_patch(loop_cls._sock_connect_cb, dispatch)),
         (loop_cls, "_make_self_pipe", _self_pipe_patch(loop_cls._make_self_pipe, dispatch)),
     ]
+    unix_loop: Any = getattr(asyncio, "unix_events", None)  # not on Windows hosts
+    if unix_loop is not None:
+        unix_cls = unix_loop._UnixSelectorEventLoop
+        swaps.append((unix_cls, "_sock_sendfile_native", _sendfile_patch(unix_cls._sock_sendfile_native, dispatch)))
     if hasattr(selector_events, "_HAS_SENDMSG"):  # 3.12+: transports write with sendmsg where it exists
         transport_cls: Any = vars(selector_events)["_SelectorSocketTransport"]
         swaps.append((transport_cls, "__init__", _write_with_send_patch(transport_cls.__init__, dispatch)))
     return swaps
+
+
+def _sendfile_patch(real: Callable[..., Any], dispatch: Dispatch) -> Callable[..., Any]:
+    def simulated(net: Network, loop: Any, *args: Any) -> Any:
+        if net.profile.os_sendfile:
+            return real(loop, *args)
+        return asyncio.BaseEventLoop._sock_sendfile_native(loop, *args)  # type: ignore[attr-defined]
+
+    return dispatch(real, simulated)
 
 
 def _write_with_send_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:

@@ -1,8 +1,9 @@
-"""Descriptor-level calls on a simulated socket's number: the flags a program reads and sets.
+"""Descriptor-level calls on a simulated socket's number: the flags a program reads and sets, and sendfile.
 
 Owns: what ``fcntl.fcntl`` (F_GETFL/F_SETFL with O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC),
-``os.get_blocking``/``set_blocking`` and ``os.get_inheritable``/``set_inheritable`` do when a
-simulated thread passes them a simulated socket's descriptor (``patching`` routes them here).
+``os.get_blocking``/``set_blocking``, ``os.get_inheritable``/``set_inheritable`` and
+``os.sendfile`` (a real file into a non-blocking TCP socket) do when a simulated thread passes
+them a simulated socket's descriptor (``patching`` routes them here).
 The state lives in the kernel: O_NONBLOCK on the socket (``KSock.nonblock``, shared by ``dup``'d
 descriptors, as a real open file description), FD_CLOEXEC per descriptor
 (``Kernel.inheritable``). CPython's ``setblocking``/``settimeout`` set O_NONBLOCK whenever the
@@ -22,7 +23,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Optional
 
-from .kernel import KSock, NotModelled
+from .kernel import FD_BASE, STREAM, KernelError, KSock, NotModelled, WouldBlock
 from .simsocket import SimHost, o_nonblock, raise_errno
 
 __all__ = ["model_of"]
@@ -84,8 +85,36 @@ def set_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
     net.kernel.set_inheritable(fd, inheritable)
 
 
+def sendfile(net: SimHost, out_fd: int, in_fd: int, offset: Optional[int], count: int) -> int:
+    """``os.sendfile`` from a real file into a simulated TCP socket with O_NONBLOCK set (what
+    asyncio's ``loop.sendfile`` does): as sendfile(2), it takes what fits in the send buffer,
+    or fails with EAGAIN when nothing does, and reads the file at ``offset`` (the file position
+    stays) or, with ``offset=None``, at its position, which moves by what was sent."""
+    if not net.profile.os_sendfile:
+        raise NotModelled(f"os.sendfile() on {net.profile.name}, whose CPython has none")
+    ks = _socket(net, out_fd, "os.sendfile()")
+    if in_fd >= FD_BASE:
+        raise NotModelled("os.sendfile() from a simulated socket's descriptor")
+    if ks.kind != STREAM or not o_nonblock(net, ks):
+        raise NotModelled("os.sendfile() into a blocking or datagram simulated socket")
+    start = os.lseek(in_fd, 0, os.SEEK_CUR) if offset is None else offset
+    data = os.pread(in_fd, count, start)
+    if not data:
+        return 0
+    try:
+        sent = net.kernel.send(ks, data)
+    except WouldBlock:
+        raise raise_errno(net, "EAGAIN") from None
+    except KernelError as exc:
+        raise raise_errno(net, exc.name) from None
+    if offset is None:
+        os.lseek(in_fd, start + sent, os.SEEK_SET)
+    return sent
+
+
 #: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.
 _MODELLED: dict[str, Callable[..., Any]] = {
+    "os.sendfile": sendfile,
     "fcntl.fcntl": fcntl,
     "os.get_blocking": get_blocking,
     "os.set_blocking": set_blocking,

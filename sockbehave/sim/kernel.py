@@ -1088,6 +1088,11 @@ class Kernel:
         if name in _BUFFER_OPTIONS:
             factor = self.profile.rcvbuf_set_factor if name == "SO_RCVBUF" else self.profile.sndbuf_set_factor
             value = max(value * factor, self.profile.sockbuf_minimums[_BUFFER_OPTIONS.index(name)])
+            if s.tcb is not None:  # a connected socket's buffer changes at once (socket(7): sk_sndbuf)
+                if name == "SO_RCVBUF":
+                    s.tcb.rcv_cap = value
+                else:
+                    s.tcb.snd_cap = value
         s.opts[name] = value
 
     def getsockopt(self, s: KSock, name: str) -> int | bytes:

@@ -138,7 +138,7 @@ def _make_dispatch_socket_class() -> type:
 #: for it instead of the host's ``EBADF`` (or acting on a real file).
 _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
-    ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen")),
+    ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen", "sendfile")),
     ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
 )
 

@@ -3,8 +3,8 @@
 Owns: running another project's socket tests against the simulator and counting what happens.
 Not part of the suite (pytest does not collect this file) and nothing of CPython's is copied:
 the test modules come from the interpreter's own ``test`` package (install it where a distro
-splits it out). Three suites: ``test_socket`` (its loopback TCP/UDP classes),
-``test_socketserver`` and ``test_selectors``. Each test runs in its own ``patched("linux")``
+splits it out). The suites: ``test_socket`` (its loopback TCP/UDP classes),
+``test_socketserver``, ``test_selectors`` and four of ``test_asyncio``'s (``SUITES``). Each test runs in its own ``patched("linux")``
 block; each class runs in a child process with a wall-clock limit, and a test that hangs for
 real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run.
 
@@ -80,6 +80,10 @@ SUITES: dict[str, tuple[str, ...]] = {
         "PollSelectorTestCase",
         "EpollSelectorTestCase",
     ),
+    "test_asyncio.test_sock_lowlevel": ("EPollEventLoopTests", "PollEventLoopTests", "SelectEventLoopTests"),
+    "test_asyncio.test_sendfile": ("EPollEventLoopTests", "PollEventLoopTests", "SelectEventLoopTests"),
+    "test_asyncio.test_streams": ("StreamTests",),
+    "test_asyncio.test_server": ("SelectorStartServerTests",),
 }
 
 #: Per suite: module-level aliases of swapped functions, and the ``module.attribute`` each
@@ -198,7 +202,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("classes", nargs="*", help="classes of the chosen suite (default: the suite's list)")
-    parser.add_argument("--suite", choices=sorted(SUITES), action="append", help="default: all three")
+    parser.add_argument("--suite", choices=sorted(SUITES), action="append", help="default: every suite")
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock limit per child (s)")
     parser.add_argument("--json", type=Path, help="write every test's outcome here")
     opts = parser.parse_args(args)
