@@ -233,6 +233,17 @@ if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's t
 _RECHECK_S = 5.0
 
 
+#: Virtual seconds a poll that finds nothing costs when no other task can run (a real
+#: zero-timeout ``select`` on Linux takes about a microsecond); also what each clock read of a
+#: busy-waiting task costs (``Scheduler.read_clock``).
+POLL_COST = 1e-6
+#: Empty zero-timeout polls, and clock reads, at one virtual instant after which the program
+#: counts as busy-waiting (far more than any program that is not makes: asyncio reads the
+#: clock a few times per loop iteration).
+POLL_SPINS = 1_000
+SPIN_READS = 1_000_000
+
+
 class Scheduler:
     """Baton passing between tasks. Every simulated call runs inside ``enter()``."""
 
@@ -254,6 +265,10 @@ class Scheduler:
         #: finds its host when it calls ``socket.socket()`` inside ``patched()``.
         self.net: Any = None
         self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
+        self._read_at = -1.0  # read_clock: the instant of the last clock read, and how many there
+        self._reads = 0
+        self._polled_at = -1.0  # poll_point: the same for empty polls
+        self._polls = 0
 
     @property
     def closed(self) -> bool:
@@ -433,7 +448,11 @@ class Scheduler:
     def poll_point(self, what: str) -> None:
         """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let
         every other ready task run first, so a polling loop cannot starve them. Time does not
-        move (asyncio polls with a zero timeout while it has callbacks to run)."""
+        move (asyncio polls with a zero timeout while it has callbacks to run), unless no other
+        task can run and this is the ``POLL_SPINS``-th empty poll at one instant: then each
+        poll moves it by ``POLL_COST``, as real polls take time. A loop that polls until a
+        deadline (``socketserver``'s ``handle_request``: ``select(deadline - now)``, then
+        ``select(0)`` until ``now`` passes it) would otherwise spin for ever."""
         me = self.enter()
         nxt = self._pick(me)
         if nxt is not None:
@@ -442,6 +461,35 @@ class Scheduler:
                 self._hand_to(me, nxt, wait=True)
             finally:
                 me.predicate, me.what = None, ""
+            return
+        now = self.clock.now
+        if now != self._polled_at:
+            self._polled_at, self._polls = now, 0
+        self._polls += 1
+        if self._polls > POLL_SPINS:
+            self._pass_time(POLL_COST)
+            self._polled_at = self.clock.now  # still spinning: the next poll moves it again
+
+    def read_clock(self) -> float:
+        """The virtual time, for a program's clock read (``time.monotonic`` and friends). A task
+        that reads the clock ``SPIN_READS`` times at one instant, with nothing else happening,
+        is busy-waiting for it to move (``while time.monotonic() < end: pass``): then each
+        further read moves it by ``POLL_COST``, so such a loop ends instead of spinning for
+        real."""
+        now = self.clock.now
+        if now != self._read_at:
+            self._read_at, self._reads = now, 0
+            return now
+        self._reads += 1
+        if self._reads >= SPIN_READS:
+            self._pass_time(POLL_COST)
+            self._read_at = self.clock.now  # still spinning: the next read moves it again
+        return self.clock.now
+
+    def _pass_time(self, seconds: float) -> None:
+        due = self._next_due()
+        target = self.clock.now + seconds
+        self.clock.advance_to(target if due is None else min(due, target))
 
     def run_first(self, task: Task, what: str) -> None:
         """Hand the baton to ``task`` (just started) and wait until it waits: as CPython's

@@ -37,6 +37,7 @@ import select
 import selectors
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -232,7 +233,8 @@ def _replacements() -> list[tuple[object, str, Any]]:
     names = ("sleep", "monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns")
     clocks = threads.time_patches({name: getattr(time, name) for name in names})
     swaps += [(time, name, fn) for name, fn in clocks.items()]
-    swaps += [(threading, "_time", clocks["monotonic"]), (queue, "time", clocks["monotonic"])]
+    # modules that took time.monotonic at import (``from time import monotonic as time``)
+    swaps += [(m, n, clocks["monotonic"]) for m, n in ((threading, "_time"), (queue, "time"), (socketserver, "time"))]
     swaps += _fd_swaps()
     swaps += [
         (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)

@@ -408,7 +408,7 @@ def time_patches(real: dict[str, Callable[..., Any]]) -> dict[str, Callable[...,
             sched = _scheduler()
             if sched is None:
                 return real_fn()
-            return kind((offset + sched.clock.now) * scale)
+            return kind((offset + sched.read_clock()) * scale)
 
         now.__name__ = name
         return now

@@ -418,3 +418,53 @@ def test_a_started_thread_runs_until_it_waits_before_start_returns() -> None:
         gate.set()
         thread.join()
     assert events == ["thread runs", "start returned", "thread resumes"]
+
+
+def test_socketserver_handle_request_times_out_in_virtual_time() -> None:
+    """socketserver takes ``time.monotonic`` at import (``from time import monotonic as
+    time``); with the real clock there, ``handle_request``'s timeout never ran out in virtual
+    time and the block ended in a SimDeadlock after 3600 virtual seconds (CPython's
+    test_xmlrpc MultiPathServerTestCase, whose server waits for a second request that never
+    comes)."""
+    import socketserver
+
+    timed_out: list[float] = []
+
+    class Server(socketserver.TCPServer):
+        def handle_timeout(self) -> None:
+            timed_out.append(time.monotonic())
+
+    with patched("linux"):
+        with Server(("127.0.0.1", 0), socketserver.BaseRequestHandler) as server:
+            server.timeout = 3.0
+            started = time.monotonic()
+            server.handle_request()
+        assert timed_out and timed_out[0] - started == pytest.approx(3.0)
+
+
+def test_a_busy_wait_on_the_clock_or_on_empty_polls_ends() -> None:
+    """Virtual time moves only when every task waits, so a loop that spins on the clock, or on
+    zero-timeout polls, until a deadline would spin for ever at one instant (a real hang).
+    Once a program has read the clock ``SPIN_READS`` times, or polled ``POLL_SPINS`` times, at
+    one instant with nothing else to run, each further read or poll costs ``POLL_COST``. The
+    loops here are bounded so that a regression fails instead of hanging."""
+    import select
+
+    from sockbehave.sim.clock import POLL_COST, POLL_SPINS, SPIN_READS
+
+    with patched("linux"):
+        end = time.monotonic() + 0.001
+        reads = next((n for n in range(5 * SPIN_READS) if time.monotonic() >= end), None)
+        assert reads is not None and SPIN_READS <= reads <= SPIN_READS + round(0.001 / POLL_COST)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            end = time.monotonic() + 0.001
+            polls = next(
+                (
+                    n
+                    for n in range(5 * POLL_SPINS + 5000)
+                    if select.select([s], [], [], 0)[0] or time.monotonic() >= end
+                ),
+                None,
+            )
+        assert polls is not None and polls <= POLL_SPINS + round(0.001 / POLL_COST)
