@@ -471,11 +471,11 @@ class Scheduler:
             self._polled_at = self.clock.now  # still spinning: the next poll moves it again
 
     def read_clock(self) -> float:
-        """The virtual time, for a program's clock read (``time.monotonic`` and friends). A task
-        that reads the clock ``SPIN_READS`` times at one instant, with nothing else happening,
-        is busy-waiting for it to move (``while time.monotonic() < end: pass``): then each
+        """The virtual time, for a program's clock read (``time.monotonic`` and friends). A
+        program that has read the clock ``SPIN_READS`` times at one virtual instant is taken
+        to be busy-waiting for it to move (``while time.monotonic() < end: pass``): each
         further read moves it by ``POLL_COST``, so such a loop ends instead of spinning for
-        real."""
+        real. (Reads by every task count together; any other move of time starts a new count.)"""
         now = self.clock.now
         if now != self._read_at:
             self._read_at, self._reads = now, 0

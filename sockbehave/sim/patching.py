@@ -18,12 +18,14 @@ What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kque
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
-``threading`` and ``queue`` took of ``monotonic``; ``signal.alarm``/``setitimer``/
-``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``/``set_wakeup_fd``;
-``socket.socketpair`` and two details of asyncio's selector loop; the ``os`` and ``fcntl``
-functions that take a descriptor (the flag calls ``fdcalls`` models act on a simulated
-socket, the rest refuse its number). See ``threads``, ``readiness``, ``fdcalls``,
-``signals`` and ``aio``.
+``threading``, ``queue`` and ``socketserver`` took of ``monotonic``; ``signal.alarm``/
+``setitimer``/``getitimer``/``pause``/``siginterrupt``/``pthread_sigmask``/``set_wakeup_fd``;
+``socket.socketpair`` (and ``socket.py``'s own name ``_socket``, for a ``socketpair`` taken
+before the block) and a few details of asyncio's selector loop; the ``os`` and ``fcntl``
+functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
+rest refuse its number); ``os.fork``/``forkpty`` and ``subprocess.Popen.wait`` with a timeout
+(refused in a simulated thread); ``ssl.SSLSocket``'s constructor (refused for a simulated
+socket). See ``threads``, ``readiness``, ``fdcalls``, ``signals`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -293,8 +295,9 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
     """Real processes from a simulated thread: ``os.fork``/``forkpty`` would copy the process
     with its simulation mid-step (the child would need a network and a scheduler of its own),
     and ``subprocess.Popen.wait(timeout)`` would count a real process's run time in virtual
-    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there; starting
-    a process, reading its pipes without a timeout and waiting for it without one stay real."""
+    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there. Starting
+    a process and waiting for it without a timeout stay real (reading its pipes with
+    ``communicate`` is a wait on real descriptors, which ``readiness`` refuses)."""
     import subprocess  # imported on first use, as asyncio is below
 
     swaps: list[tuple[object, str, Any]] = [
