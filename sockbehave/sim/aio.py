@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import sys
 import warnings
@@ -114,7 +115,16 @@ def _name_tasks_in_deadlocks(loop: Any) -> None:
         except SimDeadlock as exc:
             tasks = sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=lambda t: t.get_name())
             named = "; ".join(_awaiting(t) for t in tasks) or "none"
-            raise SimDeadlock(f"{exc}; the asyncio loop waits for its tasks: {named}") from None
+            outside = sorted(
+                signal.Signals(n).name for n in getattr(loop, "_signal_handlers", {}) if n != signal.SIGALRM
+            )
+            hint = (
+                f"; it also has handlers for {', '.join(outside)}: a real signal, such as SIGCHLD from a real"
+                " child process, does not reach the simulated wakeup socket"
+                if outside
+                else ""
+            )
+            raise SimDeadlock(f"{exc}; the asyncio loop waits for its tasks: {named}{hint}") from None
 
     selector.select = select_naming_tasks
 

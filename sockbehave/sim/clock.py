@@ -120,6 +120,15 @@ def outside() -> Iterator[None]:
             _TASKS[ident] = task
 
 
+def note_not_modelled(message: str) -> None:
+    """Keep ``message`` (a ``NotModelled`` just made in the calling task) on its scheduler, so a
+    deadlock reported later can name it: asyncio, socketserver or the program itself may have
+    caught the error and be waiting for what the unmodelled call would have done."""
+    task = current_task()
+    if task is not None and task.scheduler is not None:
+        task.scheduler.not_modelled = message
+
+
 def _always() -> bool:
     return True
 
@@ -269,6 +278,8 @@ class Scheduler:
         self._reads = 0
         self._polled_at = -1.0  # poll_point: the same for empty polls
         self._polls = 0
+        #: The last ``NotModelled`` message made in this simulation (``note_not_modelled``).
+        self.not_modelled = ""
 
     @property
     def closed(self) -> bool:
@@ -549,6 +560,8 @@ class Scheduler:
 
     def _report(self, me: Task, message: str) -> None:
         """A deadlock: raise it in the root task, which owns the simulation; ``me`` stays parked."""
+        if self.not_modelled:
+            message += f" (earlier in this simulation: {self.not_modelled}; the program may have caught it)"
         root = self.root
         if root is None or root is me or root.done:
             raise SimDeadlock(message)

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from .buffers import EMPTY, ByteQueue
-from .clock import Clock
+from .clock import Clock, note_not_modelled
 from .profiles import Profile
 from .trace import Trace
 
@@ -63,7 +63,9 @@ class WouldBlock(Exception):
 
 class NotModelled(NotImplementedError):
     def __init__(self, feature: str) -> None:
-        super().__init__(f"sockbehave.sim doesn't (yet) model {feature}")
+        message = f"sockbehave.sim doesn't (yet) model {feature}"
+        super().__init__(message)
+        note_not_modelled(message)  # a deadlock report names it later: a program may catch it
 
 
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.

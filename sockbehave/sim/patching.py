@@ -54,7 +54,7 @@ from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
 from .profiles import Profile
-from .signals import signal_patches
+from .signals import refusing_self_signals, signal_patches
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
 __all__ = ["ScenarioNetwork", "held", "patched"]
@@ -143,6 +143,8 @@ _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
     ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen", "sendfile")),
     ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
+    ("io", ("open",)),  # open(fd) too: builtins.open is io.open
+    ("builtins", ("open",)),
 )
 
 
@@ -241,6 +243,8 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [
         (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)
     ]
+    if hasattr(os, "kill"):
+        swaps.append((os, "kill", _dispatch(os.kill, refusing_self_signals(os.kill, "os.kill"))))
     swaps += _process_swaps()
     swaps += _ssl_swap()
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens

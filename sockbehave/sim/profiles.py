@@ -319,6 +319,9 @@ class Profile:
     #: Whether that OS's CPython has ``os.sendfile``: ``socket.sendfile`` tries it first for a
     #: regular file (``_sendfile_use_sendfile``); without it, it gives up at once and sends.
     os_sendfile: bool
+    #: Whether that OS's CPython refuses a wakeup socket in blocking mode in
+    #: ``signal.set_wakeup_fd`` (``ValueError``); Windows' cannot test a socket's mode.
+    wakeup_fd_must_be_nonblocking: bool
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -355,6 +358,11 @@ _STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Avail
 # descriptor flags: what the POSIX profiles share.
 _OS_SENDFILE = "https://docs.python.org/3/library/os.html#os.sendfile (Availability: Unix, not WASI)"
 _OS_SENDFILE_UNIX = _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:348 (socket.sendfile uses it when os has it)"
+
+_WAKEUP_POSIX = (
+    "python/cpython@v3.13.5 Modules/signalmodule.c:806-820 (signal_set_wakeup_fd outside Windows: ValueError "
+    "'the fd N must be in non-blocking mode' for a descriptor in blocking mode)"
+)
 
 _FCNTL_POSIX = (
     "fcntl(2) (Linux man-pages 6.03; FreeBSD fcntl(2), Nov 15, 2018): F_GETFL/F_SETFL read and set O_NONBLOCK, "
@@ -584,6 +592,7 @@ LINUX = _p(
             "such as O_NONBLOCK from the listening socket; observed here (tests/conformance/test_socket_semantics.py)",
         ),
         "os_sendfile": (True, _OS_SENDFILE_UNIX),
+        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 
@@ -817,6 +826,7 @@ DARWIN = _p(
             "copies the listening file's f_flag, FNONBLOCK included, to the new file)",
         ),
         "os_sendfile": (True, _OS_SENDFILE_UNIX),
+        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 
@@ -958,6 +968,7 @@ FREEBSD = _p(
             "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
         ),
         "os_sendfile": (True, _OS_SENDFILE_UNIX),
+        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 
@@ -1284,6 +1295,11 @@ WINDOWS = _p(
             False,
             _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:414-417 (without it socket.sendfile gives up on "
             "os.sendfile at once: 'os.sendfile() not available on this platform')",
+        ),
+        "wakeup_fd_must_be_nonblocking": (
+            False,
+            "python/cpython@v3.13.5 Modules/signalmodule.c:786-791 (signal_set_wakeup_fd on Windows: a socket is "
+            "accepted without a test of its mode, since Windows has no function to read it)",
         ),
     },
 )

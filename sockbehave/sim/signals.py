@@ -21,8 +21,12 @@ Not modelled (``NotImplementedError`` naming it): ``ITIMER_VIRTUAL``/``ITIMER_PR
 CPU time in a simulation), SIGALRM with the default disposition (it would end the process),
 a repeating interval under ``MIN_INTERVAL`` (a real one floods the process), and what would
 change when SIGALRM arrives: ``siginterrupt(SIGALRM, False)`` (``SA_RESTART``) and a
-``pthread_sigmask`` that blocks it (for other signals those two act on the real process), and
-``set_wakeup_fd`` given a simulated socket (asyncio's ``add_signal_handler``).
+``pthread_sigmask`` that blocks it (for other signals those two act on the real process).
+
+``set_wakeup_fd`` takes a simulated socket (asyncio's ``add_signal_handler``): a simulated
+SIGALRM writes its number there, as CPython's C-level handler does. A real signal cannot:
+``os.kill``/``raise_signal``/``pthread_kill`` to this process are refused while one is set,
+and a signal from outside (SIGCHLD of a real child) never reaches it.
 Deviation: an alarm still armed when the simulation closes is dropped with it.
 """
 
@@ -34,14 +38,15 @@ import operator
 import os
 import signal
 import sys
+import threading
 import types
 from typing import Any, Callable, Optional
 
 from .clock import Scheduler
-from .kernel import FD_BASE, NotModelled
-from .simsocket import _c_int
+from .kernel import FD_BASE, KernelError, NotModelled, WouldBlock
+from .simsocket import _c_int, o_nonblock, raise_errno
 
-__all__ = ["MIN_INTERVAL", "ItimerReal", "signal_patches"]
+__all__ = ["MIN_INTERVAL", "ItimerReal", "refusing_self_signals", "signal_patches"]
 
 #: The shortest repeating interval modelled, in seconds: a program that waits for ever waits
 #: out the virtual time limit one expiry at a time, each a handler call (about 9 us of real
@@ -97,6 +102,7 @@ class ItimerReal:
         disposition = signal.getsignal(signal.SIGALRM)
         if disposition == signal.SIG_IGN:
             return
+        _write_wakeup(self._sched.net, signal.SIGALRM)  # CPython's C handler, at the signal's arrival
         self._sched.interrupt_root(self._deliver)
 
     def _deliver(self) -> None:
@@ -106,6 +112,37 @@ class ItimerReal:
             raise NotModelled("SIGALRM with the default disposition (it ends the process) in virtual time")
         self.delivered += 1
         handler(signal.SIGALRM, _program_frame())
+
+
+def _wakeup(net: Any) -> list[Any]:
+    """The simulated process's wakeup socket: ``[descriptor or -1, warn_on_full_buffer]``."""
+    state: list[Any] = net.__dict__.setdefault("_wakeup_fd", [-1, True])
+    return state
+
+
+def _write_wakeup(net: Any, signum: int) -> None:
+    """What CPython's C-level handler does when a signal arrives (Modules/signalmodule.c,
+    ``trip_signal``): write the signal number as one byte to the wakeup socket; a full socket
+    is reported through ``sys.unraisablehook`` only with ``warn_on_full_buffer``."""
+    fd, warn = _wakeup(net)
+    ks = net.kernel.fds.get(fd) if fd != -1 else None
+    if ks is None:
+        return
+    try:
+        net.kernel.send(ks, bytes([signum]))
+    except (WouldBlock, KernelError) as exc:
+        name = "EAGAIN" if isinstance(exc, WouldBlock) else exc.name
+        if warn or name != "EAGAIN":
+            error = raise_errno(net, name)
+            sys.unraisablehook(
+                types.SimpleNamespace(  # the fields of sys.UnraisableHookArgs
+                    exc_type=type(error),
+                    exc_value=error,
+                    exc_traceback=None,
+                    err_msg="Exception ignored when trying to write to the signal wakeup fd",
+                    object=None,
+                )
+            )
 
 
 def _program_frame() -> Optional[types.FrameType]:
@@ -145,6 +182,31 @@ def _seconds(value: Any) -> float:
     if isinstance(value, (str, bytes)):  # CPython's own message for a non-number
         raise TypeError(f"{type(value).__name__!r} object cannot be interpreted as an integer")
     return float(value)
+
+
+def _to_this_process(name: str, args: tuple[Any, ...]) -> bool:
+    if name == "signal.pthread_kill":  # a thread of this process (a simulated thread's is too)
+        return True
+    if name == "os.kill":
+        return bool(args) and operator.index(args[0]) in (0, os.getpid())
+    return True  # raise_signal
+
+
+def refusing_self_signals(real_fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``name`` (``os.kill``, ``signal.raise_signal``, ``signal.pthread_kill``) as ``fn(net,
+    *args)``: refused for this process while a simulated socket is the wakeup fd (the real
+    signal's C handler would write to a descriptor this process does not have, and the loop
+    waiting on the socket would never hear of it), else the real call."""
+
+    def call(net: Any, *args: Any) -> Any:
+        if _wakeup(net)[0] != -1 and _to_this_process(name, args):
+            raise NotModelled(
+                f"{name}() to this process while signal.set_wakeup_fd() holds a simulated socket"
+                " (the real signal handler cannot write to it)"
+            )
+        return real_fn(*args)
+
+    return call
 
 
 def signal_patches() -> dict[str, Callable[..., Any]]:
@@ -189,12 +251,32 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
             raise NotModelled("signal.pthread_sigmask() blocking SIGALRM in virtual time")
         return real["pthread_sigmask"](how, mask)  # type: ignore[misc]
 
-    def set_wakeup_fd(net: Any, fd: Any, **kwargs: Any) -> int:
-        if operator.index(fd) >= FD_BASE:
-            raise NotModelled("signal.set_wakeup_fd() with a simulated socket (asyncio's add_signal_handler)")
-        return real["set_wakeup_fd"](fd, **kwargs)  # type: ignore[misc,no-any-return]
+    def set_wakeup_fd(net: Any, fd: Any, *, warn_on_full_buffer: bool = True) -> int:
+        fd = operator.index(fd)
+        state = _wakeup(net)
+        if threading.current_thread() is not threading.main_thread() or (fd < FD_BASE and state[0] == -1):
+            # CPython's ValueError outside the main thread; a real descriptor is the real call's
+            return real["set_wakeup_fd"](fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[misc,no-any-return]
+        if fd >= FD_BASE:
+            ks = net.kernel.fds.get(fd)
+            if ks is None:
+                raise raise_errno(net, "EBADF")
+            if net.profile.wakeup_fd_must_be_nonblocking and not o_nonblock(net, ks):
+                raise ValueError(f"the fd {fd} must be in non-blocking mode")
+        old = state[0]
+        if fd < FD_BASE:  # back from a simulated socket to -1 or a real descriptor
+            real["set_wakeup_fd"](fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[misc]
+            fd = -1
+        state[:] = [fd, bool(warn_on_full_buffer)]
+        return int(old)
 
+    refusals = {
+        name: refusing_self_signals(getattr(signal, name), f"signal.{name}")
+        for name in ("raise_signal", "pthread_kill")
+        if hasattr(signal, name)
+    }
     return {
+        **refusals,
         "set_wakeup_fd": set_wakeup_fd,
         "setitimer": setitimer,
         "getitimer": getitimer,

@@ -4,7 +4,7 @@ Owns: running another project's socket tests against the simulator and counting 
 Not part of the suite (pytest does not collect this file) and nothing of CPython's is copied:
 the test modules come from the interpreter's own ``test`` package (install it where a distro
 splits it out). The suites: ``test_socket`` (its loopback TCP/UDP classes),
-``test_socketserver``, ``test_selectors``, four of ``test_asyncio``'s, and the HTTP and
+``test_socketserver``, ``test_selectors``, five of ``test_asyncio``'s, and the HTTP and
 XML-RPC servers and clients of ``test_httpservers``, ``test_urllib2_localnet``,
 ``test_httplib`` and ``test_xmlrpc`` (``SUITES``). Each test runs in its own ``patched("linux")``
 block; each class runs in a child process with a wall-clock limit, and a test that hangs for
@@ -86,6 +86,7 @@ SUITES: dict[str, tuple[str, ...]] = {
     "test_asyncio.test_sendfile": ("EPollEventLoopTests", "PollEventLoopTests", "SelectEventLoopTests"),
     "test_asyncio.test_streams": ("StreamTests",),
     "test_asyncio.test_server": ("SelectorStartServerTests",),
+    "test_asyncio.test_events": ("EPollEventLoopTests", "PollEventLoopTests", "SelectEventLoopTests"),
     "test_httpservers": ("BaseHTTPServerTestCase", "SimpleHTTPServerTestCase", "RequestHandlerLoggingTestCase"),
     "test_urllib2_localnet": ("TestUrlopen", "BasicAuthTests", "ProxyAuthTests"),
     "test_httplib": ("SourceAddressTest", "TimeoutTest"),

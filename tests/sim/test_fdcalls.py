@@ -122,3 +122,17 @@ def test_a_descriptor_that_is_not_a_socket_is_refused() -> None:
                 os.get_blocking(ep.fileno())
         finally:
             ep.close()
+
+
+def test_open_of_a_simulated_socket_descriptor_is_not_modelled() -> None:
+    """``open(fd)`` (``io.open``) is a descriptor function too: before, the host's ``EBADF``
+    (CPython's test_asyncio ``test_write_pipe_disconnect_on_close``)."""
+    import io
+
+    with patched("linux"):
+        a, b = socket.socketpair()
+        for opener in (open, io.open):
+            with pytest.raises(NotImplementedError, match=r"open\(\) on a simulated socket's descriptor"):
+                opener(a.fileno(), "wb")
+        a.close()
+        b.close()

@@ -4,8 +4,10 @@ time, delivery to the root task, PEP 475 resumption, deadlock reports and what i
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -218,14 +220,92 @@ def test_what_would_change_the_delivery_of_sigalrm_is_not_modelled(calls: list[A
         assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # a query is real
 
 
-def test_asyncio_signal_handlers_are_refused_by_name() -> None:
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+def test_the_simulated_alarm_writes_its_number_to_a_simulated_wakeup_socket(profile: str, calls: list[Any]) -> None:
+    """As CPython's C-level handler: the signal number, one byte, at the signal's arrival. A
+    ``select`` on the other end sees it when the (returning) handler has run."""
+    import select
+
+    calls[0] = "return"
+    with patched(profile):
+        a, b = socket.socketpair()
+        a.setblocking(False)
+        assert signal.set_wakeup_fd(a.fileno()) == -1
+        signal.setitimer(signal.ITIMER_REAL, 2.5)
+        assert select.select([b], [], [], 10) == ([b], [], [])
+        assert (time.monotonic(), b.recv(10)) == (pytest.approx(2.5), bytes([signal.SIGALRM]))
+        assert signal.set_wakeup_fd(-1) == a.fileno()
+        a.close()
+        b.close()
+    assert len(calls) == 2
+
+
+def test_asyncio_signal_handlers_can_be_added_and_a_signal_to_self_is_refused_by_name() -> None:
+    """``loop.add_signal_handler`` sets a simulated socket as the wakeup fd (before, that was
+    ``NotImplementedError``); a real signal could not reach it, so sending one to this process
+    is refused by name."""
     import asyncio
 
     async def main() -> None:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGALRM, lambda: None)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGUSR1, lambda: None)
+        try:
+            os.kill(os.getpid(), signal.SIGUSR1)
+        finally:
+            loop.remove_signal_handler(signal.SIGUSR1)
 
-    with patched("linux"), pytest.raises(NotImplementedError, match=r"set_wakeup_fd\(\) with a simulated socket"):
+    with patched("linux"), pytest.raises(NotImplementedError, match=r"os\.kill\(\) to this process"):
         asyncio.run(main())
+
+
+def test_set_wakeup_fd_with_simulated_sockets_as_cpython_checks_them() -> None:
+    real, other = socket.socketpair()  # the real stack's check, for comparison
+    with real, other, pytest.raises(ValueError, match=f"the fd {real.fileno()} must be in non-blocking mode"):
+        signal.set_wakeup_fd(real.fileno())
+    for profile, checks_mode in (("linux", True), ("windows", False)):
+        with patched(profile):
+            a, b = socket.socketpair()
+            a.setblocking(checks_mode)
+            if checks_mode:
+                with pytest.raises(ValueError, match=f"the fd {a.fileno()} must be in non-blocking mode"):
+                    signal.set_wakeup_fd(a.fileno())
+                a.setblocking(False)
+            assert signal.set_wakeup_fd(a.fileno()) == -1
+            with pytest.raises(NotImplementedError, match=r"signal\.raise_signal\(\) to this process"):
+                signal.raise_signal(signal.SIGUSR1)
+            assert signal.set_wakeup_fd(-1) == a.fileno()
+            a.close()
+            b.close()
+    assert signal.set_wakeup_fd(-1) == -1  # the real process's wakeup fd was never touched
+
+
+def test_a_full_wakeup_socket_is_reported_as_cpython_reports_it(
+    calls: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reported: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    calls[0] = "return"
+    with patched("linux"):
+        a, b = socket.socketpair()
+        a.setblocking(False)
+        sent = sum(iter(lambda: _send_or_zero(a), 0))  # until the send buffer is full
+        assert sent > 0
+        signal.set_wakeup_fd(a.fileno())
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        time.sleep(2)
+        signal.set_wakeup_fd(-1)
+        a.close()
+        b.close()
+    assert len(calls) == 2  # the handler ran
+    assert [type(r.exc_value) for r in reported] == [BlockingIOError]
+    assert reported[0].err_msg == "Exception ignored when trying to write to the signal wakeup fd"
+
+
+def _send_or_zero(s: socket.socket) -> int:
+    try:
+        return s.send(b"x" * 65536)
+    except BlockingIOError:
+        return 0
 
 
 def test_a_value_under_a_microsecond_still_arms_as_cpython_rounds_it_up(calls: list[Any]) -> None:

@@ -5,6 +5,7 @@ virtual time, deadlocks name every waiting thread, and no simulated thread outli
 from __future__ import annotations
 
 import _thread
+import contextlib
 import queue
 import socket
 import socketserver
@@ -468,3 +469,21 @@ def test_a_busy_wait_on_the_clock_or_on_empty_polls_ends() -> None:
                 None,
             )
         assert polls is not None and polls <= POLL_SPINS + round(0.001 / POLL_COST)
+
+
+def test_a_deadlock_report_names_a_not_modelled_error_the_program_caught() -> None:
+    """asyncio and socketserver catch exceptions in callbacks and handlers; a program that then
+    waits for what the unmodelled call would have done deadlocks, and the report says why."""
+    from sockbehave.sim import SimDeadlock
+
+    def program() -> None:
+        s = socket.socket()
+        with contextlib.suppress(NotImplementedError):  # swallowed, as a framework's handler would
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        threading.Event().wait()
+
+    with (
+        pytest.raises(SimDeadlock, match=r"earlier in this simulation: .*model socket option SO_KEEPALIVE"),
+        patched("linux"),
+    ):
+        program()
