@@ -1298,7 +1298,7 @@ WINDOWS = _p(
         ),
         "wakeup_fd_must_be_nonblocking": (
             False,
-            "python/cpython@v3.13.5 Modules/signalmodule.c:786-791 (signal_set_wakeup_fd on Windows: a socket is "
+            "python/cpython@v3.13.5 Modules/signalmodule.c:788-792 (signal_set_wakeup_fd on Windows: a socket is "
             "accepted without a test of its mode, since Windows has no function to read it)",
         ),
     },
