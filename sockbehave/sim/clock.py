@@ -253,6 +253,15 @@ POLL_SPINS = 1_000
 SPIN_READS = 1_000_000
 
 
+class _SpinCounter:
+    """Polls or clock reads at one virtual instant (``Scheduler._spin``)."""
+
+    __slots__ = ("at", "count", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.at, self.count, self.limit = -1.0, 0, limit
+
+
 class Scheduler:
     """Baton passing between tasks. Every simulated call runs inside ``enter()``."""
 
@@ -274,10 +283,8 @@ class Scheduler:
         #: finds its host when it calls ``socket.socket()`` inside ``patched()``.
         self.net: Any = None
         self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
-        self._read_at = -1.0  # read_clock: the instant of the last clock read, and how many there
-        self._reads = 0
-        self._polled_at = -1.0  # poll_point: the same for empty polls
-        self._polls = 0
+        self._reads = _SpinCounter(SPIN_READS)  # read_clock's busy-waiting count
+        self._polls = _SpinCounter(POLL_SPINS)  # poll_point's
         #: The last ``NotModelled`` message made in this simulation (``note_not_modelled``).
         self.not_modelled = ""
 
@@ -473,13 +480,7 @@ class Scheduler:
             finally:
                 me.predicate, me.what = None, ""
             return
-        now = self.clock.now
-        if now != self._polled_at:
-            self._polled_at, self._polls = now, 0
-        self._polls += 1
-        if self._polls > POLL_SPINS:
-            self._pass_time(POLL_COST)
-            self._polled_at = self.clock.now  # still spinning: the next poll moves it again
+        self._spin(self._polls)
 
     def read_clock(self) -> float:
         """The virtual time, for a program's clock read (``time.monotonic`` and friends). A
@@ -487,20 +488,22 @@ class Scheduler:
         to be busy-waiting for it to move (``while time.monotonic() < end: pass``): each
         further read moves it by ``POLL_COST``, so such a loop ends instead of spinning for
         real. (Reads by every task count together; any other move of time starts a new count.)"""
-        now = self.clock.now
-        if now != self._read_at:
-            self._read_at, self._reads = now, 0
-            return now
-        self._reads += 1
-        if self._reads >= SPIN_READS:
-            self._pass_time(POLL_COST)
-            self._read_at = self.clock.now  # still spinning: the next read moves it again
+        self._spin(self._reads)
         return self.clock.now
 
-    def _pass_time(self, seconds: float) -> None:
-        due = self._next_due()
-        target = self.clock.now + seconds
-        self.clock.advance_to(target if due is None else min(due, target))
+    def _spin(self, counter: _SpinCounter) -> None:
+        """Count one poll or clock read; past its limit at one instant, time moves by
+        ``POLL_COST`` (to the next timer or deadline if that comes first), and the count goes
+        on from the new instant: the busy-waiting program is still spinning."""
+        now = self.clock.now
+        if now != counter.at:
+            counter.at, counter.count = now, 0
+        counter.count += 1
+        if counter.count > counter.limit:
+            due = self._next_due()
+            target = now + POLL_COST
+            self.clock.advance_to(target if due is None else min(due, target))
+            counter.at = self.clock.now
 
     def run_first(self, task: Task, what: str) -> None:
         """Hand the baton to ``task`` (just started) and wait until it waits: as CPython's

@@ -388,10 +388,19 @@ _HOST: dict[str, tuple[object, str]] = {
     ),
 }
 
+#: What CPython does the same way on every POSIX profile (descriptor flags, os.sendfile, the
+#: signal wakeup fd's check).
+_CPYTHON_POSIX: dict[str, tuple[object, str]] = {
+    "socket_descriptor_flags": (True, _FCNTL_POSIX),
+    "os_sendfile": (True, _OS_SENDFILE_UNIX),
+    "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
+}
+
 LINUX = _p(
     "linux",
     {
         **_HOST,
+        **_CPYTHON_POSIX,
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
@@ -585,19 +594,17 @@ LINUX = _p(
             "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
         ),
         # descriptor flags
-        "socket_descriptor_flags": (True, _FCNTL_POSIX),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
             "such as O_NONBLOCK from the listening socket; observed here (tests/conformance/test_socket_semantics.py)",
         ),
-        "os_sendfile": (True, _OS_SENDFILE_UNIX),
-        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 
 _BSD_COMMON: dict[str, tuple[object, str]] = {
     **_HOST,
+    **_CPYTHON_POSIX,
     "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
     "errno_aliases": ({}, "sys/errno.h: EWOULDBLOCK is defined as EAGAIN (35)"),
     "missing_options": (
@@ -819,14 +826,11 @@ DARWIN = _p(
             "sending'): not modelled",
         ),
         # descriptor flags
-        "socket_descriptor_flags": (True, _FCNTL_POSIX),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
             "copies the listening file's f_flag, FNONBLOCK included, to the new file)",
         ),
-        "os_sendfile": (True, _OS_SENDFILE_UNIX),
-        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 
@@ -961,14 +965,11 @@ FREEBSD = _p(
             "FreeBSD send(2) (April 27, 2020): MSG_DONTWAIT requests the call to return when it would block otherwise",
         ),
         # descriptor flags
-        "socket_descriptor_flags": (True, _FCNTL_POSIX),
         "accept_inherits_nonblock": (
             True,
             "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
             "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
         ),
-        "os_sendfile": (True, _OS_SENDFILE_UNIX),
-        "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
     },
 )
 

@@ -59,6 +59,14 @@ def test_a_blocking_send_returns_the_whole_length() -> None:
     assert real == simulated == (20_000_000, 20_000_000)
 
 
+def _udp_holding(datagram: bytes) -> socket.socket:
+    """A bound UDP socket with ``datagram``, sent to itself, queued."""
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    udp.sendto(datagram, udp.getsockname())
+    return udp
+
+
 def _outcome(call: Callable[[], Any]) -> str:
     try:
         return repr(call())
@@ -69,9 +77,7 @@ def _outcome(call: Callable[[], Any]) -> str:
 def test_argument_validation_matches() -> None:
     def program() -> list[str]:
         cli, conn = _pair()
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind(("127.0.0.1", 0))
-        udp.sendto(b"hello", udp.getsockname())
+        udp = _udp_holding(b"hello")
         fresh = socket.socket()
         calls: list[Callable[[], Any]] = [
             lambda: udp.recvfrom(-1),
@@ -353,9 +359,7 @@ def test_malformed_ancillary_data_is_a_type_error_before_anything_is_sent() -> N
 def test_msg_peek_leaves_the_data_queued() -> None:
     def program() -> list[Any]:
         cli, conn = _pair()
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind(("127.0.0.1", 0))
-        udp.sendto(b"datagram", udp.getsockname())
+        udp = _udp_holding(b"datagram")
         cli.sendall(b"stream")
         conn.settimeout(10)
         udp.settimeout(10)

@@ -4,8 +4,10 @@ Linux, and what is refused. Linux itself is compared with the real stack in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,12 +17,15 @@ from sockbehave.sim import patched
 fcntl = pytest.importorskip("fcntl")
 
 
-def _accept_from_non_blocking_listener() -> tuple[socket.socket, socket.socket, socket.socket]:
-    srv = socket.create_server(("127.0.0.1", 0))
-    cli = socket.create_connection(srv.getsockname(), timeout=10)
-    srv.setblocking(False)
-    conn, _ = srv.accept()
-    return srv, cli, conn
+@contextlib.contextmanager
+def _accepted_from_non_blocking_listener() -> Iterator[tuple[socket.socket, socket.socket]]:
+    """``(client, accepted)`` from a listener in non-blocking mode; all three closed after."""
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        cli = socket.create_connection(srv.getsockname(), timeout=10)
+        srv.setblocking(False)
+        conn, _ = srv.accept()
+        with cli, conn:
+            yield cli, conn
 
 
 @pytest.mark.parametrize("profile", ["darwin", "freebsd"])
@@ -28,30 +33,20 @@ def test_an_accepted_socket_inherits_o_nonblock_on_the_bsds(profile: str) -> Non
     """bpo-7995: with no default timeout and a listener of timeout 0, CPython's accept leaves
     the new socket as the kernel made it; BSD kernels copy O_NONBLOCK, so a recv() that would
     wait fails at once although gettimeout() says None."""
-    with patched(profile):
-        srv, cli, conn = _accept_from_non_blocking_listener()
-        try:
-            assert conn.gettimeout() is None and conn.getblocking()
-            assert fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
-            with pytest.raises(BlockingIOError):
-                conn.recv(1)
-            conn.setblocking(True)  # as a portable program does
-            assert os.get_blocking(conn.fileno())
-            cli.sendall(b"x")
-            assert conn.recv(1) == b"x"
-        finally:
-            for s in (srv, cli, conn):
-                s.close()
+    with patched(profile), _accepted_from_non_blocking_listener() as (cli, conn):
+        assert conn.gettimeout() is None and conn.getblocking()
+        assert fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
+        with pytest.raises(BlockingIOError):
+            conn.recv(1)
+        conn.setblocking(True)  # as a portable program does
+        assert os.get_blocking(conn.fileno())
+        cli.sendall(b"x")
+        assert conn.recv(1) == b"x"
 
 
 def test_linux_accept_does_not_inherit_o_nonblock() -> None:
-    with patched("linux"):
-        srv, cli, conn = _accept_from_non_blocking_listener()
-        try:
-            assert not fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
-        finally:
-            for s in (srv, cli, conn):
-                s.close()
+    with patched("linux"), _accepted_from_non_blocking_listener() as (_, conn):
+        assert not fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
 
 
 def test_windows_has_no_descriptor_flags_for_sockets() -> None:
@@ -76,21 +71,16 @@ def test_windows_has_no_descriptor_flags_for_sockets() -> None:
 def test_windows_accept_from_a_non_blocking_listener_is_unknown_only_where_it_matters() -> None:
     """Whether Windows copies the listener's non-blocking mode is not known: accepting works,
     a call that completes works, and only a call that would wait with no timeout is refused."""
-    with patched("windows"):
-        srv, cli, conn = _accept_from_non_blocking_listener()
-        try:
-            cli.sendall(b"ab")
-            assert conn.recv(1) == b"a"
-            assert conn.send(b"c") == 1
-            assert conn.recv(1) == b"b"
-            with pytest.raises(NotImplementedError, match=r"accepted from a non-blocking listener .* on windows"):
-                conn.recv(1)
-            conn.settimeout(None)  # CPython sets the mode itself: known again
-            cli.sendall(b"d")
-            assert conn.recv(1) == b"d"
-        finally:
-            for s in (srv, cli, conn):
-                s.close()
+    with patched("windows"), _accepted_from_non_blocking_listener() as (cli, conn):
+        cli.sendall(b"ab")
+        assert conn.recv(1) == b"a"
+        assert conn.send(b"c") == 1
+        assert conn.recv(1) == b"b"
+        with pytest.raises(NotImplementedError, match=r"accepted from a non-blocking listener .* on windows"):
+            conn.recv(1)
+        conn.settimeout(None)  # CPython sets the mode itself: known again
+        cli.sendall(b"d")
+        assert conn.recv(1) == b"d"
 
 
 def test_a_timeout_on_a_descriptor_made_blocking_is_not_modelled() -> None:
