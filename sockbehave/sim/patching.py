@@ -14,7 +14,10 @@ runs until it blocks, and a thread still blocked after that is an error naming i
 it waits on. Then every simulated thread is ended (``SimAborted``), so none outlives the block.
 
 What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kqueue`` and
-``devpoll`` raise ``NotImplementedError``) and the copies ``selectors`` took of them;
+``devpoll`` raise ``NotImplementedError``) and the copies ``selectors`` took of them,
+``selectors.DefaultSelector`` and ``socketserver._ServerSelector`` (each that OS's CPython's
+choice); a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``select.poll`` and
+``signal.alarm`` on Windows, ...) is refused by name;
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
 ``time.sleep``/``monotonic``/``perf_counter``/``time`` (and ``_ns`` forms) and the copies
@@ -90,6 +93,80 @@ def _not_modelled(feature: str) -> Callable[..., Any]:
         raise NotModelled(feature)
 
     return refuse
+
+
+def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., Any]:
+    """``simulated``, refused in a simulation whose OS's CPython has no ``name`` at all
+    (``Profile.stdlib_names``). The module is shared with the threads outside the simulation, so
+    the name cannot disappear as it would there (an ``AttributeError``, or a ``hasattr`` check
+    taking the other branch): the call is refused, naming what is missing and where."""
+
+    def call(net: Network, *args: Any, **kwargs: Any) -> Any:
+        if not net.stdlib_has(name):
+            raise NotModelled(
+                f"the absence of {name} on {net.profile.name}: that OS's CPython has no {name} (the source is in "
+                f"Profile.stdlib_names), and the host's module keeps it, so {name}() is refused in this simulation"
+            )
+        return simulated(net, *args, **kwargs)
+
+    return call
+
+
+#: The simulated ``signal`` calls that exist on Unix only (``set_wakeup_fd`` and ``raise_signal``
+#: exist on Windows too): each is listed in ``Profile.stdlib_names``.
+_UNIX_ONLY = ("alarm", "setitimer", "getitimer", "pause", "siginterrupt", "pthread_sigmask", "pthread_kill")
+
+
+#: ``selectors``' own order of preference (python/cpython@v3.13.0 Lib/selectors.py:594-603),
+#: without ``kqueue`` and ``devpoll``, which are not modelled: where that OS's CPython would
+#: pick ``KqueueSelector`` (macOS, FreeBSD), the next one it has is given (a documented deviation).
+_SELECTOR_PREFERENCE = (("select.epoll", "EpollSelector"), ("select.poll", "PollSelector"))
+
+
+def _selector_for(net: Network, preference: tuple[tuple[str, str], ...]) -> type:
+    for name, cls_name in preference:
+        cls = getattr(selectors, cls_name, None)
+        if cls is not None and net.stdlib_has(name):
+            return cls  # type: ignore[no-any-return]
+    return selectors.SelectSelector
+
+
+def _dispatch_selector_class(real: type, preference: tuple[tuple[str, str], ...]) -> type:
+    """A stand-in for a module's chosen selector class (``selectors.DefaultSelector``,
+    ``socketserver._ServerSelector``): in a simulated thread it makes the class that OS's
+    CPython would have chosen (``_selector_for``), anywhere else the host's ``real``."""
+
+    class Chosen(real):  # type: ignore[misc]
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            if cls is not Chosen:  # a subclass a program made of it: the host's class behind it
+                return super().__new__(cls)
+            net = _net()
+            return (real if net is None else _selector_for(net, preference))(*args, **kwargs)
+
+    Chosen.__name__ = Chosen.__qualname__ = real.__name__
+    Chosen.__module__ = real.__module__
+    return Chosen
+
+
+def _selector_swaps(
+    real_select: Callable[..., Any], dispatch_select: Callable[..., Any]
+) -> list[tuple[object, str, Any]]:
+    """``selectors.DefaultSelector`` and ``socketserver``'s copy of its choice, per simulated
+    OS; and ``SelectSelector``'s call of ``select``, which on Windows' CPython reports the
+    exceptional set as writable (``Profile.selector_select_merges_exceptional``)."""
+
+    def selector_select(net: Network, r: Any, w: Any, x: Any, timeout: Optional[float] = None) -> Any:
+        if net.profile.selector_select_merges_exceptional:
+            r, w, x = readiness.select(net, real_select, r, w, w, timeout)
+            return r, w + x, []
+        return readiness.select(net, real_select, r, w, x, timeout)
+
+    server_preference = (("select.poll", "PollSelector"),)  # python/cpython@v3.13.0 Lib/socketserver.py:149-152
+    return [
+        (selectors.SelectSelector, "_select", staticmethod(_dispatch(dispatch_select, selector_select))),
+        (selectors, "DefaultSelector", _dispatch_selector_class(selectors.DefaultSelector, _SELECTOR_PREFERENCE)),
+        (socketserver, "_ServerSelector", _dispatch_selector_class(socketserver._ServerSelector, server_preference)),  # type: ignore[attr-defined]
+    ]
 
 
 class _SocketMeta(type(SimSocket)):  # type: ignore[misc]
@@ -203,21 +280,26 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += _c_module_swap()
     real_select = select.select
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
-    swaps += [(select, "select", dispatch_select), (selectors.SelectSelector, "_select", staticmethod(dispatch_select))]
+    swaps += [(select, "select", dispatch_select)]
+    swaps += _selector_swaps(real_select, dispatch_select)
     if hasattr(select, "poll"):
         real_poll = select.poll
-        dispatch_poll = _dispatch(real_poll, lambda net: readiness.SimPoll(net, real_poll))
+        dispatch_poll = _dispatch(
+            real_poll, _where_it_exists("select.poll", lambda net: readiness.SimPoll(net, real_poll))
+        )
         swaps += [(select, "poll", dispatch_poll)]
         if hasattr(selectors, "PollSelector"):
             swaps += [(selectors.PollSelector, "_selector_cls", staticmethod(dispatch_poll))]
     if hasattr(select, "epoll"):
-        dispatch_epoll = _dispatch(select.epoll, readiness.SimEpoll)
+        dispatch_epoll = _dispatch(select.epoll, _where_it_exists("select.epoll", readiness.SimEpoll))
         swaps += [(select, "epoll", dispatch_epoll)]
         if hasattr(selectors, "EpollSelector"):
             swaps += [(selectors.EpollSelector, "_selector_cls", staticmethod(dispatch_epoll))]
     for name, cls_name in (("kqueue", "KqueueSelector"), ("devpoll", "DevpollSelector")):
         if hasattr(select, name):
-            refuse = _dispatch(getattr(select, name), _not_modelled(f"select.{name}"))
+            refuse = _dispatch(
+                getattr(select, name), _where_it_exists(f"select.{name}", _not_modelled(f"select.{name}"))
+            )
             swaps += [(select, name, refuse)]
             if hasattr(selectors, cls_name):
                 swaps += [(getattr(selectors, cls_name), "_selector_cls", staticmethod(refuse))]
@@ -241,7 +323,9 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [(m, n, clocks["monotonic"]) for m, n in ((threading, "_time"), (queue, "time"), (socketserver, "time"))]
     swaps += _fd_swaps()
     swaps += [
-        (signal, n, _dispatch(getattr(signal, n), fn)) for n, fn in signal_patches().items() if hasattr(signal, n)
+        (signal, n, _dispatch(getattr(signal, n), _where_it_exists(f"signal.{n}", fn) if n in _UNIX_ONLY else fn))
+        for n, fn in signal_patches().items()
+        if hasattr(signal, n)
     ]
     if hasattr(os, "kill"):
         swaps.append((os, "kill", _dispatch(os.kill, refusing_self_signals(os.kill, "os.kill"))))

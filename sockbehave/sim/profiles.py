@@ -227,6 +227,9 @@ class Profile:
     select_empty_error: Optional[str]
     #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
     select_failed_connect: str
+    #: CPython's ``selectors.SelectSelector`` on that OS passes its write set as the exceptional
+    #: set too and reports both as writable (Windows), rather than calling ``select`` as it is.
+    selector_select_merges_exceptional: bool
     #: setsockopt with a buffer shorter than the option's C type.
     short_option_error: str
     #: A blocking send() on TCP (no timeout) waits until every byte is queued (True), or
@@ -350,9 +353,42 @@ _STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
         "socketserver.ForkingMixIn": True,
         "socketserver.ForkingTCPServer": True,
         "socketserver.ThreadingTCPServer": True,
+        # patched(): what a simulated thread may call (a call of a name its OS lacks is refused)
+        "select.poll": True,
+        "select.devpoll": False,
+        "signal.alarm": True,
+        "signal.setitimer": True,
+        "signal.getitimer": True,
+        "signal.pause": True,
+        "signal.siginterrupt": True,
+        "signal.pthread_sigmask": True,
+        "signal.pthread_kill": True,
     }
 )
-_STDLIB_POSIX_SOURCE = "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX); " + _SOCKETSERVER_FORK
+_READINESS_APIS = (
+    "https://docs.python.org/3/library/select.html (select.epoll: Availability: Linux; select.kqueue: Availability: "
+    "BSD; select.devpoll: Availability: Solaris and derivatives); python/cpython@v3.13.0 Modules/selectmodule.c "
+    "(poll is compiled only where configure found a working poll(), HAVE_POLL, which the Windows build, "
+    "PC/pyconfig.h, does not define)"
+)
+_SIGNAL_APIS = (
+    "https://docs.python.org/3/library/signal.html (alarm, setitimer, getitimer, pause, siginterrupt, "
+    "pthread_sigmask, pthread_kill: each Availability: Unix)"
+)
+_STDLIB_POSIX_SOURCE = (
+    "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX); "
+    + _SOCKETSERVER_FORK
+    + "; "
+    + _READINESS_APIS
+    + "; "
+    + _SIGNAL_APIS
+)
+_STDLIB_LINUX: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": True, "select.kqueue": False})
+_STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": False, "select.kqueue": True})
+#: How CPython's ``selectors.SelectSelector`` calls ``select``: on Windows it passes the write
+#: set as the exceptional set too and reports both as writable (so a failed connect, which
+#: Winsock reports as exceptional, reaches the selector as writable).
+_SELECTOR_MERGE = "python/cpython@v3.13.0 Lib/selectors.py:303-308 (SelectSelector._select: the merge only where sys.platform == 'win32')"
 
 
 # descriptor flags: what the POSIX profiles share.
@@ -394,6 +430,7 @@ _CPYTHON_POSIX: dict[str, tuple[object, str]] = {
     "socket_descriptor_flags": (True, _FCNTL_POSIX),
     "os_sendfile": (True, _OS_SENDFILE_UNIX),
     "wakeup_fd_must_be_nonblocking": (True, _WAKEUP_POSIX),
+    "selector_select_merges_exceptional": (False, _SELECTOR_MERGE),
 }
 
 LINUX = _p(
@@ -555,7 +592,7 @@ LINUX = _p(
             "a TIME_WAIT pair that saw TCP timestamps is taken over whatever tcp_tw_reuse says); observed here "
             "(tcp.tw-reuse-outgoing-connect, also with tcp_tw_reuse=0; EADDRNOTAVAIL with tcp_timestamps=0)",
         ),
-        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        "stdlib_names": (_STDLIB_LINUX, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
             (131072, 16384),
@@ -786,7 +823,7 @@ DARWIN = _p(
             "the same address pair is closed only in TIME_WAIT with TF_RCVD_CC, else EADDRINUSE); "
             "bsd/netinet/tcp_var.h:1117 (TF_RCVD_CC, a T/TCP flag nothing in bsd/netinet sets any more)",
         ),
-        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
             (131072, 131072),
@@ -922,7 +959,7 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:1609-1622 (tcp_connect: an earlier "
             "incarnation of the pair, TIME_WAIT included, makes connect fail with EADDRINUSE) and netinet/in_pcb.c:1564-1573",
         ),
-        "stdlib_names": (_STDLIB_POSIX, _STDLIB_POSIX_SOURCE),
+        "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
             (65536, 32768),
@@ -1151,6 +1188,7 @@ WINDOWS = _p(
             " holds a socket); https://docs.python.org/3/library/select.html#select.select (three empty lists do not"
             " work on Windows)",
         ),
+        "selector_select_merges_exceptional": (True, _SELECTOR_MERGE),
         "select_failed_connect": (
             "except",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-select (exceptfds: a"
@@ -1235,13 +1273,17 @@ WINDOWS = _p(
         ),
         "stdlib_names": (
             {
-                **_STDLIB_POSIX,
-                "os.fork": False,
-                "socketserver.ForkingMixIn": False,
-                "socketserver.ForkingTCPServer": False,
+                **{name: False for name in _STDLIB_POSIX},
+                "socketserver.ThreadingTCPServer": True,
+                "select.epoll": False,
+                "select.kqueue": False,
             },
             "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX: not on Windows); "
-            + _SOCKETSERVER_FORK,
+            + _SOCKETSERVER_FORK
+            + "; "
+            + _READINESS_APIS
+            + "; "
+            + _SIGNAL_APIS,
         ),
         # stack-limits
         "tcp_buffers_fresh": (

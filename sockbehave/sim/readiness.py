@@ -14,8 +14,9 @@ Deviations, by design:
   a ``select`` with no descriptor fails (``select_empty_error``: Winsock's WSAEINVAL). A TCP
   socket is writable while its send buffer has room (not Linux's "free >= queued/2" or BSD's
   low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
-- ``select.poll`` and ``select.epoll`` work on every profile, though Windows' CPython has
-  neither (the module is shared with the real threads, so it cannot lose an attribute).
+- ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
+  (``Profile.stdlib_names``): ``patching`` refuses them elsewhere, and picks
+  ``selectors.DefaultSelector`` per OS.
 - Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused.
 - ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
   raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.

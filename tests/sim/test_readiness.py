@@ -168,11 +168,64 @@ def echo_server_with(selector_class: type[selectors.BaseSelector], clients: int 
     return sorted(replies)
 
 
+#: The selector classes each OS's CPython has (select.poll: not on Windows; select.epoll: Linux only).
+_HAS = {
+    "linux": ("SelectSelector", "PollSelector", "EpollSelector"),
+    "darwin": ("SelectSelector", "PollSelector"),
+    "freebsd": ("SelectSelector", "PollSelector"),
+    "windows": ("SelectSelector",),
+}
+
+
 @pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
 @pytest.mark.parametrize("selector_class", SELECTORS, ids=lambda c: c.__name__)
-def test_every_selector_class_runs_the_echo_server(profile: str, selector_class: type[selectors.BaseSelector]) -> None:
+def test_every_selector_class_that_os_has_runs_the_echo_server(
+    profile: str, selector_class: type[selectors.BaseSelector]
+) -> None:
     with patched(profile):
-        assert echo_server_with(selector_class) == [b"MSG0", b"MSG1", b"MSG2"]
+        if selector_class.__name__ in _HAS[profile]:
+            assert echo_server_with(selector_class) == [b"MSG0", b"MSG1", b"MSG2"]
+        else:  # its select.poll/select.epoll does not exist there: refused by name, never run as if it did
+            api = "select.poll" if selector_class.__name__ == "PollSelector" else "select.epoll"
+            with pytest.raises(NotImplementedError, match=f"absence of {api} on {profile}"):
+                selector_class()
+
+
+@pytest.mark.parametrize(
+    ("profile", "default", "server"),
+    [
+        ("linux", "EpollSelector", "PollSelector"),
+        ("windows", "SelectSelector", "SelectSelector"),
+        ("darwin", "PollSelector", "PollSelector"),  # deviation: macOS's CPython picks KqueueSelector
+        ("freebsd", "PollSelector", "PollSelector"),  # (kqueue is not modelled)
+    ],
+)
+def test_default_selector_and_socketservers_are_the_simulated_oss(profile: str, default: str, server: str) -> None:
+    """``selectors.DefaultSelector`` and ``socketserver``'s choice follow what that OS's CPython
+    has; after the block they are the host's again."""
+    import socketserver
+
+    host_default, host_server = selectors.DefaultSelector, socketserver._ServerSelector  # type: ignore[attr-defined]
+    with patched(profile), selectors.DefaultSelector() as sel, socketserver._ServerSelector() as srv_sel:  # type: ignore[attr-defined]
+        assert (type(sel).__name__, type(srv_sel).__name__) == (default, server)
+    assert (selectors.DefaultSelector, socketserver._ServerSelector) == (host_default, host_server)  # type: ignore[attr-defined]
+
+
+def test_windows_select_selector_reports_a_failed_connect_as_writable() -> None:
+    """Winsock puts a failed non-blocking connect in the exceptional set only; CPython's
+    ``SelectSelector`` on Windows passes its write set as the exceptional set too and reports
+    both as writable, so a selector-driven client sees the failure as EVENT_WRITE."""
+    with patched("windows") as net:
+        s = socket.socket()
+        s.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            s.connect(("127.0.0.1", 9))  # nobody listens: refused after the profile's retries
+        with selectors.SelectSelector() as sel:  # (DefaultSelector there, above)
+            sel.register(s, selectors.EVENT_WRITE)
+            events = sel.select(10.0)
+        assert [(key.fileobj, mask) for key, mask in events] == [(s, selectors.EVENT_WRITE)]
+        assert net.clock() > 0 and s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 10061
+        s.close()
 
 
 def test_kqueue_and_devpoll_are_not_modelled() -> None:

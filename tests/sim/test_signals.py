@@ -220,7 +220,30 @@ def test_what_would_change_the_delivery_of_sigalrm_is_not_modelled(calls: list[A
         assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # a query is real
 
 
-@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
+def test_on_windows_the_unix_only_signal_calls_are_refused_by_name() -> None:
+    """Windows' CPython has no ``alarm``, ``setitimer``, ``getitimer``, ``pause``,
+    ``siginterrupt`` or ``pthread_sigmask``: a windows simulation refuses each (it used to run
+    them, a program that cannot run on Windows); ``set_wakeup_fd``, which Windows has, stays."""
+    with patched("windows"):
+        for call, args in (
+            (signal.alarm, (1,)),
+            (signal.setitimer, (signal.ITIMER_REAL, 2.5)),
+            (signal.getitimer, (signal.ITIMER_REAL,)),
+            (signal.pause, ()),
+            (signal.siginterrupt, (signal.SIGALRM, True)),
+            (signal.pthread_sigmask, (signal.SIG_BLOCK, set())),
+        ):
+            with pytest.raises(NotImplementedError, match=rf"absence of signal\.{call.__name__} on windows"):
+                call(*args)
+        a, b = socket.socketpair()
+        a.setblocking(False)
+        assert signal.set_wakeup_fd(a.fileno()) == -1
+        assert signal.set_wakeup_fd(-1) == a.fileno()
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd"])  # (Windows has no setitimer: above)
 def test_the_simulated_alarm_writes_its_number_to_a_simulated_wakeup_socket(profile: str, calls: list[Any]) -> None:
     """As CPython's C-level handler: the signal number, one byte, at the signal's arrival. A
     ``select`` on the other end sees it when the (returning) handler has run."""
