@@ -256,6 +256,11 @@ def _discard(index: dict[Any, dict[Any, None]], key: Any, item: Any) -> None:
 
 
 @functools.lru_cache(maxsize=1024)
+def _is_multicast(host: str) -> bool:
+    return ipaddress.ip_address(host.split("%", 1)[0]).is_multicast
+
+
+@functools.lru_cache(maxsize=1024)
 def _is_loopback(host: str) -> bool:
     return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
 
@@ -305,6 +310,12 @@ class Kernel:
         #: name resolves to); connecting to them is local, as on a real host.
         self.host_addresses = frozenset(
             _norm(a) for a in (profile.lan_address, *profile.hostname_addresses) if not _is_loopback(a)
+        )
+        lan = ipaddress.ip_interface(f"{profile.lan_address}/{profile.lan_prefix}").network
+        #: Broadcast addresses (IPv4): the limited one, the LAN's, and loopback's where it is one.
+        self.broadcasts = frozenset(
+            {"255.255.255.255", str(lan.broadcast_address)}
+            | ({"127.255.255.255"} if profile.loopback_broadcast else set())
         )
 
     def _seg(self, kind: str, src: Addr, dst: Addr, length: int = 0, note: str = "") -> None:
@@ -541,6 +552,7 @@ class Kernel:
         outcome is still pending; ``connect_done`` then says when to look again."""
         self._check_open(s)
         host = _norm(host)
+        self._not_to_a_group(host, "connect()")
         if s.kind == DGRAM:
             self._check_route(host)
             self._autobind(s, host)
@@ -588,6 +600,17 @@ class Kernel:
         if rule != "reuse":
             raise self.fail(rule)
         self._destroy(tw)  # deviation: Linux also needs TCP timestamps on that connection (on by default)
+
+    def _not_to_a_group(self, host: str, call: str) -> None:
+        """Broadcast and multicast destinations are ``NotModelled`` past the SO_BROADCAST check:
+        which of this host's sockets get a copy (Linux delivers a broadcast, and a datagram to
+        224.0.0.1, to its own sockets bound to the port: observed in a namespace) is not modelled."""
+        if host in self.broadcasts:
+            raise NotModelled(f"{call} to the broadcast address {host} (the copies this host's own sockets get)")
+        if host == "127.255.255.255" and self.profile.loopback_broadcast is None:
+            raise NotModelled(f"{call} to 127.255.255.255 on {self.profile.name} (whether it is a broadcast address)")
+        if _is_multicast(host):
+            raise NotModelled(f"{call} to the multicast address {host} (group membership and its copies to this host)")
 
     def _check_route(self, host: str) -> bool:
         """Where a packet to ``host`` goes: this host (True), or the profile's ``offhost_route``."""
@@ -1023,6 +1046,9 @@ class Kernel:
             return self.send(s, data)
         host = _norm(host)
         self._check_route(host)
+        if host in self.broadcasts and not s.opts.get("SO_BROADCAST"):
+            raise self.fail(self.profile.broadcast_without_flag_error)
+        self._not_to_a_group(host, "sendto()")
         self._autobind(s, host)
         assert s.local is not None
         limit = self.profile.udp_max_ipv6 if ":" in host else self.profile.udp_max_ipv4
@@ -1081,12 +1107,18 @@ class Kernel:
             # An int is passed as a 4-byte C int (CPython setsockopt), so it is short too.
             if not isinstance(value, bytes) or len(value) < size:
                 raise self.fail(self.profile.short_option_error)
-            s.opts[name] = struct.unpack(self.profile.linger_format, value[:size])  # extra bytes ignored
+            onoff, linger = struct.unpack(self.profile.linger_format, value[:size])  # extra bytes ignored
+            if not onoff and not self.profile.linger_kept_when_off:
+                # Linux keeps the time it had (None: what this OS keeps is not known)
+                linger = None if self.profile.linger_kept_when_off is None else s.opts.get(name, (0, 0))[1]
+            s.opts[name] = (onoff, linger)
             return
         if isinstance(value, bytes):  # an int option given as a buffer: the kernel reads a C int
             if len(value) < 4:
                 raise self.fail(self.profile.short_option_error)
             value = int.from_bytes(value[:4], sys.byteorder, signed=True)
+        if name in self.profile.one_byte_options:
+            value &= 0xFF  # the OS reads one byte: 256 sets the option off
         if name in _BUFFER_OPTIONS:
             factor = self.profile.rcvbuf_set_factor if name == "SO_RCVBUF" else self.profile.sndbuf_set_factor
             value = max(value * factor, self.profile.sockbuf_minimums[_BUFFER_OPTIONS.index(name)])
@@ -1106,7 +1138,10 @@ class Kernel:
             s.error = None
             return self.profile.errnos[self.profile.errno_aliases.get(pending, pending)][0] if pending else 0
         if name == "SO_LINGER":
-            return struct.pack(self.profile.linger_format, *s.opts.get(name, (0, 0)))
+            onoff, linger = s.opts.get(name, (0, 0))
+            if linger is None:
+                raise NotModelled(f"the linger time SO_LINGER reads back on {self.profile.name} after it was set off")
+            return struct.pack(self.profile.linger_format, self._on_value(name) if onoff else 0, linger)
         if name == "SO_TYPE":
             # the socket's type: socket(7) (Linux man-pages 6.03), getsockopt(2) (FreeBSD, macOS),
             # and learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options all
@@ -1119,8 +1154,16 @@ class Kernel:
             "IPV6_V6ONLY": lambda: self.profile.v6only_default,
         }
         if name in s.opts:
-            return int(s.opts[name])
+            value = int(s.opts[name])
+            return self._on_value(name, value) if value and name in self.profile.option_on_value else value
         return defaults[name]() if name in defaults else 0
+
+    def _on_value(self, name: str, given: int = 1) -> int:
+        """What getsockopt reads back for the on/off option ``name`` while it is on (set to ``given``)."""
+        value = self.profile.option_on_value.get(name)
+        if value is None or (given != 1 and name in self.profile.one_byte_options):
+            raise NotModelled(f"what getsockopt({name}) reads back on {self.profile.name} once it is set to {given}")
+        return value
 
     def _reported_buffer(self, s: KSock, which: int) -> int:
         """What getsockopt says a TCP socket's (receive, send) buffer is, before anyone set it."""

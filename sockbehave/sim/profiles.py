@@ -223,6 +223,16 @@ class Profile:
     v6only_default: int
     #: struct linger layout for SO_LINGER.
     linger_format: str
+    #: What ``getsockopt`` reads back for an on/off option that is on (set to any nonzero
+    #: value), by option name; for SO_LINGER, its ``l_onoff``. Linux says 1; the BSDs say the
+    #: option's flag bit. ``None``: not known (reading it back while on is ``NotModelled``).
+    option_on_value: Mapping[str, Optional[int]]
+    #: SO_LINGER set with l_onoff 0: whether the l_linger given is kept (and read back) or the
+    #: time the socket had stays; ``None``: not known (reading it back is ``NotModelled``).
+    linger_kept_when_off: Optional[bool]
+    #: On/off options of which the OS reads only the value's first byte (so 256 sets them off),
+    #: where the others look at the whole int.
+    one_byte_options: frozenset[str]
     #: select() with no descriptor at all: None (a plain timeout) or the errno it fails with.
     select_empty_error: Optional[str]
     #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
@@ -247,6 +257,14 @@ class Profile:
     hostname_addresses: tuple[str, ...]
     #: The host's own address on its LAN (it is local: connecting to it reaches this host).
     lan_address: str
+    #: The LAN's prefix length: its last address is the LAN's broadcast address.
+    lan_prefix: int
+    #: A datagram sent to a broadcast address (255.255.255.255, the LAN's) without SO_BROADCAST:
+    #: the errno name it fails with. With SO_BROADCAST it is ``NotModelled`` (where copies go).
+    broadcast_without_flag_error: str
+    #: Whether 127.255.255.255 is a broadcast address (as the LAN's is); ``None``: not known
+    #: (sending to it is ``NotModelled``).
+    loopback_broadcast: Optional[bool]
     #: What ``getaddrinfo("localhost", ...)`` returns, in order (AF_UNSPEC).
     localhost_addresses: tuple[str, ...]
     #: ``socket.gaierror`` for a name that does not resolve: (errno, message).
@@ -391,6 +409,34 @@ _STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epo
 _SELECTOR_MERGE = "python/cpython@v3.13.0 Lib/selectors.py:303-308 (SelectSelector._select: the merge only where sys.platform == 'win32')"
 
 
+# on/off options read back (option_on_value)
+_ON_VALUE_LINUX = (
+    "torvalds/linux@v6.12 net/core/sock.c sk_getsockopt (SO_REUSEADDR: sk_reuse, SK_CAN_REUSE = 1; SO_REUSEPORT: "
+    "sk_reuseport; SO_KEEPALIVE, SO_BROADCAST and SO_LINGER's l_onoff: sock_flag(), a bool), net/ipv4/tcp.c "
+    "do_tcp_getsockopt (TCP_NODELAY: !!(nonagle & TCP_NAGLE_OFF)), net/ipv6/ipv6_sockglue.c (IPV6_V6ONLY: "
+    "sk_ipv6only); observed here: each set to 5 reads back 1 (Linux 6.18, CPython 3.11.7)"
+)
+_ON_VALUE_BSD = {"SO_REUSEADDR": 0x4, "SO_KEEPALIVE": 0x8, "SO_BROADCAST": 0x20, "SO_REUSEPORT": 0x200}
+_ON_VALUE_BSD_TCP = {"TCP_NODELAY": 0x4, "IPV6_V6ONLY": 1}
+_ON_VALUE_XNU = (
+    "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:5952-5979 (sogetoptlock: SO_LINGER's "
+    "l_onoff is 1 or 0; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_REUSEPORT read so_options & the option, its "
+    "flag bit), bsd/sys/socket.h:126-139 (the bits: 0x4, 0x8, 0x20, 0x200), bsd/netinet/tcp_usrreq.c:2828-2829 "
+    "(TCP_NODELAY reads t_flags & TF_NODELAY), bsd/netinet/tcp_var.h:394 (TF_NODELAY 0x4), "
+    "bsd/netinet6/ip6_output.c:2548, 2969-2970 (IPV6_V6ONLY: OPTBIT, 1 or 0)"
+)
+_ON_VALUE_FREEBSD = (
+    "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3245-3270 (sogetopt: SO_LINGER's l_onoff is "
+    "so_options & SO_LINGER, 0x80; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_REUSEPORT read so_options & the "
+    "option), sys/socket.h:129-141 (the bits: SO_REUSEADDR 0x4, SO_KEEPALIVE 0x8, SO_BROADCAST 0x20, SO_LINGER 0x80, "
+    "SO_REUSEPORT 0x200), netinet/tcp_usrreq.c:2485 (TCP_NODELAY reads t_flags & TF_NODELAY), netinet/tcp_var.h:373 "
+    "(TF_NODELAY 0x4), netinet6/ip6_output.c:1810, 2238 (IPV6_V6ONLY: OPTBIT, 1 or 0)"
+)
+#: Wine's Winsock tests, which Wine's CI runs on Windows 10 (wine-10.0 tools/gitlab/test.yml:166-192);
+#: the lines cited are plain assertions there (todo_wine applies on Wine only: include/wine/test.h:143-144).
+_WINE_OPTSIZE = "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c"
+
+
 # descriptor flags: what the POSIX profiles share.
 _OS_SENDFILE = "https://docs.python.org/3/library/os.html#os.sendfile (Availability: Unix, not WASI)"
 _OS_SENDFILE_UNIX = _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:348 (socket.sendfile uses it when os has it)"
@@ -417,6 +463,7 @@ _HOST: dict[str, tuple[object, str]] = {
         "inferred: a host with a default route sends the SYN to a foreign address; nothing in the simulation answers",
     ),
     "lan_address": ("192.0.2.10", "deterministic by design: RFC 5737 TEST-NET-1 stands for the LAN address"),
+    "lan_prefix": (24, "deterministic by design: the simulated LAN is 192.0.2.0/24, so 192.0.2.255 is its broadcast"),
     "asyncio_default_loop": (
         "SelectorEventLoop",
         "https://docs.python.org/3/library/asyncio-eventloop.html#event-loop-implementations "
@@ -522,6 +569,42 @@ LINUX = _p(
         "rcvbuf_set_factor": (2, "socket(7) SO_RCVBUF: the kernel doubles the value"),
         "v6only_default": (0, "ipv6(7) IPV6_V6ONLY default from net.ipv6.bindv6only = 0; observed here"),
         "linger_format": ("ii", "socket(7): struct linger { int l_onoff; int l_linger; }"),
+        "option_on_value": (
+            dict.fromkeys(
+                (
+                    "SO_REUSEADDR",
+                    "SO_REUSEPORT",
+                    "SO_KEEPALIVE",
+                    "SO_BROADCAST",
+                    "SO_LINGER",
+                    "TCP_NODELAY",
+                    "IPV6_V6ONLY",
+                ),
+                1,
+            ),
+            _ON_VALUE_LINUX,
+        ),
+        "one_byte_options": (
+            frozenset(),
+            "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt (valbool = val ? 1 : 0, on the whole int); observed "
+            "here: SO_KEEPALIVE and TCP_NODELAY set to 256 read back 1",
+        ),
+        "linger_kept_when_off": (
+            False,
+            "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt SO_LINGER (sk_lingertime is set only when l_onoff is "
+            "nonzero); observed here: (0, 3) on a new socket reads back (0, 0) (Linux 6.18)",
+        ),
+        "broadcast_without_flag_error": (
+            "EACCES",
+            "ip(7) ERRORS (EACCES: sending to a broadcast address without the SO_BROADCAST flag); observed in a private "
+            "network namespace with a veth LAN 192.0.2.10/24 (Linux 6.18): sendto 255.255.255.255 and 192.0.2.255, "
+            "and a UDP connect() to either, raise PermissionError EACCES",
+        ),
+        "loopback_broadcast": (
+            True,
+            "observed here: Linux's local routing table holds 'broadcast 127.255.255.255 dev lo', and sendto it without "
+            "SO_BROADCAST raises EACCES (Linux 6.18)",
+        ),
         "select_empty_error": (None, "select(2): with no descriptors, select waits for the timeout"),
         "select_failed_connect": (
             "read-write",
@@ -757,6 +840,25 @@ DARWIN = _p(
     "darwin",
     {
         **_BSD_COMMON,
+        "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
+        "one_byte_options": (
+            frozenset(),
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4951-4959 (sosetoptlock: an int "
+            "optval, nonzero sets the flag)",
+        ),
+        "linger_kept_when_off": (
+            True,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4916-4932 (sosetoptlock: so_linger "
+            "takes l_linger whatever l_onoff is)",
+        ),
+        "broadcast_without_flag_error": (
+            "EACCES",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/ip_output.c:1095-1108 (a broadcast without IP_ALLOWBROADCAST, which SO_BROADCAST sets, is EACCES)",
+        ),
+        "loopback_broadcast": (
+            None,
+            "not known: lo0 has no IFF_BROADCAST, and what a datagram to 127.255.255.255 does was not checked",
+        ),
         "errnos": (_DARWIN_ERRNO, _ERRNO_SOURCES["darwin"]),
         "ephemeral_ports": (
             (49152, 65535),
@@ -875,6 +977,25 @@ FREEBSD = _p(
     "freebsd",
     {
         **_BSD_COMMON,
+        "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
+        "one_byte_options": (
+            frozenset(),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3048-3056 (sosetopt: an int optval, "
+            "nonzero sets the flag)",
+        ),
+        "linger_kept_when_off": (
+            True,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3015-3032 (sosetopt: so_linger takes "
+            "l_linger whatever l_onoff is)",
+        ),
+        "broadcast_without_flag_error": (
+            "EACCES",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/ip_output.c:657-669 (a broadcast without IP_ALLOWBROADCAST, which SO_BROADCAST sets, is EACCES)",
+        ),
+        "loopback_broadcast": (
+            None,
+            "not known: lo0 has no IFF_BROADCAST, and what a datagram to 127.255.255.255 does was not checked",
+        ),
         "errnos": (_BSD_ERRNO, _ERRNO_SOURCES["freebsd"]),
         "ephemeral_ports": (
             (10000, 65535),
@@ -1181,6 +1302,33 @@ WINDOWS = _p(
         "linger_format": (
             "HH",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/ns-winsock-linger (u_short l_onoff, l_linger)",
+        ),
+        "option_on_value": (
+            {
+                **dict.fromkeys(("SO_REUSEADDR", "SO_BROADCAST", "SO_KEEPALIVE", "TCP_NODELAY"), 1),
+                **dict.fromkeys(("SO_EXCLUSIVEADDRUSE", "SO_LINGER", "IPV6_V6ONLY")),
+            },
+            _WINE_OPTSIZE
+            + ":1185-1232 with 1667-1706 (test_optsize: SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE and TCP_NODELAY set "
+            "to 1 read back 1), 1630-1634 and 1661-1662 (SO_REUSEADDR and SO_BROADCAST set to 0x100 read back 1), "
+            "5169-5176 and 5213-5219 (read through a zeroed int, as CPython reads them); SO_EXCLUSIVEADDRUSE, SO_LINGER's "
+            "l_onoff and IPV6_V6ONLY: not known (a run on Windows would settle them)",
+        ),
+        "one_byte_options": (
+            frozenset({"SO_KEEPALIVE", "TCP_NODELAY"}),
+            _WINE_OPTSIZE
+            + ":1205 and 1213 (both read back one byte), 1452-1458 (TCP_NODELAY set to 0x100 reads back 0: off), "
+            "1630-1632 with 1661 (SO_KEEPALIVE likewise); what a first byte other than 0 or 1 reads back is not tested",
+        ),
+        "linger_kept_when_off": (None, "not known: the linger structure page does not say what l_linger is kept"),
+        "broadcast_without_flag_error": (
+            "EACCES",
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"
+            "windows-sockets-error-codes-2.md:30 (WSAEACCES: sendto a broadcast address without SO_BROADCAST set)",
+        ),
+        "loopback_broadcast": (
+            None,
+            "not known: no source says whether 127.255.255.255 is a broadcast address on Windows",
         ),
         "select_empty_error": (
             "EINVAL",

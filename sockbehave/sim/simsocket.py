@@ -83,6 +83,8 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_REUSEADDR): "SO_REUSEADDR",
     (socket.SOL_SOCKET, SO_REUSEPORT): "SO_REUSEPORT",
     (socket.SOL_SOCKET, socket.SO_LINGER): "SO_LINGER",
+    (socket.SOL_SOCKET, socket.SO_KEEPALIVE): "SO_KEEPALIVE",  # stored only: no keepalive probe is modelled
+    (socket.SOL_SOCKET, socket.SO_BROADCAST): "SO_BROADCAST",  # permits sending to a broadcast address (kernel.py)
     (socket.SOL_SOCKET, socket.SO_RCVBUF): "SO_RCVBUF",
     (socket.SOL_SOCKET, socket.SO_SNDBUF): "SO_SNDBUF",
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
