@@ -116,6 +116,7 @@ KEY_STEPS = {
     "socketserver.forking-server-exists": "forking-tcp-server",
     "tcp.bind-gethostname": "connect-127-0-0-1",
     "tcp.setdefaulttimeout-new-sockets": "existing-gettimeout",
+    "tcp.getsockopt-flag-value": "reuseaddr-after-set-1",
     "tcp.time-wait-duration": "bind-succeeds",
     "tcp.tw-reuse-outgoing-connect": "rebind-plain",
 }
