@@ -1124,9 +1124,12 @@ FREEBSD = _p(
         ),
         # descriptor flags
         "accept_inherits_nonblock": (
-            True,
-            "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() allocates a descriptor which inherits the state of "
-            "the O_NONBLOCK and O_ASYNC properties (accept4() does not; CPython calls accept4 only on Linux)",
+            False,
+            "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() inherits O_NONBLOCK, but accept4(), "
+            "in FreeBSD since 10.0, takes it from SOCK_NONBLOCK; python/cpython@v3.13.5 Modules/socketmodule.c:2919-2932 "
+            "(sock_accept calls accept4(fd, ..., SOCK_CLOEXEC) wherever HAVE_ACCEPT4 and SOCK_CLOEXEC are defined) and "
+            "configure.ac:5113-5114 (accept4 is probed on every platform): so CPython's accept on FreeBSD makes a "
+            "blocking descriptor (corrected 2026-11-23: this said True, from accept() alone)",
         ),
     },
 )

@@ -28,12 +28,11 @@ def _accepted_from_non_blocking_listener() -> Iterator[tuple[socket.socket, sock
             yield cli, conn
 
 
-@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
-def test_an_accepted_socket_inherits_o_nonblock_on_the_bsds(profile: str) -> None:
+def test_an_accepted_socket_inherits_o_nonblock_on_macos() -> None:
     """bpo-7995: with no default timeout and a listener of timeout 0, CPython's accept leaves
-    the new socket as the kernel made it; BSD kernels copy O_NONBLOCK, so a recv() that would
-    wait fails at once although gettimeout() says None."""
-    with patched(profile), _accepted_from_non_blocking_listener() as (cli, conn):
+    the new socket as the kernel made it; xnu's accept copies O_NONBLOCK, so a recv() that
+    would wait fails at once although gettimeout() says None."""
+    with patched("darwin"), _accepted_from_non_blocking_listener() as (cli, conn):
         assert conn.gettimeout() is None and conn.getblocking()
         assert fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
         with pytest.raises(BlockingIOError):
@@ -44,8 +43,11 @@ def test_an_accepted_socket_inherits_o_nonblock_on_the_bsds(profile: str) -> Non
         assert conn.recv(1) == b"x"
 
 
-def test_linux_accept_does_not_inherit_o_nonblock() -> None:
-    with patched("linux"), _accepted_from_non_blocking_listener() as (_, conn):
+@pytest.mark.parametrize("profile", ["linux", "freebsd"])
+def test_accept4_does_not_inherit_o_nonblock(profile: str) -> None:
+    """CPython accepts with accept4(SOCK_CLOEXEC) where the OS has it: Linux, and FreeBSD since
+    10.0, whose accept4 takes O_NONBLOCK from its flags, not from the listener."""
+    with patched(profile), _accepted_from_non_blocking_listener() as (_, conn):
         assert not fcntl.fcntl(conn, fcntl.F_GETFL) & os.O_NONBLOCK
 
 
