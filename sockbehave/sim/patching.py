@@ -148,9 +148,7 @@ def _dispatch_selector_class(real: type, preference: tuple[tuple[str, str], ...]
     return Chosen
 
 
-def _selector_swaps(
-    real_select: Callable[..., Any], dispatch_select: Callable[..., Any]
-) -> list[tuple[object, str, Any]]:
+def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, Any]]:
     """``selectors.DefaultSelector`` and ``socketserver``'s copy of its choice, per simulated
     OS; and ``SelectSelector``'s call of ``select``, which on Windows' CPython reports the
     exceptional set as writable (``Profile.selector_select_merges_exceptional``)."""
@@ -163,7 +161,7 @@ def _selector_swaps(
 
     server_preference = (("select.poll", "PollSelector"),)  # python/cpython@v3.13.0 Lib/socketserver.py:149-152
     return [
-        (selectors.SelectSelector, "_select", staticmethod(_dispatch(dispatch_select, selector_select))),
+        (selectors.SelectSelector, "_select", staticmethod(_dispatch(real_select, selector_select))),
         (selectors, "DefaultSelector", _dispatch_selector_class(selectors.DefaultSelector, _SELECTOR_PREFERENCE)),
         (socketserver, "_ServerSelector", _dispatch_selector_class(socketserver._ServerSelector, server_preference)),  # type: ignore[attr-defined]
     ]
@@ -281,7 +279,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     real_select = select.select
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
     swaps += [(select, "select", dispatch_select)]
-    swaps += _selector_swaps(real_select, dispatch_select)
+    swaps += _selector_swaps(real_select)
     if hasattr(select, "poll"):
         real_poll = select.poll
         dispatch_poll = _dispatch(
