@@ -68,6 +68,8 @@ class NotModelled(NotImplementedError):
         note_not_modelled(message)  # a deadlock report names it later: a program may catch it
 
 
+#: TCP keepalive's tunables (``Profile.keepalive_tunables``).
+_KEEPALIVE_OPTIONS = frozenset({"TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"})
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
 _BUFFER_OPTIONS = ("SO_RCVBUF", "SO_SNDBUF")
 
@@ -1119,6 +1121,10 @@ class Kernel:
             value = int.from_bytes(value[:4], sys.byteorder, signed=True)
         if name in self.profile.one_byte_options:
             value &= 0xFF  # the OS reads one byte: 256 sets the option off
+        if name in _KEEPALIVE_OPTIONS:
+            _, lowest, highest, _ = self._keepalive_rule(name)
+            if not lowest <= value <= highest:
+                raise self.fail("EINVAL")
         if name in _BUFFER_OPTIONS:
             factor = self.profile.rcvbuf_set_factor if name == "SO_RCVBUF" else self.profile.sndbuf_set_factor
             value = max(value * factor, self.profile.sockbuf_minimums[_BUFFER_OPTIONS.index(name)])
@@ -1148,6 +1154,10 @@ class Kernel:
             # list it; SOCK_STREAM is 1 and SOCK_DGRAM 2 on all four (Linux include/linux/net.h
             # outside MIPS, FreeBSD and xnu sys/socket.h, Windows ws2def.h)
             return 1 if s.kind == STREAM else 2
+        if name in _KEEPALIVE_OPTIONS:
+            default, _, _, zero_is_default = self._keepalive_rule(name)
+            value = int(s.opts.get(name, 0 if zero_is_default else default))
+            return default if value == 0 and zero_is_default else value
         defaults: dict[str, Callable[[], int]] = {
             "SO_RCVBUF": lambda: self._reported_buffer(s, 0) if s.kind == STREAM else self.profile.udp_rcvbuf,
             "SO_SNDBUF": lambda: self._reported_buffer(s, 1) if s.kind == STREAM else self._sndbuf(s),
@@ -1157,6 +1167,12 @@ class Kernel:
             value = int(s.opts[name])
             return self._on_value(name, value) if value and name in self.profile.option_on_value else value
         return defaults[name]() if name in defaults else 0
+
+    def _keepalive_rule(self, name: str) -> tuple[int, int, int, bool]:
+        rule = self.profile.keepalive_tunables.get(name)
+        if rule is None:
+            raise NotModelled(f"{name} on {self.profile.name} (its default and the values it accepts)")
+        return rule
 
     def _on_value(self, name: str, given: int = 1) -> int:
         """What getsockopt reads back for the on/off option ``name`` while it is on (set to ``given``)."""

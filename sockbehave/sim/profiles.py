@@ -233,6 +233,11 @@ class Profile:
     #: On/off options of which the OS reads only the value's first byte (so 256 sets them off),
     #: where the others look at the whole int.
     one_byte_options: frozenset[str]
+    #: TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT, by name: (what a socket reads before any set,
+    #: the lowest and highest value accepted (outside: EINVAL), whether 0 means "the default" and
+    #: reads it back). ``None``: not known (setting or reading it is ``NotModelled``). Probes are
+    #: never sent: every simulated peer answers, so these never end a connection.
+    keepalive_tunables: Mapping[str, Optional[tuple[int, int, int, bool]]]
     #: select() with no descriptor at all: None (a plain timeout) or the errno it fails with.
     select_empty_error: Optional[str]
     #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
@@ -437,6 +442,27 @@ _ON_VALUE_FREEBSD = (
 _WINE_OPTSIZE = "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c"
 
 
+# keepalive_tunables
+_KEEPALIVE_LINUX = (
+    "https://docs.kernel.org/networking/ip-sysctl.html (tcp_keepalive_time 7200, tcp_keepalive_intvl 75, "
+    "tcp_keepalive_probes 9: the defaults a socket reads); torvalds/linux@v6.12 net/ipv4/tcp.c do_tcp_setsockopt "
+    "(TCP_KEEPIDLE and TCP_KEEPINTVL: 1 to MAX_TCP_KEEPIDLE/MAX_TCP_KEEPINTVL, 32767; TCP_KEEPCNT: 1 to "
+    "MAX_TCP_KEEPCNT, 127; else EINVAL); observed here: 0, -1, 32768 and a count of 128 are EINVAL (Linux 6.18)"
+)
+_KEEPALIVE_FREEBSD = (
+    "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:2285-2341 (an unsigned value; TCP_KEEPIDLE "
+    "and TCP_KEEPINTVL above UINT_MAX / hz are EINVAL, so is a negative one; TCP_KEEPCNT takes any), 2563-2581 "
+    "(reading gives TP_KEEPIDLE/hz etc.), netinet/tcp_timer.h:86-88 and 184-186 (0 means the default: 7200 s, 75 s, "
+    "8 probes), kern/subr_param.c:65-69 (hz is 1000 on amd64 and arm64)"
+)
+_KEEPALIVE_XNU = (
+    "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_usrreq.c:2480-2516 (TCP_KEEPINTVL: 0 to "
+    "UINT32_MAX / TCP_RETRANSHZ, TCP_KEEPCNT: 0 to INT32_MAX, else EINVAL) and 2841-2854 (0 reads the default), "
+    "bsd/netinet/tcp_timer.h:186-187 (75 s, 8 probes), bsd/netinet/tcp_var.h:91 (TCP_RETRANSHZ 1000); macOS has no "
+    "TCP_KEEPIDLE (bsd/netinet/tcp.h names the idle time TCP_KEEPALIVE), so CPython there has no socket.TCP_KEEPIDLE"
+)
+
+
 # descriptor flags: what the POSIX profiles share.
 _OS_SENDFILE = "https://docs.python.org/3/library/os.html#os.sendfile (Availability: Unix, not WASI)"
 _OS_SENDFILE_UNIX = _OS_SENDFILE + "; python/cpython@v3.13.0 Lib/socket.py:348 (socket.sendfile uses it when os has it)"
@@ -588,6 +614,14 @@ LINUX = _p(
             frozenset(),
             "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt (valbool = val ? 1 : 0, on the whole int); observed "
             "here: SO_KEEPALIVE and TCP_NODELAY set to 256 read back 1",
+        ),
+        "keepalive_tunables": (
+            {
+                "TCP_KEEPIDLE": (7200, 1, 32767, False),
+                "TCP_KEEPINTVL": (75, 1, 32767, False),
+                "TCP_KEEPCNT": (9, 1, 127, False),
+            },
+            _KEEPALIVE_LINUX,
         ),
         "linger_kept_when_off": (
             False,
@@ -841,6 +875,16 @@ DARWIN = _p(
     {
         **_BSD_COMMON,
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
+        "keepalive_tunables": (
+            {"TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True), "TCP_KEEPCNT": (8, 0, 2**31 - 1, True)},
+            _KEEPALIVE_XNU,
+        ),
+        "missing_options": (
+            ("SO_EXCLUSIVEADDRUSE", "TCP_KEEPIDLE"),
+            "setsockopt(2): SO_REUSEPORT exists on the BSDs; SO_EXCLUSIVEADDRUSE is Windows-only; "
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp.h:226 (the idle time is TCP_KEEPALIVE: there "
+            "is no TCP_KEEPIDLE, so CPython on macOS has no socket.TCP_KEEPIDLE)",
+        ),
         "one_byte_options": (
             frozenset(),
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4951-4959 (sosetoptlock: an int "
@@ -978,6 +1022,14 @@ FREEBSD = _p(
     {
         **_BSD_COMMON,
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
+        "keepalive_tunables": (
+            {
+                "TCP_KEEPIDLE": (7200, 0, (2**32 - 1) // 1000, True),
+                "TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True),
+                "TCP_KEEPCNT": (8, -(2**31), 2**31 - 1, True),
+            },
+            _KEEPALIVE_FREEBSD,
+        ),
         "one_byte_options": (
             frozenset(),
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3048-3056 (sosetopt: an int optval, "
@@ -1324,6 +1376,12 @@ WINDOWS = _p(
             "1630-1632 with 1661 (SO_KEEPALIVE likewise); what a first byte other than 0 or 1 reads back is not tested",
         ),
         "linger_kept_when_off": (None, "not known: the linger structure page does not say what l_linger is kept"),
+        "keepalive_tunables": (
+            dict.fromkeys(("TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT")),
+            "not known: MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"
+            "ipproto-tcp-socket-options.md:64-68, 99-120 give no default and no accepted range (TCP_KEEPCNT above 255 "
+            "is 'illegal', with no error named)",
+        ),
         "broadcast_without_flag_error": (
             "EACCES",
             "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"

@@ -92,6 +92,12 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
+    # stored and read back (Profile.keepalive_tunables): no keepalive probe is ever sent
+    **{
+        (socket.IPPROTO_TCP, getattr(socket, name)): name
+        for name in ("TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT")
+        if hasattr(socket, name)
+    },
 }
 OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
 _KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
