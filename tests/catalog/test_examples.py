@@ -117,6 +117,7 @@ KEY_STEPS = {
     "tcp.bind-gethostname": "connect-127-0-0-1",
     "tcp.setdefaulttimeout-new-sockets": "existing-gettimeout",
     "tcp.getsockopt-flag-value": "reuseaddr-after-set-1",
+    "tcp.accept-from-nonblocking-listener": "recv-before-data-arrives",
     "tcp.time-wait-duration": "bind-succeeds",
     "tcp.tw-reuse-outgoing-connect": "rebind-plain",
 }
