@@ -204,7 +204,8 @@ def test_the_echo_programs_answers_are_the_expected_ones() -> None:
 
 # -- modes: timeout, non-blocking, readiness ---------------------------------------------------
 def timeouts() -> Any:
-    """A read with a timeout and nothing coming; a handshake with a peer that never answers."""
+    """A read with a timeout and nothing coming, a write to a peer that reads nothing, and a
+    handshake with a peer that never answers."""
     done = threading.Event()
     listener, finish = serving(lambda conn: done.wait(LONG))
     port = listener.getsockname()[1]
@@ -215,6 +216,10 @@ def timeouts() -> Any:
             c.recv(10)
         except socket.timeout as exc:
             read = (type(exc).__name__, str(exc), exc.errno, time.monotonic() - started >= 0.05)
+        try:
+            c.sendall(b"x" * (32 << 20))  # more than any loopback buffers hold
+        except socket.timeout as exc:
+            write = (type(exc).__name__, str(exc))
         c.settimeout(None)
         done.set()
         finish()
@@ -226,12 +231,13 @@ def timeouts() -> Any:
         except socket.timeout as exc:
             handshake = (type(exc).__name__, str(exc))
         peer.close()
-    return read, handshake
+    return read, write, handshake
 
 
 def test_timeouts_raise_the_ssl_modules_timeout_errors() -> None:
-    read, handshake = on_real_and_sim(timeouts)
+    read, write, handshake = on_real_and_sim(timeouts)
     assert read[1:] == ("The read operation timed out", None, True)
+    assert write[1] == "The write operation timed out"
     assert handshake[1].endswith("The handshake operation timed out")  # after "_ssl.c:NNN: "
 
 
@@ -322,6 +328,53 @@ def test_a_non_blocking_wrapped_socket_refuses_to_shake_hands_on_connect() -> No
         return "wrapped"
 
     on_real_and_sim(program)
+
+
+def non_blocking_writes() -> Any:
+    """Non-blocking writes to a peer that reads nothing until told: ``SSLWantWriteError``,
+    then OpenSSL's retry with the same data, which sends it once."""
+    chunk = b"y" * 65536
+    go = threading.Event()
+
+    def handler(conn: ssl.SSLSocket) -> int:
+        go.wait(LONG)
+        received = bytearray()
+        while not received.endswith(b"END"):
+            received += conn.recv(1 << 20)
+        conn.sendall(b"got it")  # read before the client closes (unread data would make it a reset)
+        return len(received)
+
+    listener, finish = serving(handler)
+    with client_context().wrap_socket(
+        socket.create_connection(listener.getsockname()), server_hostname="localhost"
+    ) as c:
+        c.setblocking(False)
+        sent = 0
+        try:
+            while True:
+                sent += c.send(chunk)
+        except ssl.SSLWantWriteError as exc:
+            refused = (type(exc).__name__, exc.args[0], str(exc).split(" (_ssl")[0].split(" (sim")[0])
+        go.set()
+        with selectors.DefaultSelector() as selector:
+            selector.register(c, selectors.EVENT_WRITE)
+            while True:
+                assert selector.select(LONG)
+                try:
+                    sent += c.send(chunk)  # the retry: the same data, sent once
+                    break
+                except ssl.SSLWantWriteError:
+                    continue
+        c.setblocking(True)
+        c.sendall(b"END")
+        answer = c.recv(10)
+    return refused, answer, finish() == sent + 3, sent % len(chunk)
+
+
+def test_non_blocking_writes_want_write_and_retry_as_openssl_does() -> None:
+    refused, answer, all_arrived_once, remainder = on_real_and_sim(non_blocking_writes)
+    assert refused == ("SSLWantWriteError", ssl.SSL_ERROR_WANT_WRITE, "The operation did not complete (write)")
+    assert answer == b"got it" and all_arrived_once and remainder == 0
 
 
 # -- verification, EOFs, unwrap --------------------------------------------------------------
