@@ -36,8 +36,8 @@ Deviations and limits, by design:
   number (there is no C call site to name); the records are kept and the retry, which must
   pass data of the same length as OpenSSL requires, returns the whole count once they are
   sent (a retry of another length is not modelled).
-- Not modelled (``NotImplementedError``): ``verify_client_post_handshake``; every other
-  method ``_ssl._SSLSocket`` has is OpenSSL's through the BIO object.
+- Every other method ``_ssl._SSLSocket`` has (``getpeercert``, ``cipher``, ``version``,
+  ``verify_client_post_handshake``, ...) is OpenSSL's, through the BIO object.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ T = TypeVar("T")
 
 #: A TLS record's header: content type (1), version (2), length (2).
 _HEADER = 5
-#: What the wrapper passes on to OpenSSL's own object: state, never I/O.
+#: What the wrapper passes on to OpenSSL's own object: state, never I/O. With the properties and
+#: methods of ``SimSSLObject`` these are every attribute ``_ssl._SSLSocket`` has (3.9-3.13).
 _DELEGATED = frozenset(
     {
         "getpeercert",
@@ -70,8 +71,8 @@ _DELEGATED = frozenset(
         "compression",
         "version",
         "selected_alpn_protocol",
-        "selected_npn_protocol",
         "get_channel_binding",
+        "verify_client_post_handshake",  # state only: the next operation moves the records
         "get_verified_chain",
         "get_unverified_chain",
         "session_reused",
@@ -213,7 +214,7 @@ class SimSSLObject:
     def __getattr__(self, name: str) -> Any:
         if name in _DELEGATED:
             return getattr(self._tls, name)
-        raise NotModelled(f"ssl.SSLSocket's {name} on a simulated socket")
+        raise AttributeError(f"'_ssl._SSLSocket' object has no attribute '{name}'")
 
     # -- operations ------------------------------------------------------------------------
     def do_handshake(self) -> None:
@@ -248,9 +249,6 @@ class SimSSLObject:
         """``_ssl.c``'s shutdown: close_notify sent, then the peer's awaited; returns the socket."""
         self._run(self._tls.shutdown, "read", "write")
         return self._sock()
-
-    def verify_client_post_handshake(self) -> None:
-        raise NotModelled("SSLSocket.verify_client_post_handshake on a simulated socket (TLS 1.3 post-handshake auth)")
 
     # -- the pump ----------------------------------------------------------------------------
     def _socket(self) -> SimSocket:

@@ -458,12 +458,76 @@ def test_unwrap_ends_tls_and_leaves_the_plaintext_in_the_socket() -> None:
 
 
 # -- what is not modelled, and what may not leak -------------------------------------------------
-def test_what_is_not_modelled_says_so() -> None:
-    def handler(conn: ssl.SSLSocket) -> Any:
-        with pytest.raises(NotImplementedError, match="verify_client_post_handshake"):
+def post_handshake_auth() -> Any:
+    """TLS 1.3 post-handshake client authentication: the server asks for the client's
+    certificate after the handshake; the records move with the next reads and writes."""
+    context = server_context()
+    context.verify_mode, context.post_handshake_auth = ssl.CERT_REQUIRED, True
+    context.load_verify_locations(CERT)
+    listener = context.wrap_socket(socket.create_server(("127.0.0.1", 0)), server_side=True)
+    seen: list[Any] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            seen.append(conn.getpeercert())
             conn.verify_client_post_handshake()
-        with pytest.raises(NotImplementedError, match="dup"):  # CPython's own refusal
+            conn.sendall(b"prove it")
+            seen.append(conn.recv(10))
+            seen.append(conn.getpeercert()["subject"])
+            conn.sendall(b"ok")
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    client = client_context()
+    client.post_handshake_auth = True
+    client.load_cert_chain(CERT)
+    with client.wrap_socket(socket.create_connection(listener.getsockname()), server_hostname="localhost") as c:
+        seen.append(c.recv(10))
+        c.sendall(b"here")
+        seen.append(c.recv(10))
+    thread.join(LONG)
+    listener.close()
+    return seen
+
+
+def test_post_handshake_authentication_runs_as_on_the_real_stack() -> None:
+    seen = on_real_and_sim(post_handshake_auth)
+    assert seen == [None, b"prove it", b"here", ((("commonName", "localhost"),),), b"ok"]
+
+
+def test_a_retried_non_blocking_write_of_another_length_is_not_modelled() -> None:
+    go = threading.Event()
+
+    def drain(conn: ssl.SSLSocket) -> None:
+        go.wait()
+        with contextlib.suppress(OSError):
+            while conn.recv(1 << 20):
+                pass
+
+    with patched("linux"):
+        listener, finish = serving(drain)
+        with client_context().wrap_socket(
+            socket.create_connection(listener.getsockname()), server_hostname="localhost"
+        ) as c:
+            c.setblocking(False)
+            with pytest.raises(ssl.SSLWantWriteError):  # noqa: PT012 (fill the buffers first)
+                while True:
+                    c.send(b"z" * 65536)
+            with pytest.raises(NotImplementedError, match="retried non-blocking SSLSocket write of 10 bytes"):
+                c.send(b"z" * 10)
+        go.set()
+        finish()
+
+
+def test_what_cpython_refuses_is_refused() -> None:
+    def handler(conn: ssl.SSLSocket) -> Any:
+        with pytest.raises(NotImplementedError, match="Can't dup"):  # CPython's own refusal
             conn.dup()
+        with pytest.raises(NotImplementedError, match="sendmsg not allowed"):
+            conn.sendmsg([b"x"])
+        with pytest.raises(ValueError, match="non-zero flags"):
+            conn.recv(1, socket.MSG_PEEK)
         return "checked"
 
     with patched("linux"):
