@@ -133,10 +133,10 @@ class _Probe(_socket.socket):
 
 @functools.cache
 def _timeout_message(operation: str) -> str:
-    """``_ssl.c``'s words for an operation that timed out. Its handshake's name their own
-    source line ("_ssl.c:1003: The handshake operation timed out" on 3.13.0), which moves
-    between CPython releases, so they are read from this interpreter, once: a client
-    handshake on a real socket pair, with a timeout of 1 ns (nothing leaves the process)."""
+    """``_ssl.c``'s words for an operation that timed out. The handshake's message names its
+    own source line ("_ssl.c:1003: The handshake operation timed out" on 3.13.0), which moves
+    between CPython releases, so it is read from this interpreter, once: a client handshake
+    on a real socket pair, with a timeout of 1 ns (nothing leaves the process)."""
     words = f"The {operation} operation timed out"
     if operation != "handshake" or not hasattr(_socket, "socketpair"):
         return words

@@ -520,6 +520,25 @@ def test_a_retried_non_blocking_write_of_another_length_is_not_modelled() -> Non
         finish()
 
 
+def a_programs_sslsocket_subclass() -> Any:
+    class LoudSSLSocket(ssl.SSLSocket):
+        def shout(self) -> str:
+            return f"{type(self).__name__} speaks {self.version()}"
+
+    context = client_context()
+    context.sslsocket_class = LoudSSLSocket
+    listener, finish = serving(lambda conn: conn.recv(10))
+    with context.wrap_socket(socket.create_connection(listener.getsockname()), server_hostname="localhost") as c:
+        shown = (isinstance(c, LoudSSLSocket), c.shout(), repr(c).split(" fd=")[0])
+        c.sendall(b"hi")
+    return shown, finish()
+
+
+def test_a_programs_sslsocket_subclass_is_what_wrap_socket_makes() -> None:
+    shown, got = on_real_and_sim(a_programs_sslsocket_subclass)
+    assert shown[:2] == (True, "LoudSSLSocket speaks TLSv1.3") and got == b"hi"
+
+
 def test_what_cpython_refuses_is_refused() -> None:
     def handler(conn: ssl.SSLSocket) -> Any:
         with pytest.raises(NotImplementedError, match="Can't dup"):  # CPython's own refusal
