@@ -27,8 +27,9 @@ choice); a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``s
 before the block) and a few details of asyncio's selector loop; the ``os`` and ``fcntl``
 functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
 rest refuse its number); ``os.fork``/``forkpty`` and ``subprocess.Popen.wait`` with a timeout
-(refused in a simulated thread); ``ssl.SSLSocket``'s constructor (refused for a simulated
-socket). See ``threads``, ``readiness``, ``fdcalls``, ``signals`` and ``aio``.
+(refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
+``SSLContext._wrap_socket`` (TLS over a simulated socket). See ``threads``, ``readiness``,
+``fdcalls``, ``signals``, ``tls`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -359,22 +360,24 @@ def _c_module_swap() -> list[tuple[object, str, Any]]:
 
 
 def _ssl_swap() -> list[tuple[object, str, Any]]:
-    """``ssl.SSLSocket`` runs TLS on a real descriptor, in C: wrapping a simulated socket
-    (``SSLContext.wrap_socket``) raises ``NotImplementedError`` instead of the host's EBADF.
-    TLS through memory BIOs (``SSLContext.wrap_bio``, what asyncio's streams use) is plain
-    Python over the socket calls, and stays."""
+    """``ssl.SSLSocket`` over a simulated socket (``SSLContext.wrap_socket``): CPython's
+    ``SSLSocket`` code, with TLS through memory BIOs moved over the simulated socket (``tls``).
+    A real socket, in any thread, gets CPython's own."""
     try:
         import ssl  # imported on first use, as asyncio (which imports it) is below
     except ImportError:  # a Python built without OpenSSL
         return []
+    from . import tls
+
     real = vars(ssl.SSLSocket)["_create"].__func__
 
     def create(cls: type, sock: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(sock, SimSocket):
-            raise NotModelled("TLS on a simulated socket through ssl.SSLSocket (wrap_socket); wrap_bio works")
-        return real(cls, sock, *args, **kwargs)
+        return real(tls.sim_sslsocket_class(cls) if isinstance(sock, SimSocket) else cls, sock, *args, **kwargs)
 
-    return [(ssl.SSLSocket, "_create", classmethod(create))]
+    return [
+        (ssl.SSLSocket, "_create", classmethod(create)),
+        (ssl.SSLContext, "_wrap_socket", tls.wrap_socket_dispatch(ssl.SSLContext._wrap_socket)),  # type: ignore[attr-defined]
+    ]
 
 
 def _process_swaps() -> list[tuple[object, str, Any]]:

@@ -1,7 +1,8 @@
-"""TLS inside ``patched()``: through memory BIOs (asyncio's streams) it runs over simulated
-sockets; ``ssl.SSLSocket`` (``wrap_socket``), which needs a real descriptor, is refused by
-name. Found by running CPython's test_asyncio ``test_streams``: ``wrap_socket`` failed on an
-unmodelled ``SO_TYPE`` (named ``SO_J1939_SEND_PRIO/SO_TYPE``), then with the host's EBADF."""
+"""TLS inside ``patched()`` through memory BIOs (asyncio's streams) over simulated sockets,
+and ``SO_TYPE``, which ``ssl.SSLSocket`` reads. Found by running CPython's test_asyncio
+``test_streams``: ``wrap_socket`` failed on an unmodelled ``SO_TYPE`` (named
+``SO_J1939_SEND_PRIO/SO_TYPE``), then with the host's EBADF. ``wrap_socket`` itself:
+``test_tls_socket.py``."""
 
 from __future__ import annotations
 
@@ -33,12 +34,6 @@ def test_an_unmodelled_option_is_named_without_can_j1939_lookalikes() -> None:
     with patched("linux"), socket.socket() as s, pytest.raises(NotImplementedError) as info:
         s.getsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE)
     assert "SO_OOBINLINE" in str(info.value) and "J1939" not in str(info.value)
-
-
-def test_wrap_socket_on_a_simulated_socket_is_not_modelled() -> None:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    with patched("linux"), socket.socket() as s, pytest.raises(NotImplementedError, match=r"ssl\.SSLSocket"):
-        context.wrap_socket(s, server_hostname="localhost")
 
 
 @pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd", "windows"])
