@@ -23,6 +23,7 @@ STILL_WEAK = {
     ("tcp.time-wait-duration", "bind-succeeds", "windows"),
     ("tcp.tw-reuse-outgoing-connect", "rebind-plain", "windows"),
     ("tcp.tw-reuse-outgoing-connect", "connect-same-peer", "windows"),
+    ("tcp.accept-from-nonblocking-listener", "recv-before-data-arrives", "windows"),
 }
 
 
