@@ -412,8 +412,8 @@ class Kernel:
             self.release(self._deferred.popleft())
 
     # -- bind -------------------------------------------------------------------------------
-    def _holders(self, kind: str, port: int) -> list[tuple[str, dict[str, Any], bool, bool]]:
-        """(host, options, listening, in TIME_WAIT) for everything that holds ``port``."""
+    def _holders(self, kind: str, port: int) -> list[tuple[str, dict[str, Any], bool, bool, bool]]:
+        """(host, options, listening, in TIME_WAIT, connected) for everything that holds ``port``."""
         found = []
         for s in self._bound.get((kind, port), ()):
             if s.tcb is not None and s.tcb.state == "CLOSED" and not s.port_locked:
@@ -421,17 +421,22 @@ class Kernel:
                 # unless SOCK_BINDPORT_LOCK; BSD tcp_close -> in_pcbdrop). Found by the differential test.
                 continue
             assert s.local is not None
-            found.append((s.local[0], s.opts, s.listening, False))
+            connected = s.tcb is not None or (kind == DGRAM and s.remote is not None)
+            found.append((s.local[0], s.opts, s.listening, False, connected))
         if kind == STREAM:
             for t in self._orphans.get(port, ()):
                 opts = {"SO_REUSEADDR": t.reuse, "SO_REUSEPORT": t.reuseport}
-                found.append((t.local[0], opts, False, t.state == "TIME_WAIT"))
+                found.append((t.local[0], opts, False, t.state == "TIME_WAIT", True))
         return found
 
     def _bind_error(self, s: KSock, host: str, port: int) -> Optional[str]:
         p = self.profile
-        for other_host, opts, listening, time_wait in self._holders(s.kind, port):
-            if other_host != host and not _wildcard(other_host) and not _wildcard(host):
+        exact_only = p.reuse_binds_exact_only and (s.reuse or s.reuseport)
+        for other_host, opts, listening, time_wait, connected in self._holders(s.kind, port):
+            if exact_only:
+                if other_host != host or connected:
+                    continue  # the BSDs' exact lookup sees only an unconnected socket on this very address
+            elif other_host != host and not _wildcard(other_host) and not _wildcard(host):
                 continue
             if time_wait:
                 if p.time_wait_bind == "nobody":
@@ -541,13 +546,18 @@ class Kernel:
         _insert(self._listeners, s.local[1], s)
 
     def _listener(self, addr: Addr) -> Optional[KSock]:
+        """The listener a SYN to ``addr`` reaches: one bound to that very address before one bound
+        to the wildcard (every OS's lookup prefers the more specific; the BSDs let both exist)."""
         found = None
-        for s in self._listeners.get(addr[1], ()):
-            if s.local is not None and (s.local[0] == addr[0] or _wildcard(s.local[0])):
-                if found is not None:
-                    raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
-                found = s
-        return found
+        for exact in (True, False):
+            for s in self._listeners.get(addr[1], ()):
+                if s.local is not None and (s.local[0] == addr[0] if exact else _wildcard(s.local[0])):
+                    if found is not None:
+                        raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
+                    found = s
+            if found is not None:
+                return found
+        return None
 
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the

@@ -190,6 +190,11 @@ class Profile:
     live_bind_table: Optional[Mapping[tuple[str, str], Optional[str]]]
     #: Linux also lets two non-listening sockets share a port when both set SO_REUSEADDR.
     reuseaddr_shares_nonlistening: bool
+    #: The BSDs' bind: a new socket with SO_REUSEADDR or SO_REUSEPORT conflicts only with an
+    #: unconnected socket bound to exactly its address (not a wildcard overlap, not a connection,
+    #: not TIME_WAIT), and not when both set SO_REUSEPORT. Without either option, every overlap
+    #: conflicts.
+    reuse_binds_exact_only: bool
     #: close() with unread received data: "rst" or "fin" (discarding the data).
     close_with_unread: str
     #: The error an RST leaves pending, by the receiver's state.
@@ -556,6 +561,11 @@ LINUX = _p(
             True,
             "inet_csk_bind_conflict: sk_reuse on both and neither listening means no conflict",
         ),
+        "reuse_binds_exact_only": (
+            False,
+            "torvalds/linux@v6.12 net/ipv4/inet_connection_sock.c inet_bind_conflict (a wildcard and a specific "
+            "address on the same port conflict unless both set SO_REUSEADDR and neither listens); observed here",
+        ),
         "close_with_unread": ("rst", "net/ipv4/tcp.c __tcp_close (RFC 2525 2.17); observed here"),
         "reset_error_established": ("ECONNRESET", "net/ipv4/tcp_input.c tcp_reset"),
         "reset_error_close_wait": (
@@ -789,6 +799,14 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     "reuseaddr_shares_nonlistening": (
         False,
         "inferred from in_pcbbind: SO_REUSEADDR alone does not allow duplicate unicast bindings",
+    ),
+    "reuse_binds_exact_only": (
+        True,
+        "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/in_pcb.c:890-892 (the conflict lookup is a "
+        "wildcard one only without SO_REUSEADDR and SO_REUSEPORT), 1087-1113 (EADDRINUSE unless both have "
+        "SO_REUSEPORT), 2383-2408 (the exact lookup finds only an unconnected pcb on the same address and port); "
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/in_pcb.c:1029-1030, 1125-1145, 2086-2115 (the same); "
+        "found by an audit of the profiles, 2026-11-23 (before, every overlap conflicted)",
     ),
     "reset_error_established": (
         "ECONNRESET",
@@ -1279,6 +1297,7 @@ WINDOWS = _p(
             "sharing-transport-addresses, says DENIED (EACCES) there, and Wine's test (2326-2327) only asserts that it fails",
         ),
         "reuseaddr_shares_nonlistening": (False, "the Winsock table decides instead"),
+        "reuse_binds_exact_only": (False, "the Winsock table decides instead"),
         "close_with_unread": (
             "rst",
             "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/winsock-tracing-event-details.md:141-149 "

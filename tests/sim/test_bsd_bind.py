@@ -1,0 +1,101 @@
+"""The BSDs' bind with SO_REUSEADDR (``Profile.reuse_binds_exact_only``): the new socket's
+option makes the conflict check an exact one, which sees only an unconnected socket bound to
+the very same address. Before, the darwin and freebsd profiles refused every overlap (found by
+an audit of the profiles against xnu's and FreeBSD's in_pcb.c); Linux refuses both binds below,
+on the real stack and on its profile alike."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+from typing import Callable, Optional
+
+import pytest
+
+from sockbehave.sim import patched
+
+
+def _outcome(call: object) -> str:
+    try:
+        call()  # type: ignore[operator]
+    except OSError as exc:
+        return f"OSError({exc.errno})"
+    return "bound"
+
+
+def specific_beside_wildcard_listener() -> tuple[str, Optional[str]]:
+    """A listener on 0.0.0.0:P; a second socket with SO_REUSEADDR binds 127.0.0.1:P and
+    listens; then which of the two a client to 127.0.0.1:P reaches."""
+    with socket.socket() as wild, socket.socket() as specific:
+        wild.bind(("0.0.0.0", 0))  # on the real stack only inside a private network namespace (below)
+        wild.listen(5)
+        port = wild.getsockname()[1]
+        specific.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        bound = _outcome(lambda: specific.bind(("127.0.0.1", port)))
+        if bound != "bound":
+            return bound, None
+        specific.listen(5)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            specific.setblocking(False)
+            try:
+                conn, _ = specific.accept()
+            except BlockingIOError:
+                return bound, "the wildcard listener"
+            conn.close()
+            del client
+        return bound, "the specific listener"
+
+
+def restart_beside_live_connection() -> str:
+    """A server without SO_REUSEADDR accepts a connection, closes its listener and keeps the
+    connection; a new listener with SO_REUSEADDR binds the same address."""
+    with socket.socket() as old:
+        old.bind(("127.0.0.1", 0))
+        old.listen(1)
+        address = old.getsockname()
+        client = socket.create_connection(address)
+        conn, _ = old.accept()
+    with conn, client, socket.socket() as new:
+        new.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        return _outcome(lambda: new.bind(address))
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_on_the_bsds_so_reuseaddr_binds_beside_a_wildcard_listener_and_a_live_connection(profile: str) -> None:
+    with patched(profile):
+        assert specific_beside_wildcard_listener() == ("bound", "the specific listener")
+        assert restart_beside_live_connection() == "bound"
+
+
+def test_on_the_bsds_an_exact_duplicate_still_conflicts() -> None:
+    with patched("freebsd"), socket.socket() as a, socket.socket() as b:
+        a.bind(("127.0.0.1", 0))
+        a.listen(1)
+        b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        assert _outcome(lambda: b.bind(a.getsockname())) == "OSError(48)"  # EADDRINUSE on the BSDs
+
+
+#: Runs both on the real stack inside a private network namespace (the wildcard listener must
+#: not be reachable from off the machine) and prints them as JSON.
+CHILD = textwrap.dedent(
+    """
+    import json, sys
+    sys.path[:0] = {paths!r}
+    from tests.sim.test_bsd_bind import restart_beside_live_connection, specific_beside_wildcard_listener
+    print(json.dumps([specific_beside_wildcard_listener()[0], restart_beside_live_connection()]))
+    """
+)
+
+
+def test_on_linux_both_binds_fail_on_the_real_stack_and_the_profile(
+    netns: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    done = netns("-c", CHILD.format(paths=sys.path), timeout=60)
+    assert done.returncode == 0, done.stderr
+    real = tuple(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert real == ("OSError(98)", "OSError(98)")
+    with patched("linux"):
+        assert (specific_beside_wildcard_listener()[0], restart_beside_live_connection()) == real
