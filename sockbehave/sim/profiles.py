@@ -878,7 +878,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     ),
     "gai_noname": (
         (8, "nodename nor servname provided, or not known"),
-        "FreeBSD and macOS netdb.h EAI_NONAME = 8; gai_strerror(3)",
+        "macOS netdb.h EAI_NONAME = 8; macOS gai_strerror(3) (FreeBSD's text differs: its profile)",
     ),
     "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
     "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
@@ -1040,6 +1040,14 @@ FREEBSD = _p(
     {
         **_BSD_COMMON,
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
+        "gai_noname": (
+            (8, "Name does not resolve"),
+            "freebsd/freebsd-src@2ceac01124bcc9d5ea6c8c9f6914dd28d4353c52 lib/libc/net/gai_strerror.c (ai_errlist: "
+            "EAI_NONAME is 'Name does not resolve'; a tree without $FreeBSD$ tags, so after August 2023); "
+            "rakshasa/libtorrent#409 (its FreeBSD CI, 2025, expects that text); older FreeBSD said 'hostname nor "
+            "servname provided, or not known' (freebsd/freebsd-src@039ea811 lib/libc/net/gai_strerror.c); the macOS "
+            "text this profile had was never FreeBSD's (corrected 2026-11-23, found by an audit)",
+        ),
         "keepalive_tunables": (
             {
                 "TCP_KEEPIDLE": (7200, 0, (2**32 - 1) // 1000, True),

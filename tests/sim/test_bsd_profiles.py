@@ -1,4 +1,6 @@
-"""The BSDs' bind with SO_REUSEADDR (``Profile.reuse_binds_exact_only``): the new socket's
+"""Facts of the BSD profiles an audit against the kernels' and libc's sources corrected.
+
+The BSDs' bind with SO_REUSEADDR (``Profile.reuse_binds_exact_only``): the new socket's
 option makes the conflict check an exact one, which sees only an unconnected socket bound to
 the very same address. Before, the darwin and freebsd profiles refused every overlap (found by
 an audit of the profiles against xnu's and FreeBSD's in_pcb.c); Linux refuses both binds below,
@@ -84,7 +86,7 @@ CHILD = textwrap.dedent(
     """
     import json, sys
     sys.path[:0] = {paths!r}
-    from tests.sim.test_bsd_bind import restart_beside_live_connection, specific_beside_wildcard_listener
+    from tests.sim.test_bsd_profiles import restart_beside_live_connection, specific_beside_wildcard_listener
     print(json.dumps([specific_beside_wildcard_listener()[0], restart_beside_live_connection()]))
     """
 )
@@ -99,3 +101,14 @@ def test_on_linux_both_binds_fail_on_the_real_stack_and_the_profile(
     assert real == ("OSError(98)", "OSError(98)")
     with patched("linux"):
         assert (specific_beside_wildcard_listener()[0], restart_beside_live_connection()) == real
+
+
+@pytest.mark.parametrize(
+    ("profile", "text"),
+    [("darwin", "nodename nor servname provided, or not known"), ("freebsd", "Name does not resolve")],
+)
+def test_each_bsds_libc_has_its_own_text_for_a_name_that_does_not_resolve(profile: str, text: str) -> None:
+    """CPython passes gai_strerror's text through; FreeBSD's libc is not macOS's (audit, 2026-11-23)."""
+    with patched(profile), pytest.raises(socket.gaierror) as info:
+        socket.getaddrinfo("no-such-host.invalid", 80)
+    assert info.value.args == (8, text)
