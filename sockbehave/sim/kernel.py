@@ -1063,7 +1063,7 @@ class Kernel:
         self._not_to_a_group(host, "sendto()")
         self._autobind(s, host)
         assert s.local is not None
-        limit = self.profile.udp_max_ipv6 if ":" in host else self.profile.udp_max_ipv4
+        limit = self._udp_limit(s, ":" in host, len(data))
         if len(data) > limit:
             raise self.fail("EMSGSIZE")
         if not self.is_local(host):
@@ -1088,6 +1088,20 @@ class Kernel:
             receiver.dgrams.append((bytes(data), s.local))
             receiver.dgram_bytes += len(data)
         return len(data)
+
+    def _udp_limit(self, s: KSock, v6: bool, size: int) -> int:
+        """The largest datagram ``s`` may send: the profile's, or (the BSDs) its SO_SNDBUF once set,
+        under IP's own limit (RFC 791: 65507; RFC 8200: 65527)."""
+        p = self.profile
+        limit = p.udp_max_ipv6 if v6 else p.udp_max_ipv4
+        sndbuf = s.opts.get("SO_SNDBUF")
+        if sndbuf is None or p.udp_max_is_sndbuf is False:
+            return limit
+        if p.udp_max_is_sndbuf is None:
+            if size > sndbuf and size <= limit:
+                raise NotModelled(f"whether SO_SNDBUF ({sndbuf}) limits a UDP datagram's size on {p.name}")
+            return limit
+        return min(int(sndbuf), 65527 if v6 else 65507)
 
     def recvmsg(self, s: KSock, n: int, peek: bool = False) -> tuple[bytes, Optional[Addr], bool]:
         """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)

@@ -216,6 +216,10 @@ class Profile:
     #: Largest UDP payload sendto() accepts, IPv4 and IPv6.
     udp_max_ipv4: int
     udp_max_ipv6: int
+    #: Whether SO_SNDBUF, once set, is a UDP socket's largest datagram instead (the BSDs: a
+    #: datagram must fit the send buffer; IP's own limit stays on top). ``None``: not known
+    #: (a datagram larger than a set SO_SNDBUF is ``NotModelled``).
+    udp_max_is_sndbuf: Optional[bool]
     #: Which UDP sockets learn of an ICMP port unreachable: "connected" or "all", and as what.
     icmp_unreachable_to: str
     icmp_unreachable_error: str
@@ -589,6 +593,10 @@ LINUX = _p(
         "udp_truncation": ("truncate", "udp(7): excess bytes are discarded and MSG_TRUNC is set; observed here"),
         "udp_max_ipv4": (65507, "RFC 791 total length 65535 - 20 - 8; observed here"),
         "udp_max_ipv6": (65527, "RFC 8200 payload length 65535 - 8; observed here"),
+        "udp_max_is_sndbuf": (
+            False,
+            "observed here: with SO_SNDBUF read back as 4608, a 20000-byte datagram is sent and received (Linux 6.18)",
+        ),
         "icmp_unreachable_to": ("connected", "udp(7) ERRORS; observed by udp.*-port-unreachable here"),
         "icmp_unreachable_error": ("ECONNREFUSED", "udp(7): ICMP port unreachable is reported as ECONNREFUSED"),
         "tcp_sndbuf": (
@@ -836,6 +844,13 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     "udp_max_ipv4": (
         9216,
         "udp_sendspace = 9216: xnu (xnu-11417.101.15) bsd/netinet/udp_usrreq.c:2243; FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:131",
+    ),
+    "udp_max_is_sndbuf": (
+        True,
+        "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:2065-2073 (sosendcheck: an atomic send "
+        "larger than so_snd.sb_hiwat is EMSGSIZE); FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) "
+        "kern/uipc_socket.c:1448-1460 (sosend_dgram: larger than the send buffer's space, EMSGSIZE); so "
+        "udp_max_ipv4/6 are the default send buffer (found by the profile audit, 2026-11-23)",
     ),
     "udp_max_ipv6": (
         9216,
@@ -1355,6 +1370,7 @@ WINDOWS = _p(
             "(SO_MAX_MSG_SIZE is the maximum outbound message size)",
         ),
         "udp_max_ipv6": (65527, "inferred from RFC 8200; not documented for Winsock"),
+        "udp_max_is_sndbuf": (None, "not known: no source says whether SO_SNDBUF limits a datagram's size on Windows"),
         "icmp_unreachable_to": (
             "all",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom (WSAECONNRESET: on a UDP socket a "

@@ -112,3 +112,31 @@ def test_each_bsds_libc_has_its_own_text_for_a_name_that_does_not_resolve(profil
     with patched(profile), pytest.raises(socket.gaierror) as info:
         socket.getaddrinfo("no-such-host.invalid", 80)
     assert info.value.args == (8, text)
+
+
+def big_datagram_with_sndbuf(sndbuf: int, size: int = 20000) -> str:
+    """A UDP socket sets SO_SNDBUF, then sends ``size`` bytes to a listening socket on loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as r, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        r.bind(("127.0.0.1", 0))
+        r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 18)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+        try:
+            s.sendto(b"x" * size, r.getsockname())
+        except OSError as exc:
+            return f"OSError({exc.errno})"
+        return f"received {len(r.recv(65536))}"
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_on_the_bsds_a_datagram_must_fit_the_send_buffer(profile: str) -> None:
+    """9216 is the BSDs' default send buffer for UDP, not a fixed limit: SO_SNDBUF moves it."""
+    with patched(profile):
+        assert big_datagram_with_sndbuf(65535) == "received 20000"  # before: EMSGSIZE whatever SO_SNDBUF said
+        assert big_datagram_with_sndbuf(4096, size=5000) == "OSError(40)"  # EMSGSIZE: larger than the buffer
+
+
+def test_on_linux_the_send_buffer_does_not_limit_a_datagram() -> None:
+    real = big_datagram_with_sndbuf(2048)
+    assert real == "received 20000"
+    with patched("linux"):
+        assert big_datagram_with_sndbuf(2048) == real
