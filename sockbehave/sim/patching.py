@@ -103,7 +103,7 @@ def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., 
     taking the other branch): the call is refused, naming what is missing and where."""
 
     def call(net: Network, *args: Any, **kwargs: Any) -> Any:
-        if not net.stdlib_has(name):
+        if not net.profile.stdlib_names.get(name, True):  # a name the profile does not list: no such fact
             raise NotModelled(
                 f"the absence of {name} on {net.profile.name}: that OS's CPython has no {name} (the source is in "
                 f"Profile.stdlib_names), and the host's module keeps it, so {name}() is refused in this simulation"
@@ -111,11 +111,6 @@ def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., 
         return simulated(net, *args, **kwargs)
 
     return call
-
-
-#: The simulated ``signal`` calls that exist on Unix only (``set_wakeup_fd`` and ``raise_signal``
-#: exist on Windows too): each is listed in ``Profile.stdlib_names``.
-_UNIX_ONLY = ("alarm", "setitimer", "getitimer", "pause", "siginterrupt", "pthread_sigmask", "pthread_kill")
 
 
 #: ``selectors``' own order of preference (python/cpython@v3.13.0 Lib/selectors.py:594-603),
@@ -322,7 +317,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     swaps += [(m, n, clocks["monotonic"]) for m, n in ((threading, "_time"), (queue, "time"), (socketserver, "time"))]
     swaps += _fd_swaps()
     swaps += [
-        (signal, n, _dispatch(getattr(signal, n), _where_it_exists(f"signal.{n}", fn) if n in _UNIX_ONLY else fn))
+        (signal, n, _dispatch(getattr(signal, n), _where_it_exists(f"signal.{n}", fn)))
         for n, fn in signal_patches().items()
         if hasattr(signal, n)
     ]
