@@ -6,13 +6,15 @@ Without root or ``unshare`` the tests using ``netns`` skip, unless ``SOCKBEHAVE_
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -121,3 +123,29 @@ def netns() -> Callable[..., subprocess.CompletedProcess[str]]:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
     return run
+
+
+#: ``netns_call``'s child: the caller's ``sys.path``, the ``ip`` commands, then the function.
+_CALL = """
+import json, subprocess, sys
+sys.path[:0] = {paths!r}
+for command in {ip!r}:
+    subprocess.run(["ip", *command], check=True)
+from {module} import {function}
+print(json.dumps({function}()))
+"""
+
+
+@pytest.fixture(scope="session")
+def netns_call(netns: Callable[..., subprocess.CompletedProcess[str]]) -> Callable[..., Any]:
+    """``netns_call("tests.x.module:function", ip=[[...], ...])`` -> what ``function()`` returns
+    (through JSON), called in a fresh namespace after the ``ip`` commands (a LAN, say) have run."""
+
+    def call(target: str, ip: Sequence[Sequence[str]] = (), timeout: float = 120) -> Any:
+        module, function = target.split(":")
+        code = _CALL.format(paths=sys.path, ip=[list(c) for c in ip], module=module, function=function)
+        done = netns("-c", code, timeout=timeout)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    return call

@@ -68,6 +68,8 @@ class NotModelled(NotImplementedError):
         note_not_modelled(message)  # a deadlock report names it later: a program may catch it
 
 
+#: The largest UDP payload IP itself carries: RFC 791 (65535 - 20 - 8), RFC 8200 (65535 - 8).
+_IP_UDP_MAX_V4, _IP_UDP_MAX_V6 = 65507, 65527
 #: TCP keepalive's tunables (``Profile.keepalive_tunables``).
 _KEEPALIVE_OPTIONS = frozenset({"TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"})
 #: The buffer-size options, in the (receive, send) order of the profile's buffer pairs.
@@ -1091,7 +1093,7 @@ class Kernel:
 
     def _udp_limit(self, s: KSock, v6: bool, size: int) -> int:
         """The largest datagram ``s`` may send: the profile's, or (the BSDs) its SO_SNDBUF once set,
-        under IP's own limit (RFC 791: 65507; RFC 8200: 65527)."""
+        under IP's own limit."""
         p = self.profile
         limit = p.udp_max_ipv6 if v6 else p.udp_max_ipv4
         sndbuf = s.opts.get("SO_SNDBUF")
@@ -1101,7 +1103,7 @@ class Kernel:
             if size > sndbuf and size <= limit:
                 raise NotModelled(f"whether SO_SNDBUF ({sndbuf}) limits a UDP datagram's size on {p.name}")
             return limit
-        return min(int(sndbuf), 65527 if v6 else 65507)
+        return min(int(sndbuf), _IP_UDP_MAX_V6 if v6 else _IP_UDP_MAX_V4)
 
     def recvmsg(self, s: KSock, n: int, peek: bool = False) -> tuple[bytes, Optional[Addr], bool]:
         """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,21 +47,14 @@ def test_the_catalog_version_is_stable() -> None:
     assert load_catalog().version == CATALOG.version
 
 
-#: Runs the default catalog (slow ones, such as a 60 s TIME_WAIT, run with --slow) and prints
-#: its OS, its failing steps and its count of new outcomes as JSON.
-_WHOLE_RUN = textwrap.dedent(
-    """
-    import json, sys
-    sys.path[:0] = {paths!r}
-    from sockbehave.catalog import load_catalog
-    from sockbehave.session import run_catalog
-    catalog = load_catalog()
-    report = run_catalog(catalog, catalog.select(None))
-    failing = [f"{{r.scenario}} {{r.step}}: expected {{r.expected}} observed {{r.observed}} {{dict(r.detail)}}"
-               for r in report.failing]
-    print(json.dumps({{"os": report.os, "failing": failing, "new": report.summary["new"]}}))
-    """
-)
+def whole_run() -> dict[str, Any]:
+    """The default catalog on this machine (slow ones, such as a 60 s TIME_WAIT, run with
+    --slow): its OS, its failing steps and its count of new outcomes."""
+    report = run_catalog(CATALOG, CATALOG.select(None))
+    failing = [
+        f"{r.scenario} {r.step}: expected {r.expected} observed {r.observed} {dict(r.detail)}" for r in report.failing
+    ]
+    return {"os": report.os, "failing": failing, "new": report.summary["new"]}
 
 
 def test_the_whole_catalog_matches_this_os_column(request: pytest.FixtureRequest) -> None:
@@ -74,21 +65,11 @@ def test_the_whole_catalog_matches_this_os_column(request: pytest.FixtureRequest
     machine for that ephemeral port, pytest-xdist's other worker included (a CI run lost one
     such race: EADDRINUSE on a restart that expects None)."""
     try:
-        netns = request.getfixturevalue("netns")
+        netns_call = request.getfixturevalue("netns_call")
     except pytest.skip.Exception:  # no namespace here (not root): run in this process
-        report = run_catalog(CATALOG, CATALOG.select(None))
-        seen = {
-            "os": report.os,
-            "failing": [
-                f"{r.scenario} {r.step}: expected {r.expected} observed {r.observed} {dict(r.detail)}"
-                for r in report.failing
-            ],
-            "new": report.summary["new"],
-        }
+        seen = whole_run()
     else:
-        done = netns("-c", _WHOLE_RUN.format(paths=sys.path), timeout=600)
-        assert done.returncode == 0, done.stderr
-        seen = json.loads(done.stdout.strip().splitlines()[-1])
+        seen = netns_call("tests.catalog.test_shipped_catalog:whole_run", timeout=600)
     assert seen["os"] == current_os()
     assert not seen["failing"], "\n".join(seen["failing"])
     if seen["os"] == "linux":

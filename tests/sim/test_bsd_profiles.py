@@ -8,12 +8,8 @@ on the real stack and on its profile alike."""
 
 from __future__ import annotations
 
-import json
 import socket
-import subprocess
-import sys
-import textwrap
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -80,27 +76,19 @@ def test_on_the_bsds_an_exact_duplicate_still_conflicts() -> None:
         assert _outcome(lambda: b.bind(a.getsockname())) == "OSError(48)"  # EADDRINUSE on the BSDs
 
 
-#: Runs both on the real stack inside a private network namespace (the wildcard listener must
-#: not be reachable from off the machine) and prints them as JSON.
-CHILD = textwrap.dedent(
-    """
-    import json, sys
-    sys.path[:0] = {paths!r}
-    from tests.sim.test_bsd_profiles import restart_beside_live_connection, specific_beside_wildcard_listener
-    print(json.dumps([specific_beside_wildcard_listener()[0], restart_beside_live_connection()]))
-    """
-)
+def both_binds() -> list[str]:
+    """The two binds' outcomes (on the real stack only inside a private network namespace: the
+    wildcard listener must not be reachable from off the machine)."""
+    return [specific_beside_wildcard_listener()[0], restart_beside_live_connection()]
 
 
 def test_on_linux_both_binds_fail_on_the_real_stack_and_the_profile(
-    netns: Callable[..., subprocess.CompletedProcess[str]],
+    netns_call: Callable[..., Any],
 ) -> None:
-    done = netns("-c", CHILD.format(paths=sys.path), timeout=60)
-    assert done.returncode == 0, done.stderr
-    real = tuple(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert real == ("OSError(98)", "OSError(98)")
+    real = netns_call("tests.sim.test_bsd_profiles:both_binds")
+    assert real == ["OSError(98)", "OSError(98)"]
     with patched("linux"):
-        assert (specific_beside_wildcard_listener()[0], restart_beside_live_connection()) == real
+        assert both_binds() == real
 
 
 @pytest.mark.parametrize(

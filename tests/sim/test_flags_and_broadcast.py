@@ -8,12 +8,8 @@ the machine.
 
 from __future__ import annotations
 
-import json
 import socket
 import struct
-import subprocess
-import sys
-import textwrap
 from typing import Any, Callable
 
 import pytest
@@ -119,33 +115,25 @@ def sends() -> dict[str, str]:
     return seen
 
 
-#: Runs ``sends()`` on the real stack in a namespace whose LAN is the simulated one
-#: (192.0.2.10/24 on a veth pair, default route through it), and prints it as JSON.
-CHILD = textwrap.dedent(
-    """
-    import json, subprocess, sys
-    for cmd in (["link", "add", "v0", "type", "veth", "peer", "name", "v1"],
-                ["addr", "add", "192.0.2.10/24", "dev", "v0"], ["link", "set", "v1", "up"],
-                ["link", "set", "v0", "up"], ["route", "add", "default", "via", "192.0.2.1", "dev", "v0"]):
-        subprocess.run(["ip", *cmd], check=True)
-    sys.path[:0] = {paths!r}
-    from tests.sim.test_flags_and_broadcast import sends
-    print(json.dumps(sends()))
-    """
+#: A LAN in the namespace like the simulated one: 192.0.2.10/24 on a veth pair, default route through it.
+LAN = (
+    ("link", "add", "v0", "type", "veth", "peer", "name", "v1"),
+    ("addr", "add", "192.0.2.10/24", "dev", "v0"),
+    ("link", "set", "v1", "up"),
+    ("link", "set", "v0", "up"),
+    ("route", "add", "default", "via", "192.0.2.1", "dev", "v0"),
 )
 
 
 def test_on_the_linux_profile_broadcast_sends_fail_as_on_linux_without_so_broadcast(
-    netns: Callable[..., subprocess.CompletedProcess[str]],
+    netns_call: Callable[..., Any],
 ) -> None:
     """Before, every one of these "sent" a datagram into the void. Linux refuses a broadcast
     without SO_BROADCAST (EACCES: ip(7)); the simulator agrees, and says by name that it does
     not model where a broadcast or multicast datagram's copies go (Linux gives them to this
     host's own sockets), nor a UDP connect to a broadcast address (EACCES at connect on Linux,
     at send on the BSDs)."""
-    done = netns("-c", CHILD.format(paths=sys.path), timeout=60)
-    assert done.returncode == 0, done.stderr
-    real = json.loads(done.stdout.strip().splitlines()[-1])
+    real = netns_call("tests.sim.test_flags_and_broadcast:sends", ip=LAN)
     with patched("linux"):
         simulated = sends()
     refused = "PermissionError(13)"
