@@ -90,8 +90,10 @@ def _read_sysctl(name: str) -> Optional[str]:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
-    """OS, kernel release, machine, Python, the tunables that matter here, and the variant."""
+def fingerprint(os_name: Optional[str] = None, *, tunables: bool = True) -> dict[str, Any]:
+    """OS, kernel release, machine, Python, the tunables that matter here, and the variant.
+    ``tunables=False`` for a simulated run, which no host tunable can change: its report says
+    so with an empty ``sysctls`` (and on a BSD or macOS host no ``sysctl`` process is started)."""
     os_name = os_name or current_os()
     reader = _read_proc if os_name == "linux" else _read_sysctl
     info = current_variant()
@@ -114,6 +116,10 @@ def fingerprint(os_name: Optional[str] = None) -> dict[str, Any]:
         "machine": platform.machine(),
         "python": platform.python_version(),
         "implementation": sys.implementation.name,
-        "sysctls": {name: reader(name) for name in (*SYSCTLS.get(os_name, ()), *facts.get("sysctls_set", ()))},
+        "sysctls": (
+            {name: reader(name) for name in (*SYSCTLS.get(os_name, ()), *facts.get("sysctls_set", ()))}
+            if tunables
+            else {}
+        ),
         **facts,
     }

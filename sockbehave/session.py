@@ -89,8 +89,8 @@ def run_catalog(
     here = current_os()
     os_name = os_name or here
     simulated = backend == "sim"
-    platform = fingerprint(here)
-    if backend == "sim":
+    platform = fingerprint(here, tunables=not simulated)
+    if simulated:
         platform["simulated_os"] = os_name
     variant = os_name if simulated else str(platform.get("variant", os_name))  # its cells, else the OS's
     make_net = net_factory(backend, os_name)

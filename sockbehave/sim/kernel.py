@@ -280,6 +280,20 @@ def _bind_mode(opts: dict[str, Any]) -> str:
     return "reuse" if opts.get("SO_REUSEADDR") else "none"
 
 
+@functools.lru_cache(maxsize=64)  # parsing them was a third of making a network
+def _addresses(
+    lan_address: str, lan_prefix: int, hostname_addresses: tuple[str, ...], loopback_broadcast: Optional[bool]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """A host's addresses off loopback, and its broadcast addresses: the limited one, the
+    LAN's, and loopback's where it is one (``Kernel.host_addresses``, ``Kernel.broadcasts``)."""
+    local = frozenset(_norm(a) for a in (lan_address, *hostname_addresses) if not _is_loopback(a))
+    lan = ipaddress.ip_interface(f"{lan_address}/{lan_prefix}").network
+    broadcasts = {"255.255.255.255", str(lan.broadcast_address)} | (
+        {"127.255.255.255"} if loopback_broadcast else set()
+    )
+    return local, frozenset(broadcasts)
+
+
 class Kernel:
     """The simulated stack of one host. Loopback only."""
 
@@ -311,15 +325,10 @@ class Kernel:
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
-        #: name resolves to); connecting to them is local, as on a real host.
-        self.host_addresses = frozenset(
-            _norm(a) for a in (profile.lan_address, *profile.hostname_addresses) if not _is_loopback(a)
-        )
-        lan = ipaddress.ip_interface(f"{profile.lan_address}/{profile.lan_prefix}").network
-        #: Broadcast addresses (IPv4): the limited one, the LAN's, and loopback's where it is one.
-        self.broadcasts = frozenset(
-            {"255.255.255.255", str(lan.broadcast_address)}
-            | ({"127.255.255.255"} if profile.loopback_broadcast else set())
+        #: name resolves to), where connecting is local as on a real host; and the broadcast
+        #: addresses (IPv4).
+        self.host_addresses, self.broadcasts = _addresses(
+            profile.lan_address, profile.lan_prefix, profile.hostname_addresses, profile.loopback_broadcast
         )
 
     def _seg(self, kind: str, src: Addr, dst: Addr, length: int = 0, note: str = "") -> None:

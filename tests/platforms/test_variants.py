@@ -129,6 +129,22 @@ def test_the_fingerprint_records_what_makes_the_variant(monkeypatch: pytest.Monk
     assert fingerprint("linux")["variant"] == "linux"
 
 
+def test_a_simulated_report_records_no_host_tunable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No host tunable changes a simulated run, so its report lists none (the host's sysctls
+    beside ``simulated_os: darwin`` read as if they mattered) and reads none: on a macOS or
+    BSD host each one is a ``sysctl`` process."""
+    read: list[str] = []
+    monkeypatch.setattr("sockbehave.platform_info._read_proc", read.append)
+    monkeypatch.setattr("sockbehave.platform_info._read_sysctl", read.append)
+    catalog = load_catalog()
+    chosen = catalog.select(["tcp.send-empty"])
+    report = run_catalog(catalog, chosen, backend="sim", os_name="darwin")
+    assert report.platform["sysctls"] == {} and report.platform["simulated_os"] == "darwin"
+    assert read == []
+    assert run_catalog(catalog, chosen, backend="real").platform["sysctls"]
+    assert "net.core.somaxconn" in read or "kern.ipc.somaxconn" in read
+
+
 def test_reports_carry_the_variant_and_version_1_reports_still_read(tmp_path: Path) -> None:
     path = tmp_path / "g.json"
     write_report(_linux("linux+gvisor"), path)
