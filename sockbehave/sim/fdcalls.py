@@ -1,9 +1,11 @@
 """Descriptor-level calls on a simulated socket's number: the flags a program reads and sets, and sendfile.
 
 Owns: what ``fcntl.fcntl`` (F_GETFL/F_SETFL with O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC),
-``os.get_blocking``/``set_blocking``, ``os.get_inheritable``/``set_inheritable`` and
-``os.sendfile`` (a real file into a non-blocking TCP socket) do when a simulated thread passes
-them a simulated socket's descriptor (``patching`` routes them here).
+``os.get_blocking``/``set_blocking``, ``os.get_inheritable``/``set_inheritable``,
+``os.close``/``dup``/``dup2`` (between simulated descriptors; a closed number may be given a
+socket again, as a real kernel reuses numbers) and ``os.sendfile`` (a real file into a
+non-blocking TCP socket) do when a simulated thread passes them a simulated socket's
+descriptor (``patching`` routes them here).
 The state lives in the kernel: O_NONBLOCK on the socket (``KSock.nonblock``, shared by ``dup``'d
 descriptors, as a real open file description), FD_CLOEXEC per descriptor
 (``Kernel.inheritable``). CPython's ``setblocking``/``settimeout`` set O_NONBLOCK whenever the
@@ -112,8 +114,39 @@ def sendfile(net: SimHost, out_fd: int, in_fd: int, offset: Optional[int], count
     return sent
 
 
+def close(net: SimHost, fd: int) -> None:
+    """``os.close``: the descriptor goes; the socket closes with its last one (a socket object
+    still holding the number then fails its own close with EBADF, as on a real socket)."""
+    _socket(net, fd, "os.close()")
+    net.kernel.release(fd)
+
+
+def dup(net: SimHost, fd: int) -> int:
+    """``os.dup``: a new, non-inheritable number for the same socket (PEP 446)."""
+    _socket(net, fd, "os.dup()")
+    return net.kernel.dup(fd)
+
+
+def dup2(net: SimHost, fd: int, fd2: int, inheritable: bool = True) -> int:
+    """``os.dup2`` between simulated descriptors: ``fd2`` (closed first if open, even a number
+    that was closed before) names ``fd``'s socket, inheritable unless ``inheritable=False``.
+    Onto a real descriptor (``dup2(sock.fileno(), 1)``, an inetd-style redirect) is refused."""
+    _socket(net, fd, "os.dup2()")
+    if 0 <= fd2 < FD_BASE:
+        raise NotModelled(f"os.dup2() of a simulated socket's descriptor onto the real descriptor {fd2}")
+    try:
+        net.kernel.dup2(fd, fd2)
+    except KernelError as exc:
+        raise raise_errno(net, exc.name) from None
+    net.kernel.set_inheritable(fd2, bool(inheritable))
+    return fd2
+
+
 #: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.
 _MODELLED: dict[str, Callable[..., Any]] = {
+    "os.close": close,
+    "os.dup": dup,
+    "os.dup2": dup2,
     "os.sendfile": sendfile,
     "fcntl.fcntl": fcntl,
     "os.get_blocking": get_blocking,

@@ -302,13 +302,13 @@ class Kernel:
         self.clock = clock
         self._rng = random.Random(seed)  # noqa: S311 - deterministic by design; real kernels randomise ports
         # Descriptor numbers start far above any real descriptor of the process, so a simulated
-        # number is never mistaken for a real one (select, poll, socket(fileno=)); never reused.
+        # number is never mistaken for a real one (select, poll, socket(fileno=)); only ``dup2`` reuses one.
         self._next_fd = FD_BASE
         #: descriptor number -> socket; several numbers may share one socket (``dup``).
         self.fds: dict[int, KSock] = {}
         #: descriptor number -> a non-socket object with a descriptor (an epoll instance).
         self.objects: dict[int, object] = {}
-        #: descriptor numbers that were closed (numbers are never reused). Only the numbers: a
+        #: descriptor numbers that were closed (only ``dup2`` gives one a socket again). Only the numbers: a
         #: closed number is closed whatever became of its socket (another ``dup`` may keep that
         #: open), and keeping the sockets made every garbage collection of a long run slower.
         self.released: set[int] = set()
@@ -373,6 +373,20 @@ class Kernel:
         s.refs += 1
         return self._new_fd(s)
 
+    def dup2(self, fd: int, fd2: int) -> None:
+        """Make ``fd2`` a descriptor of the socket behind ``fd`` (dup2(2)), closing what ``fd2``
+        was; a closed number comes back to life, as a real kernel reuses it."""
+        s = self.fds.get(fd)
+        if s is None or s.closed or fd2 < FD_BASE:
+            raise self.fail("EBADF")
+        if fd2 == fd:
+            return
+        self.release(fd2)
+        self.released.discard(fd2)
+        s.refs += 1
+        self.fds[fd2] = s
+        self._next_fd = max(self._next_fd, fd2 + 1)
+
     def set_inheritable(self, fd: int, inheritable: bool) -> None:
         """Clear (``inheritable``) or set FD_CLOEXEC on descriptor ``fd``."""
         if inheritable:
@@ -385,7 +399,7 @@ class Kernel:
         s = self.fds.pop(fd, None)
         if s is None:
             return
-        self.released.add(fd)  # numbers are never reused: a later select/poll on it sees it closed
+        self.released.add(fd)  # not reused (but by dup2): a later select/poll on it sees it closed
         self.inheritable.discard(fd)
         s.refs -= 1
         if s.refs <= 0:

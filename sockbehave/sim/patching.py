@@ -232,11 +232,16 @@ def _descriptor_of(value: object) -> Optional[int]:
     return fd if isinstance(fd, int) else None
 
 
+#: Functions whose second argument is a descriptor too (``dup2(fd, fd2)``, ``sendfile(out, in, ...)``).
+_SECOND_DESCRIPTOR = frozenset({"os.dup2", "os.sendfile"})
+
+
 def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
     real = getattr(module, name)
     feature = f"{module.__name__}.{name}() on a simulated socket's descriptor"
     model = fdcalls.model_of(module.__name__, name)
     takes_objects = module.__name__ == "fcntl"  # os functions take an int only (the real one's TypeError)
+    second_is_fd = f"{module.__name__}.{name}" in _SECOND_DESCRIPTOR
 
     def simulated(net: Network, *args: Any, **kwargs: Any) -> Any:
         first = args[0] if args else None
@@ -245,6 +250,8 @@ def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
             if model is None:
                 raise NotModelled(feature)
             return model(net, fd, *args[1:], **kwargs)
+        if second_is_fd and len(args) > 1 and isinstance(args[1], int) and args[1] >= FD_BASE:
+            raise NotModelled(f"{module.__name__}.{name}() between a real descriptor and a simulated socket's")
         return real(*args, **kwargs)
 
     return _dispatch(real, simulated)

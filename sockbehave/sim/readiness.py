@@ -17,7 +17,8 @@ Deviations, by design:
 - ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
   (``Profile.stdlib_names``): ``patching`` refuses them elsewhere, and picks
   ``selectors.DefaultSelector`` per OS.
-- Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused.
+- Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused,
+  except by ``os.dup2`` onto a closed one (as a program asks).
 - ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
   raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.
 - A simulated thread may not wait on real descriptors (that would stop the simulation for

@@ -424,3 +424,48 @@ def test_a_closed_descriptor_number_is_closed_even_while_a_dup_keeps_its_socket_
     real, simulated = both(program)
     assert real == simulated
     assert real[0] == "OSError(9"
+
+
+def test_os_close_dup_and_dup2_act_on_the_socket_as_on_a_real_one() -> None:
+    """os.dup/os.close/os.dup2 on a socket's number (CPython's test_selectors reuses a closed
+    number with dup2): the socket closes with its last descriptor, dup2 gives a closed number
+    another socket, inheritable unless asked, and a number used up fails with EBADF."""
+
+    def program() -> list[str]:
+        import os
+        import select
+
+        a1, a2 = _pair()
+        b1, b2 = _pair()
+        number = a1.fileno()
+        copy = os.dup(number)
+        out = [_outcome(lambda: os.get_inheritable(copy))]
+        a1.close()  # the connection stays open through `copy`
+        with socket.socket(fileno=os.dup(copy)) as again:
+            again.sendall(b"x")
+        out.append(_outcome(lambda: a2.recv(1)))
+        os.close(copy)  # the last descriptor: the peer reads the end
+        out.append(_outcome(lambda: a2.recv(1)))
+        out.append(_outcome(lambda: os.dup2(b1.fileno(), number) == number))
+        out.append(_outcome(lambda: os.get_inheritable(number)))
+        reused = socket.socket(fileno=number)
+        reused.sendall(b"y")
+        out.append(_outcome(lambda: b2.recv(1)))
+        out.append(_outcome(lambda: select.select([], [number], [], 0)[1] == [number]))
+        reused.close()  # number goes; b1's own descriptor keeps the connection
+        b1.sendall(b"z")
+        out.append(_outcome(lambda: b2.recv(1)))
+        out += [_outcome(lambda: os.close(number)).split(",")[0], _outcome(lambda: os.dup(number)).split(",")[0]]
+        out.append(_outcome(lambda: os.dup2(number, b1.fileno())).split(",")[0])
+        private = os.dup(b1.fileno())
+        out.append(_outcome(lambda: os.dup2(b1.fileno(), private, inheritable=False) == private))
+        out.append(_outcome(lambda: os.get_inheritable(private)))
+        out.append(_outcome(lambda: os.dup2(b1.fileno(), b1.fileno()) == b1.fileno()))
+        os.close(private)
+        for s in (a2, b1, b2):
+            s.close()
+        return out
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[:3] == ["False", "b'x'", "b''"] and real[-6:-3] == ["OSError(9"] * 3

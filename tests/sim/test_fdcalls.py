@@ -128,3 +128,35 @@ def test_open_of_a_simulated_socket_descriptor_is_not_modelled() -> None:
                 opener(a.fileno(), "wb")
         a.close()
         b.close()
+
+
+def test_dup2_between_a_real_and_a_simulated_descriptor_is_not_modelled() -> None:
+    """An inetd-style redirect (``dup2(sock.fileno(), 1)``) or the reverse would mix a real
+    descriptor table with the simulated one: refused by name, never the host's EBADF for a
+    number no real process has, nor a real descriptor silently left unchanged."""
+    r, w = os.pipe()
+    try:
+        with patched("linux"):
+            s = socket.socket()
+            with s:
+                for call in (
+                    lambda: os.dup2(s.fileno(), w),
+                    lambda: os.dup2(w, s.fileno()),
+                    lambda: os.sendfile(w, s.fileno(), 0, 1),
+                ):
+                    with pytest.raises(NotImplementedError, match="real descriptor"):
+                        call()
+                assert os.dup2(w, r) == r  # two real ones: the real call
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_os_dup_and_close_on_windows_sockets_are_not_modelled() -> None:
+    """A Windows socket is a handle, not a C runtime descriptor (``socket_descriptor_flags``)."""
+    with patched("windows"):
+        s = socket.socket()
+        with s:
+            for call in (lambda: os.dup(s.fileno()), lambda: os.close(s.fileno())):
+                with pytest.raises(NotImplementedError, match="on windows"):
+                    call()
