@@ -249,6 +249,9 @@ class Profile:
     keepalive_tunables: Mapping[str, Optional[tuple[int, int, int, bool]]]
     #: select() with no descriptor at all: None (a plain timeout) or the errno it fails with.
     select_empty_error: Optional[str]
+    #: select() given a descriptor that is not a socket (standard input, a file, a pipe): None
+    #: where select takes any descriptor, else the errno it fails with (Winsock's WSAENOTSOCK).
+    select_non_socket_error: Optional[str]
     #: Where select() reports a connect that failed: "read-write" (readable and writable) or "except".
     select_failed_connect: str
     #: CPython's ``selectors.SelectSelector`` on that OS passes its write set as the exceptional
@@ -658,6 +661,12 @@ LINUX = _p(
             "SO_BROADCAST raises EACCES (Linux 6.18)",
         ),
         "select_empty_error": (None, "select(2): with no descriptors, select waits for the timeout"),
+        "select_non_socket_error": (
+            None,
+            "https://pubs.opengroup.org/onlinepubs/9699919799/functions/select.html (DESCRIPTION: select supports "
+            "regular files, terminals, pseudo-terminals, STREAMS-based files, FIFOs, pipes and sockets); observed here "
+            "(a real pipe in select inside patched('linux'): tests/sim/test_readiness.py)",
+        ),
         "select_failed_connect": (
             "read-write",
             "net/ipv4/tcp.c tcp_poll (EPOLLERR, EPOLLHUP) and fs/select.c: POLLERR is in the read and write sets",
@@ -870,6 +879,12 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     ),
     "linger_format": ("ii", "sys/socket.h struct linger { int l_onoff; int l_linger; }"),
     "select_empty_error": (None, "FreeBSD sys_generic.c kern_select / xnu select: nd = 0 just sleeps for the timeout"),
+    "select_non_socket_error": (
+        None,
+        "FreeBSD 12.2 select(2) DESCRIPTION (select examines I/O descriptor sets, of descriptors of any kind); "
+        "https://pubs.opengroup.org/onlinepubs/9699919799/functions/select.html (DESCRIPTION: select supports regular "
+        "files, terminals, pseudo-terminals, STREAMS-based files, FIFOs, pipes and sockets)",
+    ),
     "select_failed_connect": (
         "read-write",
         "sys/sys/socketvar.h soreadable()/sowriteable(): true while so_error is set (FreeBSD and xnu)",
@@ -1439,6 +1454,13 @@ WINDOWS = _p(
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-select (WSAEINVAL when no set"
             " holds a socket); https://docs.python.org/3/library/select.html#select.select (three empty lists do not"
             " work on Windows)",
+        ),
+        "select_non_socket_error": (
+            "ENOTSOCK",
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/windows-sockets-error-codes-2.md:37 "
+            "(WSAENOTSOCK: for select, a member of an fd_set was not valid); "
+            "https://docs.python.org/3/library/select.html#select.select (on Windows select is WinSock's and does not "
+            "handle file descriptors that don't originate from WinSock)",
         ),
         "selector_select_merges_exceptional": (True, _SELECTOR_MERGE),
         "select_failed_connect": (

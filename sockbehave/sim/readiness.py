@@ -11,7 +11,8 @@ Deviations, by design:
 - Readiness follows Linux's ``tcp_poll``/``udp_poll`` (net/ipv4/tcp.c, net/ipv4/udp.c) on
   every profile, except for what the profile says about ``select``: where a failed connect
   is reported (``select_failed_connect``: Winsock puts it in the exceptional set) and whether
-  a ``select`` with no descriptor fails (``select_empty_error``: Winsock's WSAEINVAL). A TCP
+  a ``select`` with no descriptor, or with one that is not a socket, fails
+  (``select_empty_error``, ``select_non_socket_error``: Winsock's WSAEINVAL, WSAENOTSOCK). A TCP
   socket is writable while its send buffer has room (not Linux's "free >= queued/2" or BSD's
   low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
 - ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
@@ -32,6 +33,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import stat
 from collections.abc import Callable, Iterable
 from typing import Any, Optional, Protocol
 
@@ -178,14 +180,30 @@ def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> 
     return found
 
 
+#: The Winsock codes CPython reports as the C runtime's errno (PC/errmap.h ``winerror_to_errno``,
+#: 3.13.5): every other Winsock code is its own errno.
+_WINSOCK_CRT_ERRNOS = frozenset({"EINTR", "EBADF", "EACCES", "EFAULT", "EINVAL", "EMFILE"})
+
+
 def _select_error(net: SimNet, name: str) -> OSError:
     """The error CPython's select raises on the simulated OS: on Windows (3.9.13 and later)
-    the errno is the C runtime's (EINVAL) and ``winerror`` the Winsock code (10022)."""
-    number, message = net.kernel.profile.errnos[name]
-    exc = OSError(getattr(errno, name), message)
-    if net.kernel.profile.sets_winerror:
-        exc.winerror = number  # type: ignore[attr-defined]
+    ``winerror`` is the Winsock code and the errno that code's C runtime twin where it has
+    one (WSAEINVAL 10022: EINVAL), else the Winsock code itself (WSAENOTSOCK: 10038)."""
+    profile = net.kernel.profile
+    number, message = profile.errnos[name]
+    if not profile.sets_winerror:
+        return OSError(number, message)
+    exc = OSError(getattr(errno, name) if name in _WINSOCK_CRT_ERRNOS else number, message)
+    exc.winerror = number  # type: ignore[attr-defined]
     return exc
+
+
+def _real_socket(fd: int) -> bool:
+    """Whether the real descriptor ``fd`` is a socket (a closed one is not)."""
+    try:
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        return False
 
 
 def _ebadf(fd: int) -> OSError:
@@ -228,6 +246,8 @@ def select(
     profile = net.kernel.profile
     if not fds and profile.select_empty_error:
         raise _select_error(net, profile.select_empty_error)
+    if profile.select_non_socket_error and any(fd < Descriptors.BASE and not _real_socket(fd) for fd in fds):
+        raise _select_error(net, profile.select_non_socket_error)  # Winsock's select takes sockets only
     socks = _sockets(net, "select()", fds, timeout == 0)
     if socks is None:
         return real(rlist, wlist, xlist, 0)  # type: ignore[no-any-return]

@@ -273,3 +273,34 @@ def test_where_select_reports_a_failed_nonblocking_connect(profile: str, reporte
         if profile == "windows":  # the refusal arrived after 2 s, while select waited
             assert s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 10061
         s.close()
+
+
+def test_select_on_something_that_is_not_a_socket_fails_only_on_windows() -> None:
+    """The tutorials' chat client waits on standard input and its socket with one select();
+    Winsock's select takes sockets only, so on Windows that call fails with WSAENOTSOCK
+    (winerror and errno 10038: CPython keeps a Winsock code as its errno unless the C runtime
+    has a twin, as it has for WSAEINVAL). Elsewhere a pipe is as good as a socket."""
+    r, w = os.pipe()
+    try:
+        os.write(w, b"x")
+        with patched("windows"):
+            s = socket.socket()
+            with s:
+                for call in (
+                    lambda: select.select([r], [], [], 0),
+                    lambda: select.select([r, s], [], [], 1.0),
+                    lambda: select.select([], [w], [], None),
+                ):
+                    with pytest.raises(OSError) as failed:
+                        call()
+                    assert failed.value.errno == failed.value.winerror == 10038  # type: ignore[attr-defined]
+                    assert "not a socket" in failed.value.strerror
+                with pytest.raises(OSError) as empty:
+                    select.select([], [], [], 0)
+                assert (empty.value.errno, empty.value.winerror) == (22, 10022)  # type: ignore[attr-defined]
+        for profile in ("linux", "darwin", "freebsd"):
+            with patched(profile):
+                assert select.select([r], [w], [], 0) == ([r], [w], [])  # the real call, as before
+    finally:
+        os.close(r)
+        os.close(w)
