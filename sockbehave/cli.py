@@ -51,6 +51,23 @@ def _positive(text: str) -> int:
     return value
 
 
+def _one_os(text: str) -> str:
+    names = _os_list(text)
+    if len(names) != 1:
+        raise argparse.ArgumentTypeError(f"one OS only, got {text!r}")
+    return names[0]
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 3600 seconds, got {text}")
+    return value
+
+
 def _os_list(text: str) -> list[str]:
     try:
         return parse_os_names(text)
@@ -247,6 +264,44 @@ def _parser() -> argparse.ArgumentParser:
         help="write {claims: [{id, en, zh, verdicts, ...}]} as JSON (also for -o OUT.json)",
     )
     cl.add_argument("--claims-file", type=Path, default=None, metavar="FILE", help="default: the catalog's claims.toml")
+
+    sm = sub.add_parser(
+        "simulate",
+        help="run your own Python programs, unmodified, on one simulated host of another OS, in virtual time",
+        description="Run Python programs (a server, then its clients) unmodified on one simulated host of OS, in "
+        "virtual time, the same way every run. Exit status: 0 every program finished; 1 a program raised; "
+        "3 the programs were left waiting for ever (the real ones would hang: a server waiting for its next "
+        "client ends so); 4 the simulator met something it does not model; 2 bad usage or input.",
+    )
+    sm.add_argument("programs", nargs="+", type=Path, metavar="PROGRAM.py", help="started in this order")
+    sm.add_argument(
+        "--os",
+        type=_one_os,
+        default=None,
+        metavar="OS",
+        help=f"the simulated OS ({', '.join(OSES)}); default: this machine's",
+    )
+    sm.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="[PROGRAM=]FILE",
+        help="the lines input() returns in PROGRAM (its file name; the name may be left out when only one program "
+        "runs); without it, input() is not modelled",
+    )
+    sm.add_argument(
+        "--gap",
+        type=_seconds,
+        default=0.1,
+        metavar="SECONDS",
+        help="virtual seconds between starting one program and the next (default: 0.1)",
+    )
+    sm.add_argument("--seed", type=int, default=0, help="the seed of the simulated host's port choices (default: 0)")
+    sm.add_argument(
+        "--platform",
+        action="store_true",
+        help="also show sys.platform and os.name as that OS (other libraries then change what they do)",
+    )
 
     rg = sub.add_parser(
         "regenerate",
@@ -856,6 +911,33 @@ def _claims_pages(
     return {page: claims_markdown(judged, lang, ordered) for lang, page in pages.items()}
 
 
+def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .platform_info import current_os
+    from .sim import programs
+
+    paths: list[Path] = args.programs
+    names = programs.program_names(paths)
+    inputs: dict[str, Path] = {}
+    for given in args.input:
+        name, sep, file = given.rpartition("=")
+        if not sep:
+            if len(paths) != 1:
+                raise InputError(f"--input {given}: say which program reads it (PROGRAM=FILE): {len(paths)} run")
+            name, file = names[0], given
+        if name not in names:
+            raise InputError(f"--input {given}: no program is called {name!r} (programs: {', '.join(names)})")
+        if name in inputs:
+            raise InputError(f"--input {given}: {name} has its input already")
+        inputs[name] = Path(file)
+    loaded = [programs.load(path, name, inputs.get(name)) for path, name in zip(paths, names)]
+    os_name = args.os or current_os()
+    ending = programs.run(loaded, os_name, gap=args.gap, seed=args.seed, platform=args.platform, out=out, err=err)
+    out.flush()
+    summary = f"simulated {os_name}: {ending.clock:g} s of virtual time"
+    err.write(f"sockbehave: {summary}: {printable(ending.message) if ending.message else 'every program finished'}\n")
+    return ending.status
+
+
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .catalog import default_root
     from .files import check_output_dir, write_all
@@ -945,6 +1027,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "report": lambda: _cmd_report(args, out, err),
                 "diff": lambda: _cmd_diff(args, out),
                 "regenerate": lambda: _cmd_regenerate(args, out, err),
+                "simulate": lambda: _cmd_simulate(args, out, err),
                 "evidence": lambda: _cmd_evidence(args, out),
                 "claims": lambda: _cmd_claims(args, out, err),
                 "site": lambda: _cmd_site(args, out, err),

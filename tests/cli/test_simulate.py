@@ -1,0 +1,178 @@
+"""``sockbehave simulate``: a user's own programs, unmodified, on one simulated host of another
+OS (``sockbehave/sim/programs.py``): output, input, how a run ends, and bad input."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from sockbehave.sim import get_profile
+
+CLI = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
+
+SERVER = """
+import socket
+srv = socket.socket()
+srv.bind(("127.0.0.1", 9000))
+srv.listen(5)
+print("listening")
+while True:
+    conn, addr = srv.accept()
+    data = conn.recv(100)
+    conn.sendall(data.upper())
+    conn.close()
+"""
+
+CLIENT = """
+import socket
+c = socket.create_connection(("127.0.0.1", 9000))
+c.sendall(b"hello")
+print(c.recv(100))
+c.close()
+"""
+
+
+def write(folder: Path, name: str, source: str) -> str:
+    path = folder / name
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return str(path)
+
+
+def test_a_server_and_its_clients_run_together_and_a_waiting_server_ends_the_run(cli: CLI, tmp_path: Path) -> None:
+    server, client = write(tmp_path, "server.py", SERVER), write(tmp_path, "client.py", CLIENT)
+    code, out, err = cli("simulate", "--os", "windows", server, client, client)
+    assert out.splitlines() == [
+        "server.py | listening",
+        "client.py | b'HELLO'",
+        "client.py#2 | b'HELLO'",
+    ]
+    assert code == 3, err  # the real server would wait for ever for its next client
+    assert "simulated windows" in err and "accept() on" in err and "server.py" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert cli("simulate", "--os", "windows", server, client, client)[1] == out  # the same every run
+
+
+@pytest.mark.parametrize("os_name", ["linux", "darwin", "freebsd", "windows"])
+def test_a_refused_connect_takes_as_long_as_on_that_os(cli: CLI, tmp_path: Path, os_name: str) -> None:
+    program = write(
+        tmp_path,
+        "refused.py",
+        """
+        import socket, time
+        started = time.monotonic()
+        try:
+            socket.create_connection(("127.0.0.1", 9))
+        except OSError as exc:
+            print(type(exc).__name__, round(time.monotonic() - started, 3))
+        """,
+    )
+    code, out, err = cli("simulate", "--os", os_name, program)
+    assert (code, err.startswith(f"sockbehave: simulated {os_name}: ")) == (0, True), err
+    assert out == f"ConnectionRefusedError {round(get_profile(os_name).refused_after, 3)}\n"
+
+
+def test_input_lines_come_from_a_file_and_end_with_eof(cli: CLI, tmp_path: Path) -> None:
+    program = write(
+        tmp_path,
+        "chat.py",
+        """
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                print("bye")
+                break
+            print(line.upper())
+        """,
+    )
+    lines = tmp_path / "lines.txt"
+    lines.write_text("hello\nworld\n", encoding="utf-8")
+    assert cli("simulate", "--os", "linux", "--input", str(lines), program) == (
+        0,
+        "> hello\nHELLO\n> world\nWORLD\nbye\n",
+        "sockbehave: simulated linux: 0 s of virtual time: every program finished\n",
+    )
+    code, _, err = cli("simulate", "--os", "linux", program)  # no --input: the terminal is not modelled
+    assert code == 4 and "input() in chat.py without --input" in err
+
+
+def test_a_program_that_raises_shows_its_own_traceback(cli: CLI, tmp_path: Path) -> None:
+    program = write(tmp_path, "broken.py", "import socket\n\nsocket.socket().recv(-1)\n")
+    code, out, err = cli("simulate", "--os", "darwin", program)
+    assert code == 1 and out == ""
+    assert err.startswith(f'Traceback (most recent call last):\n  File "{program}", line 3, in <module>')
+    assert "ValueError: negative buffersize in recv" in err and "broken.py raised an exception" in err
+
+
+def test_daemon_threads_are_dropped_and_siblings_import_and_the_process_state_comes_back(
+    cli: CLI, tmp_path: Path
+) -> None:
+    write(tmp_path, "helper.py", "GREETING = 'hi'\n")
+    program = write(
+        tmp_path,
+        "main.py",
+        """
+        import socket, sys, threading
+        from helper import GREETING
+        srv = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=srv.accept, daemon=True).start()  # waits for ever, as a daemon may
+        print(GREETING, sys.argv[0].endswith("main.py"), sys.platform)
+        """,
+    )
+    argv, path = sys.argv[:], sys.path[:]
+    assert cli("simulate", "--os", "windows", "--platform", program)[:2] == (0, "hi True win32\n")
+    assert (sys.argv, sys.path) == (argv, path)
+    sys.modules.pop("helper", None)
+
+
+def test_the_unmodelled_is_reported_even_when_the_program_catches_it(cli: CLI, tmp_path: Path) -> None:
+    program = write(
+        tmp_path,
+        "unix.py",
+        """
+        import socket
+        try:
+            socket.socket(socket.AF_UNIX)
+        except Exception as exc:
+            print("caught", type(exc).__name__)
+        """,
+    )
+    code, out, err = cli("simulate", "--os", "linux", program)
+    assert (code, out) == (4, "caught NotModelled\n")  # a NotImplementedError
+    assert "does not model" in err and "AF_UNIX" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["missing.py"], "missing.py: cannot read the program"),
+        (["bad.py"], "bad.py:2: not a Python program"),
+        (["--os", "plan9", "ok.py"], "unknown OS name plan9"),
+        (["--os", "linux,windows", "ok.py"], "one OS only"),
+        (["--gap", "-1", "ok.py"], "must be from 0 to 3600 seconds"),
+        (["--input", "lines.txt", "ok.py", "ok.py"], "say which program reads it"),
+        (["--input", "other.py=lines.txt", "ok.py"], "no program is called 'other.py'"),
+        (["--input", "nothing.txt", "ok.py"], "nothing.txt: cannot read the input"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    cli: CLI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "ok.py", "print('never run')\n")
+    write(tmp_path, "bad.py", "x = 1\ndef (:\n")
+    (tmp_path / "lines.txt").write_text("a\n", encoding="utf-8")
+    code, out, err = cli("simulate", *argv)
+    err += capsys.readouterr().err  # argparse writes its own usage errors
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert err.count("\n") == 1 or err.splitlines()[0].startswith("usage:")  # argparse: usage, then the line
