@@ -933,8 +933,8 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     os_name = args.os or current_os()
     ending = programs.run(loaded, os_name, gap=args.gap, seed=args.seed, platform=args.platform, out=out, err=err)
     out.flush()
-    summary = f"simulated {os_name}: {ending.clock:g} s of virtual time"
-    err.write(f"sockbehave: {summary}: {printable(ending.message) if ending.message else 'every program finished'}\n")
+    said = printable(ending.message) if ending.message else "every program finished"
+    err.write(f"sockbehave: simulated {os_name} (virtual clock at {ending.clock:g} s): {said}\n")
     return ending.status
 
 

@@ -157,11 +157,14 @@ def _thread_for(program: Program, out: _Output, failed: list[str]) -> threading.
 
 
 def _program_traceback(exc: BaseException, program: Program) -> list[str]:
-    """The traceback Python prints for ``python FILE``: from the program's own frames on."""
+    """The traceback Python prints for ``python FILE``: from the program's own frames on,
+    without this module's ``print`` and ``input``, which are built-ins there."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != str(program.path):
         tb = tb.tb_next
-    return traceback.format_exception(type(exc), exc, tb or exc.__traceback__)
+    shown = traceback.TracebackException(type(exc), exc, tb or exc.__traceback__)
+    shown.stack = traceback.StackSummary.from_list([f for f in shown.stack if f.filename != __file__])
+    return list(shown.format())
 
 
 def run(
@@ -227,13 +230,15 @@ def _start_and_wait(
 
 
 def _ending(failed: list[str], waiting: str, not_modelled: str, clock: float) -> Ending:
-    if not_modelled:
-        return Ending(NOT_MODELLED, clock, f"the simulator met something it does not model: {not_modelled}")
+    """The status is the first that holds of not modelled, raised, waiting, done; the message
+    says every one that holds."""
+    parts = [f"{', '.join(failed)} raised an exception"] if failed else []
     if waiting:
-        return Ending(WAITING, clock, f"the programs are left waiting (the real ones would hang here): {waiting}")
-    if failed:
-        return Ending(RAISED, clock, f"{', '.join(failed)} raised an exception")
-    return Ending(DONE, clock, "")
+        parts.append(f"the programs were left waiting for ever (the real ones would hang here): {waiting}")
+    if not_modelled:
+        parts.insert(0, f"the simulator met something it does not model: {not_modelled}")
+    status = NOT_MODELLED if not_modelled else RAISED if failed else WAITING if waiting else DONE
+    return Ending(status, clock, "; ".join(parts))
 
 
 def program_names(paths: Sequence[Path]) -> list[str]:

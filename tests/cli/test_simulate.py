@@ -71,7 +71,7 @@ def test_a_refused_connect_takes_as_long_as_on_that_os(cli: CLI, tmp_path: Path,
         """,
     )
     code, out, err = cli("simulate", "--os", os_name, program)
-    assert (code, err.startswith(f"sockbehave: simulated {os_name}: ")) == (0, True), err
+    assert (code, err.startswith(f"sockbehave: simulated {os_name} (virtual clock at ")) == (0, True), err
     assert out == f"ConnectionRefusedError {round(get_profile(os_name).refused_after, 3)}\n"
 
 
@@ -94,10 +94,35 @@ def test_input_lines_come_from_a_file_and_end_with_eof(cli: CLI, tmp_path: Path)
     assert cli("simulate", "--os", "linux", "--input", str(lines), program) == (
         0,
         "> hello\nHELLO\n> world\nWORLD\nbye\n",
-        "sockbehave: simulated linux: 0 s of virtual time: every program finished\n",
+        "sockbehave: simulated linux (virtual clock at 0 s): every program finished\n",
     )
     code, _, err = cli("simulate", "--os", "linux", program)  # no --input: the terminal is not modelled
     assert code == 4 and "input() in chat.py without --input" in err
+
+
+def test_a_client_that_raises_beside_a_waiting_server_says_both(cli: CLI, tmp_path: Path) -> None:
+    """The tutorial's client reads lines until input() ends the stream (EOFError) while its
+    server waits for the next client: status 1 (a program raised), and both are said. The
+    traceback is the program's own, without the simulator's input() frame (a built-in)."""
+    server = write(tmp_path, "server.py", SERVER)
+    client = write(
+        tmp_path,
+        "client.py",
+        """
+        import socket
+        c = socket.create_connection(("127.0.0.1", 9000))
+        c.sendall(input("> ").encode())
+        print(c.recv(100))
+        input("> ")
+        """,
+    )
+    lines = tmp_path / "lines.txt"
+    lines.write_text("hi\n", encoding="utf-8")
+    code, out, err = cli("simulate", "--os", "freebsd", "--input", f"client.py={lines}", server, client)
+    assert code == 1 and out.splitlines() == ["server.py | listening", "client.py | > hi", "client.py | b'HI'"]
+    assert err.splitlines()[-1].startswith("sockbehave: simulated freebsd (virtual clock at ")
+    assert "client.py raised an exception; the programs were left waiting for ever" in err and "accept()" in err
+    assert "client.py | EOFError: EOF when reading a line" in err and "programs.py" not in err
 
 
 def test_a_program_that_raises_shows_its_own_traceback(cli: CLI, tmp_path: Path) -> None:
