@@ -298,6 +298,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sm.add_argument("--seed", type=int, default=0, help="the seed of the simulated host's port choices (default: 0)")
     sm.add_argument(
+        "--trace",
+        type=Path,
+        default=None,
+        metavar="OUT.svg",
+        help="also draw the segments the programs exchanged (SYN, data, FIN, RST, UDP...) as a packet timeline",
+    )
+    sm.add_argument(
         "--platform",
         action="store_true",
         help="also show sys.platform and os.name as that OS (other libraries then change what they do)",
@@ -912,6 +919,7 @@ def _claims_pages(
 
 
 def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .files import atomic_write, check_output_file
     from .platform_info import current_os
     from .sim import programs
 
@@ -930,9 +938,25 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InputError(f"--input {given}: {name} has its input already")
         inputs[name] = Path(file)
     loaded = [programs.load(path, name, inputs.get(name)) for path, name in zip(paths, names)]
+    if args.trace is not None:
+        check_output_file(args.trace, "--trace")  # fail now, not after the run
     os_name = args.os or current_os()
-    ending = programs.run(loaded, os_name, gap=args.gap, seed=args.seed, platform=args.platform, out=out, err=err)
+    ending = programs.run(
+        loaded,
+        os_name,
+        gap=args.gap,
+        seed=args.seed,
+        platform=args.platform,
+        trace=args.trace is not None,
+        out=out,
+        err=err,
+    )
     out.flush()
+    if args.trace is not None:
+        from .report.timeline import trace_svg
+
+        title = f"{', '.join(names)} on simulated {os_name}: packet timeline"
+        atomic_write(args.trace, trace_svg(ending.trace, "simulate", title) + "\n")
     said = printable(ending.message) if ending.message else "every program finished"
     err.write(f"sockbehave: simulated {os_name} (virtual clock at {ending.clock:g} s): {said}\n")
     return ending.status

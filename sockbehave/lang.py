@@ -204,6 +204,8 @@ _LABELS: Mapping[str, Mapping[str, str]] = {
         "windows and retransmission timing are not modelled and not drawn. Dashed: dropped or unanswered.\n"
         "ICMP host unreachable is not modelled. Left: each socket call when it returned, and its result.\n"
         "One lifeline per address: a listener and the connections it accepted share theirs.",
+        "t_legend_calls": "Left: each socket call when it returned, and its result.",
+        "t_axis_time": "virtual time",
         "t_capped": "Trace capped at {n} events: {dropped} later events are not shown.",
         "t_error": "The run ended with an error: {error}",
         "t_desc": "{segments} segments and {calls} socket calls between {lanes} endpoints",
@@ -336,6 +338,8 @@ _LABELS: Mapping[str, Mapping[str, str]] = {
         "也不画出。虚线：报文被丢弃或没有回应。ICMP 主机不可达没有模拟。\n"
         "左侧：每个套接字调用返回的时刻及其结果。\n"
         "每个地址一条生命线：监听套接字和它 accept 得到的连接共用同一条。",
+        "t_legend_calls": "左侧：每个套接字调用返回的时刻及其结果。",
+        "t_axis_time": "虚拟时间",
         "t_capped": "记录只保留前 {n} 个事件：后面的 {dropped} 个事件没有画出。",
         "t_error": "这次运行以错误结束：{error}",
         "t_desc": "{lanes} 个端点之间的 {segments} 个报文段和 {calls} 次套接字调用",

@@ -10,6 +10,8 @@ simulator cannot run on an OS (not modelled, a run error) gets a figure saying s
 Public surface, for the matrix page and the static site:
 
 * ``timeline_svg(catalog, scenario_id, os_name, lang="en") -> str``: one ``<svg>``.
+* ``trace_svg(trace, ident, title, error=None, lang="en") -> str``: any trace (``sockbehave
+  simulate --trace`` draws its programs' run with it).
 * ``scenario_timelines(catalog, scenario_id, os_names=OSES, lang="en") -> str``: an HTML
   fragment, one ``<figure class="sb-timeline">`` per OS, each with a caption (and the
   simulator's known gaps for that OS, from the tables' ``sim_gap``).
@@ -36,7 +38,7 @@ from ..sim.trace import Call, Segment, Trace
 from ..tables import OSES
 from .svg import esc, figure, slug, svg, text
 
-__all__ = ["TracedRun", "scenario_timelines", "timeline_svg", "traced_run"]
+__all__ = ["TracedRun", "scenario_timelines", "timeline_svg", "trace_svg", "traced_run"]
 
 _TOP, _ROW, _CALLS_W, _LANE_W, _HEAD = 20, 24, 330, 170, 52
 _SEG_COLOURS = {"RST": "#b3261e", "ICMP port unreachable": "#8a4b00", "FIN": "#4a148c"}
@@ -109,16 +111,22 @@ def _arrow(x1: float, x2: float, y: float, colour: str, dashed: bool) -> str:
 
 
 def _draw(traced: TracedRun, ident: str, lang: str) -> str:
-    trace = traced.trace
     title = label(lang, "t_title").format(id=traced.scenario.id, os=traced.os_name)
+    return trace_svg(traced.trace, ident, title, traced.run.error, lang)
+
+
+def trace_svg(trace: Optional[Trace], ident: str, title: str, error: Optional[str] = None, lang: str = "en") -> str:
+    """Any run's packet trace as one ``<svg>`` titled ``title`` (a run that ended with ``error``
+    says so under the picture): a scenario's, or the programs' of ``sockbehave simulate``."""
     if trace is None or not trace.events:
-        why = traced.run.error or label(lang, "t_no_segments")
+        why = error or label(lang, "t_no_segments")
         return svg(ident, 640, 60, title, why, [text(12, 34, label(lang, "t_none").format(why=why), 13)])
     lanes = _lanes(trace)
-    x0 = _CALLS_W + 40
+    calls = bool(trace.calls)  # a program's own sockets record none (``sockbehave simulate``)
+    x0 = (_CALLS_W if calls else 40) + 40
     xs = {key: x0 + i * _LANE_W + _LANE_W / 2 for key, i in lanes.items()}
     width = x0 + len(lanes) * _LANE_W + 10
-    body: list[str] = [text(8, _TOP + 12, label(lang, "t_axis"), 11, extra=' fill="#555"')]
+    body: list[str] = [text(8, _TOP + 12, label(lang, "t_axis" if calls else "t_axis_time"), 11, extra=' fill="#555"')]
     for key, x in xs.items():
         body.append(
             f'<rect x="{x - _LANE_W / 2 + 6:g}" y="{_TOP:g}" width="{_LANE_W - 12}" height="24" rx="4" '
@@ -147,11 +155,12 @@ def _draw(traced: TracedRun, ident: str, lang: str) -> str:
     body.extend(rows)
     for x in xs.values():
         body.insert(1, f'<line x1="{x:g}" y1="{_TOP + 24:g}" x2="{x:g}" y2="{height:g}" stroke="#9aa9c4"/>')
-    notes = label(lang, "t_legend").split("\n")
+    legend = label(lang, "t_legend") if calls else label(lang, "t_legend").replace(label(lang, "t_legend_calls"), "")
+    notes = [line.rstrip() for line in legend.split("\n") if line.strip()]
     if trace.dropped:
         notes.insert(0, label(lang, "t_capped").format(n=len(trace.events), dropped=trace.dropped))
-    if traced.run.error:
-        notes.insert(0, label(lang, "t_error").format(error=traced.run.error))
+    if error:
+        notes.insert(0, label(lang, "t_error").format(error=error))
     for line in notes:
         height += 16
         body.append(text(8, height, line, 11, extra=' fill="#444"'))

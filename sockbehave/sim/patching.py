@@ -581,18 +581,19 @@ def _view_off() -> None:
 
 
 @contextlib.contextmanager
-def patched(profile: str = "linux", seed: int = 0, platform: bool = False) -> Iterator[Network]:
+def patched(profile: str = "linux", seed: int = 0, platform: bool = False, trace: bool = False) -> Iterator[Network]:
     """Run unmodified code on the simulated stack: inside the block, the calling thread and
     every thread it starts use simulated sockets, ``select``/``selectors``, threading
     primitives, queues and thread pools, name resolution and virtual time (see the module
     docstring). ``socket.create_connection``, ``socketserver`` and ``concurrent.futures`` work
     on top. The ``errno`` module has the simulated OS's numbers while the block is open;
     ``platform=True`` also shows its ``sys.platform`` and ``os.name`` (off by default: other
-    libraries change what they do by them).
+    libraries change what they do by them). ``trace=True`` records the segments the block's
+    sockets exchange in ``net.trace`` (``sim/trace.py``; not their calls: ``sim/traced.py``).
     """
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
-    net = Network(profile, seed=seed, name=f"patched-{profile}")
+    net = Network(profile, seed=seed, name=f"patched-{profile}", trace=trace)
     _apply_view(net, platform)
     default_timeout = socket.getdefaulttimeout()
     net.enter()  # this thread is the root task

@@ -31,7 +31,7 @@ import threading
 import tokenize
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType
 from typing import Any, Optional, TextIO
@@ -40,6 +40,7 @@ from ..errors import InputError
 from .clock import SimAborted, SimDeadlock
 from .kernel import NotModelled
 from .patching import patched
+from .trace import Trace
 
 __all__ = ["DONE", "NOT_MODELLED", "RAISED", "WAITING", "Ending", "Program", "load", "program_names", "run"]
 
@@ -63,11 +64,13 @@ class Program:
 @dataclass(frozen=True)
 class Ending:
     """How a run ended: ``status`` (``DONE``, ``RAISED``, ``WAITING``, ``NOT_MODELLED``), the
-    virtual time, and what to tell the user about it (empty when every program finished)."""
+    virtual time, what to tell the user about it (empty when every program finished), and the
+    segments the programs exchanged when ``run`` was asked for them."""
 
     status: int
     clock: float
     message: str
+    trace: Optional[Trace] = None
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -174,6 +177,7 @@ def run(
     gap: float = 0.1,
     seed: int = 0,
     platform: bool = False,
+    trace: bool = False,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> Ending:
@@ -186,13 +190,14 @@ def run(
     sys.path[:0] = [f for i, f in enumerate(folders) if f not in folders[:i]]
     waiting = not_modelled = ""
     clock = 0.0
+    recorded: Optional[Trace] = None
     try:
-        with patched(os_name, seed=seed, platform=platform) as net:
+        with patched(os_name, seed=seed, platform=platform, trace=trace) as net:
             try:
                 _start_and_wait(programs, net, gap, failed, out, err)
             except SimDeadlock as exc:
                 waiting = str(exc)
-            clock = net.clock()
+            clock, recorded = net.clock(), net.trace
             not_modelled = net.scheduler.not_modelled
             # Every wait the programs are owed is done: leave through the error path, where the
             # simulation drops what still waits (daemon threads, as at interpreter exit).
@@ -201,7 +206,7 @@ def run(
         pass
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
-    return _ending(failed, waiting, not_modelled, clock)
+    return replace(_ending(failed, waiting, not_modelled, clock), trace=recorded)
 
 
 class _Ended(Exception):

@@ -201,3 +201,22 @@ def test_bad_input_is_one_line_and_exit_2(
     assert code == 2 and out == ""
     assert message in err and "Traceback" not in err
     assert err.count("\n") == 1 or err.splitlines()[0].startswith("usage:")  # argparse: usage, then the line
+
+
+def test_trace_draws_the_segments_the_programs_exchanged(cli: CLI, tmp_path: Path) -> None:
+    server, client = write(tmp_path, "server.py", SERVER), write(tmp_path, "client.py", CLIENT)
+    refused = write(tmp_path, "refused.py", 'import socket\nsocket.socket().connect_ex(("127.0.0.1", 9))\n')
+    picture = tmp_path / "out.svg"
+    code, _, _ = cli("simulate", "--os", "windows", "--trace", str(picture), server, client, refused)
+    drawn = picture.read_text(encoding="utf-8")
+    assert code == 3 and drawn.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "server.py, client.py, refused.py on simulated windows" in drawn
+    for segment in (">SYN<", ">SYN-ACK<", ">data 5<", ">FIN<", ">RST (refused; connect fails after 2 s)<"):
+        assert segment in drawn, segment
+    assert "each socket call" not in drawn  # a program's own sockets record no calls: not promised
+
+
+def test_an_unwritable_trace_fails_before_the_programs_run(cli: CLI, tmp_path: Path) -> None:
+    program = write(tmp_path, "loud.py", "print('ran')\n")
+    code, out, err = cli("simulate", "--trace", str(tmp_path / "loud.py" / "out.svg"), program)  # under a file
+    assert (code, out) == (2, "") and err.startswith("sockbehave: error: --trace") and err.count("\n") == 1
