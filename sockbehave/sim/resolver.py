@@ -62,12 +62,23 @@ def inet_aton_form(text: str) -> Optional[str]:
     return str(ipaddress.IPv4Address(number))
 
 
+#: id(profile) -> (that profile, its ``Resolver.address`` answers); the profile is kept, so an
+#: id is never reused while its entry lives (the same scheme as ``network._errno_names``).
+_FIRST: dict[int, tuple[Profile, dict[tuple[str, int], str]]] = {}
+_FIRST_LIMIT = 4096
+
+
 class Resolver:
     """The simulated host's resolver for one profile."""
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        self._first: dict[tuple[str, int], str] = {}  # address()'s answers: a profile's never change
+        # address()'s answers: a profile's never change, so every network of it shares them
+        # (parsing them again for each new network was a tenth of a small scenario's cost).
+        shared = _FIRST.get(id(profile))
+        if shared is None or shared[0] is not profile:
+            shared = _FIRST[id(profile)] = (profile, {})
+        self._first: dict[tuple[str, int], str] = shared[1]
 
     def _gaierror(self, host: str) -> socket.gaierror:
         number, message = self.profile.gai_noname
@@ -90,7 +101,10 @@ class Resolver:
         remembered (every socket call resolves its address; a failed lookup is not remembered)."""
         found = self._first.get((host, family))
         if found is None:
-            found = self._first[(host, family)] = self.addresses(host, family)[0]
+            found = self.addresses(host, family)[0]
+            if len(self._first) >= _FIRST_LIMIT:  # a scanner's thousands of addresses: start again
+                self._first.clear()
+            self._first[(host, family)] = found
         return found
 
     def _lookup(self, host: str) -> list[str]:

@@ -156,3 +156,20 @@ def test_a_remembered_address_is_the_first_one_and_a_failed_lookup_fails_again()
     for _ in range(2):
         with pytest.raises(socket.gaierror):
             s.connect(("nothing.invalid", 80))
+
+
+def test_address_answers_are_shared_by_a_profiles_networks_and_bounded() -> None:
+    """Every network of one profile shares the answers (a profile's never change), and a
+    program that resolves thousands of addresses (a port scanner) cannot grow them for ever."""
+    from sockbehave.sim.resolver import _FIRST_LIMIT
+
+    first, second = Network("freebsd"), Network("freebsd")
+    try:
+        assert first.resolver.address("localhost", socket.AF_INET) == "127.0.0.1"
+        assert ("localhost", socket.AF_INET) in second.resolver._first
+        for i in range(_FIRST_LIMIT + 10):
+            second.resolver.address(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", socket.AF_INET)
+        assert len(first.resolver._first) <= _FIRST_LIMIT
+    finally:
+        first.close()
+        second.close()
