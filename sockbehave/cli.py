@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
     from .report import Report
     from .report.matrix import Matrix
     from .runner import ScenarioRun
+    from .sim.programs import Ending, Program
 
 __all__ = ["main"]
 
@@ -51,11 +52,11 @@ def _positive(text: str) -> int:
     return value
 
 
-def _one_os(text: str) -> str:
-    names = _os_list(text)
-    if len(names) != 1:
-        raise argparse.ArgumentTypeError(f"one OS only, got {text!r}")
-    return names[0]
+def _os_list_or_all(text: str) -> list[str]:
+    try:
+        return parse_os_names(text, allow_all=True)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _seconds(text: str) -> float:
@@ -276,10 +277,11 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("programs", nargs="+", type=Path, metavar="PROGRAM.py", help="started in this order")
     sm.add_argument(
         "--os",
-        type=_one_os,
+        type=_os_list_or_all,
         default=None,
-        metavar="OS",
-        help=f"the simulated OS ({', '.join(OSES)}); default: this machine's",
+        metavar="OS[,OS...]",
+        help=f"the simulated OS ({', '.join(OSES)}), several, or all: each runs the programs afresh, and each "
+        "output after the first is shown as its difference from the first; default: this machine's",
     )
     sm.add_argument(
         "--input",
@@ -938,9 +940,14 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InputError(f"--input {given}: {name} has its input already")
         inputs[name] = Path(file)
     loaded = [programs.load(path, name, inputs.get(name)) for path, name in zip(paths, names)]
+    os_names: list[str] = args.os or [current_os()]
+    if len(os_names) > 1:
+        if args.trace is not None:
+            raise InputError("--trace: draws the run on one OS only (give --os one OS)")
+        return _simulate_each(loaded, os_names, args, out)
     if args.trace is not None:
         check_output_file(args.trace, "--trace")  # fail now, not after the run
-    os_name = args.os or current_os()
+    os_name = os_names[0]
     ending = programs.run(
         loaded,
         os_name,
@@ -957,9 +964,45 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         title = f"{', '.join(names)} on simulated {os_name}: packet timeline"
         atomic_write(args.trace, trace_svg(ending.trace, "simulate", title) + "\n")
-    said = printable(ending.message) if ending.message else "every program finished"
-    err.write(f"sockbehave: simulated {os_name} (virtual clock at {ending.clock:g} s): {said}\n")
+    err.write(f"sockbehave: {_ended(os_name, ending)}\n")
     return ending.status
+
+
+def _ended(os_name: str, ending: Ending) -> str:
+    said = printable(ending.message) if ending.message else "every program finished"
+    return f"simulated {os_name} (virtual clock at {ending.clock:g} s): {said}"
+
+
+def _simulate_each(loaded: list[Program], os_names: list[str], args: argparse.Namespace, out: TextIO) -> int:
+    """The programs on each OS afresh: the first OS's output whole, each other's as its
+    difference from the first (or that it is the same); the status is the worst of the runs."""
+    import difflib
+    import io
+
+    from .sim import programs
+
+    first: list[str] = []
+    statuses = []
+    for os_name in os_names:
+        captured = io.StringIO()  # the programs' output and errors, in the order they came
+        ending = programs.run(
+            loaded, os_name, gap=args.gap, seed=args.seed, platform=args.platform, out=captured, err=captured
+        )
+        statuses.append(ending.status)
+        lines = captured.getvalue().splitlines()
+        if os_name == os_names[0]:
+            first = lines
+            out.write(f"== {_ended(os_name, ending)}\n")
+            out.writelines(f"{line}\n" for line in lines)
+        elif lines == first:
+            out.write(f"== {_ended(os_name, ending)}\n   the same output as {os_names[0]}\n")
+        else:
+            out.write(f"== {_ended(os_name, ending)}\n   its output, as a difference from {os_names[0]}'s:\n")
+            diff = difflib.unified_diff(first, lines, os_names[0], os_name, n=1, lineterm="")
+            out.writelines(f"{line}\n" for line in diff)
+        out.flush()
+    precedence = (programs.NOT_MODELLED, programs.RAISED, programs.WAITING)
+    return next((s for s in precedence if s in statuses), programs.DONE)
 
 
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -26,6 +26,7 @@ end, as at the end of a real standard input.
 from __future__ import annotations
 
 import builtins
+import os
 import sys
 import threading
 import tokenize
@@ -185,7 +186,7 @@ def run(
     ``os_name`` host, and wait for them as an interpreter does at exit."""
     failed: list[str] = []
     folders = [str(p.path.resolve().parent) for p in programs]
-    saved_argv, saved_path = sys.argv, sys.path[:]
+    saved_argv, saved_path, saved_modules = sys.argv, sys.path[:], set(sys.modules)
     sys.argv = [str(programs[0].path)]
     sys.path[:0] = [f for i, f in enumerate(folders) if f not in folders[:i]]
     waiting = not_modelled = ""
@@ -206,7 +207,17 @@ def run(
         pass
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
+        _forget_their_modules(saved_modules, folders)
     return replace(_ending(failed, waiting, not_modelled, clock), trace=recorded)
+
+
+def _forget_their_modules(before: set[str], folders: list[str]) -> None:
+    """Drop the modules the programs imported from their own folders, as a process's end
+    would: another run (another OS) imports them afresh, on its own simulated host."""
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules[name], "__file__", None) or ""
+        if any(file.startswith(folder + os.sep) for folder in folders):
+            del sys.modules[name]
 
 
 class _Ended(Exception):
