@@ -35,6 +35,16 @@ print(c.recv(100))
 c.close()
 """
 
+#: A connect to a port nobody listens on: the errno and how long the refusal takes.
+REFUSED = """
+import socket, time
+started = time.monotonic()
+try:
+    socket.create_connection(("127.0.0.1", 9))
+except OSError as exc:
+    print(type(exc).__name__, exc.errno, round(time.monotonic() - started, 3))
+"""
+
 
 def write(folder: Path, name: str, source: str) -> str:
     path = folder / name
@@ -58,21 +68,11 @@ def test_a_server_and_its_clients_run_together_and_a_waiting_server_ends_the_run
 
 @pytest.mark.parametrize("os_name", ["linux", "darwin", "freebsd", "windows"])
 def test_a_refused_connect_takes_as_long_as_on_that_os(cli: CLI, tmp_path: Path, os_name: str) -> None:
-    program = write(
-        tmp_path,
-        "refused.py",
-        """
-        import socket, time
-        started = time.monotonic()
-        try:
-            socket.create_connection(("127.0.0.1", 9))
-        except OSError as exc:
-            print(type(exc).__name__, round(time.monotonic() - started, 3))
-        """,
-    )
+    program = write(tmp_path, "refused.py", REFUSED)
     code, out, err = cli("simulate", "--os", os_name, program)
     assert (code, err.startswith(f"sockbehave: simulated {os_name} (virtual clock at ")) == (0, True), err
-    assert out == f"ConnectionRefusedError {round(get_profile(os_name).refused_after, 3)}\n"
+    errno = {"linux": 111, "darwin": 61, "freebsd": 61, "windows": 10061}[os_name]
+    assert out == f"ConnectionRefusedError {errno} {round(get_profile(os_name).refused_after, 3)}\n"
 
 
 def test_input_lines_come_from_a_file_and_end_with_eof(cli: CLI, tmp_path: Path) -> None:
@@ -223,18 +223,7 @@ def test_an_unwritable_trace_fails_before_the_programs_run(cli: CLI, tmp_path: P
 
 
 def test_several_oses_show_each_output_as_its_difference_from_the_first(cli: CLI, tmp_path: Path) -> None:
-    program = write(
-        tmp_path,
-        "refused.py",
-        """
-        import socket, time
-        started = time.monotonic()
-        try:
-            socket.create_connection(("127.0.0.1", 9))
-        except OSError as exc:
-            print(type(exc).__name__, exc.errno, round(time.monotonic() - started, 3))
-        """,
-    )
+    program = write(tmp_path, "refused.py", REFUSED)
     code, out, err = cli("simulate", "--os", "linux,freebsd,windows", program)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
