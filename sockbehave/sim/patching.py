@@ -53,7 +53,7 @@ from typing import Any, Optional
 
 from ..errors import ScenarioError
 from . import fdcalls, readiness, threads
-from .clock import Scheduler, current_task
+from .clock import Scheduler, current_task, note_not_modelled
 from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
@@ -388,7 +388,10 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
     and ``subprocess.Popen.wait(timeout)`` would count a real process's run time in virtual
     seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there. Starting
     a process and waiting for it without a timeout stay real (reading its pipes with
-    ``communicate`` is a wait on real descriptors, which ``readiness`` refuses)."""
+    ``communicate`` is a wait on real descriptors, which ``readiness`` refuses), but starting
+    one is noted as not modelled (``note_not_modelled``, without raising): the child runs
+    outside the simulation, so a socket it opens reaches the real host, not the simulated one,
+    and a run that goes on is not what that OS would do (``sockbehave simulate`` says so)."""
     import subprocess  # imported on first use, as asyncio is below
 
     swaps: list[tuple[object, str, Any]] = [
@@ -405,7 +408,20 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
             )
         return real_wait(process)
 
-    return [*swaps, (subprocess.Popen, "wait", _dispatch(real_wait, wait))]
+    real_start = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def start(net: Network, process: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
+        note_not_modelled(
+            "a real process started from a simulated thread (it runs outside the simulation: its sockets reach"
+            " the real host, its time is real)"
+        )
+        return real_start(process, *args, **kwargs)
+
+    return [
+        *swaps,
+        (subprocess.Popen, "wait", _dispatch(real_wait, wait)),
+        (subprocess.Popen, "_execute_child", _dispatch(real_start, start)),
+    ]
 
 
 def _module_function(name: str) -> Callable[..., Any]:

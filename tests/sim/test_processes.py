@@ -38,10 +38,14 @@ def test_waiting_for_a_real_process_with_a_timeout_is_not_modelled() -> None:
         subprocess.run(QUICK, timeout=30, check=False)
 
 
-def test_a_real_process_waited_for_without_a_timeout_runs_for_real() -> None:
-    with patched("linux"):
+def test_a_real_process_waited_for_without_a_timeout_runs_for_real_and_is_noted() -> None:
+    """It runs, but outside the simulation (a socket it opens reaches the real host): noted as
+    not modelled, so a deadlock report and ``sockbehave simulate`` say it."""
+    with patched("linux") as net:
+        assert net.scheduler.not_modelled == ""
         process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(7)"])
         assert process.wait() == 7
+        assert "a real process started from a simulated thread" in net.scheduler.not_modelled
 
 
 def test_a_thread_outside_the_simulation_keeps_the_real_calls_while_they_are_swapped() -> None:
