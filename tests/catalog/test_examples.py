@@ -10,11 +10,18 @@ a docstring naming its scenario), then run with this interpreter in ``-X dev`` w
 An example prints a step's result as ``STEP -> repr(value)`` (``STEP`` a step name from the
 scenario's table). Every such line must agree with this OS's cell for that step; ``KEY_STEPS``
 names the step each built-in example must print: the one its lesson is about.
+
+Each example also runs unmodified on every simulated OS, as ``sockbehave simulate --os OS
+EXAMPLE.py`` runs it (``sim/programs.py``): what it prints there must agree with that OS's
+cells too, except where a cell names a known simulator gap (``sim_gap``); what the simulator
+cannot model must end the run as not modelled rather than print a wrong answer.
+``SIM_DEVIATIONS`` and ``SIM_RAISES`` list the documented exceptions, each with its reason.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import ipaddress
 import re
 import subprocess
@@ -30,6 +37,9 @@ from sockbehave.catalog import load_catalog
 from sockbehave.outcome import TIMEOUT, errno_name
 from sockbehave.platform_info import current_os
 from sockbehave.scenario import Scenario
+from sockbehave.sim import get_profile, programs
+from sockbehave.sim.network import _errno_names
+from sockbehave.tables import OSES
 
 CATALOG = load_catalog()
 #: Generous: an example takes well under 2 s, but two busy cores can slow a start-up a lot.
@@ -165,20 +175,23 @@ def example_problems(source: str, scenario_id: str) -> Iterator[str]:
                 yield f"uses the address ({host!r}, {port}); use ('127.0.0.1', 0) or ('::1', 0)"
 
 
-def canonical(printed: str) -> str:
-    """A printed ``repr`` in the tables' outcome vocabulary (``sockbehave.outcome``)."""
+def canonical(printed: str, name_errno: Callable[[int], str] = errno_name) -> str:
+    """A printed ``repr`` in the tables' outcome vocabulary (``sockbehave.outcome``); errno
+    numbers named as ``name_errno`` names them (this OS's, by default)."""
     if re.fullmatch(r"(TimeoutError|timeout)\('timed out'\)", printed):
         return TIMEOUT
     error = re.fullmatch(r"(\w+)\((\d+), .*\)", printed)
     if error:
-        return f"{error[1]}({errno_name(int(error[2]))})"
+        return f"{error[1]}({name_errno(int(error[2]))})"
     printed = re.sub(r"<socket\.socket [^>]*>", "<socket>", printed)
     return re.sub(r"\('[0-9a-fA-F.:]+', \d+(, \d+, \d+)?\)", "<addr>", printed)
 
 
-def disagreements(scenario_id: str, stdout: str, column: str) -> Iterator[str]:
+def disagreements(
+    scenario_id: str, stdout: str, column: str, name_errno: Callable[[int], str] = errno_name, key_step: bool = True
+) -> Iterator[str]:
     """Each ``STEP -> value`` line of ``stdout`` that this OS's cell for STEP does not accept
-    (cells saying ``unknown`` accept anything); a missing key step is one too."""
+    (cells saying ``unknown`` accept anything); with ``key_step``, a missing key step is one too."""
     cells = CATALOG.steps(scenario_id)
     printed = {}
     for line in stdout.splitlines():
@@ -186,15 +199,16 @@ def disagreements(scenario_id: str, stdout: str, column: str) -> Iterator[str]:
         if arrow and label in cells:
             printed[label] = value.strip()
     key = KEY_STEPS.get(scenario_id)
-    if key is not None and key not in printed:
+    if key_step and key is not None and key not in printed:
         yield f"does not print its key step as '{key} -> ...'"
     for step, value in printed.items():
         cell = cells[step].get(column)
         if cell is None or cell.is_unknown:
             continue
         expected = sorted({re.sub(r" @\S+$", "", o) for o in cell.outcomes})
-        if canonical(value) not in expected:
-            yield f"printed '{step} -> {value}' ({canonical(value)}), but the {column} cell says {' | '.join(expected)}"
+        if canonical(value, name_errno) not in expected:
+            shown = canonical(value, name_errno)
+            yield f"printed '{step} -> {value}' ({shown}), but the {column} cell says {' | '.join(expected)}"
 
 
 Runner = Callable[[Path], "subprocess.CompletedProcess[str]"]
@@ -367,3 +381,48 @@ def test_an_unclosed_socket_is_caught(tmp_path: Path, run_example: Runner) -> No
     leak.write_text('import socket\ns = socket.socket()\nprint("made ->", s.family)\n', encoding="utf-8")
     done = run_example(leak)
     assert "ResourceWarning: unclosed" in done.stderr
+
+
+# On the simulator: what `sockbehave simulate --os OS EXAMPLE.py` shows.
+
+#: (OS, scenario) -> why its example does not show that OS's cell on the simulator.
+SIM_DEVIATIONS = {
+    ("windows", "tcp.reuseport-two-listeners"): "the host's socket module keeps SO_REUSEPORT, which Windows' lacks "
+    "(a name cannot disappear from a module shared with real threads: docs/simulator.md), so the example goes on "
+    "to setsockopt(SOL_SOCKET, 15), which Winsock refuses (WSAENOPROTOOPT), and raises",
+    ("windows", "socketserver.forking-server-exists"): "the host's os and socketserver keep fork and the forking "
+    "classes, which Windows' lack (the same deviation); calling os.fork is refused",
+}
+
+#: (OS, scenario) -> why its example raises there, as it would on that OS.
+SIM_RAISES = {
+    ("windows", "tcp.length-prefix-framing"): "framed-recv may time out on Windows (its cell allows it: Nagle "
+    "and a 200 ms delayed ACK), and the example does not catch the timeout",
+}
+
+
+@pytest.mark.parametrize("os_name", OSES)
+@pytest.mark.parametrize("sc", RUNNABLE)
+def test_an_example_on_the_simulator_shows_that_oss_cells(sc: Scenario, os_name: str) -> None:
+    path = example_path(sc)
+    captured = io.StringIO()
+    ending = programs.run([programs.load(path, path.name)], os_name, out=captured, err=captured)
+    gaps = {step for step, cells in CATALOG.steps(sc.id).items() if os_name in cells and cells[os_name].sim_gap}
+    names = _errno_names(get_profile(os_name)).get
+    problems = [
+        problem
+        for problem in disagreements(sc.id, captured.getvalue(), os_name, lambda n: names(n, str(n)), key_step=False)
+        if not any(f"'{step} ->" in problem for step in gaps)
+    ]
+    excepted = (os_name, sc.id) in SIM_RAISES or (os_name, sc.id) in SIM_DEVIATIONS
+    allowed = {programs.DONE, programs.NOT_MODELLED} | ({programs.RAISED} if excepted else set())
+    assert ending.status in allowed, f"{path} on {os_name}: {ending.message}\n{captured.getvalue()}"
+    if (os_name, sc.id) in SIM_DEVIATIONS:
+        assert problems, f"the deviation of {sc.id} on {os_name} is gone: remove it from SIM_DEVIATIONS"
+    else:
+        assert problems == [], f"{path} on simulated {os_name}:\n" + "\n".join(problems)
+
+
+def test_the_simulator_exceptions_name_real_scenarios() -> None:
+    for os_name, scenario_id in (*SIM_DEVIATIONS, *SIM_RAISES):
+        assert os_name in OSES and scenario_id in CATALOG.by_id
