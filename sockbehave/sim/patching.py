@@ -28,8 +28,10 @@ before the block) and a few details of asyncio's selector loop; the ``os`` and `
 functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
 rest refuse its number); ``os.fork``/``forkpty`` and ``subprocess.Popen.wait`` with a timeout
 (refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
-``SSLContext._wrap_socket`` (TLS over a simulated socket). See ``threads``, ``readiness``,
-``fdcalls``, ``signals``, ``tls`` and ``aio``.
+``SSLContext._wrap_socket`` (TLS over a simulated socket); ``os.pipe``/``pipe2`` (simulated
+pipes), ``os.mkfifo``/``splice`` (refused), ``os.open`` (refused for a FIFO) and
+``subprocess.Popen``'s constructor (refused with a simulated descriptor). See ``threads``,
+``readiness``, ``fdcalls``, ``pipes``, ``signals``, ``tls`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import fdcalls, readiness, threads
+from . import fdcalls, pipes, readiness, threads
 from .clock import Scheduler, current_task
 from .kernel import FD_BASE, NotModelled
 from .network import Network
@@ -335,6 +337,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
+    swaps += pipes.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
 
 

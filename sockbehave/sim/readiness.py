@@ -2,7 +2,8 @@
 
 Owns: the simulated descriptor table (``Descriptors``: numbers that can never be mistaken for
 a descriptor this process really has), what "readable", "writable" and "in error" mean for a
-simulated socket (``poll_events``), and the three readiness calls with their timeouts in
+simulated socket (``poll_events``; a simulated pipe's end answers for itself, by its
+profile's ``pipes`` facts), and the three readiness calls with their timeouts in
 virtual time. ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
 because ``patching`` points them at these. It reads kernel state and never changes it (apart
 from ``Kernel.writable``'s own bookkeeping), and never waits except through the scheduler.
@@ -33,10 +34,11 @@ import errno
 import math
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, Optional, Protocol
+from typing import Any, Optional, Protocol, Union
 
 from .clock import Scheduler
 from .kernel import DGRAM, FD_BASE, Kernel, KSock, NotModelled
+from .pipes import PipeEnd
 from .threads import describe_wait
 
 __all__ = [
@@ -108,8 +110,15 @@ class Descriptors:
         return found
 
 
-def poll_events(kernel: Kernel, ks: KSock) -> int:
-    """The ``poll`` revents of a simulated socket, by Linux's rules (see the module docstring)."""
+#: What a simulated thread can wait on: a socket, or a pipe's end (``pipes``, per profile).
+Waitable = Union[KSock, PipeEnd]
+
+
+def poll_events(kernel: Kernel, ks: Waitable) -> int:
+    """The ``poll`` revents of a simulated socket, by Linux's rules (see the module docstring),
+    or of a pipe's end, by its profile's (``PipeEnd.poll_events``)."""
+    if isinstance(ks, PipeEnd):
+        return ks.poll_events()
     if ks.closed:
         return POLLNVAL
     if ks.kind == DGRAM:
@@ -150,14 +159,19 @@ def _descriptor(obj: Any) -> int:
     return fd
 
 
-def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> Optional[dict[int, KSock]]:
-    """The simulated sockets behind ``fds``; None when every one is real and the call may go
+def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> Optional[dict[int, Waitable]]:
+    """The simulated sockets and pipe ends behind ``fds``; None when every one is real and the call may go
     to the real function (zero timeout). Raises for mixes, foreign numbers, real waits."""
-    found: dict[int, KSock] = {}
+    found: dict[int, Waitable] = {}
     real: list[int] = []
     for fd in fds:
         obj = net.descriptors.lookup(fd)
-        if isinstance(obj, KSock):
+        if isinstance(obj, PipeEnd):
+            refused = net.kernel.profile.pipes.select_error
+            if refused is not None:  # Winsock's select: sockets only
+                raise _select_error(net, refused)
+            found[fd] = obj
+        elif isinstance(obj, KSock):
             found[fd] = obj
         elif fd >= Descriptors.BASE:
             raise NotModelled(f"{call} on descriptor {fd}, which is not a socket of this simulation")
@@ -241,7 +255,7 @@ def select(
         events = {fd: poll_events(net.kernel, ks) for fd, ks in socks.items()}
         if failed_connect_is_exceptional:  # Winsock: a failed connect is neither readable nor writable
             for fd, ks in socks.items():
-                if ks.connect_error and ks.tcb is None:
+                if isinstance(ks, KSock) and ks.connect_error and ks.tcb is None:
                     events[fd] = _FAILED_CONNECT
         return tuple(  # type: ignore[return-value]
             [obj for obj, fd in entries if events[fd] & mask]
@@ -368,7 +382,7 @@ class SimEpoll:
             raise _not_found()
         del self._registered[number]
 
-    def _sockets_of(self, fds: Iterable[int]) -> dict[int, KSock]:
+    def _sockets_of(self, fds: Iterable[int]) -> dict[int, Waitable]:
         socks = _sockets(self._net, "epoll", fds, timeout_zero=False)
         assert socks is not None
         return socks
