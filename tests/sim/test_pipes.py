@@ -574,3 +574,23 @@ def test_two_runs_of_a_pipe_program_are_identical() -> None:
             return [r, w, got, os.fstat(r).st_ino, os.fstat(r).st_mtime_ns, time.monotonic()]
 
     assert run() == run()
+
+
+@pytest.mark.parametrize(
+    ("profile", "pipe_buf", "capacity", "source"),
+    [
+        ("linux", 4096, None, "fs/pipe.c"),
+        ("freebsd", 512, 4096, "sys_pipe.c"),
+        ("darwin", 512, 512, "xnu"),
+        ("windows", 0, None, "CreatePipe"),
+    ],
+)
+def test_each_profile_states_its_pipe_facts_with_sources(
+    profile: str, pipe_buf: int, capacity: Any, source: str
+) -> None:
+    from sockbehave.sim.profiles import get_profile
+
+    facts = get_profile(profile).pipes
+    assert (facts.pipe_buf, facts.byte_capacity) == (pipe_buf, capacity)
+    assert source in facts.sources["byte_capacity"] + facts.sources["ring_pages"]
+    assert all(facts.sources.get(name) for name in ("events", "select_error", "stat_mode", "grows"))
