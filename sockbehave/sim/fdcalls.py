@@ -190,19 +190,21 @@ _MODELLED: dict[str, Callable[..., Any]] = {
 }
 
 
-def model_of(module: str, name: str) -> Optional[Callable[..., Any]]:
-    """The model of ``module.name`` on a simulated descriptor, if there is one: a pipe end's
-    number goes to ``pipes`` where it models the call, anything else to the socket model."""
+def model_of(module: str, name: str) -> Callable[..., Any]:
+    """The model of ``module.name`` on a simulated descriptor: a pipe end's number goes to
+    ``pipes`` where it models the call, anything else to the socket model (the flag calls
+    take both); a call neither models raises ``NotImplementedError`` naming the kind of
+    descriptor, and on a closed number EBADF."""
     key = f"{module}.{name}"
     on_socket, on_pipe = _MODELLED.get(key), pipes.MODELS.get(key)
-    if on_pipe is None:
-        return on_socket
 
     def call(net: SimHost, fd: int, *args: Any, **kwargs: Any) -> Any:
         net.enter()
         end = pipes.end_of(net, fd)
-        if end is not None:
+        if end is not None and on_pipe is not None:
             return on_pipe(net, end, fd, *args, **kwargs)
+        if end is not None and on_socket is None:
+            raise NotModelled(f"{key}() on a simulated pipe's descriptor")
         if on_socket is None:
             if fd in net.kernel.released:
                 raise raise_errno(net, "EBADF")

@@ -215,6 +215,7 @@ def _make_dispatch_socket_class() -> type:
 _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
     ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen", "sendfile")),
+    ("os", ("readv", "writev", "pread", "pwrite")),
     ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
     ("io", ("open",)),  # open(fd) too: builtins.open is io.open
     ("builtins", ("open",)),
@@ -240,8 +241,7 @@ _SECOND_DESCRIPTOR = frozenset({"os.dup2", "os.sendfile"})
 
 def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
     real = getattr(module, name)
-    feature = f"{module.__name__}.{name}() on a simulated socket's descriptor"
-    model = fdcalls.model_of(module.__name__, name)
+    model = fdcalls.model_of(module.__name__, name)  # it refuses, by name, what it does not model
     takes_objects = module.__name__ == "fcntl"  # os functions take an int only (the real one's TypeError)
     second_is_fd = f"{module.__name__}.{name}" in _SECOND_DESCRIPTOR
 
@@ -249,8 +249,6 @@ def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
         first = args[0] if args else None
         fd = _descriptor_of(first) if takes_objects or isinstance(first, int) else None
         if fd is not None and fd >= FD_BASE:
-            if model is None:
-                raise NotModelled(feature)
             return model(net, fd, *args[1:], **kwargs)
         if second_is_fd and len(args) > 1 and isinstance(args[1], int) and args[1] >= FD_BASE:
             raise NotModelled(f"{module.__name__}.{name}() between a real descriptor and a simulated socket's")

@@ -23,8 +23,9 @@ pipe with no reader raises ``BrokenPipeError`` only while SIGPIPE is ignored (CP
 it at start-up); with any other disposition the real process would get the signal, so it is
 ``NotImplementedError``. Never modelled (``NotImplementedError``): ``os.pipe2`` flags other
 than O_NONBLOCK and O_CLOEXEC, ``os.mkfifo``, ``os.open`` of a FIFO, ``os.splice``,
-``F_GETPIPE_SZ``/``F_SETPIPE_SZ``, ``readv``/``writev``-style calls, and an end handed to a
-real child process (``subprocess`` ``pass_fds`` or standard streams).
+``F_GETPIPE_SZ``/``F_SETPIPE_SZ``, ``readv``/``writev``/``pread``/``pwrite``/``lseek`` (refused
+by ``fdcalls.model_of``), and an end handed to a real child process (``subprocess``
+``pass_fds`` or standard streams).
 """
 
 from __future__ import annotations

@@ -495,8 +495,22 @@ def test_windows_select_refuses_a_pipe_and_writes_are_not_modelled() -> None:
             r"handed to a real child process",
         ),
         (lambda r, w: subprocess.Popen([sys.executable, "-c", "pass"], stdin=r), r"handed to a real child process"),
+        (lambda r, w: os.pread(r, 1, 0), r"os.pread\(\) on a simulated pipe's descriptor"),
+        (lambda r, w: os.lseek(r, 0, os.SEEK_SET), r"os.lseek\(\) on a simulated pipe's descriptor"),
     ],
-    ids=["pipe2-flags", "splice", "getpipe-sz", "setpipe-sz", "real-mix", "sendfile", "open-rw", "pass-fds", "stdin"],
+    ids=[
+        "pipe2-flags",
+        "splice",
+        "getpipe-sz",
+        "setpipe-sz",
+        "real-mix",
+        "sendfile",
+        "open-rw",
+        "pass-fds",
+        "stdin",
+        "pread",
+        "lseek",
+    ],
 )
 def test_what_is_not_modelled_is_refused_by_name(call: Callable[[int, int], Any], named: str) -> None:
     if "splice" in named and not hasattr(os, "splice"):
