@@ -1,11 +1,13 @@
-"""Descriptor-level calls on a simulated socket's number: the flags a program reads and sets, and sendfile.
+"""Descriptor-level calls on a simulated number: the flags a program reads and sets, and sendfile.
 
 Owns: what ``fcntl.fcntl`` (F_GETFL/F_SETFL with O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC),
 ``os.get_blocking``/``set_blocking``, ``os.get_inheritable``/``set_inheritable``,
 ``os.close``/``dup``/``dup2`` (between simulated descriptors; a closed number may be given a
 socket again, as a real kernel reuses numbers) and ``os.sendfile`` (a real file into a
 non-blocking TCP socket) do when a simulated thread passes them a simulated socket's
-descriptor (``patching`` routes them here).
+descriptor (``patching`` routes them here). The flag calls act on a simulated pipe's end too
+(O_NONBLOCK on the end, F_GETFL with its access mode); ``model_of`` sends every other call on a
+pipe's number (``os.read``, ``os.write``, ``os.close``, ``os.fstat``, ``io.open``...) to ``pipes``.
 The state lives in the kernel: O_NONBLOCK on the socket (``KSock.nonblock``, shared by ``dup``'d
 descriptors, as a real open file description), FD_CLOEXEC per descriptor
 (``Kernel.inheritable``). CPython's ``setblocking``/``settimeout`` set O_NONBLOCK whenever the
@@ -25,7 +27,9 @@ import os
 from collections.abc import Callable
 from typing import Any, Optional
 
+from . import pipes
 from .kernel import FD_BASE, STREAM, KernelError, KSock, NotModelled, WouldBlock
+from .pipes import PipeEnd
 from .simsocket import SimHost, o_nonblock, raise_errno
 
 __all__ = ["model_of"]
@@ -48,42 +52,67 @@ def _socket(net: SimHost, fd: int, call: str) -> KSock:
     return ks
 
 
+def _flagged(net: SimHost, fd: int, call: str) -> KSock | PipeEnd:
+    """The socket or pipe end whose flags ``call`` reads or sets."""
+    net.enter()
+    end = pipes.end_of(net, fd)
+    if end is None:
+        return _socket(net, fd, call)
+    if not net.profile.pipes.flags:
+        raise NotModelled(f"{call} on a simulated pipe's descriptor on {net.profile.name}")
+    return end
+
+
+def _nonblock(net: SimHost, found: KSock | PipeEnd) -> bool:
+    return found.nonblock if isinstance(found, PipeEnd) else o_nonblock(net, found)
+
+
+#: Linux's pipe-size commands (include/uapi/linux/fcntl.h: F_LINUX_SPECIFIC_BASE 1024 + 8 and + 7;
+#: ``fcntl.F_GETPIPE_SZ``/``F_SETPIPE_SZ`` from Python 3.10), named when refused.
+_PIPE_SIZE_COMMANDS = {1032: "F_GETPIPE_SZ", 1031: "F_SETPIPE_SZ"}
+
+
 def fcntl(net: SimHost, fd: int, cmd: int, arg: Any = 0) -> int:
     import fcntl as host  # only called where the host has it (patching swaps nothing else)
 
-    ks = _socket(net, fd, "fcntl.fcntl()")
+    found = _flagged(net, fd, "fcntl.fcntl()")
+    what = "a simulated pipe's" if isinstance(found, PipeEnd) else "a simulated socket's"
     if cmd == host.F_GETFL:
-        return os.O_RDWR | (os.O_NONBLOCK if o_nonblock(net, ks) else 0)
+        access = found.access if isinstance(found, PipeEnd) else os.O_RDWR
+        return access | (os.O_NONBLOCK if _nonblock(net, found) else 0)
     if cmd == host.F_GETFD:
         return 0 if fd in net.kernel.inheritable else host.FD_CLOEXEC
     if cmd not in (host.F_SETFL, host.F_SETFD):
-        raise NotModelled(f"fcntl.fcntl() command {cmd} on a simulated socket's descriptor")
+        named = _PIPE_SIZE_COMMANDS.get(cmd, f"command {cmd}")
+        raise NotModelled(f"fcntl.fcntl() {named} on {what} descriptor")
     if not isinstance(arg, int):
-        raise NotModelled(f"fcntl.fcntl() command {cmd} with a buffer argument on a simulated socket's descriptor")
+        raise NotModelled(f"fcntl.fcntl() command {cmd} with a buffer argument on {what} descriptor")
     if cmd == host.F_SETFD:
         net.kernel.set_inheritable(fd, not arg & host.FD_CLOEXEC)
         return 0
     if arg & _OTHER_STATUS_FLAGS:
-        raise NotModelled(f"fcntl F_SETFL flags {arg & _OTHER_STATUS_FLAGS:#o} (other than O_NONBLOCK) on a socket")
-    ks.nonblock = bool(arg & os.O_NONBLOCK)  # the access mode and creation flags are ignored (fcntl(2))
+        raise NotModelled(
+            f"fcntl F_SETFL flags {arg & _OTHER_STATUS_FLAGS:#o} (other than O_NONBLOCK) on {what} descriptor"
+        )
+    found.nonblock = bool(arg & os.O_NONBLOCK)  # the access mode and creation flags are ignored (fcntl(2))
     return 0
 
 
 def get_blocking(net: SimHost, fd: int) -> bool:
-    return not o_nonblock(net, _socket(net, fd, "os.get_blocking()"))
+    return not _nonblock(net, _flagged(net, fd, "os.get_blocking()"))
 
 
 def set_blocking(net: SimHost, fd: int, blocking: bool) -> None:
-    _socket(net, fd, "os.set_blocking()").nonblock = not blocking
+    _flagged(net, fd, "os.set_blocking()").nonblock = not blocking
 
 
 def get_inheritable(net: SimHost, fd: int) -> bool:
-    _socket(net, fd, "os.get_inheritable()")
+    _flagged(net, fd, "os.get_inheritable()")
     return fd in net.kernel.inheritable
 
 
 def set_inheritable(net: SimHost, fd: int, inheritable: bool) -> None:
-    _socket(net, fd, "os.set_inheritable()")
+    _flagged(net, fd, "os.set_inheritable()")
     net.kernel.set_inheritable(fd, inheritable)
 
 
@@ -94,6 +123,8 @@ def sendfile(net: SimHost, out_fd: int, in_fd: int, offset: Optional[int], count
     stays) or, with ``offset=None``, at its position, which moves by what was sent."""
     if not net.profile.os_sendfile:
         raise NotModelled(f"os.sendfile() on {net.profile.name}, whose CPython has none")
+    if pipes.end_of(net, out_fd) is not None:
+        raise NotModelled("os.sendfile() into a simulated pipe")
     ks = _socket(net, out_fd, "os.sendfile()")
     if in_fd >= FD_BASE:
         raise NotModelled("os.sendfile() from a simulated socket's descriptor")
@@ -134,6 +165,9 @@ def dup2(net: SimHost, fd: int, fd2: int, inheritable: bool = True) -> int:
     _socket(net, fd, "os.dup2()")
     if 0 <= fd2 < FD_BASE:
         raise NotModelled(f"os.dup2() of a simulated socket's descriptor onto the real descriptor {fd2}")
+    other = pipes.end_of(net, fd2)
+    if other is not None:  # dup2 closes what fd2 was: a pipe's end too
+        pipes.close(net, other, fd2)
     try:
         net.kernel.dup2(fd, fd2)
     except KernelError as exc:
@@ -156,6 +190,25 @@ _MODELLED: dict[str, Callable[..., Any]] = {
 }
 
 
-def model_of(module: str, name: str) -> Optional[Callable[..., Any]]:
-    """The model of ``module.name`` on a simulated socket's descriptor, if there is one."""
-    return _MODELLED.get(f"{module}.{name}")
+def model_of(module: str, name: str) -> Callable[..., Any]:
+    """The model of ``module.name`` on a simulated descriptor: a pipe end's number goes to
+    ``pipes`` where it models the call, anything else to the socket model (the flag calls
+    take both); a call neither models raises ``NotImplementedError`` naming the kind of
+    descriptor, and on a closed number EBADF."""
+    key = f"{module}.{name}"
+    on_socket, on_pipe = _MODELLED.get(key), pipes.MODELS.get(key)
+
+    def call(net: SimHost, fd: int, *args: Any, **kwargs: Any) -> Any:
+        net.enter()
+        end = pipes.end_of(net, fd)
+        if end is not None and on_pipe is not None:
+            return on_pipe(net, end, fd, *args, **kwargs)
+        if end is not None and on_socket is None:
+            raise NotModelled(f"{key}() on a simulated pipe's descriptor")
+        if on_socket is None:
+            if fd in net.kernel.released:
+                raise raise_errno(net, "EBADF")
+            raise NotModelled(f"{key}() on a simulated socket's descriptor")
+        return on_socket(net, fd, *args, **kwargs)
+
+    return call

@@ -306,7 +306,7 @@ class Kernel:
         self._next_fd = FD_BASE
         #: descriptor number -> socket; several numbers may share one socket (``dup``).
         self.fds: dict[int, KSock] = {}
-        #: descriptor number -> a non-socket object with a descriptor (an epoll instance).
+        #: descriptor number -> a non-socket object with a descriptor (an epoll instance, a pipe end).
         self.objects: dict[int, object] = {}
         #: descriptor numbers that were closed (only ``dup2`` gives one a socket again). Only the numbers: a
         #: closed number is closed whatever became of its socket (another ``dup`` may keep that
@@ -385,7 +385,11 @@ class Kernel:
         self.released.discard(fd2)
         s.refs += 1
         self.fds[fd2] = s
-        self._next_fd = max(self._next_fd, fd2 + 1)
+        self.reserve(fd2)
+
+    def reserve(self, fd: int) -> None:
+        """``fd`` was given a socket or an object by number (``dup2``): never hand it out again."""
+        self._next_fd = max(self._next_fd, fd + 1)
 
     def set_inheritable(self, fd: int, inheritable: bool) -> None:
         """Clear (``inheritable``) or set FD_CLOEXEC on descriptor ``fd``."""

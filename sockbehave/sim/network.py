@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, cast
 from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task
 from .kernel import Kernel, NotModelled
+from .pipes import close_all as close_all_pipes
 from .profiles import Profile, get_profile
 from .readiness import Descriptors
 from .resolver import Resolver
@@ -165,6 +166,7 @@ class Network:
             sock = ref()
             if sock is not None:
                 sock._abandon()
+        close_all_pipes(self.kernel)  # a blocked reader or writer was ended above
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:
             raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}")

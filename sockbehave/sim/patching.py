@@ -28,8 +28,10 @@ before the block) and a few details of asyncio's selector loop; the ``os`` and `
 functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
 rest refuse its number); ``os.fork``/``forkpty`` and ``subprocess.Popen.wait`` with a timeout
 (refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
-``SSLContext._wrap_socket`` (TLS over a simulated socket). See ``threads``, ``readiness``,
-``fdcalls``, ``signals``, ``tls`` and ``aio``.
+``SSLContext._wrap_socket`` (TLS over a simulated socket); ``os.pipe``/``pipe2`` (simulated
+pipes), ``os.mkfifo``/``splice`` (refused), ``os.open`` (refused for a FIFO) and
+``subprocess.Popen``'s constructor (refused with a simulated descriptor). See ``threads``,
+``readiness``, ``fdcalls``, ``pipes``, ``signals``, ``tls`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import fdcalls, readiness, threads
+from . import fdcalls, pipes, readiness, threads
 from .clock import Scheduler, current_task, note_not_modelled
 from .kernel import FD_BASE, NotModelled
 from .network import Network
@@ -213,6 +215,7 @@ def _make_dispatch_socket_class() -> type:
 _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
     ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen", "sendfile")),
+    ("os", ("readv", "writev", "pread", "pwrite")),
     ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
     ("io", ("open",)),  # open(fd) too: builtins.open is io.open
     ("builtins", ("open",)),
@@ -238,8 +241,7 @@ _SECOND_DESCRIPTOR = frozenset({"os.dup2", "os.sendfile"})
 
 def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
     real = getattr(module, name)
-    feature = f"{module.__name__}.{name}() on a simulated socket's descriptor"
-    model = fdcalls.model_of(module.__name__, name)
+    model = fdcalls.model_of(module.__name__, name)  # it refuses, by name, what it does not model
     takes_objects = module.__name__ == "fcntl"  # os functions take an int only (the real one's TypeError)
     second_is_fd = f"{module.__name__}.{name}" in _SECOND_DESCRIPTOR
 
@@ -247,8 +249,6 @@ def _fd_guard(module: types.ModuleType, name: str) -> Callable[..., Any]:
         first = args[0] if args else None
         fd = _descriptor_of(first) if takes_objects or isinstance(first, int) else None
         if fd is not None and fd >= FD_BASE:
-            if model is None:
-                raise NotModelled(feature)
             return model(net, fd, *args[1:], **kwargs)
         if second_is_fd and len(args) > 1 and isinstance(args[1], int) and args[1] >= FD_BASE:
             raise NotModelled(f"{module.__name__}.{name}() between a real descriptor and a simulated socket's")
@@ -335,6 +335,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
+    swaps += pipes.replacements(_dispatch)
     return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
 
 

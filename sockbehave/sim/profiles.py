@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Optional
 
+from .pipefacts import DARWIN_PIPES, FREEBSD_PIPES, LINUX_PIPES, WINDOWS_PIPES, PipeFacts
+
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
 Errnos = Mapping[str, tuple[int, str]]
@@ -360,6 +362,8 @@ class Profile:
     #: Whether that OS's CPython refuses a wakeup socket in blocking mode in
     #: ``signal.set_wakeup_fd`` (``ValueError``); Windows' cannot test a socket's mode.
     wakeup_fd_must_be_nonblocking: bool
+    #: Anonymous pipes (``os.pipe()``): capacity, PIPE_BUF, readiness, fstat (``pipefacts``).
+    pipes: PipeFacts
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -523,6 +527,7 @@ LINUX = _p(
     {
         **_HOST,
         **_CPYTHON_POSIX,
+        "pipes": (LINUX_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
@@ -922,6 +927,7 @@ DARWIN = _p(
     "darwin",
     {
         **_BSD_COMMON,
+        "pipes": (DARWIN_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
         "keepalive_tunables": (
             {"TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True), "TCP_KEEPCNT": (8, 0, 2**31 - 1, True)},
@@ -1069,6 +1075,7 @@ FREEBSD = _p(
     "freebsd",
     {
         **_BSD_COMMON,
+        "pipes": (FREEBSD_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
         "gai_noname": (
             (8, "Name does not resolve"),
@@ -1261,6 +1268,7 @@ WINDOWS = _p(
     "windows",
     {
         **_HOST,
+        "pipes": (WINDOWS_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),
         "errno_aliases": (
             {"EAGAIN": "EWOULDBLOCK"},

@@ -2,7 +2,8 @@
 
 Owns: the simulated descriptor table (``Descriptors``: numbers that can never be mistaken for
 a descriptor this process really has), what "readable", "writable" and "in error" mean for a
-simulated socket (``poll_events``), and the three readiness calls with their timeouts in
+simulated socket (``poll_events``; a simulated pipe's end answers for itself, by its
+profile's ``pipes`` facts), and the three readiness calls with their timeouts in
 virtual time. ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
 because ``patching`` points them at these. It reads kernel state and never changes it (apart
 from ``Kernel.writable``'s own bookkeeping), and never waits except through the scheduler.
@@ -35,10 +36,11 @@ import math
 import os
 import stat
 from collections.abc import Callable, Iterable
-from typing import Any, Optional, Protocol
+from typing import Any, Optional, Protocol, Union
 
 from .clock import Scheduler
 from .kernel import DGRAM, FD_BASE, Kernel, KSock, NotModelled
+from .pipes import PipeEnd
 from .threads import describe_wait
 
 __all__ = [
@@ -110,8 +112,15 @@ class Descriptors:
         return found
 
 
-def poll_events(kernel: Kernel, ks: KSock) -> int:
-    """The ``poll`` revents of a simulated socket, by Linux's rules (see the module docstring)."""
+#: What a simulated thread can wait on: a socket, or a pipe's end (``pipes``, per profile).
+Waitable = Union[KSock, PipeEnd]
+
+
+def poll_events(kernel: Kernel, ks: Waitable) -> int:
+    """The ``poll`` revents of a simulated socket, by Linux's rules (see the module docstring),
+    or of a pipe's end, by its profile's (``PipeEnd.poll_events``)."""
+    if isinstance(ks, PipeEnd):
+        return ks.poll_events()
     if ks.closed:
         return POLLNVAL
     if ks.kind == DGRAM:
@@ -152,14 +161,14 @@ def _descriptor(obj: Any) -> int:
     return fd
 
 
-def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> Optional[dict[int, KSock]]:
-    """The simulated sockets behind ``fds``; None when every one is real and the call may go
+def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> Optional[dict[int, Waitable]]:
+    """The simulated sockets and pipe ends behind ``fds``; None when every one is real and the call may go
     to the real function (zero timeout). Raises for mixes, foreign numbers, real waits."""
-    found: dict[int, KSock] = {}
+    found: dict[int, Waitable] = {}
     real: list[int] = []
     for fd in fds:
         obj = net.descriptors.lookup(fd)
-        if isinstance(obj, KSock):
+        if isinstance(obj, (PipeEnd, KSock)):
             found[fd] = obj
         elif fd >= Descriptors.BASE:
             raise NotModelled(f"{call} on descriptor {fd}, which is not a socket of this simulation")
@@ -198,8 +207,12 @@ def _select_error(net: SimNet, name: str) -> OSError:
     return exc
 
 
-def _real_socket(fd: int) -> bool:
-    """Whether the real descriptor ``fd`` is a socket (a closed one is not)."""
+def _is_socket(net: SimNet, fd: int) -> bool:
+    """Whether ``fd`` is an open socket: a simulated one, or a real descriptor of a socket (not
+    standard input, a file, a pipe, simulated or real, nor a closed socket's number)."""
+    if fd >= Descriptors.BASE:
+        found = net.descriptors.lookup(fd)
+        return isinstance(found, KSock) and not found.closed
     try:
         return stat.S_ISSOCK(os.fstat(fd).st_mode)
     except OSError:
@@ -246,7 +259,7 @@ def select(
     profile = net.kernel.profile
     if not fds and profile.select_empty_error:
         raise _select_error(net, profile.select_empty_error)
-    if profile.select_non_socket_error and any(fd < Descriptors.BASE and not _real_socket(fd) for fd in fds):
+    if profile.select_non_socket_error and not all(_is_socket(net, fd) for fd in fds):
         raise _select_error(net, profile.select_non_socket_error)  # Winsock's select takes sockets only
     socks = _sockets(net, "select()", fds, timeout == 0)
     if socks is None:
@@ -261,7 +274,7 @@ def select(
         events = {fd: poll_events(net.kernel, ks) for fd, ks in socks.items()}
         if failed_connect_is_exceptional:  # Winsock: a failed connect is neither readable nor writable
             for fd, ks in socks.items():
-                if ks.connect_error and ks.tcb is None:
+                if isinstance(ks, KSock) and ks.connect_error and ks.tcb is None:
                     events[fd] = _FAILED_CONNECT
         return tuple(  # type: ignore[return-value]
             [obj for obj, fd in entries if events[fd] & mask]
@@ -388,7 +401,7 @@ class SimEpoll:
             raise _not_found()
         del self._registered[number]
 
-    def _sockets_of(self, fds: Iterable[int]) -> dict[int, KSock]:
+    def _sockets_of(self, fds: Iterable[int]) -> dict[int, Waitable]:
         socks = _sockets(self._net, "epoll", fds, timeout_zero=False)
         assert socks is not None
         return socks

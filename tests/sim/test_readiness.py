@@ -298,6 +298,12 @@ def test_select_on_something_that_is_not_a_socket_fails_only_on_windows() -> Non
                 with pytest.raises(OSError) as empty:
                     select.select([], [], [], 0)
                 assert (empty.value.errno, empty.value.winerror) == (22, 10022)  # type: ignore[attr-defined]
+            closed = socket.socket()
+            number = closed.fileno()
+            closed.close()
+            with pytest.raises(OSError) as invalid:  # a closed socket's handle is no socket either
+                select.select([number], [], [], 0)
+            assert invalid.value.errno == 10038
         for profile in ("linux", "darwin", "freebsd"):
             with patched(profile):
                 assert select.select([r], [w], [], 0) == ([r], [w], [])  # the real call, as before
