@@ -48,11 +48,11 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import fdcalls, readiness, threads
+from . import fdcalls, kqueue, readiness, threads
 from .clock import Scheduler, current_task
 from .kernel import FD_BASE, NotModelled
 from .network import Network
@@ -114,9 +114,12 @@ def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., 
 
 
 #: ``selectors``' own order of preference (python/cpython@v3.13.0 Lib/selectors.py:594-603),
-#: without ``kqueue`` and ``devpoll``, which are not modelled: where that OS's CPython would
-#: pick ``KqueueSelector`` (macOS, FreeBSD), the next one it has is given (a documented deviation).
-_SELECTOR_PREFERENCE = (("select.epoll", "EpollSelector"), ("select.poll", "PollSelector"))
+#: without ``devpoll`` (Solaris: no profile has it).
+_SELECTOR_PREFERENCE = (
+    ("select.kqueue", "KqueueSelector"),
+    ("select.epoll", "EpollSelector"),
+    ("select.poll", "PollSelector"),
+)
 
 
 def _selector_for(net: Network, preference: tuple[tuple[str, str], ...]) -> type:
@@ -160,6 +163,50 @@ def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, 
         (selectors.SelectSelector, "_select", staticmethod(_dispatch(real_select, selector_select))),
         (selectors, "DefaultSelector", _dispatch_selector_class(selectors.DefaultSelector, _SELECTOR_PREFERENCE)),
         (socketserver, "_ServerSelector", _dispatch_selector_class(socketserver._ServerSelector, server_preference)),  # type: ignore[attr-defined]
+    ]
+
+
+def _module_view(names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]) -> type:
+    """A class for a shared module (``select``, ``selectors``) that shows a simulated thread the
+    names its OS's CPython has there and the host's does not (``select.kqueue`` and the ``KQ_*``
+    constants on a Linux host): ``names_of(net)`` gives them; every other thread, and every other
+    name, gets the module's own attribute (an ``AttributeError`` where the host has none)."""
+
+    class View(types.ModuleType):
+        def __getattribute__(self, name: str) -> Any:
+            if name in names:
+                net = _net()
+                if net is not None:
+                    found = names_of(net).get(name, _MISSING)
+                    if found is not _MISSING:
+                        return found
+            return super().__getattribute__(name)
+
+    return View
+
+
+_KQ_NAMES: dict[int, tuple[Profile, dict[str, Any]]] = {}
+
+
+def _select_names(net: Network) -> Mapping[str, Any]:
+    """``select.kqueue``, ``select.kevent`` and the ``KQ_*`` constants of ``net``'s OS (none where its CPython has no kqueue)."""
+    cached = _KQ_NAMES.get(id(net.profile))
+    if cached is None or cached[0] is not net.profile:
+        cached = _KQ_NAMES[id(net.profile)] = (net.profile, kqueue.module_names(net.profile.kqueue_constants))
+    return cached[1]
+
+
+def _selectors_names(net: Network) -> Mapping[str, Any]:
+    return {"KqueueSelector": kqueue.kqueue_selector()} if net.profile.kqueue_constants else {}
+
+
+def _view_swaps() -> list[tuple[object, str, Any]]:
+    from .profiles import PROFILES
+
+    kq_names = frozenset(["kqueue", "kevent", *(n for p in PROFILES.values() for n in p.kqueue_constants)])
+    return [
+        (select, "__class__", _module_view(_select_names, kq_names)),
+        (selectors, "__class__", _module_view(_selectors_names, frozenset(["KqueueSelector"]))),
     ]
 
 
@@ -276,6 +323,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
     swaps += [(select, "select", dispatch_select)]
     swaps += _selector_swaps(real_select)
+    swaps += _view_swaps()
     if hasattr(select, "poll"):
         real_poll = select.poll
         dispatch_poll = _dispatch(
@@ -328,7 +376,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
     swaps += aio.replacements(_dispatch)
-    return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
+    return [(owner, name, new) for owner, name, new in swaps if name == "__class__" or hasattr(owner, name)]
 
 
 class _CModule(types.ModuleType):
@@ -423,7 +471,7 @@ def _install() -> None:
         if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
             _REPLACEMENTS.extend(_replacements())
         for owner, name, new in _REPLACEMENTS:
-            _saved.append((owner, name, vars(owner).get(name, _MISSING)))
+            _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
             setattr(owner, name, new)
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "POLLOUT",
     "POLLPRI",
     "POLLRDHUP",
+    "DescriptorObject",
     "Descriptors",
     "SimEpoll",
     "SimPoll",
@@ -309,15 +310,13 @@ class SimPoll:
 
 
 # -- select.epoll ---------------------------------------------------------------------------------
-class SimEpoll:
-    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+class DescriptorObject:
+    """What an epoll and a kqueue object share: a descriptor from the simulated number space
+    (``fileno``), ``close`` and ``closed``, and CPython's ValueError once it is closed."""
 
-    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
-        if sizehint == 0 or sizehint < -1:
-            raise ValueError("negative sizehint")
-        self._net = net
-        self._registered: dict[int, int] = {}
-        self._closed = False
+    _KIND = "epoll"
+    _net: Any
+    _closed = False
 
     @property
     def closed(self) -> bool:
@@ -328,11 +327,21 @@ class SimEpoll:
 
     def _check(self) -> None:
         if self._closed:
-            raise ValueError("I/O operation on closed epoll object")
+            raise ValueError(f"I/O operation on closed {self._KIND} object")
 
     def fileno(self) -> int:
         self._check()
-        return self._net.descriptors.number(self)
+        return self._net.descriptors.number(self)  # type: ignore[no-any-return]
+
+
+class SimEpoll(DescriptorObject):
+    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+
+    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
+        if sizehint == 0 or sizehint < -1:
+            raise ValueError("negative sizehint")
+        self._net = net
+        self._registered: dict[int, int] = {}
 
     @classmethod
     def fromfd(cls, fd: int) -> SimEpoll:
