@@ -13,10 +13,14 @@ virtual time, as the interpreter waits for them at exit), every thread that can 
 runs until it blocks, and a thread still blocked after that is an error naming it and what
 it waits on. Then every simulated thread is ended (``SimAborted``), so none outlives the block.
 
-What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kqueue`` and
-``devpoll`` raise ``NotImplementedError``) and the copies ``selectors`` took of them,
+What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``devpoll`` raises
+``NotImplementedError``) and the copies ``selectors`` took of them,
 ``selectors.DefaultSelector`` and ``socketserver._ServerSelector`` (each that OS's CPython's
-choice); a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``select.poll`` and
+choice: ``KqueueSelector`` for ``DefaultSelector`` on darwin and freebsd); the class of the
+``select`` and ``selectors`` modules, so that a simulated thread of a profile whose CPython has
+``kqueue`` sees ``select.kqueue``, ``select.kevent``, the ``KQ_*`` constants and
+``selectors.KqueueSelector`` (``kqueue``) even where the host has none, and every other thread
+the host's module; a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``select.poll`` and
 ``signal.alarm`` on Windows, ...) is refused by name;
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
@@ -166,21 +170,35 @@ def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, 
     ]
 
 
-def _module_view(names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]) -> type:
+def _module_view(
+    module: types.ModuleType, names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]
+) -> type:
     """A class for a shared module (``select``, ``selectors``) that shows a simulated thread the
-    names its OS's CPython has there and the host's does not (``select.kqueue`` and the ``KQ_*``
+    names its OS's CPython has there and the host's may not (``select.kqueue`` and the ``KQ_*``
     constants on a Linux host): ``names_of(net)`` gives them; every other thread, and every other
-    name, gets the module's own attribute (an ``AttributeError`` where the host has none)."""
+    name, gets the module's own attribute (an ``AttributeError`` where the host has none). Where
+    the host has none of ``names`` (Linux, Windows) only a failed lookup asks (``__getattr__``):
+    a view on every lookup made each ``select.X`` some 15 times slower while a block was open."""
 
-    class View(types.ModuleType):
+    def simulated(name: str) -> Any:
+        net = _net() if name in names else None
+        return _MISSING if net is None else names_of(net).get(name, _MISSING)
+
+    if not any(name in vars(module) for name in names):
+
+        class Missing(types.ModuleType):
+            def __getattr__(self, name: str) -> Any:
+                found = simulated(name)
+                if found is _MISSING:
+                    raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+                return found
+
+        return Missing
+
+    class View(types.ModuleType):  # a BSD host: its own kqueue names are shadowed per thread
         def __getattribute__(self, name: str) -> Any:
-            if name in names:
-                net = _net()
-                if net is not None:
-                    found = names_of(net).get(name, _MISSING)
-                    if found is not _MISSING:
-                        return found
-            return super().__getattribute__(name)
+            found = simulated(name)
+            return super().__getattribute__(name) if found is _MISSING else found
 
     return View
 
@@ -205,8 +223,8 @@ def _view_swaps() -> list[tuple[object, str, Any]]:
 
     kq_names = frozenset(["kqueue", "kevent", *(n for p in PROFILES.values() for n in p.kqueue_constants)])
     return [
-        (select, "__class__", _module_view(_select_names, kq_names)),
-        (selectors, "__class__", _module_view(_selectors_names, frozenset(["KqueueSelector"]))),
+        (select, "__class__", _module_view(select, _select_names, kq_names)),
+        (selectors, "__class__", _module_view(selectors, _selectors_names, frozenset(["KqueueSelector"]))),
     ]
 
 

@@ -3,7 +3,7 @@
 Owns: the simulated descriptor table (``Descriptors``: numbers that can never be mistaken for
 a descriptor this process really has), what "readable", "writable" and "in error" mean for a
 simulated socket (``poll_events``), and the three readiness calls with their timeouts in
-virtual time. ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
+virtual time (``select.kqueue`` is ``kqueue``'s). ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
 because ``patching`` points them at these. It reads kernel state and never changes it (apart
 from ``Kernel.writable``'s own bookkeeping), and never waits except through the scheduler.
 
@@ -16,10 +16,11 @@ Deviations, by design:
   low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
 - ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
   (``Profile.stdlib_names``): ``patching`` refuses them elsewhere, and picks
-  ``selectors.DefaultSelector`` per OS.
+  ``selectors.DefaultSelector`` per OS. ``select.kqueue`` (darwin, freebsd) is ``kqueue``'s,
+  on the readiness defined here.
 - Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused.
 - ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
-  raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.
+  raise ``NotImplementedError``, as does ``select.devpoll``.
 - A simulated thread may not wait on real descriptors (that would stop the simulation for
   real time): a call that names both kinds, or real ones with a timeout, raises
   ``NotImplementedError`` saying so. A call with a zero timeout on real descriptors only is
