@@ -123,8 +123,10 @@ def test_default_selector_is_kqueue_and_runs_the_echo_server(profile: str) -> No
         assert echo_server_with(selectors.DefaultSelector) == [b"MSG0", b"MSG1", b"MSG2"]
 
 
-@pytest.mark.parametrize("profile", BSD)
-def test_threading_tcp_server_serves_a_client_that_waits_on_kqueue(profile: str) -> None:
+def _served_client(profile: str, selector_class: Any) -> tuple[list[bytes], float, str]:
+    """A ThreadingTCPServer (its own selector: poll, as socketserver picks) and a client that
+    waits for each reply on ``selector_class``."""
+
     class Upper(socketserver.BaseRequestHandler):
         def handle(self) -> None:
             self.request.sendall(self.request.recv(100).upper())
@@ -135,38 +137,54 @@ def test_threading_tcp_server_serves_a_client_that_waits_on_kqueue(profile: str)
         replies = []
         address: Any = server.server_address
         for word in (b"one", b"two"):
-            with socket.create_connection(address) as c, selectors.DefaultSelector() as sel:
-                assert type(sel).__name__ == "KqueueSelector"
+            with socket.create_connection(address) as c, selector_class() as sel:
+                name = type(sel).__name__
                 c.sendall(word)
                 sel.register(c, selectors.EVENT_READ)
                 assert [mask for _, mask in sel.select(5.0)] == [selectors.EVENT_READ]
                 replies.append(c.recv(100))
         server.shutdown()
         serving.join()
-        assert replies == [b"ONE", b"TWO"] and net.clock() < 5.0
+        return replies, net.clock(), name
 
 
 @pytest.mark.parametrize("profile", BSD)
-def test_asyncio_echo_runs_on_the_kqueue_selector(profile: str) -> None:
-    async def main() -> tuple[bytes, str]:
-        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            writer.write((await reader.readline()).upper())
-            await writer.drain()
-            writer.close()
+def test_threading_tcp_server_serves_a_client_that_waits_on_kqueue_as_on_poll(profile: str) -> None:
+    replies, clock, name = _served_client(profile, lambda: selectors.DefaultSelector())
+    assert (replies, name) == ([b"ONE", b"TWO"], "KqueueSelector") and clock < 5.0
+    assert _served_client(profile, lambda: selectors.PollSelector())[:2] == (replies, clock)
 
-        server = await asyncio.start_server(handle, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"echo me\n")
-        reply = await reader.readline()
-        assert await reader.read() == b""  # the server closed: EV_EOF reached the loop
+
+async def _echo() -> tuple[bytes, bytes, str]:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write((await reader.readline()).upper())
+        await writer.drain()
         writer.close()
-        server.close()
-        await server.wait_closed()
-        return reply, type(asyncio.get_running_loop()._selector).__name__  # type: ignore[attr-defined]
 
-    with patched(profile):
-        assert asyncio.run(main()) == (b"ECHO ME\n", "KqueueSelector")
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"echo me\n")
+    reply = await reader.readline()
+    rest = await reader.read()  # the server closed: EV_EOF reached the loop
+    writer.close()
+    server.close()
+    await server.wait_closed()
+    return reply, rest, type(asyncio.get_running_loop()._selector).__name__  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("profile", BSD)
+def test_asyncio_echo_runs_on_the_kqueue_selector_as_on_poll(profile: str) -> None:
+    with patched(profile) as net:
+        assert asyncio.run(_echo()) == (b"ECHO ME\n", b"", "KqueueSelector")
+        on_kqueue = net.clock()
+    with patched(profile) as net:
+        loop = asyncio.SelectorEventLoop(selectors.PollSelector())
+        try:
+            assert loop.run_until_complete(_echo()) == (b"ECHO ME\n", b"", "PollSelector")
+        finally:
+            loop.close()
+        assert net.clock() == on_kqueue
 
 
 # -- the same answers as poll where the two coincide --------------------------------------------------
