@@ -102,13 +102,19 @@ def test_a_thread_outside_the_simulation_keeps_the_hosts_select_meanwhile() -> N
             seen.append(hasattr(select, "kqueue") or hasattr(selectors, "KqueueSelector"))
         done.release()
 
-    t = threading.Thread(target=outsider)
+    t = threading.Thread(target=outsider, daemon=True)
     t.start()
-    with patched("darwin"):
-        assert hasattr(select, "kqueue") and hasattr(selectors, "KqueueSelector")
-        go.release()
-        assert done.acquire(timeout=30)
-    t.join()
+    released = False
+    try:
+        with patched("darwin"):
+            assert hasattr(select, "kqueue") and hasattr(selectors, "KqueueSelector")
+            go.release()
+            released = True
+            assert done.acquire(timeout=30)
+    finally:
+        if not released:
+            go.release()  # a failure before the release above: let the outsider end
+    t.join(timeout=30)
     assert seen == [hasattr(select, "kqueue")]
 
 
