@@ -355,13 +355,15 @@ def _replacements() -> list[tuple[object, str, Any]]:
         swaps += [(select, "epoll", dispatch_epoll)]
         if hasattr(selectors, "EpollSelector"):
             swaps += [(selectors.EpollSelector, "_selector_cls", staticmethod(dispatch_epoll))]
-    for name, cls_name in (("kqueue", "KqueueSelector"), ("devpoll", "DevpollSelector")):
+    # A BSD host's own kqueue: a simulated thread of darwin or freebsd gets the simulated one
+    # through the module view (``_view_swaps``); one of linux or windows is refused here.
+    for name, cls_name in (("kqueue", None), ("devpoll", "DevpollSelector")):
         if hasattr(select, name):
             refuse = _dispatch(
                 getattr(select, name), _where_it_exists(f"select.{name}", _not_modelled(f"select.{name}"))
             )
             swaps += [(select, name, refuse)]
-            if hasattr(selectors, cls_name):
+            if cls_name is not None and hasattr(selectors, cls_name):
                 swaps += [(getattr(selectors, cls_name), "_selector_cls", staticmethod(refuse))]
 
     swaps += [
