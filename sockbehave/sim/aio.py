@@ -2,7 +2,8 @@
 
 Owns: the few swaps that let ``asyncio.run(main())`` run unchanged inside ``patched(os)``.
 The event loop is CPython's own ``SelectorEventLoop``: ``selector_events.py`` needs only a
-selector (``selectors.DefaultSelector``, already simulated by ``readiness``), non-blocking
+selector (``selectors.DefaultSelector``, already simulated by ``readiness``: ``KqueueSelector``
+over ``kqueue`` on darwin and freebsd, as there), non-blocking
 sockets, ``time.monotonic`` (virtual, ``threads``), a self-pipe (``socket.socketpair``, the
 socket layer's: a loopback TCP pair, as CPython builds it on Windows) and
 threads for ``run_in_executor`` (simulated ``ThreadPoolExecutor``). Every swap here dispatches

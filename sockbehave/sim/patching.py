@@ -13,10 +13,14 @@ virtual time, as the interpreter waits for them at exit), every thread that can 
 runs until it blocks, and a thread still blocked after that is an error naming it and what
 it waits on. Then every simulated thread is ended (``SimAborted``), so none outlives the block.
 
-What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``kqueue`` and
-``devpoll`` raise ``NotImplementedError``) and the copies ``selectors`` took of them,
+What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``devpoll`` raises
+``NotImplementedError``) and the copies ``selectors`` took of them,
 ``selectors.DefaultSelector`` and ``socketserver._ServerSelector`` (each that OS's CPython's
-choice); a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``select.poll`` and
+choice: ``KqueueSelector`` for ``DefaultSelector`` on darwin and freebsd); the class of the
+``select`` and ``selectors`` modules, so that a simulated thread of a profile whose CPython has
+``kqueue`` sees ``select.kqueue``, ``select.kevent``, the ``KQ_*`` constants and
+``selectors.KqueueSelector`` (``kqueue``) even where the host has none, and every other thread
+the host's module; a call of a name that OS's CPython lacks (``Profile.stdlib_names``: ``select.poll`` and
 ``signal.alarm`` on Windows, ...) is refused by name;
 ``threading.Lock``/``RLock``, ``_thread.allocate_lock``, ``Condition.wait``/``notify``/
 ``notify_all``, ``Thread.start``/``join``, ``_thread.start_new_thread``, ``queue.SimpleQueue``;
@@ -50,11 +54,11 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import fdcalls, pipes, readiness, threads
+from . import fdcalls, kqueue, pipes, readiness, threads
 from .clock import Scheduler, current_task, note_not_modelled
 from .kernel import FD_BASE, NotModelled
 from .network import Network
@@ -116,9 +120,12 @@ def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., 
 
 
 #: ``selectors``' own order of preference (python/cpython@v3.13.0 Lib/selectors.py:594-603),
-#: without ``kqueue`` and ``devpoll``, which are not modelled: where that OS's CPython would
-#: pick ``KqueueSelector`` (macOS, FreeBSD), the next one it has is given (a documented deviation).
-_SELECTOR_PREFERENCE = (("select.epoll", "EpollSelector"), ("select.poll", "PollSelector"))
+#: without ``devpoll`` (Solaris: no profile has it).
+_SELECTOR_PREFERENCE = (
+    ("select.kqueue", "KqueueSelector"),
+    ("select.epoll", "EpollSelector"),
+    ("select.poll", "PollSelector"),
+)
 
 
 def _selector_for(net: Network, preference: tuple[tuple[str, str], ...]) -> type:
@@ -162,6 +169,64 @@ def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, 
         (selectors.SelectSelector, "_select", staticmethod(_dispatch(real_select, selector_select))),
         (selectors, "DefaultSelector", _dispatch_selector_class(selectors.DefaultSelector, _SELECTOR_PREFERENCE)),
         (socketserver, "_ServerSelector", _dispatch_selector_class(socketserver._ServerSelector, server_preference)),  # type: ignore[attr-defined]
+    ]
+
+
+def _module_view(
+    module: types.ModuleType, names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]
+) -> type:
+    """A class for a shared module (``select``, ``selectors``) that shows a simulated thread the
+    names its OS's CPython has there and the host's may not (``select.kqueue`` and the ``KQ_*``
+    constants on a Linux host): ``names_of(net)`` gives them; every other thread, and every other
+    name, gets the module's own attribute (an ``AttributeError`` where the host has none). Where
+    the host has none of ``names`` (Linux, Windows) only a failed lookup asks (``__getattr__``):
+    a view on every lookup made each ``select.X`` some 15 times slower while a block was open."""
+
+    def simulated(name: str) -> Any:
+        net = _net() if name in names else None
+        return _MISSING if net is None else names_of(net).get(name, _MISSING)
+
+    if not any(name in vars(module) for name in names):
+
+        class Missing(types.ModuleType):
+            def __getattr__(self, name: str) -> Any:
+                found = simulated(name)
+                if found is _MISSING:
+                    raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+                return found
+
+        return Missing
+
+    class View(types.ModuleType):  # a BSD host: its own kqueue names are shadowed per thread
+        def __getattribute__(self, name: str) -> Any:
+            found = simulated(name)
+            return super().__getattribute__(name) if found is _MISSING else found
+
+    return View
+
+
+_KQ_NAMES: dict[int, tuple[Profile, dict[str, Any]]] = {}
+
+
+def _select_names(net: Network) -> Mapping[str, Any]:
+    """``select.kqueue``, ``select.kevent`` and the ``KQ_*`` constants of ``net``'s OS (none where its CPython has no kqueue)."""
+    cached = _KQ_NAMES.get(id(net.profile))
+    if cached is None or cached[0] is not net.profile:
+        cached = _KQ_NAMES[id(net.profile)] = (net.profile, kqueue.module_names(net.profile.kqueue_constants))
+    return cached[1]
+
+
+def _selectors_names(net: Network) -> Mapping[str, Any]:
+    return {"KqueueSelector": kqueue.kqueue_selector()} if net.profile.kqueue_constants else {}
+
+
+def _view_swaps() -> list[tuple[object, str, Any]]:
+    from .profiles import PROFILES
+
+    kq_names = frozenset(["kqueue", "kevent", *(n for p in PROFILES.values() for n in p.kqueue_constants)])
+    return [
+        (select, "__class__", _module_view(select, _select_names, kq_names)),
+        (selectors, "__class__", _module_view(selectors, _selectors_names, frozenset(["KqueueSelector"]))),
     ]
 
 
@@ -283,6 +348,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     dispatch_select = _dispatch(real_select, lambda net, *a: readiness.select(net, real_select, *a))
     swaps += [(select, "select", dispatch_select)]
     swaps += _selector_swaps(real_select)
+    swaps += _view_swaps()
     if hasattr(select, "poll"):
         real_poll = select.poll
         dispatch_poll = _dispatch(
@@ -296,13 +362,15 @@ def _replacements() -> list[tuple[object, str, Any]]:
         swaps += [(select, "epoll", dispatch_epoll)]
         if hasattr(selectors, "EpollSelector"):
             swaps += [(selectors.EpollSelector, "_selector_cls", staticmethod(dispatch_epoll))]
-    for name, cls_name in (("kqueue", "KqueueSelector"), ("devpoll", "DevpollSelector")):
+    # A BSD host's own kqueue: a simulated thread of darwin or freebsd gets the simulated one
+    # through the module view (``_view_swaps``); one of linux or windows is refused here.
+    for name, cls_name in (("kqueue", None), ("devpoll", "DevpollSelector")):
         if hasattr(select, name):
             refuse = _dispatch(
                 getattr(select, name), _where_it_exists(f"select.{name}", _not_modelled(f"select.{name}"))
             )
             swaps += [(select, name, refuse)]
-            if hasattr(selectors, cls_name):
+            if cls_name is not None and hasattr(selectors, cls_name):
                 swaps += [(getattr(selectors, cls_name), "_selector_cls", staticmethod(refuse))]
 
     swaps += [
@@ -336,7 +404,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     swaps += pipes.replacements(_dispatch)
-    return [(owner, name, new) for owner, name, new in swaps if hasattr(owner, name)]
+    return [(owner, name, new) for owner, name, new in swaps if name == "__class__" or hasattr(owner, name)]
 
 
 class _CModule(types.ModuleType):
@@ -447,7 +515,7 @@ def _install() -> None:
         if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
             _REPLACEMENTS.extend(_replacements())
         for owner, name, new in _REPLACEMENTS:
-            _saved.append((owner, name, vars(owner).get(name, _MISSING)))
+            _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
             setattr(owner, name, new)
 
 

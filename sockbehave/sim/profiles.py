@@ -51,6 +51,7 @@ _LINUX_ERRNO: Errnos = {
 
 _BSD_ERRNO: Errnos = {
     "EPERM": (1, "Operation not permitted"),
+    "ENOENT": (2, "No such file or directory"),
     "EBADF": (9, "Bad file descriptor"),
     "EACCES": (13, "Permission denied"),
     "EINVAL": (22, "Invalid argument"),
@@ -364,6 +365,23 @@ class Profile:
     wakeup_fd_must_be_nonblocking: bool
     #: Anonymous pipes (``os.pipe()``): capacity, PIPE_BUF, readiness, fstat (``pipefacts``).
     pipes: PipeFacts
+    # select.kqueue (the BSDs)
+    #: The ``KQ_*`` names that OS's CPython's ``select`` module defines, with their values there
+    #: (``sys/event.h``); empty where its CPython has no ``select.kqueue``.
+    kqueue_constants: Mapping[str, int]
+    #: The input flags (less ``EV_SYSFLAGS``) a knote keeps from the ``EV_ADD`` that made it and
+    #: reports in every event it returns (xnu keeps ``EV_ADD``; FreeBSD drops the actions).
+    kqueue_event_flags_mask: int
+    #: The input flags a change that failed keeps beside ``EV_ERROR`` in its error event (xnu
+    #: ORs ``EV_ERROR`` in; FreeBSD replaces the flags with it).
+    kqueue_error_flags_mask: int
+    #: ``EVFILT_WRITE``'s ``data`` for a UDP socket: its send buffer's space, which a datagram
+    #: never occupies (``sbspace`` of an empty ``so_snd``), until ``SO_SNDBUF`` is set. ``None``: no kqueue.
+    kqueue_udp_send_space: Optional[int]
+    #: A change for a descriptor that is not open: ``EBADF`` whatever it asks (True: the
+    #: descriptor is looked up first), or ``ENOENT`` unless it has ``EV_ADD`` (False: the knote is
+    #: looked up first, and closing the descriptor removed it).
+    kqueue_descriptor_checked_first: bool
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -498,6 +516,117 @@ _FCNTL_POSIX = (
 )
 
 
+# select.kqueue: the names CPython defines (python/cpython@v3.13.5 Modules/selectmodule.c:2754-2825; the same
+# list in 3.9: KQ_FILTER_NETDEV and KQ_NOTE_LINK* only where EVFILT_NETDEV exists, which neither OS has).
+_KQ_COMMON = {
+    "KQ_FILTER_READ": -1,
+    "KQ_FILTER_WRITE": -2,
+    "KQ_FILTER_AIO": -3,
+    "KQ_FILTER_VNODE": -4,
+    "KQ_FILTER_PROC": -5,
+    "KQ_FILTER_SIGNAL": -6,
+    "KQ_FILTER_TIMER": -7,
+    "KQ_EV_ADD": 0x1,
+    "KQ_EV_DELETE": 0x2,
+    "KQ_EV_ENABLE": 0x4,
+    "KQ_EV_DISABLE": 0x8,
+    "KQ_EV_ONESHOT": 0x10,
+    "KQ_EV_CLEAR": 0x20,
+    "KQ_EV_SYSFLAGS": 0xF000,
+    "KQ_EV_FLAG1": 0x2000,
+    "KQ_EV_EOF": 0x8000,
+    "KQ_EV_ERROR": 0x4000,
+    "KQ_NOTE_LOWAT": 0x1,
+    "KQ_NOTE_DELETE": 0x1,
+    "KQ_NOTE_WRITE": 0x2,
+    "KQ_NOTE_EXTEND": 0x4,
+    "KQ_NOTE_ATTRIB": 0x8,
+    "KQ_NOTE_LINK": 0x10,
+    "KQ_NOTE_RENAME": 0x20,
+    "KQ_NOTE_REVOKE": 0x40,
+    "KQ_NOTE_EXIT": 0x80000000,
+    "KQ_NOTE_FORK": 0x40000000,
+    "KQ_NOTE_EXEC": 0x20000000,
+    "KQ_NOTE_PDATAMASK": 0x000FFFFF,
+    "KQ_NOTE_TRACK": 0x1,
+    "KQ_NOTE_TRACKERR": 0x2,
+    "KQ_NOTE_CHILD": 0x4,
+}
+_KQ_EV_ACTIONS = 0x1 | 0x2 | 0x4 | 0x8  # EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE
+_KQ_EV_SYSFLAGS = 0xF000
+_KQUEUE_NONE: dict[str, tuple[object, str]] = {
+    "kqueue_constants": ({}, "no select.kqueue in that OS's CPython (stdlib_names: select.kqueue)"),
+    "kqueue_event_flags_mask": (0, "no select.kqueue in that OS's CPython (stdlib_names: select.kqueue)"),
+    "kqueue_error_flags_mask": (0, "no select.kqueue in that OS's CPython (stdlib_names: select.kqueue)"),
+    "kqueue_udp_send_space": (None, "no select.kqueue in that OS's CPython (stdlib_names: select.kqueue)"),
+    "kqueue_descriptor_checked_first": (False, "no select.kqueue in that OS's CPython (stdlib_names: select.kqueue)"),
+}
+_XNU_EVENT = "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/kern_event.c"
+_FREEBSD_EVENT = "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/kern_event.c"
+_KQUEUE_XNU: dict[str, tuple[object, str]] = {
+    "kqueue_constants": (
+        # ~NOTE_PDATAMASK is a signed int there, so CPython's constant is negative
+        {**_KQ_COMMON, "KQ_NOTE_PCTRLMASK": ~0x000FFFFF},
+        "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/event.h:70-76 (EVFILT_READ -1 ... EVFILT_TIMER -7), "
+        "144-151 (EV_ADD 0x1 ... EV_CLEAR 0x20), 169-175 (EV_SYSFLAGS 0xF000, EV_FLAG1 0x2000, EV_EOF 0x8000, "
+        "EV_ERROR 0x4000), 234 (NOTE_LOWAT 0x1), 242-248 (NOTE_DELETE 0x1 ... NOTE_REVOKE 0x40), 268-270 "
+        "(NOTE_EXIT 0x80000000, NOTE_FORK 0x40000000, NOTE_EXEC 0x20000000), 276-277 (NOTE_PDATAMASK 0x000fffff, "
+        "NOTE_PCTRLMASK (~NOTE_PDATAMASK), an int: -1048576), 367-369 (NOTE_TRACK 0x1, NOTE_TRACKERR 0x2, "
+        "NOTE_CHILD 0x4); python/cpython@v3.13.5 Modules/selectmodule.c:2754-2825 (which names CPython defines)",
+    ),
+    "kqueue_event_flags_mask": (
+        0xFFFF & ~_KQ_EV_SYSFLAGS,
+        _XNU_EVENT + ":7507-7543 (kevent's copyin clears EV_SYSFLAGS), 4119 (a new knote copies the kevent, "
+        "its flags included: kn_kevent = *kev), 957-1000 (an event returned is the knote's kevent, so EV_ADD stays)",
+    ),
+    "kqueue_error_flags_mask": (
+        0xFFFF & ~_KQ_EV_SYSFLAGS,
+        _XNU_EVENT + ":4280-4284 (kevent_register: kev->flags |= EV_ERROR, data = the errno), 8189-8203 "
+        "(kevent_internal copies that kevent out while there is room, else fails with the errno)",
+    ),
+    "kqueue_udp_send_space": (
+        9216,
+        "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/udp_usrreq.c:2243 (udp_sendspace = 9216) and 2308 "
+        "(soreserve with it); bsd/kern/uipc_socket.c:6773-6776 (EVFILT_WRITE's data is sbspace(&so->so_snd))",
+    ),
+    "kqueue_descriptor_checked_first": (
+        False,
+        _XNU_EVENT + ":4052 (kevent_register finds the knote by its descriptor number first), 4062-4075 (none and "
+        "no EV_ADD: ENOENT), 4087 (only a new knote looks the descriptor up: EBADF)",
+    ),
+}
+_KQUEUE_FREEBSD: dict[str, tuple[object, str]] = {
+    "kqueue_constants": (
+        {**_KQ_COMMON, "KQ_NOTE_PCTRLMASK": 0xF0000000},
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) sys/event.h:37-43 (EVFILT_READ -1 ... EVFILT_TIMER -7), "
+        "135-154 (EV_ADD 0x1 ... EV_DISPATCH 0x80, EV_SYSFLAGS 0xF000, EV_FLAG1 0x2000, EV_EOF 0x8000, EV_ERROR "
+        "0x4000), 178 (NOTE_LOWAT 0x1), 184-190 (NOTE_DELETE 0x1 ... NOTE_REVOKE 0x40), 201-205 (NOTE_EXIT "
+        "0x80000000, NOTE_FORK, NOTE_EXEC, NOTE_PCTRLMASK 0xf0000000, NOTE_PDATAMASK 0x000fffff), 208-210 "
+        "(NOTE_TRACK, NOTE_TRACKERR, NOTE_CHILD); python/cpython@v3.13.5 Modules/selectmodule.c:2754-2825",
+    ),
+    "kqueue_event_flags_mask": (
+        0xFFFF & ~_KQ_EV_SYSFLAGS & ~_KQ_EV_ACTIONS & ~0x100,
+        _FREEBSD_EVENT + ":1232 (kqueue_kevent clears EV_SYSFLAGS), 1536-1538 (a new knote keeps the kevent's flags "
+        "less EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE and EV_FORCEONESHOT 0x100)",
+    ),
+    "kqueue_error_flags_mask": (
+        0,
+        _FREEBSD_EVENT + ":1234-1241 (kqueue_kevent: a change that failed is copied out with flags = EV_ERROR and "
+        "data = the errno while there is room, else kevent fails with it)",
+    ),
+    "kqueue_udp_send_space": (
+        9216,
+        "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/udp_usrreq.c:131 (udp_sendspace = 9216) and 1561 "
+        "(soreserve with it); kern/uipc_socket.c:3875 (EVFILT_WRITE's data is sbspace(&so->so_snd))",
+    ),
+    "kqueue_descriptor_checked_first": (
+        True,
+        _FREEBSD_EVENT + ":1413-1421 (kqueue_register looks the descriptor up with fget before it looks for the "
+        "knote: EBADF), 1556-1560 (no knote and no EV_ADD: ENOENT)",
+    ),
+}
+
+
 # The simulated host itself, the same on every profile.
 _HOST: dict[str, tuple[object, str]] = {
     "offhost_route": (
@@ -525,6 +654,7 @@ _CPYTHON_POSIX: dict[str, tuple[object, str]] = {
 LINUX = _p(
     "linux",
     {
+        **_KQUEUE_NONE,
         **_HOST,
         **_CPYTHON_POSIX,
         "pipes": (LINUX_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
@@ -926,6 +1056,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
 DARWIN = _p(
     "darwin",
     {
+        **_KQUEUE_XNU,
         **_BSD_COMMON,
         "pipes": (DARWIN_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
@@ -1074,6 +1205,7 @@ DARWIN = _p(
 FREEBSD = _p(
     "freebsd",
     {
+        **_KQUEUE_FREEBSD,
         **_BSD_COMMON,
         "pipes": (FREEBSD_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
@@ -1267,6 +1399,7 @@ _WINSOCK_BIND: Mapping[tuple[str, str], Optional[str]] = {
 WINDOWS = _p(
     "windows",
     {
+        **_KQUEUE_NONE,
         **_HOST,
         "pipes": (WINDOWS_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),

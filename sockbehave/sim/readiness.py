@@ -4,7 +4,8 @@ Owns: the simulated descriptor table (``Descriptors``: numbers that can never be
 a descriptor this process really has), what "readable", "writable" and "in error" mean for a
 simulated socket (``poll_events``; a simulated pipe's end answers for itself, by its
 profile's ``pipes`` facts), and the three readiness calls with their timeouts in
-virtual time. ``selectors`` (every selector class) and ``socketserver`` run unchanged on top,
+virtual time (``select.kqueue`` is ``kqueue``'s). ``selectors`` (every selector class) and
+``socketserver`` run unchanged on top,
 because ``patching`` points them at these. It reads kernel state and never changes it (apart
 from ``Kernel.writable``'s own bookkeeping), and never waits except through the scheduler.
 
@@ -18,11 +19,12 @@ Deviations, by design:
   low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
 - ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
   (``Profile.stdlib_names``): ``patching`` refuses them elsewhere, and picks
-  ``selectors.DefaultSelector`` per OS.
+  ``selectors.DefaultSelector`` per OS. ``select.kqueue`` (darwin, freebsd) is ``kqueue``'s,
+  on the readiness defined here.
 - Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused,
   except by ``os.dup2`` onto a closed one (as a program asks).
 - ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
-  raise ``NotImplementedError``, as do ``select.kqueue`` and ``select.devpoll``.
+  raise ``NotImplementedError``, as does ``select.devpoll``.
 - A simulated thread may not wait on real descriptors (that would stop the simulation for
   real time): a call that names both kinds, or real ones with a timeout, raises
   ``NotImplementedError`` saying so. A call with a zero timeout on real descriptors only is
@@ -51,6 +53,7 @@ __all__ = [
     "POLLOUT",
     "POLLPRI",
     "POLLRDHUP",
+    "DescriptorObject",
     "Descriptors",
     "SimEpoll",
     "SimPoll",
@@ -343,15 +346,13 @@ class SimPoll:
 
 
 # -- select.epoll ---------------------------------------------------------------------------------
-class SimEpoll:
-    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+class DescriptorObject:
+    """What an epoll and a kqueue object share: a descriptor from the simulated number space
+    (``fileno``), ``close`` and ``closed``, and CPython's ValueError once it is closed."""
 
-    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
-        if sizehint == 0 or sizehint < -1:
-            raise ValueError("negative sizehint")
-        self._net = net
-        self._registered: dict[int, int] = {}
-        self._closed = False
+    _KIND = "epoll"
+    _net: Any
+    _closed = False
 
     @property
     def closed(self) -> bool:
@@ -362,11 +363,21 @@ class SimEpoll:
 
     def _check(self) -> None:
         if self._closed:
-            raise ValueError("I/O operation on closed epoll object")
+            raise ValueError(f"I/O operation on closed {self._KIND} object")
 
     def fileno(self) -> int:
         self._check()
-        return self._net.descriptors.number(self)
+        return self._net.descriptors.number(self)  # type: ignore[no-any-return]
+
+
+class SimEpoll(DescriptorObject):
+    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+
+    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
+        if sizehint == 0 or sizehint < -1:
+            raise ValueError("negative sizehint")
+        self._net = net
+        self._registered: dict[int, int] = {}
 
     @classmethod
     def fromfd(cls, fd: int) -> SimEpoll:
