@@ -110,9 +110,11 @@ class Tcb:
         "fin_sent",
         "has_sent",
         "held",
+        "last_rcv",
         "local",
         "nodelay",
         "orphan",
+        "pingpong",
         "quick_acks",
         "rcv",
         "rcv_cap",
@@ -160,7 +162,9 @@ class Tcb:
         self.ack_due: Optional[float] = None  # when the peer acknowledges our small data in flight
         self.held = False  # Nagle holds the bytes in ``snd`` until that ACK
         self.quick_acks: Optional[int] = None  # quick ACKs left for segments we receive (None: not yet set)
-        self.has_sent = False  # we have transmitted data (ends Linux's quick ACKs)
+        self.has_sent = False  # we have transmitted data
+        self.last_rcv: Optional[float] = None  # when data last reached this end
+        self.pingpong = False  # Linux's interactive mode: we replied within delayed_ack of receiving
 
 
 class KSock:
@@ -762,6 +766,9 @@ class Kernel:
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
         _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
+        if s.opts.get("TCP_NODELAY"):
+            inherits = self.profile.accept_inherits_nodelay
+            conn.opts["TCP_NODELAY"] = s.opts["TCP_NODELAY"] if inherits else None if inherits is None else 0
         conn.nonblock = self.profile.accept_inherits_nonblock if s.nonblock else False
         return conn, tcb.remote
 
@@ -828,11 +835,15 @@ class Kernel:
         if n <= 0:
             return
         p = self.profile
+        now = self.clock.now
         t.has_sent = True
         t.held = False
+        if t.last_rcv is not None and now - t.last_rcv < p.delayed_ack:
+            t.pingpong = True  # a reply (Linux tcp_event_data_sent)
+        peer.last_rcv = now
         if peer.quick_acks is None:
             peer.quick_acks = p.quick_acks
-        quick = peer.quick_acks > 0 and not (p.quick_acks_end_on_reply and peer.has_sent)
+        quick = peer.quick_acks > 0 and not (p.quick_acks_end_on_reply and peer.pingpong)
         if n >= p.loopback_mss or p.delayed_ack <= 0 or quick:
             if quick:
                 peer.quick_acks -= 1
@@ -844,6 +855,15 @@ class Kernel:
             if peer.held:  # which releases the peer's held write (and its data acknowledges ours)
                 peer.held = False
                 self._pump(peer)
+
+    def _nagle_unknown(self, t: Tcb, more: int) -> None:
+        """A socket accepted from a listener with TCP_NODELAY, where the profile does not know
+        whether accept copies it (``accept_inherits_nodelay``): only a write Nagle would hold tells."""
+        if t.ack_due is not None and t.ack_due > self.clock.now and len(t.snd) + more < self.profile.loopback_mss:
+            raise NotModelled(
+                f"whether a socket accepted on {self.profile.name} has the listener's TCP_NODELAY (a small write "
+                "that Nagle's algorithm would hold without it)"
+            )
 
     def _nagle_holds(self, t: Tcb) -> bool:
         """RFC 896: a write shorter than a full segment waits while earlier data is unacknowledged."""
@@ -858,6 +878,9 @@ class Kernel:
         """The delayed-ACK timer for ``t``'s data fired (unless data already carried the ACK)."""
         if t.ack_due == due:
             t.ack_due = None
+            receiver = self.conns.get((t.remote, t.local))
+            if receiver is not None:
+                receiver.pingpong = False  # Linux tcp_delack_timer_handler: a delayed ACK missed its data
             if t.held:
                 t.held = False
                 self._pump(t)
@@ -941,7 +964,10 @@ class Kernel:
             if room <= 0:
                 raise WouldBlock
         taken = memoryview(data)[:room]
-        t.nodelay = bool(s.opts.get("TCP_NODELAY"))
+        nodelay = s.opts.get("TCP_NODELAY")
+        t.nodelay = bool(nodelay)
+        if nodelay is None and "TCP_NODELAY" in s.opts:  # accepted where the profile does not know
+            self._nagle_unknown(t, len(taken))
         if t.ack_due is not None and t.ack_due <= self.clock.now:
             self._ack_arrives(t, t.ack_due)
         if t.snd is EMPTY:
@@ -1217,6 +1243,10 @@ class Kernel:
             "IPV6_V6ONLY": lambda: self.profile.v6only_default,
         }
         if name in s.opts:
+            if s.opts[name] is None:
+                raise NotModelled(
+                    f"the {name} a socket accepted on {self.profile.name} reads (copied from the listener?)"
+                )
             value = int(s.opts[name])
             return self._on_value(name, value) if value and name in self.profile.option_on_value else value
         return defaults[name]() if name in defaults else 0

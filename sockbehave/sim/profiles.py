@@ -315,7 +315,9 @@ class Profile:
     delayed_ack: float
     #: Segments acknowledged at once at the start of a connection, before ACKs are delayed.
     quick_acks: int
-    #: Quick ACKs end as soon as the receiver has sent data itself (Linux's "pingpong" mode).
+    #: Quick ACKs end while the receiver is in "pingpong" mode (Linux): it sent data within
+    #: ``delayed_ack`` seconds of receiving some (a reply), until one of its ACKs is delayed
+    #: to the timer instead of riding on its data.
     quick_acks_end_on_reply: bool
     #: A segment this long is full-sized: acknowledged at once, never held by Nagle's algorithm.
     loopback_mss: int
@@ -357,6 +359,9 @@ class Profile:
     #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
     #: wait on such a socket with no timeout is ``NotModelled``).
     accept_inherits_nonblock: Optional[bool]
+    #: Whether a socket accepted from a listener with TCP_NODELAY set has it too (None: not known;
+    #: Nagle's algorithm holding one of its writes is then ``NotModelled``).
+    accept_inherits_nodelay: Optional[bool]
     #: Whether that OS's CPython has ``os.sendfile``: ``socket.sendfile`` tries it first for a
     #: regular file (``_sendfile_use_sendfile``); without it, it gives up at once and sends.
     os_sendfile: bool
@@ -859,9 +864,12 @@ LINUX = _p(
         ),
         "quick_acks_end_on_reply": (
             True,
-            "torvalds/linux net/ipv4/tcp_output.c tcp_event_data_sent enters pingpong mode when the receiver "
-            "replies, and include/net/inet_connection_sock.h: no quick ACKs in pingpong mode; observed here: the "
-            "first request of tcp.nagle-delayed-ack is answered at once, the next ones wait about 40 ms",
+            "torvalds/linux net/ipv4/tcp_output.c tcp_event_data_sent enters pingpong mode when data is sent within "
+            "the ACK timeout (ato, TCP_ATO_MIN 40 ms at first) of the last data received, net/ipv4/tcp_timer.c "
+            "tcp_delack_timer_handler leaves it when a delayed ACK fires, and include/net/inet_connection_sock.h: "
+            "no quick ACKs in pingpong mode; observed here: the first request of tcp.nagle-delayed-ack is answered "
+            "at once, the next ones wait about 40 ms, and a side that sent before it received anything still "
+            "acknowledges at once (tests/conformance/test_readiness_differential.py)",
         ),
         "loopback_mss": (32741, "observed here: getsockopt(TCP_MAXSEG) on a connected loopback socket, Linux 6.18"),
         # tutorial-claims
@@ -914,6 +922,12 @@ LINUX = _p(
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
             "such as O_NONBLOCK from the listening socket; observed here (tests/conformance/test_socket_semantics.py)",
+        ),
+        "accept_inherits_nodelay": (
+            True,
+            "observed here: TCP_NODELAY set on a listener reads back 1 on the accepted socket, Linux 6.18 "
+            "(tests/conformance/test_socket_semantics.py); net/ipv4/inet_connection_sock.c inet_csk_clone_lock: "
+            "the accepted socket is a copy of the listener",
         ),
     },
 )
@@ -1199,6 +1213,11 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
             "copies the listening file's f_flag, FNONBLOCK included, to the new file)",
         ),
+        "accept_inherits_nodelay": (
+            True,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_input.c:2883 (the new connection's tcpcb "
+            "takes TF_NOPUSH, TF_NOOPT and TF_NODELAY from the listener's)",
+        ),
     },
 )
 
@@ -1377,6 +1396,11 @@ FREEBSD = _p(
             "(sock_accept calls accept4(fd, ..., SOCK_CLOEXEC) wherever HAVE_ACCEPT4 and SOCK_CLOEXEC are defined) and "
             "configure.ac:5113-5114 (accept4 is probed on every platform): so CPython's accept on FreeBSD makes a "
             "blocking descriptor (corrected 2026-11-23: this said True, from accept() alone)",
+        ),
+        "accept_inherits_nodelay": (
+            True,
+            "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_syncache.c:1057 (FreeBSD 13, vendored by F-Stack: "
+            "syncache_socket gives the new tcpcb the listener's TF_NOPUSH and TF_NODELAY)",
         ),
     },
 )
@@ -1748,6 +1772,12 @@ WINDOWS = _p(
             None,
             "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-ioctlsocket says a new "
             "socket is blocking, and no page read so far says whether accept() copies the listener's FIONBIO mode",
+        ),
+        "accept_inherits_nodelay": (
+            None,
+            "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept says the new "
+            "socket has the same properties as the listening one without naming TCP_NODELAY, and Wine's sock.c tests "
+            "do not check it",
         ),
         "os_sendfile": (
             False,

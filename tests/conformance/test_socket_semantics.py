@@ -469,3 +469,39 @@ def test_os_close_dup_and_dup2_act_on_the_socket_as_on_a_real_one() -> None:
     real, simulated = both(program)
     assert real == simulated
     assert real[:3] == ["False", "b'x'", "b''"] and real[-6:-3] == ["OSError(9"] * 3
+
+
+def test_an_accepted_socket_takes_the_listeners_tcp_nodelay() -> None:
+    def program() -> list[int]:
+        read = []
+        for on in (1, 0):
+            with socket.create_server(("127.0.0.1", 0)) as srv:
+                srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, on)
+                with socket.create_connection(srv.getsockname(), timeout=10) as cli:
+                    conn, _ = srv.accept()
+                    with conn:
+                        read += [conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)]
+                        read += [cli.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)]
+        return read
+
+    real, simulated = both(program)
+    assert real == simulated == [1, 0, 0, 0]
+
+
+def test_only_a_reply_ends_quick_acks() -> None:
+    """Linux stops acknowledging small segments at once (pingpong mode) when an end sends data
+    soon after receiving some, not because it has sent at all: an end that spoke first still
+    acknowledges the peer's first small write at once, so the peer's second one is not held by
+    Nagle's algorithm: loopback delivers both before the second send returns."""
+
+    def program() -> bytes:
+        cli, conn = _pair()
+        with cli, conn:
+            cli.sendall(b"hello")  # the client speaks first
+            assert conn.recv(5) == b"hello"
+            conn.sendall(b"a")  # no TCP_NODELAY: a second small write waits for the first's ACK
+            conn.sendall(b"b")
+            return cli.recv(2, socket.MSG_DONTWAIT)
+
+    real, simulated = both(program)
+    assert real == simulated == b"ab"

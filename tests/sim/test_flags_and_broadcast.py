@@ -161,3 +161,36 @@ def test_every_profile_refuses_a_broadcast_without_so_broadcast(profile: str, er
         "not modelled",
         "sent",
     )
+
+
+def _accepted_from_a_nodelay_listener() -> tuple[socket.socket, socket.socket, socket.socket]:
+    srv = socket.create_server(("127.0.0.1", 0))
+    srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    cli = socket.create_connection(srv.getsockname())
+    conn, _ = srv.accept()
+    return srv, cli, conn
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_the_bsds_accept_copies_the_listeners_tcp_nodelay(profile: str) -> None:
+    """xnu tcp_input.c and FreeBSD's syncache_socket copy TF_NODELAY to the new connection:
+    it reads back as the flag bit there, and a second small write goes at once."""
+    with patched(profile):
+        srv, cli, conn = _accepted_from_a_nodelay_listener()
+        with srv, cli, conn:
+            assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 4
+            conn.sendall(b"a")
+            conn.sendall(b"b")
+            assert cli.recv(2, socket.MSG_DONTWAIT) == b"ab"
+
+
+def test_whether_windows_accept_copies_tcp_nodelay_is_refused_only_where_it_shows() -> None:
+    with patched("windows"):
+        srv, cli, conn = _accepted_from_a_nodelay_listener()
+        with srv, cli, conn:
+            conn.sendall(b"a")  # nothing in flight: Nagle or not, it goes
+            assert cli.recv(1) == b"a"
+            with pytest.raises(NotImplementedError, match="has the listener's TCP_NODELAY"):
+                conn.sendall(b"b")  # Windows delays the ACK of "a": held, unless TCP_NODELAY was copied
+            with pytest.raises(NotImplementedError, match="TCP_NODELAY a socket accepted on windows"):
+                conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
