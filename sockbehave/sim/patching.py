@@ -173,36 +173,86 @@ def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, 
 
 
 def _module_view(
-    module: types.ModuleType, names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]
+    module: types.ModuleType,
+    names_of: Callable[[Network], Mapping[str, Any]] = lambda net: {},
+    names: frozenset[str] = frozenset(),
 ) -> type:
-    """A class for a shared module (``select``, ``selectors``) that shows a simulated thread the
-    names its OS's CPython has there and the host's may not (``select.kqueue`` and the ``KQ_*``
-    constants on a Linux host): ``names_of(net)`` gives them; every other thread, and every other
-    name, gets the module's own attribute (an ``AttributeError`` where the host has none). Where
-    the host has none of ``names`` (Linux, Windows) only a failed lookup asks (``__getattr__``):
-    a view on every lookup made each ``select.X`` some 15 times slower while a block was open."""
+    """A class for a shared module that shows a simulated thread what its OS's CPython has there.
+
+    Names the host's module may lack (``select.kqueue`` and the ``KQ_*`` constants on a Linux
+    host): ``names_of(net)`` gives them; every other thread, and every other name, gets the
+    module's own attribute (an ``AttributeError`` where the host has none). Names the host has
+    but that OS's CPython lacks (``_absent``: ``select.epoll`` on macOS, ``os.fork`` and
+    ``socket.SO_REUSEPORT`` on Windows) are taken out of the module while a block is open
+    (``_HIDE``) and given back by ``__getattr__`` to every thread but such a simulated one, which
+    gets the ``AttributeError`` that OS's CPython raises, so ``hasattr`` takes the other branch
+    as there. Where the host has none of ``names`` (Linux, Windows) only a failed lookup asks
+    (``__getattr__``): a view on every lookup made each ``select.X`` some 15 times slower while a
+    block was open."""
 
     def simulated(name: str) -> Any:
         net = _net() if name in names else None
         return _MISSING if net is None else names_of(net).get(name, _MISSING)
 
+    def missing(self: types.ModuleType, name: str) -> Any:
+        found = simulated(name)
+        if found is not _MISSING:
+            return found
+        hidden = _HIDDEN.get((self.__name__, name), _MISSING)
+        if hidden is not _MISSING:
+            net = _net()
+            if name == "__all__":  # what ``from module import *`` takes: without what that OS lacks
+                return hidden if net is None else [n for n in hidden if not _absent(net.profile, self.__name__, n)]
+            if net is None or not _absent(net.profile, self.__name__, name):
+                return hidden
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+
     if not any(name in vars(module) for name in names):
-
-        class Missing(types.ModuleType):
-            def __getattr__(self, name: str) -> Any:
-                found = simulated(name)
-                if found is _MISSING:
-                    raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-                return found
-
-        return Missing
+        return type("Missing", (types.ModuleType,), {"__getattr__": missing})
 
     class View(types.ModuleType):  # a BSD host: its own kqueue names are shadowed per thread
         def __getattribute__(self, name: str) -> Any:
             found = simulated(name)
             return super().__getattribute__(name) if found is _MISSING else found
 
+        __getattr__ = missing
+
     return View
+
+
+#: While a block is open: (module, name) -> the value of each name taken out of a shared module
+#: because some profile's CPython lacks it (``_hidden_swaps``), for ``_module_view`` to give back.
+_HIDDEN: dict[tuple[str, str], Any] = {}
+#: The swap that takes a name out of its module (``_install``), rather than setting it.
+_HIDE = object()
+#: The modules whose names a profile may lack (``Profile.stdlib_names``, ``missing_options``).
+_VIEWED = {"os": os, "select": select, "signal": signal, "socket": socket, "socketserver": socketserver}
+
+
+def _absent(profile: Profile, module: str, name: str) -> bool:
+    """Whether ``profile``'s CPython lacks ``module.name`` (the facts and their sources are the profile's)."""
+    if module == "socket" and name in profile.missing_options:
+        return True
+    return profile.stdlib_names.get(f"{module}.{name}") is False
+
+
+def _hidden_swaps() -> list[tuple[object, str, Any]]:
+    """Take out of its module every name the host has and some profile's CPython lacks; the
+    modules other than ``select`` and ``selectors`` (whose views ``_view_swaps`` makes) get a view."""
+    from .profiles import PROFILES
+
+    wanted = {
+        (module, name)
+        for module, name in (
+            *(tuple(key.split(".", 1)) for p in PROFILES.values() for key, has in p.stdlib_names.items() if not has),
+            *(("socket", name) for p in PROFILES.values() for name in p.missing_options),
+        )
+        if module in _VIEWED and hasattr(_VIEWED[module], name)
+    }
+    modules = sorted({m for m, _ in wanted})
+    listed = [(m, "__all__") for m in modules if hasattr(_VIEWED[m], "__all__")]  # ``import *`` reads it
+    views = [(_VIEWED[m], "__class__", _module_view(_VIEWED[m])) for m in modules if m != "select"]
+    return views + [(_VIEWED[m], name, _HIDE) for m, name in sorted(wanted) + listed]
 
 
 _KQ_NAMES: dict[int, tuple[Profile, dict[str, Any]]] = {}
@@ -404,7 +454,8 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     swaps += pipes.replacements(_dispatch)
-    return [(owner, name, new) for owner, name, new in swaps if name == "__class__" or hasattr(owner, name)]
+    swaps = [(owner, name, new) for owner, name, new in swaps if name == "__class__" or hasattr(owner, name)]
+    return swaps + _hidden_swaps()  # last: what they take out is the swapped value, if any
 
 
 class _CModule(types.ModuleType):
@@ -516,7 +567,11 @@ def _install() -> None:
             _REPLACEMENTS.extend(_replacements())
         for owner, name, new in _REPLACEMENTS:
             _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
-            setattr(owner, name, new)
+            if new is _HIDE:  # taken out; the module's view gives it back where that OS has it
+                _HIDDEN[(owner.__name__, name)] = vars(owner)[name]  # type: ignore[attr-defined]
+                delattr(owner, name)
+            else:
+                setattr(owner, name, new)
 
 
 def _uninstall() -> None:
@@ -531,6 +586,7 @@ def _uninstall() -> None:
                 delattr(owner, name)
             else:
                 setattr(owner, name, old)
+        _HIDDEN.clear()
 
 
 @contextlib.contextmanager

@@ -386,13 +386,7 @@ def test_an_unclosed_socket_is_caught(tmp_path: Path, run_example: Runner) -> No
 # On the simulator: what `sockbehave simulate --os OS EXAMPLE.py` shows.
 
 #: (OS, scenario) -> why its example does not show that OS's cell on the simulator.
-SIM_DEVIATIONS = {
-    ("windows", "tcp.reuseport-two-listeners"): "the host's socket module keeps SO_REUSEPORT, which Windows' lacks "
-    "(a name cannot disappear from a module shared with real threads: docs/simulator.md), so the example goes on "
-    "to setsockopt(SOL_SOCKET, 15), which Winsock refuses (WSAENOPROTOOPT), and raises",
-    ("windows", "socketserver.forking-server-exists"): "the host's os and socketserver keep fork and the forking "
-    "classes, which Windows' lack (the same deviation); calling os.fork is refused",
-}
+SIM_DEVIATIONS: dict[tuple[str, str], str] = {}  # (none since names an OS lacks vanish there, 2026-11-23)
 
 #: (OS, scenario) -> why its example raises there, as it would on that OS.
 SIM_RAISES = {

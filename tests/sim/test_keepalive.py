@@ -52,9 +52,9 @@ def test_freebsd_takes_0_as_the_default_and_larger_values() -> None:
 
 def test_macos_has_no_tcp_keepidle_and_checks_the_others() -> None:
     with patched("darwin"), socket.socket() as s:
-        with pytest.raises(OSError) as info:
-            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
-        assert info.value.errno == 42  # ENOPROTOOPT: CPython on macOS has no such constant (see the profile)
+        # CPython on macOS has no such constant (see the profile): a portable program's hasattr
+        # check takes the other branch there, and so it does here
+        assert not hasattr(socket, "TCP_KEEPIDLE") and "TCP_KEEPIDLE" not in socket.__all__
         assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 75
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
         assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from sockbehave.sim import SimDeadlock, patched
+from sockbehave.sim.patching import held
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer here"),
@@ -220,19 +221,25 @@ def test_what_would_change_the_delivery_of_sigalrm_is_not_modelled(calls: list[A
         assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # a query is real
 
 
-def test_on_windows_the_unix_only_signal_calls_are_refused_by_name() -> None:
+def test_on_windows_the_unix_only_signal_calls_are_absent_or_refused_by_name() -> None:
     """Windows' CPython has no ``alarm``, ``setitimer``, ``getitimer``, ``pause``,
-    ``siginterrupt`` or ``pthread_sigmask``: a windows simulation refuses each (it used to run
-    them, a program that cannot run on Windows); ``set_wakeup_fd``, which Windows has, stays."""
-    with patched("windows"):
-        for call, args in (
+    ``siginterrupt`` or ``pthread_sigmask``: in a windows simulation the names are gone from
+    ``signal`` (``hasattr`` is false, as there), and a reference taken while the swaps were in
+    (by a thread outside the simulation) is refused by name (it used to run them, a program
+    that cannot run on Windows); ``set_wakeup_fd``, which Windows has, stays."""
+    with held():  # this thread is no simulated thread: it gets the swapped, dispatching names
+        taken = (
             (signal.alarm, (1,)),
             (signal.setitimer, (signal.ITIMER_REAL, 2.5)),
             (signal.getitimer, (signal.ITIMER_REAL,)),
             (signal.pause, ()),
             (signal.siginterrupt, (signal.SIGALRM, True)),
             (signal.pthread_sigmask, (signal.SIG_BLOCK, set())),
-        ):
+        )
+    assert all(call is not signal.alarm for call, _ in taken[:1])  # not the real alarm: that would arm it
+    with patched("windows"):
+        for call, args in taken:
+            assert not hasattr(signal, call.__name__)
             with pytest.raises(NotImplementedError, match=rf"absence of signal\.{call.__name__} on windows"):
                 call(*args)
         a, b = socket.socketpair()

@@ -1,0 +1,77 @@
+"""Names a simulated OS's CPython lacks are gone from the shared modules for that simulation's
+threads (``patching._module_view``): ``hasattr`` takes the other branch, ``from m import *``
+leaves them out, as on that OS; every other thread, and every other profile that has them,
+still sees them, and the modules are whole again after the block."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import socketserver
+import types
+
+import pytest
+
+from sockbehave.sim import patched
+
+#: (module, name) that Windows' CPython lacks and this host has (profile data with sources).
+WINDOWS_LACKS = [
+    (socket, "SO_REUSEPORT"),
+    (os, "fork"),
+    (select, "poll"),
+    (signal, "alarm"),
+    (socketserver, "ForkingMixIn"),
+    (socketserver, "ForkingTCPServer"),
+]
+
+
+def _star(module: types.ModuleType) -> set[str]:
+    namespace: dict[str, object] = {}
+    exec(f"from {module.__name__} import *", namespace)
+    return set(namespace)
+
+
+@pytest.mark.parametrize(("module", "name"), [pair for pair in WINDOWS_LACKS if hasattr(*pair)])
+def test_windows_lacks_them_and_the_module_is_whole_after(module: types.ModuleType, name: str) -> None:
+    before = getattr(module, name)
+    with patched("windows"):
+        assert not hasattr(module, name)
+        with pytest.raises(AttributeError, match=f"has no attribute '{name}'"):
+            getattr(module, name)
+        assert name not in _star(module)  # ``import *`` reads ``__all__``: without it too
+    assert getattr(module, name) is before and name in vars(module) and type(module) is types.ModuleType
+
+
+def test_a_thread_outside_the_simulation_keeps_every_name_while_the_block_is_open() -> None:
+    import _thread
+
+    results: list[bool] = []
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def outside() -> None:  # a real thread, started with the real _thread before the block
+        gate.acquire()
+        results.extend(hasattr(m, n) for m, n in WINDOWS_LACKS)
+        done.release()
+
+    gate = _thread.allocate_lock()
+    gate.acquire()
+    _thread.start_new_thread(outside, ())
+    with patched("windows"):
+        assert not hasattr(os, "fork")
+        gate.release()
+        done.acquire()  # a real lock taken before the block: waits for the real thread for real
+    host = [hasattr(m, n) for m, n in WINDOWS_LACKS]
+    assert results == host
+
+
+@pytest.mark.parametrize(("profile", "has_epoll", "has_reuseport"), [("darwin", False, True), ("linux", True, True)])
+def test_the_other_profiles_lack_only_what_their_cpython_lacks(
+    profile: str, has_epoll: bool, has_reuseport: bool
+) -> None:
+    with patched(profile):
+        assert hasattr(select, "epoll") is (has_epoll and hasattr(select, "epoll"))
+        assert hasattr(socket, "SO_REUSEPORT") is (has_reuseport and "SO_REUSEPORT" in _star(socket))
+        assert hasattr(os, "fork") and hasattr(socketserver, "ForkingMixIn")
