@@ -176,53 +176,59 @@ def _module_view(
     module: types.ModuleType,
     names_of: Callable[[Network], Mapping[str, Any]] = lambda net: {},
     names: frozenset[str] = frozenset(),
-) -> type:
-    """A class for a shared module that shows a simulated thread what its OS's CPython has there.
+) -> tuple[str, Any]:
+    """The swap that makes a shared module show a simulated thread what its OS's CPython has there.
 
     Names the host's module may lack (``select.kqueue`` and the ``KQ_*`` constants on a Linux
     host): ``names_of(net)`` gives them; every other thread, and every other name, gets the
     module's own attribute (an ``AttributeError`` where the host has none). Names the host has
     but that OS's CPython lacks (``_absent``: ``select.epoll`` on macOS, ``os.fork`` and
     ``socket.SO_REUSEPORT`` on Windows) are taken out of the module while a block is open
-    (``_HIDE``) and given back by ``__getattr__`` to every thread but such a simulated one, which
-    gets the ``AttributeError`` that OS's CPython raises, so ``hasattr`` takes the other branch
-    as there. Where the host has none of ``names`` (Linux, Windows) only a failed lookup asks
-    (``__getattr__``): a view on every lookup made each ``select.X`` some 15 times slower while a
-    block was open."""
+    (``_HIDE``) and given back to every thread but such a simulated one, which gets the
+    ``AttributeError`` that OS's CPython raises, so ``hasattr`` takes the other branch as there.
+
+    Where the host has none of ``names`` (Linux, Windows) the swap is a module ``__getattr__``
+    (PEP 562), which only a failed lookup calls, so every other ``socket.X`` stays a plain
+    lookup: a class with ``__getattr__`` makes every lookup go through it (13 ns became 91 ns
+    here), a view on every lookup made each ``select.X`` some 15 times slower. On a BSD host its
+    own kqueue names are shadowed per thread by a class (``__class__``)."""
 
     def simulated(name: str) -> Any:
         net = _net() if name in names else None
         return _MISSING if net is None else names_of(net).get(name, _MISSING)
 
-    def missing(self: types.ModuleType, name: str) -> Any:
+    def missing(name: str) -> Any:
         found = simulated(name)
         if found is not _MISSING:
             return found
-        hidden = _HIDDEN.get((self.__name__, name), _MISSING)
+        hidden = _HIDDEN.get((module.__name__, name), _MISSING)
         if hidden is not _MISSING:
             net = _net()
             if name == "__all__":  # what ``from module import *`` takes: without what that OS lacks
-                return hidden if net is None else [n for n in hidden if not _absent(net.profile, self.__name__, n)]
-            if net is None or not _absent(net.profile, self.__name__, name):
+                return hidden if net is None else [n for n in hidden if not _absent(net.profile, module.__name__, n)]
+            if net is None or not _absent(net.profile, module.__name__, name):
                 return hidden
-        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
 
     if not any(name in vars(module) for name in names):
-        return type("Missing", (types.ModuleType,), {"__getattr__": missing})
+        return "__getattr__", missing
 
     class View(types.ModuleType):  # a BSD host: its own kqueue names are shadowed per thread
         def __getattribute__(self, name: str) -> Any:
             found = simulated(name)
             return super().__getattribute__(name) if found is _MISSING else found
 
-        __getattr__ = missing
+        def __getattr__(self, name: str) -> Any:
+            return missing(name)
 
-    return View
+    return "__class__", View
 
 
 #: While a block is open: (module, name) -> the value of each name taken out of a shared module
 #: because some profile's CPython lacks it (``_hidden_swaps``), for ``_module_view`` to give back.
 _HIDDEN: dict[tuple[str, str], Any] = {}
+#: The swaps a module view makes, which may add an attribute the module did not have.
+_VIEW_SWAPS = frozenset({"__class__", "__getattr__"})
 #: The swap that takes a name out of its module (``_install``), rather than setting it.
 _HIDE = object()
 #: The modules whose names a profile may lack (``Profile.stdlib_names``, ``missing_options``).
@@ -251,7 +257,7 @@ def _hidden_swaps() -> list[tuple[object, str, Any]]:
     }
     modules = sorted({m for m, _ in wanted})
     listed = [(m, "__all__") for m in modules if hasattr(_VIEWED[m], "__all__")]  # ``import *`` reads it
-    views = [(_VIEWED[m], "__class__", _module_view(_VIEWED[m])) for m in modules if m != "select"]
+    views: list[tuple[object, str, Any]] = [(_VIEWED[m], *_module_view(_VIEWED[m])) for m in modules if m != "select"]
     return views + [(_VIEWED[m], name, _HIDE) for m, name in sorted(wanted) + listed]
 
 
@@ -275,8 +281,8 @@ def _view_swaps() -> list[tuple[object, str, Any]]:
 
     kq_names = frozenset(["kqueue", "kevent", *(n for p in PROFILES.values() for n in p.kqueue_constants)])
     return [
-        (select, "__class__", _module_view(select, _select_names, kq_names)),
-        (selectors, "__class__", _module_view(selectors, _selectors_names, frozenset(["KqueueSelector"]))),
+        (select, *_module_view(select, _select_names, kq_names)),
+        (selectors, *_module_view(selectors, _selectors_names, frozenset(["KqueueSelector"]))),
     ]
 
 
@@ -454,7 +460,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     swaps += pipes.replacements(_dispatch)
-    swaps = [(owner, name, new) for owner, name, new in swaps if name == "__class__" or hasattr(owner, name)]
+    swaps = [(owner, name, new) for owner, name, new in swaps if name in _VIEW_SWAPS or hasattr(owner, name)]
     return swaps + _hidden_swaps()  # last: what they take out is the swapped value, if any
 
 
