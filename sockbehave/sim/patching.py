@@ -59,7 +59,7 @@ from typing import Any, Optional
 
 from ..errors import ScenarioError
 from . import fdcalls, kqueue, pipes, readiness, threads
-from .clock import Scheduler, current_task, note_not_modelled
+from .clock import Scheduler, current_task, note_not_modelled, outside
 from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
@@ -173,25 +173,16 @@ def _selector_swaps(real_select: Callable[..., Any]) -> list[tuple[object, str, 
 
 
 def _module_view(
-    module: types.ModuleType,
-    names_of: Callable[[Network], Mapping[str, Any]] = lambda net: {},
-    names: frozenset[str] = frozenset(),
+    module: types.ModuleType, names_of: Callable[[Network], Mapping[str, Any]], names: frozenset[str]
 ) -> tuple[str, Any]:
-    """The swap that makes a shared module show a simulated thread what its OS's CPython has there.
-
-    Names the host's module may lack (``select.kqueue`` and the ``KQ_*`` constants on a Linux
-    host): ``names_of(net)`` gives them; every other thread, and every other name, gets the
-    module's own attribute (an ``AttributeError`` where the host has none). Names the host has
-    but that OS's CPython lacks (``_absent``: ``select.epoll`` on macOS, ``os.fork`` and
-    ``socket.SO_REUSEPORT`` on Windows) are taken out of the module while a block is open
-    (``_HIDE``) and given back to every thread but such a simulated one, which gets the
-    ``AttributeError`` that OS's CPython raises, so ``hasattr`` takes the other branch as there.
-
-    Where the host has none of ``names`` (Linux, Windows) the swap is a module ``__getattr__``
-    (PEP 562), which only a failed lookup calls, so every other ``socket.X`` stays a plain
-    lookup: a class with ``__getattr__`` makes every lookup go through it (13 ns became 91 ns
-    here), a view on every lookup made each ``select.X`` some 15 times slower. On a BSD host its
-    own kqueue names are shadowed per thread by a class (``__class__``)."""
+    """The swap that makes a shared module (``select``, ``selectors``) show a simulated thread
+    the names its OS's CPython has there and the host's may not (``select.kqueue`` and the
+    ``KQ_*`` constants on a Linux host): ``names_of(net)`` gives them; every other thread, and
+    every other name, gets the module's own attribute (an ``AttributeError`` where the host has
+    none). Where the host has none of ``names`` (Linux, Windows) the swap is a module
+    ``__getattr__`` (PEP 562), which only a failed lookup calls, so every other ``select.X``
+    stays a plain lookup (a class with ``__getattr__`` made every lookup go through it: 13 ns
+    became 91 ns here). On a BSD host its own kqueue names are shadowed per thread by a class."""
 
     def simulated(name: str) -> Any:
         net = _net() if name in names else None
@@ -199,16 +190,9 @@ def _module_view(
 
     def missing(name: str) -> Any:
         found = simulated(name)
-        if found is not _MISSING:
-            return found
-        hidden = _HIDDEN.get((module.__name__, name), _MISSING)
-        if hidden is not _MISSING:
-            net = _net()
-            if name == "__all__":  # what ``from module import *`` takes: without what that OS lacks
-                return hidden if net is None else [n for n in hidden if not _absent(net.profile, module.__name__, n)]
-            if net is None or not _absent(net.profile, module.__name__, name):
-                return hidden
-        raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        if found is _MISSING:
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        return found
 
     if not any(name in vars(module) for name in names):
         return "__getattr__", missing
@@ -224,14 +208,7 @@ def _module_view(
     return "__class__", View
 
 
-#: While a block is open: (module, name) -> the value of each name taken out of a shared module
-#: because some profile's CPython lacks it (``_hidden_swaps``), for ``_module_view`` to give back.
-_HIDDEN: dict[tuple[str, str], Any] = {}
-#: The swaps a module view makes, which may add an attribute the module did not have.
-_VIEW_SWAPS = frozenset({"__class__", "__getattr__"})
-#: The swap that takes a name out of its module (``_install``), rather than setting it.
-_HIDE = object()
-#: The modules whose names a profile may lack (``Profile.stdlib_names``, ``missing_options``).
+#: The modules whose names a profile's CPython may lack (``Profile.stdlib_names``, ``missing_options``).
 _VIEWED = {"os": os, "select": select, "signal": signal, "socket": socket, "socketserver": socketserver}
 
 
@@ -242,23 +219,86 @@ def _absent(profile: Profile, module: str, name: str) -> bool:
     return profile.stdlib_names.get(f"{module}.{name}") is False
 
 
-def _hidden_swaps() -> list[tuple[object, str, Any]]:
-    """Take out of its module every name the host has and some profile's CPython lacks; the
-    modules other than ``select`` and ``selectors`` (whose views ``_view_swaps`` makes) get a view."""
-    from .profiles import PROFILES
+def _own_dict(module: types.ModuleType) -> dict[str, Any]:
+    """The module's dict itself, past any ``_hiding_class`` (which shows a simulated thread a copy)."""
+    found: dict[str, Any] = types.ModuleType.__getattribute__(module, "__dict__")
+    return found
 
-    wanted = {
-        (module, name)
-        for module, name in (
-            *(tuple(key.split(".", 1)) for p in PROFILES.values() for key, has in p.stdlib_names.items() if not has),
-            *(("socket", name) for p in PROFILES.values() for name in p.missing_options),
-        )
-        if module in _VIEWED and hasattr(_VIEWED[module], name)
-    }
-    modules = sorted({m for m, _ in wanted})
-    listed = [(m, "__all__") for m in modules if hasattr(_VIEWED[m], "__all__")]  # ``import *`` reads it
-    views: list[tuple[object, str, Any]] = [(_VIEWED[m], *_module_view(_VIEWED[m])) for m in modules if m != "select"]
-    return views + [(_VIEWED[m], name, _HIDE) for m, name in sorted(wanted) + listed]
+
+def _lacked(profile: Profile) -> dict[str, frozenset[str]]:
+    """Per module, the names this host has and ``profile``'s CPython lacks."""
+    keys = [*profile.stdlib_names, *(f"socket.{name}" for name in profile.missing_options)]
+    found: dict[str, set[str]] = {}
+    for module, _, name in (key.partition(".") for key in keys):
+        if module in _VIEWED and name in _own_dict(_VIEWED[module]) and _absent(profile, module, name):
+            found.setdefault(module, set()).add(name)
+    return {module: frozenset(names) for module, names in found.items()}
+
+
+def _hiding_class(module: types.ModuleType, lacked: frozenset[str]) -> type:
+    """A class for ``module`` while a block of a profile that lacks some of its names is open:
+    for that block's threads the names are gone (``AttributeError``, left out of ``__all__`` and
+    ``dir()``), as from that OS's CPython's module; every other thread sees the module as it
+    is. The names stay in the module's dict, where its own code reads them as globals
+    (``socket.create_server`` reads ``SO_REUSEPORT``, ``os.spawnv`` calls ``fork``). Every lookup
+    pays for it (13 ns became about 100 ns here), so it is in place only while such a block
+    is open: never for linux."""
+    base = type(module)
+    name_of = module.__name__
+
+    def gone(name: str) -> bool:
+        net = _net()
+        return net is not None and _absent(net.profile, name_of, name)
+
+    class Hiding(base):  # type: ignore[valid-type,misc]
+        def __getattribute__(self, name: str) -> Any:
+            if name in lacked and gone(name):
+                raise AttributeError(f"module {name_of!r} has no attribute {name!r}")
+            value = super().__getattribute__(name)
+            if name in ("__all__", "__dict__") and _net() is not None:  # what ``import *`` reads
+                hidden = {n for n in lacked if gone(n)}
+                if hidden and name == "__all__":
+                    return [n for n in value if n not in hidden]
+                if hidden:  # (a copy: only a module without ``__all__`` is read so, and rarely written)
+                    return {n: v for n, v in value.items() if n not in hidden}
+            return value
+
+        def __dir__(self) -> list[str]:
+            return [n for n in super().__dir__() if n not in lacked or not gone(n)]
+
+    return Hiding
+
+
+#: Open blocks per module whose names their profile lacks, and the module's class before.
+_HIDING: dict[str, tuple[int, type]] = {}
+
+
+def _hide_absent(net: Network) -> None:
+    """A block opens: the modules with names its OS's CPython lacks hide them from its threads."""
+    for module_name, lacked in _lacked(net.profile).items():
+        module = _VIEWED[module_name]
+        count, before = _HIDING.get(module_name, (0, type(module)))
+        if count == 0:
+            if type(module) not in (types.ModuleType,) and module_name == "select":
+                continue  # a BSD host's select has the kqueue view's class already: not hidden there
+            from .profiles import PROFILES
+
+            everything = frozenset().union(*(_lacked(p).get(module_name, frozenset()) for p in PROFILES.values()))
+            module.__class__ = _hiding_class(module, everything | lacked)
+        _HIDING[module_name] = (count + 1, before)
+
+
+def _show_absent(net: Network) -> None:
+    """A block closes: a module no open block hides names of gets its class back."""
+    for module_name in _lacked(net.profile):
+        if module_name not in _HIDING:
+            continue
+        count, before = _HIDING[module_name]
+        if count <= 1:
+            del _HIDING[module_name]
+            _VIEWED[module_name].__class__ = before
+        else:
+            _HIDING[module_name] = (count - 1, before)
 
 
 _KQ_NAMES: dict[int, tuple[Profile, dict[str, Any]]] = {}
@@ -460,8 +500,9 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     swaps += pipes.replacements(_dispatch)
-    swaps = [(owner, name, new) for owner, name, new in swaps if name in _VIEW_SWAPS or hasattr(owner, name)]
-    return swaps + _hidden_swaps()  # last: what they take out is the swapped value, if any
+    return [
+        (owner, name, new) for owner, name, new in swaps if name in ("__class__", "__getattr__") or hasattr(owner, name)
+    ]
 
 
 class _CModule(types.ModuleType):
@@ -569,14 +610,14 @@ def _install() -> None:
         _blocks += 1
         if _blocks > 1:
             return
-        if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
-            _REPLACEMENTS.extend(_replacements())
-        for owner, name, new in _REPLACEMENTS:
-            _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
-            if new is _HIDE:  # taken out; the module's view gives it back where that OS has it
-                _HIDDEN[(owner.__name__, name)] = vars(owner)[name]  # type: ignore[attr-defined]
-                delattr(owner, name)
-            else:
+        # As a thread outside the simulation: what the host has and what each module really
+        # holds, not what this thread's simulated OS shows (``_hiding_class``). Saving a name a
+        # shown module hid as missing deleted it from the real module when the block closed.
+        with outside():
+            if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
+                _REPLACEMENTS.extend(_replacements())
+            for owner, name, new in _REPLACEMENTS:
+                _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
                 setattr(owner, name, new)
 
 
@@ -592,7 +633,6 @@ def _uninstall() -> None:
                 delattr(owner, name)
             else:
                 setattr(owner, name, old)
-        _HIDDEN.clear()
 
 
 @contextlib.contextmanager
@@ -696,10 +736,13 @@ def _apply_view(net: Network, platform: bool) -> None:
             sys.platform = net.profile.sys_platform
             os.name = net.profile.os_name
         _VIEWS.append((net, platform))
+        _hide_absent(net)
 
 
 def _restore_view(net: Network) -> None:
     with _install_lock:
+        if any(o is net for o, _ in _VIEWS):
+            _show_absent(net)
         _VIEWS[:] = [(o, shown) for o, shown in _VIEWS if o is not net]
         if not any(o.profile.name == net.profile.name for o, _ in _VIEWS):
             _ERRNO_VIEWS.pop(net.profile.name, None)

@@ -75,3 +75,27 @@ def test_the_other_profiles_lack_only_what_their_cpython_lacks(
         assert hasattr(select, "epoll") is (has_epoll and hasattr(select, "epoll"))
         assert hasattr(socket, "SO_REUSEPORT") is (has_reuseport and "SO_REUSEPORT" in _star(socket))
         assert hasattr(os, "fork") and hasattr(socketserver, "ForkingMixIn")
+
+
+def test_a_first_block_of_an_os_that_lacks_names_leaves_every_module_whole() -> None:
+    """In a fresh interpreter whose first block is windows: the swaps are built and saved from
+    the modules as they are (not as that block shows them), so nothing is missing afterwards
+    (os.fork was deleted for good, and linux blocks got the real select.epoll)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import os, select, signal, socket, types\n"
+        "from sockbehave.sim import patched\n"
+        "with patched('windows'):\n"
+        "    assert not hasattr(os, 'fork')\n"
+        "assert all(type(m) is types.ModuleType for m in (os, select, signal, socket))\n"
+        "assert 'fork' in vars(os) and 'poll' in vars(select) and 'alarm' in vars(signal)\n"
+        "with patched('linux'):\n"
+        "    ep = select.epoll()\n"
+        "    assert type(ep).__module__.startswith('sockbehave'), type(ep)\n"
+        "    ep.close()\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
