@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn, Optional, TextIO
+from typing import TYPE_CHECKING, NoReturn, Optional, TextIO, TypeVar
 
 from . import __version__
 from .backends import BACKENDS
@@ -42,38 +42,41 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= 256:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 256, got {value}")
-    return value
+N = TypeVar("N", int, float)
 
 
-def _os_list_or_all(text: str) -> list[str]:
-    try:
-        return parse_os_names(text, allow_all=True)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _ranged(convert: Callable[[str], N], low: N, high: N, expected: str, unit: str = "") -> Callable[[str], N]:
+    """An argparse type: ``convert`` the text, which must then lie in ``[low, high]``."""
+
+    def parse(text: str) -> N:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:g}{unit}, got {text}")
+        return value
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 3600 seconds, got {text}")
-    return value
+_positive = _ranged(int, 1, 256, "a whole number")
+_seconds = _ranged(float, 0.0, 3600.0, "a number of seconds", " seconds")
 
 
-def _os_list(text: str) -> list[str]:
-    try:
-        return parse_os_names(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _os_names(allow_all: bool) -> Callable[[str], list[str]]:
+    """An argparse type: OS names (``linux,windows``; ``all`` too with ``allow_all``)."""
+
+    def parse(text: str) -> list[str]:
+        try:
+            return parse_os_names(text, allow_all=allow_all)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+_os_list, _os_list_or_all = _os_names(False), _os_names(True)
 
 
 _REPORTS_HELP = "run reports, or directories of them; other JSON files there (matrix.json) are skipped with a note"
@@ -1001,8 +1004,7 @@ def _simulate_each(loaded: list[Program], os_names: list[str], args: argparse.Na
             diff = difflib.unified_diff(first, lines, os_names[0], os_name, n=1, lineterm="")
             out.writelines(f"{line}\n" for line in diff)
         out.flush()
-    precedence = (programs.NOT_MODELLED, programs.RAISED, programs.WAITING)
-    return next((s for s in precedence if s in statuses), programs.DONE)
+    return programs.worst(statuses)
 
 
 def _cmd_regenerate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

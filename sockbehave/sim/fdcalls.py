@@ -163,11 +163,8 @@ def dup2(net: SimHost, fd: int, fd2: int, inheritable: bool = True) -> int:
     that was closed before) names ``fd``'s socket, inheritable unless ``inheritable=False``.
     Onto a real descriptor (``dup2(sock.fileno(), 1)``, an inetd-style redirect) is refused."""
     _socket(net, fd, "os.dup2()")
-    if 0 <= fd2 < FD_BASE:
-        raise NotModelled(f"os.dup2() of a simulated socket's descriptor onto the real descriptor {fd2}")
-    other = pipes.end_of(net, fd2)
-    if other is not None:  # dup2 closes what fd2 was: a pipe's end too
-        pipes.close(net, other, fd2)
+    if fd2 != fd:
+        pipes.vacate(net, fd2, "socket")  # what fd2 was, a pipe's end too, is closed
     try:
         net.kernel.dup2(fd, fd2)
     except KernelError as exc:

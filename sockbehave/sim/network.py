@@ -17,7 +17,7 @@ from ..errors import ScenarioError
 from .clock import Clock, Scheduler, Task
 from .kernel import Kernel, NotModelled
 from .pipes import close_all as close_all_pipes
-from .profiles import Profile, get_profile
+from .profiles import Profile, get_profile, once_per_profile
 from .readiness import Descriptors
 from .resolver import Resolver
 from .simsocket import OPTION_VALUES, SimSocket
@@ -58,10 +58,7 @@ _ERRNAMES: dict[int, tuple[Profile, dict[int, str]]] = {}  # id(profile) -> (pro
 
 def _errno_names(profile: Profile) -> dict[int, str]:
     """Errno number -> name on ``profile``, built once per profile (read-only after that)."""
-    cached = _ERRNAMES.get(id(profile))
-    if cached is None or cached[0] is not profile:
-        cached = _ERRNAMES[id(profile)] = (profile, {num: name for name, (num, _) in profile.errnos.items()})
-    return cached[1]
+    return once_per_profile(_ERRNAMES, profile, lambda: {num: name for name, (num, _) in profile.errnos.items()})
 
 
 class Network:

@@ -63,7 +63,7 @@ from .clock import Scheduler, current_task, note_not_modelled, outside
 from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
-from .profiles import Profile
+from .profiles import Profile, once_per_profile
 from .signals import refusing_self_signals, signal_patches
 from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
 
@@ -213,10 +213,7 @@ _KQ_NAMES: dict[int, tuple[Profile, dict[str, Any]]] = {}
 
 def _select_names(net: Network) -> Mapping[str, Any]:
     """``select.kqueue``, ``select.kevent`` and the ``KQ_*`` constants of ``net``'s OS (none where its CPython has no kqueue)."""
-    cached = _KQ_NAMES.get(id(net.profile))
-    if cached is None or cached[0] is not net.profile:
-        cached = _KQ_NAMES[id(net.profile)] = (net.profile, kqueue.module_names(net.profile.kqueue_constants))
-    return cached[1]
+    return once_per_profile(_KQ_NAMES, net.profile, lambda: kqueue.module_names(net.profile.kqueue_constants))
 
 
 def _selectors_names(net: Network) -> Mapping[str, Any]:
@@ -601,7 +598,7 @@ _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _bl
 _view_holds = 0  # open held() batches: the errno view stays on between their networks
 
 
-_ERRNO_CACHE: dict[int, tuple[Profile, dict[str, Any], frozenset[int]]] = {}
+_ERRNO_CACHE: dict[int, tuple[Profile, tuple[dict[str, Any], frozenset[int]]]] = {}
 #: The host's numbers for the errnos ``socket.SocketIO`` treats as "would block".
 _HOST_BLOCKING = {name: getattr(errno, name) for name in ("EAGAIN", "EWOULDBLOCK")}
 
@@ -609,14 +606,14 @@ _HOST_BLOCKING = {name: getattr(errno, name) for name in ("EAGAIN", "EWOULDBLOCK
 def _errno_views_of(net: Network) -> tuple[dict[str, Any], frozenset[int]]:
     """The ``errno`` module view of ``net``'s profile and its "would block" numbers (to add to
     ``socket._blocking_errnos``), computed once per profile."""
-    cached = _ERRNO_CACHE.get(id(net.profile))
-    if cached is None or cached[0] is not net.profile:
+
+    def make() -> tuple[dict[str, Any], frozenset[int]]:
         numbers = errno_view(net.profile)
         view: dict[str, Any] = dict(numbers)
         view["errorcode"] = errorcode_view(net.profile)
-        blocking = frozenset(numbers.get(name, host) for name, host in _HOST_BLOCKING.items())
-        cached = _ERRNO_CACHE[id(net.profile)] = (net.profile, view, blocking)
-    return cached[1], cached[2]
+        return view, frozenset(numbers.get(name, host) for name, host in _HOST_BLOCKING.items())
+
+    return once_per_profile(_ERRNO_CACHE, net.profile, make)
 
 
 def _apply_view(net: Network, platform: bool) -> None:

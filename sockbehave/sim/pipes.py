@@ -344,17 +344,24 @@ def dup(net: SimHost, end: PipeEnd, fd: int) -> int:
     return _new_fd(net.kernel, end)
 
 
+def vacate(net: SimHost, fd2: int, kind: str) -> None:
+    """The first half of ``os.dup2`` onto ``fd2`` for either kind of simulated descriptor
+    (``kind``, "pipe" or "socket"): onto a real number it is refused, and whatever ``fd2``
+    named, a pipe's end or a socket, is closed."""
+    if 0 <= fd2 < FD_BASE:
+        raise NotModelled(f"os.dup2() of a simulated {kind}'s descriptor onto the real descriptor {fd2}")
+    other = end_of(net, fd2)
+    if other is not None:
+        close(net, other, fd2)
+    else:
+        net.kernel.release(fd2)
+
+
 def dup2(net: SimHost, end: PipeEnd, fd: int, fd2: int, inheritable: bool = True) -> int:
     """``os.dup2`` onto a simulated number (closed first if open; a closed one comes back)."""
     kernel = net.kernel
-    if 0 <= fd2 < FD_BASE:
-        raise NotModelled(f"os.dup2() of a simulated pipe's descriptor onto the real descriptor {fd2}")
     if fd2 != fd:
-        other = end_of(net, fd2)
-        if other is not None:
-            close(net, other, fd2)
-        else:
-            kernel.release(fd2)
+        vacate(net, fd2, "pipe")
         end.refs += 1
         kernel.objects[fd2] = end
         kernel.released.discard(fd2)

@@ -8,10 +8,10 @@ Where a value is inferred rather than documented, its source says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Optional
+from typing import Optional, TypeVar
 
 from .pipefacts import DARWIN_PIPES, FREEBSD_PIPES, LINUX_PIPES, WINDOWS_PIPES, PipeFacts
 
@@ -1793,6 +1793,18 @@ WINDOWS = _p(
 )
 
 PROFILES: Mapping[str, Profile] = MappingProxyType({p.name: p for p in (LINUX, DARWIN, FREEBSD, WINDOWS)})
+
+
+T = TypeVar("T")
+
+
+def once_per_profile(cache: dict[int, tuple[Profile, T]], profile: Profile, make: Callable[[], T]) -> T:
+    """``make()``'s value for ``profile``, made once: ``cache`` is keyed by ``id(profile)`` and
+    keeps the profile, so an id is never reused while its entry lives (profiles are not hashable)."""
+    cached = cache.get(id(profile))
+    if cached is None or cached[0] is not profile:
+        cached = cache[id(profile)] = (profile, make())
+    return cached[1]
 
 
 def get_profile(name: str) -> Profile:

@@ -43,7 +43,7 @@ from .kernel import NotModelled
 from .patching import patched
 from .trace import Trace
 
-__all__ = ["DONE", "NOT_MODELLED", "RAISED", "WAITING", "Ending", "Program", "load", "program_names", "run"]
+__all__ = ["DONE", "NOT_MODELLED", "RAISED", "WAITING", "Ending", "Program", "load", "program_names", "run", "worst"]
 
 #: How a run ends (also ``sockbehave simulate``'s exit status).
 DONE, RAISED, WAITING, NOT_MODELLED = 0, 1, 3, 4
@@ -253,8 +253,17 @@ def _ending(failed: list[str], waiting: str, not_modelled: str, clock: float) ->
         parts.append(f"the programs were left waiting for ever (the real ones would hang here): {waiting}")
     if not_modelled:
         parts.insert(0, f"the simulator met something it does not model: {not_modelled}")
-    status = NOT_MODELLED if not_modelled else RAISED if failed else WAITING if waiting else DONE
-    return Ending(status, clock, "; ".join(parts))
+    return Ending(
+        worst([NOT_MODELLED] * bool(not_modelled) + [RAISED] * bool(failed) + [WAITING] * bool(waiting)),
+        clock,
+        "; ".join(parts),
+    )
+
+
+def worst(statuses: Sequence[int]) -> int:
+    """The status that speaks for several: the first of not modelled, raised, waiting that any
+    has, else done (one run's several endings, or several runs')."""
+    return next((status for status in (NOT_MODELLED, RAISED, WAITING) if status in statuses), DONE)
 
 
 def program_names(paths: Sequence[Path]) -> list[str]:

@@ -23,7 +23,7 @@ import socket
 from typing import Any, Optional, Union
 
 from .kernel import NotModelled
-from .profiles import Profile
+from .profiles import Profile, once_per_profile
 
 __all__ = ["Resolver", "inet_aton_form"]
 
@@ -75,10 +75,7 @@ class Resolver:
         self.profile = profile
         # address()'s answers: a profile's never change, so every network of it shares them
         # (parsing them again for each new network was a tenth of a small scenario's cost).
-        shared = _FIRST.get(id(profile))
-        if shared is None or shared[0] is not profile:
-            shared = _FIRST[id(profile)] = (profile, {})
-        self._first: dict[tuple[str, int], str] = shared[1]
+        self._first: dict[tuple[str, int], str] = once_per_profile(_FIRST, profile, dict)
 
     def _gaierror(self, host: str) -> socket.gaierror:
         number, message = self.profile.gai_noname
