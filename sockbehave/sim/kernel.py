@@ -469,7 +469,7 @@ class Kernel:
             if exact_only:
                 if other_host != host or connected:
                     continue  # the BSDs' exact lookup sees only an unconnected socket on this very address
-            elif other_host != host and not _wildcard(other_host) and not _wildcard(host):
+            elif not self._overlap(host, s.opts, other_host, opts):
                 continue
             if time_wait:
                 if p.time_wait_bind == "nobody":
@@ -490,6 +490,35 @@ class Kernel:
                 continue
             return "EADDRINUSE"
         return None
+
+    def _dual(self, host: str, opts: dict[str, Any]) -> bool:
+        """An IPv6 wildcard that takes IPv4 traffic too: ``::`` with IPV6_V6ONLY off."""
+        return host == "::" and not int(opts.get("IPV6_V6ONLY", self.profile.v6only_default))
+
+    def _overlap(self, host: str, opts: dict[str, Any], other_host: str, other_opts: dict[str, Any]) -> bool:
+        """Whether two local addresses claim the same traffic, so that binding both to one port
+        is a conflict. Within a family: the same address, or either is the wildcard. Across
+        families only through a dual-stack ``::``: an IPv6-only socket and an IPv4 one may share
+        a port (ipv6(7) and IPV6_V6ONLY(2const); RFC 3493 section 5.3; Microsoft's "Dual-Stack
+        Sockets for IPv6 Winsock Applications"; Linux net/ipv4/inet_connection_sock.c
+        ipv6_rcv_saddr_equal; FreeBSD 13 netinet6/in6_pcb.c in6_pcbbind checks IPv4 holders
+        only for a ``::`` without IN6P_IPV6_V6ONLY). Hosts are canonical: one with a colon is IPv6."""
+        if (":" in host) == (":" in other_host):
+            return host == other_host or _wildcard(host) or _wildcard(other_host)
+        if ":" in host:
+            return self._dual(host, opts)
+        return self._dual(other_host, other_opts)
+
+    def _receives(self, s: KSock, host: str) -> bool:
+        """Whether ``s``'s local address takes traffic sent to ``host`` (canonical): the very
+        address, its family's wildcard, or a dual-stack ``::`` for an IPv4 ``host``."""
+        assert s.local is not None
+        local = s.local[0]
+        if local == host:
+            return True
+        if ":" in host:
+            return local == "::"
+        return local == "0.0.0.0" or self._dual(local, s.opts)  # noqa: S104 - simulated addresses
 
     def _unmap(self, s: KSock, host: str) -> str:
         """The address an AF_INET6 socket binding ``host`` really takes: a v4-mapped address
@@ -584,7 +613,7 @@ class Kernel:
         found = None
         for exact in (True, False):
             for s in self._listeners.get(addr[1], ()):
-                if s.local is not None and (s.local[0] == addr[0] if exact else _wildcard(s.local[0])):
+                if s.local is not None and (s.local[0] == addr[0] if exact else self._receives(s, addr[0])):
                     if found is not None:
                         raise NotModelled("how connections are spread across several SO_REUSEPORT listeners")
                     found = s
@@ -1093,7 +1122,7 @@ class Kernel:
         for s in self._bound.get((DGRAM, port), ()):
             if s.local is None:
                 continue
-            if s.local[0] != host and not _wildcard(s.local[0]):
+            if not self._receives(s, host):
                 continue
             if s.remote is not None and s.remote != sender:
                 continue
