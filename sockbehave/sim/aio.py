@@ -5,7 +5,7 @@ The event loop is CPython's own ``SelectorEventLoop``: ``selector_events.py`` ne
 selector (``selectors.DefaultSelector``, already simulated by ``readiness``: ``KqueueSelector``
 over ``kqueue`` on darwin and freebsd, as there), non-blocking
 sockets, ``time.monotonic`` (virtual, ``threads``), a self-pipe (``socket.socketpair``, the
-socket layer's: a loopback TCP pair, as CPython builds it on Windows) and
+socket layer's: an AF_UNIX pair on the POSIX profiles, a loopback TCP pair on windows) and
 threads for ``run_in_executor`` (simulated ``ThreadPoolExecutor``). Every swap here dispatches
 on the calling thread like the rest of ``patching``: threads outside the simulation keep the
 real functions.

@@ -20,6 +20,12 @@ states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transi
 for the closing half of the state machine. No TCP timestamps either: a connect() over a TIME_WAIT
 pair follows ``Profile.time_wait_connect`` (Linux's takeover needs timestamps, its default).
 
+An AF_UNIX stream socket pair (``unix_pair``, what ``socketpair()`` makes on the POSIX
+profiles) is two ``Tcb``s that never send a segment: a write goes straight to the other end's
+receive buffer, with no Nagle, no ACKs and no TIME_WAIT, as far as ``Profile.unix_pairs`` says
+it surely fits (``unixfacts``: past that, ``NotModelled``). Their addresses are placeholders
+(port numbers below zero), never bound and never shown: the socket layer shows ``''``.
+
 Per-OS differences come only from the ``Profile``; nothing here branches on an OS name.
 """
 
@@ -38,6 +44,7 @@ from .buffers import EMPTY, ByteQueue
 from .clock import Clock, note_not_modelled
 from .profiles import Profile
 from .trace import Trace
+from .unixfacts import UnixPairFacts
 
 __all__ = ["KSock", "Kernel", "KernelError", "NotModelled", "Tcb", "WouldBlock"]
 
@@ -127,6 +134,8 @@ class Tcb:
         "snd",
         "snd_cap",
         "state",
+        "unix",
+        "unix_writes",
     )
 
     def __init__(
@@ -165,6 +174,9 @@ class Tcb:
         self.has_sent = False  # we have transmitted data
         self.last_rcv: Optional[float] = None  # when data last reached this end
         self.pingpong = False  # Linux's interactive mode: we replied within delayed_ack of receiving
+        #: An end of an AF_UNIX stream socket pair (``Kernel.unix_pair``): its OS's facts; None for TCP.
+        self.unix: Optional[UnixPairFacts] = None
+        self.unix_writes = 0  # writes queued to this end since its reader last emptied it
 
 
 class KSock:
@@ -326,6 +338,7 @@ class Kernel:
         self._listeners: dict[int, dict[KSock, None]] = {}
         self._orphans: dict[int, dict[Tcb, None]] = {}
         self._deferred: deque[int] = deque()  # descriptors the garbage collector closed
+        self._pairs = 0  # AF_UNIX socket pairs made: their placeholder ports count down from -1
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
@@ -974,6 +987,8 @@ class Kernel:
                 raise self.fail("EDESTADDRREQ")
             return self.sendto(s, data, s.remote[0], s.remote[1])
         t = self._connected_tcb(s, self.profile.send_unconnected_error)
+        if t.unix is not None:
+            return self._unix_send(t, t.unix, data)
         cant_send = t.shut_by_app or t.fin_queued or t.reset or t.state == "CLOSED"
         cant_error = self.profile.send_after_shutdown_error if t.shut_by_app else self.profile.send_after_close_error
         if self.profile.send_error_order == "error-first" and t.error:
@@ -1014,6 +1029,8 @@ class Kernel:
         t = s.tcb
         if s.closed or t is None or t.error or t.reset or t.state == "CLOSED":
             return True
+        if t.unix is not None:
+            return self._unix_writable(t, t.unix)
         self._pump(t)
         return len(t.snd) < t.snd_cap
 
@@ -1030,11 +1047,13 @@ class Kernel:
             if peek:
                 return t.rcv.peek(n)
             data = t.rcv.take(n)
+            if not t.rcv:
+                t.unix_writes = 0
             peer = self._peer(t)
             if peer is not None:
                 self._pump(peer)
             return data
-        if t.fin_received and self.profile.recv_eof_before_error:
+        if t.fin_received and self.profile.recv_eof_before_error and t.unix is None:
             return b""
         if t.error:
             error, t.error = t.error, None
@@ -1064,6 +1083,9 @@ class Kernel:
         t = self._connected_tcb(s, "ENOTCONN")
         if t.state == "CLOSED":  # reset, or its TIME_WAIT handed to the kernel
             raise self.fail("ENOTCONN")
+        if t.unix is not None:
+            self._unix_shutdown(t, how)
+            return
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
             t.read_shut = True
         if how in (1, 2):  # SHUT_WR, SHUT_RDWR
@@ -1103,6 +1125,9 @@ class Kernel:
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return
+        if t.unix is not None:
+            self._unix_close(t, t.unix)
+            return
         onoff, seconds = s.opts.get("SO_LINGER", (0, 0))
         if onoff and seconds == 0:
             self._send_rst_from(t)
@@ -1116,6 +1141,96 @@ class Kernel:
         self._adopt(t)
         t.fin_queued = True
         self._pump(t)
+
+    # -- AF_UNIX socket pairs -------------------------------------------------------------------
+    def unix_pair(self, family: int) -> tuple[KSock, KSock]:
+        """``socketpair(AF_UNIX, SOCK_STREAM)``: two connected ends (``Profile.unix_pairs``)."""
+        facts = self.profile.unix_pairs
+        assert facts is not None, "the socket layer makes a TCP pair where the profile has no AF_UNIX pairs"
+        self._pairs += 1
+        ends = (("", 1 - 2 * self._pairs), ("", -2 * self._pairs))
+        made = []
+        for local, remote in (ends, ends[::-1]):
+            s = self.socket(family, STREAM)
+            t = Tcb(local, remote, facts.sure_bytes, 0)
+            t.unix = facts
+            t.nodelay = True
+            s.tcb, s.local, s.remote = t, local, remote
+            self.conns[(local, remote)] = t
+            made.append(s)
+        return made[0], made[1]
+
+    def _unix_send(self, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview) -> int:
+        """A write goes straight into the other end's buffer, if it surely fits there."""
+        if t.shut_by_app:
+            raise self.fail(self.profile.send_after_shutdown_error)
+        peer = self._peer(t)
+        if peer is None or peer.read_shut:
+            error, why = (
+                (facts.send_to_closed, "is closed") if peer is None else (facts.peer_shut_rd, "shut down reading")
+            )
+            if error is None:
+                raise NotModelled(f"a send on {self.profile.name} to an AF_UNIX socket pair whose other end {why}")
+            raise self.fail(error)
+        if not len(data):
+            return 0
+        if len(peer.rcv) + len(data) > facts.sure_bytes or peer.unix_writes >= facts.sure_writes:
+            raise NotModelled(
+                f"how much an AF_UNIX socket pair holds on {self.profile.name} past {facts.sure_bytes} unread bytes "
+                f"or {facts.sure_writes} unread writes (it depends on each write's buffer overhead)"
+            )
+        if peer.rcv is EMPTY:
+            peer.rcv = ByteQueue()
+        peer.rcv.append(data)
+        peer.unix_writes += 1
+        return len(data)
+
+    def _unix_writable(self, t: Tcb, facts: UnixPairFacts) -> bool:
+        peer = self._peer(t)
+        if peer is None or t.shut_by_app or peer.read_shut:
+            return True  # a send fails at once
+        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
+            return True
+        raise NotModelled(
+            f"whether an AF_UNIX socket pair end is writable on {self.profile.name} while the other end holds "
+            f"{len(peer.rcv)} unread bytes in {peer.unix_writes} writes"
+        )
+
+    def _unix_shutdown(self, t: Tcb, how: int) -> None:
+        """Each half closes at both ends: the other end reads EOF after SHUT_WR (every OS), and
+        its sends fail after SHUT_RD (``UnixPairFacts.peer_shut_rd``)."""
+        if how in (0, 2):  # SHUT_RD, SHUT_RDWR
+            t.read_shut = True
+        if how in (1, 2):  # SHUT_WR, SHUT_RDWR
+            t.shut_by_app = True
+            peer = self._peer(t)
+            if peer is not None:
+                peer.fin_received = True
+
+    def _unix_close(self, t: Tcb, facts: UnixPairFacts) -> None:
+        """The other end reads its queued data, then (``close_unread``) an error if this end
+        dropped unread data, then EOF; it can send no more. No linger, no TIME_WAIT."""
+        peer = self._peer(t)
+        self._destroy(t)
+        if peer is not None:
+            if t.rcv and facts.close_unread != "eof":
+                peer.error = facts.close_unread
+            peer.fin_received = peer.fin_queued = True
+        t.rcv = EMPTY
+
+    def _unix_option(self, s: KSock, name: str, setting: bool) -> None:
+        """Options an AF_UNIX pair end refuses or the model does not know (``UnixPairFacts``)."""
+        facts = s.tcb.unix if s.tcb is not None else None
+        if facts is None:
+            return
+        if not name.startswith("SO_"):
+            if facts.option_error is None:
+                raise NotModelled(f"{name} on an AF_UNIX socket on {self.profile.name}")
+            raise self.fail(facts.option_error)
+        if name in _BUFFER_OPTIONS and (setting or facts.buffer_sizes is None):
+            raise NotModelled(
+                f"{'setting' if setting else 'reading'} {name} of an AF_UNIX socket pair on {self.profile.name}"
+            )
 
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
@@ -1212,6 +1327,7 @@ class Kernel:
         self._check_open(s)
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
+        self._unix_option(s, name, True)
         if name == "SO_LINGER":
             size = struct.calcsize(self.profile.linger_format)
             # An int is passed as a 4-byte C int (CPython setsockopt), so it is short too.
@@ -1247,6 +1363,10 @@ class Kernel:
         self._check_open(s)
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
+        self._unix_option(s, name, False)
+        if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
+            assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
+            return s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]
         if name == "SO_ERROR":
             pending = s.error or (s.tcb.error if s.tcb else None) or s.connect_error
             s.error = None

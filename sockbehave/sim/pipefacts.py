@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Optional
+
+from .sourced import build, require_sources
 
 __all__ = ["DARWIN_PIPES", "FREEBSD_PIPES", "LINUX_PIPES", "WINDOWS_PIPES", "PipeFacts"]
 
@@ -54,16 +56,7 @@ class PipeFacts:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        missing = [f.name for f in fields(self) if f.name != "sources" and not self.sources.get(f.name)]
-        if missing:
-            raise ValueError(f"pipe facts: no source for {', '.join(missing)}")
-
-
-def _facts(values: dict[str, tuple[object, str]]) -> PipeFacts:
-    return PipeFacts(
-        sources=MappingProxyType({k: src for k, (_, src) in values.items()}),
-        **{k: v for k, (v, _) in values.items()},  # type: ignore[arg-type]
-    )
+        require_sources(self, "pipe facts")
 
 
 _LINUX_PIPE = "torvalds/linux@00a7d39898c8010bfd5ff62af31ca5db34421b38 fs/pipe.c"
@@ -71,7 +64,8 @@ _FREEBSD_PIPE = "FreeBSD 13 sys/kern/sys_pipe.c and sys/sys/pipe.h (as vendored 
 _XNU_PIPE = "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/sys_pipe.c"
 _NOT_A_RING = "a byte buffer (a ring of bytes, not of pages)"
 
-LINUX_PIPES = _facts(
+LINUX_PIPES = build(
+    PipeFacts,
     {
         "pipe_buf": (4096, "pipe(7) (Linux man-pages 6.03): PIPE_BUF is 4096 bytes on Linux"),
         "ring_pages": (
@@ -99,14 +93,15 @@ LINUX_PIPES = _facts(
             f"{_LINUX_PIPE} get_pipe_inode: i_mode = S_IFIFO | S_IRUSR | S_IWUSR; observed here: st_mode 0o10600",
         ),
         "stat_size": ("zero", "observed here: fstat of a pipe holding data gives st_size 0 (pipefs keeps no size)"),
-    }
+    },
 )
 
 _BSD_EVENTS_FREEBSD = MappingProxyType(
     {"data": _POLLIN, "eof": _POLLIN | _POLLHUP, "room": _POLLOUT, "no_reader": _POLLOUT | _POLLHUP}
 )
 
-FREEBSD_PIPES = _facts(
+FREEBSD_PIPES = build(
+    PipeFacts,
     {
         "pipe_buf": (
             512,
@@ -138,10 +133,11 @@ FREEBSD_PIPES = _facts(
         "flags": (True, "fcntl(2) (FreeBSD): O_NONBLOCK and FD_CLOEXEC on any descriptor"),
         "stat_mode": (stat.S_IFIFO, f"{_FREEBSD_PIPE} pipe_stat: ub->st_mode = S_IFIFO (no permission bits)"),
         "stat_size": ("count", f"{_FREEBSD_PIPE} pipe_stat: st_size = pipe_buffer.cnt"),
-    }
+    },
 )
 
-DARWIN_PIPES = _facts(
+DARWIN_PIPES = build(
+    PipeFacts,
     {
         "pipe_buf": (512, f"macOS sys/syslimits.h PIPE_BUF 512; {_XNU_PIPE} choose_pipespace asserts it"),
         "ring_pages": (None, _NOT_A_RING + f": {_XNU_PIPE} pipe_buffer (size, cnt, in, out)"),
@@ -175,7 +171,7 @@ DARWIN_PIPES = _facts(
             f"{_XNU_PIPE} pipe_stat: st_mode = S_IFIFO | S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP",
         ),
         "stat_size": ("count", f"{_XNU_PIPE} pipe_stat: st_size = pipe_count (bytes buffered)"),
-    }
+    },
 )
 
 _CREATEPIPE = (
@@ -184,7 +180,8 @@ _CREATEPIPE = (
     "os_pipe_impl (CreatePipe(&read, &write, &attr, 0), then _open_osfhandle: C runtime descriptors)"
 )
 
-WINDOWS_PIPES = _facts(
+WINDOWS_PIPES = build(
+    PipeFacts,
     {
         "pipe_buf": (
             0,
@@ -211,5 +208,5 @@ WINDOWS_PIPES = _facts(
         ),
         "stat_mode": (None, "not modelled: Windows' CPython builds st_mode from GetFileType (Python/fileutils.c)"),
         "stat_size": ("zero", "unused (stat_mode is not modelled)"),
-    }
+    },
 )

@@ -9,11 +9,13 @@ Where a value is inferred rather than documented, its source says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Optional, TypeVar
 
 from .pipefacts import DARWIN_PIPES, FREEBSD_PIPES, LINUX_PIPES, WINDOWS_PIPES, PipeFacts
+from .sourced import build, require_sources
+from .unixfacts import BSD_UNIX_PAIRS_DARWIN, BSD_UNIX_PAIRS_FREEBSD, LINUX_UNIX_PAIRS, UnixPairFacts
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
@@ -370,6 +372,9 @@ class Profile:
     wakeup_fd_must_be_nonblocking: bool
     #: Anonymous pipes (``os.pipe()``): capacity, PIPE_BUF, readiness, fstat (``pipefacts``).
     pipes: PipeFacts
+    #: AF_UNIX stream socket pairs, ``socket.socketpair()``'s default (``unixfacts``); None where
+    #: that OS's CPython makes a loopback TCP pair instead (Windows).
+    unix_pairs: Optional[UnixPairFacts]
     # select.kqueue (the BSDs)
     #: The ``KQ_*`` names that OS's CPython's ``select`` module defines, with their values there
     #: (``sys/event.h``); empty where its CPython has no ``select.kqueue``.
@@ -390,17 +395,11 @@ class Profile:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        missing = [f.name for f in fields(self) if f.name not in ("name", "sources") and not self.sources.get(f.name)]
-        if missing:
-            raise ValueError(f"profile {self.name}: no source for {', '.join(missing)}")
+        require_sources(self, f"profile {self.name}", exempt=("name",))
 
 
 def _p(name: str, values: dict[str, tuple[object, str]]) -> Profile:
-    return Profile(
-        name=name,
-        sources=MappingProxyType({k: src for k, (_, src) in values.items()}),
-        **{k: v for k, (v, _) in values.items()},  # type: ignore[arg-type]
-    )
+    return build(Profile, values, name=name)
 
 
 # tutorial-claims: what the catalog asks of the standard library (Net.stdlib_has).
@@ -663,6 +662,10 @@ LINUX = _p(
         **_HOST,
         **_CPYTHON_POSIX,
         "pipes": (LINUX_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
+        "unix_pairs": (
+            LINUX_UNIX_PAIRS,
+            "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
+        ),
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
@@ -1073,6 +1076,10 @@ DARWIN = _p(
         **_KQUEUE_XNU,
         **_BSD_COMMON,
         "pipes": (DARWIN_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
+        "unix_pairs": (
+            BSD_UNIX_PAIRS_DARWIN,
+            "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
+        ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
         "keepalive_tunables": (
             {"TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True), "TCP_KEEPCNT": (8, 0, 2**31 - 1, True)},
@@ -1227,6 +1234,10 @@ FREEBSD = _p(
         **_KQUEUE_FREEBSD,
         **_BSD_COMMON,
         "pipes": (FREEBSD_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
+        "unix_pairs": (
+            BSD_UNIX_PAIRS_FREEBSD,
+            "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
+        ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
         "gai_noname": (
             (8, "Name does not resolve"),
@@ -1426,6 +1437,11 @@ WINDOWS = _p(
         **_KQUEUE_NONE,
         **_HOST,
         "pipes": (WINDOWS_PIPES, "sockbehave/sim/pipefacts.py (PipeFacts.sources names the source of each fact)"),
+        "unix_pairs": (
+            None,
+            "Lib/socket.py (CPython 3.11): on Windows socketpair() is the Python fallback, a connected pair of "
+            "loopback TCP sockets (AF_INET by default)",
+        ),
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),
         "errno_aliases": (
             {"EAGAIN": "EWOULDBLOCK"},

@@ -181,6 +181,9 @@ def _ancillary_items(ancdata: Any) -> list[Any]:
 
 
 _AF_UNIX = getattr(socket, "AF_UNIX", None)
+#: What a socket pair's ends say their family is (``Kernel.unix_pair``): the host's AF_UNIX, or
+#: 1 (every POSIX system's number) on a host whose CPython has none.
+_UNIX_FAMILY: Any = socket.AF_UNIX if _AF_UNIX is not None else 1
 
 
 def _is_real_descriptor(fd: int) -> bool:
@@ -213,7 +216,7 @@ class SimSocket(socket.socket):
                 raise raise_errno(net, "EBADF")
             kinds = {v: k for k, v in _KINDS.items()}
             # AF_UNIX over a simulated descriptor: socket.py's own socketpair() re-wrapping a
-            # pair it asked for as AF_UNIX (the POSIX default), which is AF_INET here (deviation)
+            # pair it asked for as AF_UNIX (the POSIX default): the descriptor's own family
             given = -1 if family == _AF_UNIX else family
             self._setup(
                 net,
@@ -222,6 +225,13 @@ class SimSocket(socket.socket):
                 kinds[ks.kind] if type == -1 else type,
                 proto,
             )
+
+    @classmethod
+    def _wrap(cls, net: SimHost, ks: KSock, family: int) -> SimSocket:
+        """A socket object for a kernel socket made by another call (``Kernel.unix_pair``)."""
+        sock = cls.__new__(cls)
+        sock._setup(net, (ks, ks.fd), family, socket.SOCK_STREAM, 0)
+        return sock
 
     @classmethod
     def _create(cls, net: SimHost, family: int, type: int, proto: int = 0) -> SimSocket:
@@ -235,6 +245,8 @@ class SimSocket(socket.socket):
         type = socket.SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
         fam = _FAMILIES.get(family)
+        if fam is None and existing is not None and existing[0].family == _UNIX_FAMILY == family:
+            fam = _UNIX_FAMILY  # an end of an AF_UNIX socket pair (Kernel.unix_pair)
         if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
         bare = type & _NO_FLAGS  # CPython 3.7+ hides the flags in .type
@@ -395,6 +407,8 @@ class SimSocket(socket.socket):
 
     def _address(self, address: Any, what: str) -> tuple[str, int]:
         """CPython's getsockaddrarg: the same checks, exception types and messages."""
+        if self._family == _UNIX_FAMILY:
+            raise NotModelled(f"AF_UNIX addresses (a path given to {what}())")
         if not isinstance(address, tuple):
             fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
             raise TypeError(f"{what}(): {fam} address must be tuple, not {address.__class__.__name__}")
@@ -412,7 +426,9 @@ class SimSocket(socket.socket):
             raise OverflowError(f"{what}(): port must be 0-65535.")
         return self._host(address[0], what), port
 
-    def _shown(self, addr: Optional[tuple[str, int]]) -> tuple[Any, ...]:
+    def _shown(self, addr: Optional[tuple[str, int]]) -> Any:
+        if self._family == _UNIX_FAMILY:
+            return ""  # an unnamed AF_UNIX socket (socketpair): CPython's makesockaddr gives ''
         if addr is None:
             addr = ("::", 0) if self._family == socket.AF_INET6 else ("0.0.0.0", 0)  # noqa: S104
         if self._family != socket.AF_INET6:
@@ -658,6 +674,8 @@ class SimSocket(socket.socket):
         return data, self._peer_shown(addr)
 
     def _peer_shown(self, addr: Optional[tuple[str, int]]) -> Any:
+        if self._family == _UNIX_FAMILY:
+            return None  # a stream socket's recvfrom gives no address (observed on Linux)
         if addr is not None:
             return self._shown(addr)
         if self._net.profile.tcp_recvfrom_address == "unknown":
@@ -777,10 +795,10 @@ class SimSocket(socket.socket):
         self._ks()
         self._net.kernel.set_inheritable(self._fd, inheritable)
 
-    def getsockname(self) -> tuple[Any, ...]:
+    def getsockname(self) -> Any:
         return self._shown(self._ks().local)
 
-    def getpeername(self) -> tuple[Any, ...]:
+    def getpeername(self) -> Any:
         def peer(ks: KSock) -> tuple[str, int]:
             connected = ks.tcb is not None if ks.kind == STREAM else ks.remote is not None
             if not connected or ks.remote is None:
@@ -879,6 +897,34 @@ MODULE_FUNCTIONS = (
 )
 
 
+def _plain_class() -> type[SimSocket]:
+    """What ``socketpair`` makes: the ``socket.socket`` of ``patched()`` while it is installed."""
+    plain: Any = socket.socket
+    return plain if isinstance(plain, type) and issubclass(plain, SimSocket) else SimSocket
+
+
+def _tcp_pair(net: SimHost, family: int, type: int, proto: int) -> tuple[SimSocket, SimSocket]:
+    """CPython's portable ``socketpair`` (Lib/socket.py, what Windows uses): a loopback TCP pair,
+    with its checks and messages."""
+    if family not in (socket.AF_INET, socket.AF_INET6):
+        raise ValueError("Only AF_INET and AF_INET6 socket address families are supported")
+    if type != socket.SOCK_STREAM:
+        raise ValueError("Only SOCK_STREAM socket type is supported")
+    if proto != 0:
+        raise ValueError("Only protocol zero is supported")
+    host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+    lsock = SimSocket._create(net, family, type, proto)
+    try:
+        lsock.bind((host, 0))
+        lsock.listen()
+        a = _plain_class()._create(net, family, type, proto)
+        a.connect(lsock.getsockname())
+        b, _ = lsock.accept()
+    finally:
+        lsock.close()
+    return a, b
+
+
 def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
     """What ``patched()`` swaps into the ``socket`` module besides the class: name resolution
     on the simulated host, ``socketpair`` and ``dup`` (used by ``fromfd``) on its descriptors.
@@ -886,24 +932,16 @@ def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
     resolver: Resolver = net.resolver
 
     def socketpair(family: Optional[int] = None, type: int = socket.SOCK_STREAM, proto: int = 0) -> tuple[Any, Any]:
-        # CPython's portable fallback (Lib/socket.py, used on Windows): a loopback TCP pair.
-        # Deviation on POSIX profiles, where the real default is AF_UNIX: the pair is AF_INET,
-        # and says so in its family.
-        if family is None or family == _AF_UNIX:
-            family = socket.AF_INET
-        if type != socket.SOCK_STREAM:
-            raise NotModelled("socketpair() of a type other than SOCK_STREAM")
-        host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-        lsock = SimSocket._create(net, family, type, proto)
-        try:
-            lsock.bind((host, 0))
-            lsock.listen()
-            a = SimSocket._create(net, family, type, proto)
-            a.connect(lsock.getsockname())
-            b, _ = lsock.accept()
-        finally:
-            lsock.close()
-        return a, b
+        facts = net.profile.unix_pairs
+        if facts is None:
+            return _tcp_pair(net, socket.AF_INET if family is None else family, type, proto)
+        if family is not None and family != _UNIX_FAMILY:
+            raise raise_errno(net, facts.other_family_error)
+        if type != socket.SOCK_STREAM or proto:
+            raise NotModelled("socketpair() of a type other than SOCK_STREAM, or with a protocol")
+        net.enter()
+        ends = net.kernel.unix_pair(_UNIX_FAMILY)
+        return tuple(_plain_class()._wrap(net, ks, _UNIX_FAMILY) for ks in ends)  # type: ignore[return-value]
 
     def dup(fd: int) -> int:
         net.enter()

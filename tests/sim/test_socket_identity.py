@@ -169,7 +169,7 @@ def test_sendfile_uses_the_send_fallback() -> None:
 def test_dup_detach_and_fromfd_share_one_kernel_socket() -> None:
     with patched("linux"):
         a, b = socket.socketpair()
-        assert a.family == socket.AF_INET  # the documented deviation: AF_INET, not AF_UNIX
+        assert (a.family, a.getsockname()) == (socket.AF_UNIX, "")  # the POSIX default
         c = a.dup()
         assert c.fileno() != a.fileno()
         a.close()
@@ -177,7 +177,7 @@ def test_dup_detach_and_fromfd_share_one_kernel_socket() -> None:
         assert b.recv(100) == b"via dup"
         fd = c.detach()
         assert c.fileno() == -1
-        d = socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM)  # dup(fd) + socket(fileno=)
+        d = socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM)  # dup(fd) + socket(fileno=)
         e = socket.socket(fileno=fd)
         d.sendall(b"1")
         e.sendall(b"2")
@@ -275,7 +275,7 @@ def test_a_socketpair_function_taken_before_the_block_makes_simulated_pairs_insi
     taken = socket.socketpair
     with patched("linux"):
         a, b = taken()
-        assert isinstance(a, SimSocket) and a.family == socket.AF_INET  # the documented deviation
+        assert isinstance(a, SimSocket) and a.family == socket.AF_UNIX
         a.sendall(b"x")
         assert b.recv(1) == b"x"
         a.close()

@@ -1,0 +1,167 @@
+"""AF_UNIX socket pairs (``socket.socketpair()`` on the POSIX profiles: ``Kernel.unix_pair``,
+``Profile.unix_pairs``), compared with this machine's real Linux where Linux is the profile.
+
+Each probe is ordinary socket code run twice: on the host, and inside ``patched("linux")``.
+What the model does not know (past ``UnixPairFacts.sure_*``, the BSDs' unknown cells) must
+raise ``NotImplementedError``, never answer."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import select
+import socket
+import sys
+from typing import Any, Callable
+
+import pytest
+
+from sockbehave.sim import patched
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX") or sys.platform != "linux", reason="Linux host")
+
+
+def _outcome(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def identity() -> list[Any]:
+    a, b = socket.socketpair()
+    with a, b:
+        a.send(b"x")
+        got = [a.family, a.type, a.proto, a.getsockname(), a.getpeername(), b.recvfrom(10)]
+        a.send(b"y")
+        got.append(b.recvmsg(10))
+        got += [a.getsockopt(socket.SOL_SOCKET, opt) for opt in (socket.SO_TYPE, socket.SO_SNDBUF, socket.SO_RCVBUF)]
+        got.append(_outcome(lambda: a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)))
+        got.append(_outcome(lambda: a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+        got.append(_outcome(lambda: socket.socketpair(socket.AF_INET)))
+    return got
+
+
+def close_with_unread_data() -> list[Any]:
+    a, b = socket.socketpair()
+    b.send(b"never read")
+    b.send(b"!")
+    a.close()
+    with b:
+        return [_outcome(lambda: b.recv(10)), b.recv(10), _outcome(lambda: b.send(b"x"))]
+
+
+def close_after_sending() -> list[Any]:
+    a, b = socket.socketpair()
+    a.sendall(b"queued")
+    a.close()
+    with b:
+        return [b.recv(3), b.recv(10), b.recv(10), _outcome(lambda: b.send(b"x"))]
+
+
+def half_close() -> list[Any]:
+    a, b = socket.socketpair()
+    with a, b:
+        a.shutdown(socket.SHUT_WR)
+        got = [_outcome(lambda: a.send(b"")), b.recv(10), b.send(b"back"), a.recv(10)]
+        b.shutdown(socket.SHUT_RD)
+        got.append(_outcome(lambda: a.send(b"x")))
+    return got
+
+
+def poll_events() -> list[Any]:
+    a, b = socket.socketpair()
+    poller = select.poll()
+    poller.register(b, select.POLLIN | select.POLLOUT | select.POLLRDHUP)
+    got = [[ev for _, ev in poller.poll(0)]]
+    a.send(b"data")
+    got.append([ev for _, ev in poller.poll(0)])
+    a.close()
+    got.append([ev for _, ev in poller.poll(0)])
+    got.append(select.select([b], [b], [], 0) == ([b], [b], []))
+    b.close()
+    return got
+
+
+def small_nonblocking_writes() -> list[Any]:
+    a, b = socket.socketpair()
+    with a, b:
+        a.setblocking(False)
+        sent = sum(a.send(b"z" * 1000) for _ in range(60))
+        got = [sent, len(b.recv(100_000))]
+        got.append(select.select([], [a], [], 0)[1] == [a])  # empty again: writable
+    return got
+
+
+def collected_end() -> list[Any]:
+    a, b = socket.socketpair()
+    b.send(b"x")
+    del b  # closed by the garbage collector: a sees end of file
+    gc.collect()
+    with a:
+        return [a.recv(10), a.recv(10)]
+
+
+PROBES = [identity, close_with_unread_data, close_after_sending, half_close, poll_events, small_nonblocking_writes]
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=[p.__name__ for p in PROBES])
+def test_a_socket_pair_behaves_as_on_linux(probe: Callable[[], list[Any]]) -> None:
+    real = probe()
+    with patched("linux"):
+        simulated = probe()
+    assert simulated == real
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_a_collected_end_closes_as_on_linux() -> None:
+    real = collected_end()
+    with patched("linux"):
+        simulated = collected_end()
+    assert simulated == real == [b"x", b""]
+
+
+def test_the_bsds_end_of_file_after_a_close_with_unread_data() -> None:
+    # xnu and FreeBSD disconnect both ends of a stream pair on close: no reset (UnixPairFacts.close_unread)
+    for profile in ("darwin", "freebsd"):
+        with patched(profile):
+            assert close_with_unread_data() == [b"", b"", "EPIPE"]
+
+
+def test_what_the_model_does_not_know_is_not_implemented() -> None:
+    with patched("linux"):
+        a, b = socket.socketpair()
+        a.setblocking(False)
+        for _ in range(64):
+            a.send(b"z" * 1000)  # 64,000 bytes in 64 writes: surely fits
+        with pytest.raises(NotImplementedError, match="how much an AF_UNIX socket pair holds on linux"):
+            a.send(b"z")
+        with pytest.raises(NotImplementedError, match="AF_UNIX addresses"):
+            a.connect("/tmp/nowhere")
+        a.close()
+        b.close()
+    with patched("darwin"):
+        a, b = socket.socketpair()
+        b.shutdown(socket.SHUT_RD)
+        with pytest.raises(NotImplementedError, match="other end shut down reading"):
+            a.send(b"x")
+        with pytest.raises(NotImplementedError, match="TCP_NODELAY on an AF_UNIX socket on darwin"):
+            a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with pytest.raises(NotImplementedError, match="reading SO_SNDBUF of an AF_UNIX socket pair on darwin"):
+            a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        kq = select.kqueue()  # type: ignore[attr-defined]  # darwin's select, inside the block
+        kq.control([select.kevent(a.fileno(), select.KQ_FILTER_WRITE, select.KQ_EV_ADD)], 0)  # type: ignore[attr-defined]
+        with pytest.raises(NotImplementedError, match="EVFILT_WRITE on an AF_UNIX socket pair end on darwin"):
+            kq.control(None, 1, 0)
+        kq.close()
+        a.close()
+        b.close()
+
+
+def test_windows_makes_cpythons_loopback_tcp_pair() -> None:
+    with patched("windows"):
+        a, b = socket.socketpair()
+        with a, b:
+            assert (a.family, a.getpeername() == b.getsockname()) == (socket.AF_INET, True)
+        with pytest.raises(ValueError, match="Only AF_INET and AF_INET6"):
+            socket.socketpair(socket.AF_UNIX)
