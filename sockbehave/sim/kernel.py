@@ -1198,12 +1198,14 @@ class Kernel:
 
     def _unix_shutdown(self, t: Tcb, how: int) -> None:
         """Each half closes at both ends: the other end reads EOF after SHUT_WR (every OS), and
-        its sends fail after SHUT_RD (``UnixPairFacts.peer_shut_rd``)."""
+        where ``UnixPairFacts.peer_shut_rd`` is known SHUT_RD shuts the other end's sending too."""
+        peer = self._peer(t)
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
             t.read_shut = True
+            if peer is not None and t.unix is not None and t.unix.peer_shut_rd is not None:
+                peer.fin_queued = True  # Linux unix_shutdown: the peer's SEND_SHUTDOWN (poll: its POLLHUP)
         if how in (1, 2):  # SHUT_WR, SHUT_RDWR
             t.shut_by_app = True
-            peer = self._peer(t)
             if peer is not None:
                 peer.fin_received = True
 
@@ -1370,6 +1372,8 @@ class Kernel:
         if name == "SO_ERROR":
             pending = s.error or (s.tcb.error if s.tcb else None) or s.connect_error
             s.error = None
+            if s.tcb is not None and pending == s.tcb.error:
+                s.tcb.error = None  # reading SO_ERROR clears it (socket(7) SO_ERROR: sock_error)
             return self.profile.errnos[self.profile.errno_aliases.get(pending, pending)][0] if pending else 0
         if name == "SO_LINGER":
             onoff, linger = s.opts.get(name, (0, 0))

@@ -40,7 +40,8 @@ class UnixPairFacts:
     writable_writes: int
     #: The errno name of a send once the other end is closed; None: not modelled.
     send_to_closed: Optional[str]
-    #: The errno name of a send once the other end did ``shutdown(SHUT_RD)``; None: not modelled.
+    #: The errno name of a send once the other end did ``shutdown(SHUT_RD)``, which also shuts
+    #: the sending end's sending (poll shows it); None: neither is modelled.
     peer_shut_rd: Optional[str]
     #: What the other end's recv gets when an end closes with unread data: an errno name (once,
     #: after the other end's own queued data, then end of file), or "eof".

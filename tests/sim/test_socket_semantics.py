@@ -6,8 +6,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import select
 import socket
 import struct
+import sys
 import threading
 import warnings
 
@@ -271,3 +273,26 @@ def test_a_thread_that_drops_its_socket_closes_it_for_the_peer() -> None:
         conn.close()
         srv.close()
     assert seen == [b"hi", b""]
+
+
+def _error_read_twice_after_a_reset() -> list[object]:
+    """SO_ERROR read twice after the peer reset the connection, then a recv (plain socket code)."""
+    srv = socket.create_server(("127.0.0.1", 0))
+    a = socket.create_connection(srv.getsockname(), timeout=2.0)
+    b, _ = srv.accept()
+    srv.close()
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    b.close()
+    with a:
+        select.select([a], [], [], 2.0)  # the reset has arrived
+        got: list[object] = [a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) for _ in range(2)]
+        got.append(a.recv(10))
+    return got
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reference is the real Linux stack")
+def test_reading_so_error_clears_a_connections_error_as_on_linux() -> None:
+    # Before 2026-11-23 the simulated error stayed: [104, 104], then ConnectionResetError
+    real = _error_read_twice_after_a_reset()
+    with patched("linux"):
+        assert _error_read_twice_after_a_reset() == real == [104, 0, b""]
