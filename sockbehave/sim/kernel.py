@@ -99,6 +99,7 @@ _NOTHING_QUEUED: deque[Any] = _NeverQueued()
 
 # RFC 9293 closing transitions, with the ACK of a FIN delivered at once over loopback.
 _ON_FIN_SENT = {"ESTABLISHED": "FIN_WAIT_2", "CLOSE_WAIT": "CLOSED", "SYN_RECEIVED": "FIN_WAIT_2"}
+_FIN_WAIT = frozenset({"FIN_WAIT_1", "FIN_WAIT_2"})
 _ON_FIN_RECEIVED = {"ESTABLISHED": "CLOSE_WAIT", "FIN_WAIT_2": "TIME_WAIT", "FIN_WAIT_1": "TIME_WAIT"}
 
 
@@ -852,7 +853,9 @@ class Kernel:
                 self._destroy(peer)
                 self._deliver_rst(t)
                 return
-            room = peer.rcv_cap - len(peer.rcv)
+            if peer.read_shut and self._arrives_after_shut_rd(t, peer):
+                return
+            room = peer.rcv_cap - len(peer.rcv) if t.snd else 0  # nothing left once discarded
             if room > 0:
                 if peer.rcv is EMPTY:
                     peer.rcv = ByteQueue()
@@ -871,6 +874,32 @@ class Kernel:
                 self._enter_time_wait(peer)
             if t.state == "CLOSED":
                 self._destroy(t)
+
+    def _arrives_after_shut_rd(self, t: Tcb, peer: Tcb) -> bool:
+        """``t``'s queued data reaches ``peer``, which did shutdown(SHUT_RD):
+        ``Profile.shut_rd_arriving``. True when nothing is left to deliver."""
+        rules = self.profile.shut_rd_arriving
+        if rules is None:
+            raise NotModelled(f"data reaching a socket on {self.profile.name} after its shutdown(SHUT_RD)")
+        rule = rules[peer.state in _FIN_WAIT]
+        if rule == "keep":
+            return False
+        if self.trace is not None:
+            self._seg("data", t.local, t.remote, len(t.snd), note="after the receiver's SHUT_RD")
+        if rule == "discard":
+            n = len(t.snd)
+            t.snd.clear()
+            self._transmit(t, peer, n)  # acknowledged, then dropped
+            return False  # a queued FIN still goes
+        if self.trace is not None:
+            self._seg("RST", peer.local, peer.remote)
+        t.snd.clear()
+        if rule == "reset":
+            self._deliver_rst(peer)  # the receiver aborts itself (Linux tcp_reset) ...
+        else:
+            self._destroy(peer)  # ... or closes quietly (xnu tcp_close) ...
+        self._deliver_rst(t)  # ... and answers with an RST
+        return True
 
     def _transmit(self, t: Tcb, peer: Tcb, n: int) -> None:
         """``n`` bytes just went from ``t`` to ``peer``: the ACKs they cause (sources in profiles.py)."""
@@ -1087,11 +1116,21 @@ class Kernel:
             self._unix_shutdown(t, how)
             return
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
-            t.read_shut = True
+            self._shut_reading(t)
         if how in (1, 2):  # SHUT_WR, SHUT_RDWR
             t.shut_by_app = True
             t.fin_queued = True
             self._pump(t)
+
+    def _shut_reading(self, t: Tcb) -> None:
+        """shutdown(SHUT_RD): what becomes of data already received (``Profile.shut_rd_queued``)."""
+        rule = self.profile.shut_rd_queued
+        if t.rcv and rule != "keep":
+            if rule is None:
+                raise NotModelled(f"shutdown(SHUT_RD) on {self.profile.name} with received data still queued")
+            t.rcv.clear()  # "discard": the BSDs' sorflush
+            t.unix_writes = 0
+        t.read_shut = True
 
     def _shutdown_listener(self, s: KSock, how: int) -> None:
         """shutdown() on a listening socket, as the profile's ``listener_shutdown`` says."""
@@ -1201,7 +1240,7 @@ class Kernel:
         where ``UnixPairFacts.peer_shut_rd`` is known SHUT_RD shuts the other end's sending too."""
         peer = self._peer(t)
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
-            t.read_shut = True
+            self._shut_reading(t)  # a socket-level rule (the BSDs' soshutdown), for AF_UNIX too
             if peer is not None and t.unix is not None and t.unix.peer_shut_rd is not None:
                 peer.fin_queued = True  # Linux unix_shutdown: the peer's SEND_SHUTDOWN (poll: its POLLHUP)
         if how in (1, 2):  # SHUT_WR, SHUT_RDWR

@@ -202,6 +202,14 @@ class Profile:
     reuse_binds_exact_only: bool
     #: close() with unread received data: "rst" or "fin" (discarding the data).
     close_with_unread: str
+    #: What shutdown(SHUT_RD) does with received data still queued: "keep" (recv still reads
+    #: it) or "discard"; None: not modelled.
+    shut_rd_queued: Optional[str]
+    #: Data that reaches an end after its shutdown(SHUT_RD), (outside FIN_WAIT, in FIN_WAIT_1/2
+    #: after its own FIN): "keep" (queued for recv), "discard" (acknowledged and dropped),
+    #: "reset" (the end aborts with the profile's reset error, and answers with an RST) or
+    #: "close-reset" (the end closes without an error, and answers with an RST); None: not modelled.
+    shut_rd_arriving: Optional[tuple[str, str]]
     #: The error an RST leaves pending, by the receiver's state.
     reset_error_established: str
     reset_error_close_wait: str
@@ -717,6 +725,17 @@ LINUX = _p(
             "address on the same port conflict unless both set SO_REUSEADDR and neither listens); observed here",
         ),
         "close_with_unread": ("rst", "net/ipv4/tcp.c __tcp_close (RFC 2525 2.17); observed here"),
+        "shut_rd_queued": (
+            "keep",
+            "net/ipv4/tcp.c tcp_recvmsg_locked (queued data is copied before RCV_SHUTDOWN ends the read); observed "
+            "here by tests/conformance/test_readiness_differential.py",
+        ),
+        "shut_rd_arriving": (
+            ("keep", "reset"),
+            "net/ipv4/tcp_input.c tcp_rcv_state_process (TCP_FIN_WAIT1/2 with RCV_SHUTDOWN and new data: tcp_reset, "
+            "'RFC 1122 says we MUST send a reset'; in other states the data is queued); observed here by "
+            "tests/conformance/test_readiness_differential.py",
+        ),
         "reset_error_established": ("ECONNRESET", "net/ipv4/tcp_input.c tcp_reset"),
         "reset_error_close_wait": (
             "EPIPE",
@@ -1128,6 +1147,16 @@ DARWIN = _p(
             "rst",
             "xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:3155-3157 tcp_disconnect: data left in so_rcv means tcp_drop (RST)",
         ),
+        "shut_rd_queued": (
+            "discard",
+            "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4472-4485 (soshutdownlock_final: SHUT_RD calls sorflush, "
+            "which drops the receive buffer)",
+        ),
+        "shut_rd_arriving": (
+            ("close-reset", "close-reset"),
+            "xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:4457-4490 (a segment with data for a socket with "
+            "SS_CANTRCVMORE, in any state: tcp_close, then dropwithreset)",
+        ),
         "udp_rcvbuf": (
             786896,
             "xnu (xnu-11417.101.15) bsd/netinet/udp_usrreq.c:252-256 (786896 when the mbuf cluster pool is >= 96 MB; else the "
@@ -1307,6 +1336,17 @@ FREEBSD = _p(
         "close_with_unread": (
             "fin",
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:2673-2678 tcp_disconnect: flushes so_rcv, then FIN",
+        ),
+        "shut_rd_queued": (
+            "discard",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:2853-2854 (soshutdown: SHUT_RD and "
+            "SHUT_RDWR call sorflush, which drops the receive buffer)",
+        ),
+        "shut_rd_arriving": (
+            ("discard", "discard"),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_input.c:1918 and 3143 (with SBS_CANTRCVMORE "
+            "the data is freed, m_freem, and acknowledged; only a socket without a descriptor, SS_NOFDREF, resets: "
+            "2320-2335)",
         ),
         "udp_rcvbuf": (
             42080,
@@ -1521,6 +1561,17 @@ WINDOWS = _p(
             "rst",
             "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/winsock-tracing-event-details.md:141-149 "
             "(AFD aborts a connection whose socket is closed with unread receive data buffered)",
+        ),
+        "shut_rd_queued": (
+            None,
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Remarks: with SD_RECEIVE, "
+            "data still queued, or arriving later, resets the connection); what each end then reports is not "
+            "documented",
+        ),
+        "shut_rd_arriving": (
+            None,
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Remarks: data arriving "
+            "after SD_RECEIVE resets the connection); what each end then reports is not documented",
         ),
         "reset_error_established": (
             "ECONNRESET",

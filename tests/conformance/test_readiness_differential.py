@@ -31,10 +31,9 @@ side = st.sampled_from("ab")
 op = st.one_of(
     st.tuples(st.just("send"), side, st.integers(1, 3000)),
     st.tuples(st.just("recv"), side, st.integers(1, 5000)),
-    # SHUT_WR only: this test found that on Linux data arriving after shutdown(SHUT_RD) in
-    # FIN_WAIT_2 resets the connection (tcp_rcv_state_process), which the kernel model does
-    # not do yet; that is a socket-layer difference, not a readiness one (see docs/simulator.md).
-    st.tuples(st.just("shutdown"), side, st.just(socket.SHUT_WR)),
+    # This test found that on Linux data arriving after shutdown(SHUT_RD) in FIN_WAIT_2 resets
+    # the connection (tcp_rcv_state_process): Profile.fin_wait_read_shut_data.
+    st.tuples(st.just("shutdown"), side, st.sampled_from([socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR])),
     st.tuples(st.just("close"), side),
     st.tuples(st.just("linger0"), side),
     st.tuples(st.just("connect")),
@@ -136,6 +135,8 @@ EXAMPLES = int(os.environ.get("SOCKBEHAVE_DIFF_EXAMPLES", "150"))
 # Found by this test (2026-11-23): the accepted end did not take the listener's TCP_NODELAY, and
 # an end that had sent before receiving anything was taken for a reply, so no quick ACK.
 @example(ops=[("send", "a", 1), ("send", "b", 1), ("send", "b", 1), ("recv", "a", 1)])
+# Found by this test: data reaching an end after its SHUT_RD and FIN resets the connection on Linux.
+@example(ops=[("shutdown", "a", socket.SHUT_RDWR), ("send", "b", 1)])
 def test_poll_and_select_agree_with_real_linux_after_every_step(ops: list[tuple[Any, ...]]) -> None:
     expected = readiness_program(ops)
     with patched("linux"):

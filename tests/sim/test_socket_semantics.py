@@ -296,3 +296,50 @@ def test_reading_so_error_clears_a_connections_error_as_on_linux() -> None:
     real = _error_read_twice_after_a_reset()
     with patched("linux"):
         assert _error_read_twice_after_a_reset() == real == [104, 0, b""]
+
+
+def _after_shut_rd() -> list[object]:
+    """Data queued before a's shutdown(SHUT_RD) and data sent after it: what a reads, and what
+    the sender's next send gives (plain socket code, real or inside ``patched``)."""
+    srv = socket.create_server(("127.0.0.1", 0))
+    a = socket.create_connection(srv.getsockname())
+    b, _ = srv.accept()
+    srv.close()
+    got: list[object] = []
+    with a, b:
+        a.settimeout(2.0)
+        b.sendall(b"queued")
+        select.select([a], [], [], 2.0)  # it has arrived
+        a.shutdown(socket.SHUT_RD)
+        got.append(a.recv(10))
+        b.sendall(b"later")
+        select.select([a], [], [], 2.0)
+        got.append(a.recv(10))
+        try:
+            got.append(b.send(b"x"))
+        except OSError as exc:
+            got.append(type(exc).__name__)
+    return got
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ("linux", [b"queued", b"later", 1]),  # kept (tcp_recvmsg), then queued as before
+        ("freebsd", [b"", b"", 1]),  # sorflush, then acknowledged and dropped
+        ("darwin", [b"", b"", "BrokenPipeError"]),  # sorflush, then the receiver resets (sosend: EPIPE first)
+    ],
+)
+def test_data_after_shutdown_rd_follows_each_os(profile: str, expected: list[object]) -> None:
+    with patched(profile):
+        assert _after_shut_rd() == expected
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reference is the real Linux stack")
+def test_data_after_shutdown_rd_as_on_linux() -> None:
+    assert _after_shut_rd() == [b"queued", b"later", 1]
+
+
+def test_shutdown_rd_with_queued_data_is_not_modelled_on_windows() -> None:
+    with patched("windows"), pytest.raises(NotImplementedError, match=r"shutdown\(SHUT_RD\) on windows with"):
+        _after_shut_rd()
