@@ -1100,6 +1100,29 @@ class Kernel:
         t = s.tcb
         return t is None or bool(t.rcv) or t.error is not None or t.fin_received or t.reset or t.read_shut
 
+    def peer_address(self, s: KSock) -> Addr:
+        """getpeername(): the peer, or ``Profile.getpeername_errors`` for a TCP connection shut
+        down both ways or closed."""
+        self._check_open(s)
+        t = s.tcb
+        connected = t is not None if s.kind == STREAM else s.remote is not None
+        if not connected or s.remote is None:
+            raise self.fail("ENOTCONN")
+        if t is None or t.unix is not None:
+            return s.remote
+        closed = t.state == "CLOSED"
+        if not closed and not ((t.fin_received or t.read_shut) and (t.shut_by_app or t.fin_queued)):
+            return s.remote
+        rules = self.profile.getpeername_errors
+        if rules is None:
+            raise NotModelled(f"getpeername() on {self.profile.name} of a connection shut down both ways or closed")
+        shut_error, closed_error = rules
+        if shut_error is not None:
+            raise self.fail(shut_error)
+        if closed:
+            raise self.fail(closed_error)
+        return s.remote
+
     def shutdown(self, s: KSock, how: int) -> None:
         self._check_open(s)
         if s.kind == DGRAM:

@@ -210,6 +210,10 @@ class Profile:
     #: "reset" (the end aborts with the profile's reset error, and answers with an RST) or
     #: "close-reset" (the end closes without an error, and answers with an RST); None: not modelled.
     shut_rd_arriving: Optional[tuple[str, str]]
+    #: getpeername() of a TCP socket (error when both directions are shut, error once the
+    #: connection is closed by a reset or the closing handshake); a None first item: the address
+    #: while not closed. None: not modelled for such sockets.
+    getpeername_errors: Optional[tuple[Optional[str], str]]
     #: The error an RST leaves pending, by the receiver's state.
     reset_error_established: str
     reset_error_close_wait: str
@@ -730,6 +734,11 @@ LINUX = _p(
             "net/ipv4/tcp.c tcp_recvmsg_locked (queued data is copied before RCV_SHUTDOWN ends the read); observed "
             "here by tests/conformance/test_readiness_differential.py",
         ),
+        "getpeername_errors": (
+            (None, "ENOTCONN"),
+            "net/ipv4/af_inet.c inet_getname (ENOTCONN for the peer in TCP_CLOSE or TCP_SYN_SENT); observed here by "
+            "tests/conformance/test_readiness_differential.py (after a reset)",
+        ),
         "shut_rd_arriving": (
             ("keep", "reset"),
             "net/ipv4/tcp_input.c tcp_rcv_state_process (TCP_FIN_WAIT1/2 with RCV_SHUTDOWN and new data: tcp_reset, "
@@ -1152,6 +1161,11 @@ DARWIN = _p(
             "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4472-4485 (soshutdownlock_final: SHUT_RD calls sorflush, "
             "which drops the receive buffer)",
         ),
+        "getpeername_errors": (
+            ("EINVAL", "ENOTCONN"),
+            "xnu (xnu-11417.101.15) bsd/kern/uipc_syscalls.c:3227-3237 (getpeername: EINVAL once both SS_CANTRCVMORE "
+            "and SS_CANTSENDMORE are set, checked first; then ENOTCONN without SS_ISCONNECTED)",
+        ),
         "shut_rd_arriving": (
             ("close-reset", "close-reset"),
             "xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:4457-4490 (a segment with data for a socket with "
@@ -1341,6 +1355,11 @@ FREEBSD = _p(
             "discard",
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:2853-2854 (soshutdown: SHUT_RD and "
             "SHUT_RDWR call sorflush, which drops the receive buffer)",
+        ),
+        "getpeername_errors": (
+            (None, "ENOTCONN"),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_syscalls.c:1480-1483 (kern_getpeername: ENOTCONN "
+            "without SS_ISCONNECTED, which soisdisconnected clears after a reset or the closing handshake)",
         ),
         "shut_rd_arriving": (
             ("discard", "discard"),
@@ -1567,6 +1586,11 @@ WINDOWS = _p(
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Remarks: with SD_RECEIVE, "
             "data still queued, or arriving later, resets the connection); what each end then reports is not "
             "documented",
+        ),
+        "getpeername_errors": (
+            None,
+            "not documented for a connection shut down both ways or reset (the getpeername page lists WSAENOTCONN for "
+            "a socket that is not connected)",
         ),
         "shut_rd_arriving": (
             None,

@@ -799,13 +799,7 @@ class SimSocket(socket.socket):
         return self._shown(self._ks().local)
 
     def getpeername(self) -> Any:
-        def peer(ks: KSock) -> tuple[str, int]:
-            connected = ks.tcb is not None if ks.kind == STREAM else ks.remote is not None
-            if not connected or ks.remote is None:
-                raise self._net.kernel.fail("ENOTCONN")
-            return ks.remote
-
-        return self._shown(self._kernel(peer))
+        return self._shown(self._kernel(self._net.kernel.peer_address))
 
     if hasattr(socket.socket, "ioctl"):  # Windows hosts only, as CPython
 

@@ -40,6 +40,9 @@ op = st.one_of(
     st.tuples(st.just("accept")),
     st.tuples(st.just("udp_send"), st.integers(0, 2000)),
     st.tuples(st.just("udp_recv")),
+    st.tuples(st.just("so_error"), side),
+    st.tuples(st.just("peek"), side, st.integers(1, 100)),
+    st.tuples(st.just("getpeername"), side),
 )
 _MASK = select.POLLIN | select.POLLPRI | select.POLLOUT | getattr(select, "POLLRDHUP", 0)
 _BITS = ("POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDHUP")
@@ -91,6 +94,14 @@ def readiness_program(ops: list[tuple[Any, ...]]) -> list[str]:
                 outcome = _attempt(socks[args[0]].recv, args[1]) if args[0] in socks else "gone"
             elif kind == "shutdown":
                 outcome = _attempt(socks[args[0]].shutdown, args[1]) if args[0] in socks else "gone"
+            elif kind == "so_error":
+                s = socks.get(args[0])
+                outcome = "gone" if s is None else str(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+            elif kind == "peek":
+                outcome = _attempt(socks[args[0]].recv, args[1], socket.MSG_PEEK) if args[0] in socks else "gone"
+            elif kind == "getpeername":
+                s = socks.get(args[0])
+                outcome = "gone" if s is None else _attempt(s.getpeername)
             elif kind in ("close", "linger0"):
                 s = socks.pop(args[0], None)
                 if s is not None and kind == "linger0":
@@ -137,6 +148,8 @@ EXAMPLES = int(os.environ.get("SOCKBEHAVE_DIFF_EXAMPLES", "150"))
 @example(ops=[("send", "a", 1), ("send", "b", 1), ("send", "b", 1), ("recv", "a", 1)])
 # Found by this test: data reaching an end after its SHUT_RD and FIN resets the connection on Linux.
 @example(ops=[("shutdown", "a", socket.SHUT_RDWR), ("send", "b", 1)])
+# ... and that getpeername() after the peer's reset is ENOTCONN (Profile.getpeername_errors).
+@example(ops=[("linger0", "a"), ("getpeername", "b")])
 def test_poll_and_select_agree_with_real_linux_after_every_step(ops: list[tuple[Any, ...]]) -> None:
     expected = readiness_program(ops)
     with patched("linux"):

@@ -3,6 +3,7 @@ validation as CPython does it, and closing sockets the garbage collector takes."
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -343,3 +344,52 @@ def test_data_after_shutdown_rd_as_on_linux() -> None:
 def test_shutdown_rd_with_queued_data_is_not_modelled_on_windows() -> None:
     with patched("windows"), pytest.raises(NotImplementedError, match=r"shutdown\(SHUT_RD\) on windows with"):
         _after_shut_rd()
+
+
+def _peer_names() -> list[object]:
+    """getpeername() while connected, after shutdown(SHUT_RDWR), and after the peer's reset."""
+    srv = socket.create_server(("127.0.0.1", 0))
+    address = srv.getsockname()
+    a = socket.create_connection(address)
+    b, _ = srv.accept()
+    srv.close()
+    got: list[object] = []
+
+    def name(s: socket.socket) -> object:
+        try:
+            return s.getpeername() == address or s.getpeername()
+        except OSError as exc:
+            return errno.errorcode[exc.errno or 0]
+
+    with a, b:
+        got.append(name(a))
+        a.shutdown(socket.SHUT_RDWR)
+        got.append(name(a))
+        b.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        b.close()
+        select.select([a], [], [], 2.0)
+        got.append(name(a))
+    return got
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ("linux", [True, True, "ENOTCONN"]),
+        ("freebsd", [True, True, "ENOTCONN"]),
+        ("darwin", [True, "EINVAL", "EINVAL"]),  # xnu: both directions shut comes first
+    ],
+)
+def test_getpeername_of_a_shut_or_reset_connection_follows_each_os(profile: str, expected: list[object]) -> None:
+    with patched(profile):
+        assert _peer_names() == expected
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reference is the real Linux stack")
+def test_getpeername_of_a_shut_or_reset_connection_as_on_linux() -> None:
+    assert _peer_names() == [True, True, "ENOTCONN"]
+
+
+def test_getpeername_of_a_shut_connection_is_not_modelled_on_windows() -> None:
+    with patched("windows"), pytest.raises(NotImplementedError, match=r"getpeername\(\) on windows"):
+        _peer_names()
