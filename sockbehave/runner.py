@@ -65,7 +65,7 @@ from typing import Callable, Optional
 from .backends.protocol import ManagedNet
 from .errors import ScenarioError
 from .interrupt import can_raise_in_threads, inside, raise_in
-from .scenario import Scenario, ScenarioStopped, StepRecord, Steps
+from .scenario import Scenario, ScenarioStopped, StepNotModelled, StepRecord, Steps
 
 __all__ = ["DEADLINE_S", "SIM_DEADLINE_S", "SLOW_DEADLINE_S", "NetFactory", "ScenarioRun", "run_many", "run_scenario"]
 
@@ -170,6 +170,8 @@ def _body(job: _Job) -> None:
         job.sc.func(job.net, job.steps)
     except ScenarioStopped:
         pass  # the watchdog's message says why
+    except StepNotModelled:
+        pass  # recorded as its step's outcome; the checker marks the rest not reached
     except BaseException as exc:
         if not job.steps.stopped:  # after the deadline, what escapes is the abort's doing
             job.failure.append(f"{type(exc).__name__}: {exc}{_where(exc)}")

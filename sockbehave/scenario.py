@@ -101,6 +101,13 @@ class ScenarioStopped(BaseException):
     ``except Exception`` does not swallow it; the runner's error message says what happened."""
 
 
+class StepNotModelled(BaseException):
+    """Raised by the step recorder right after it records a step that raised
+    ``NotImplementedError`` (the simulator does not model it): every later step would run on a
+    state the simulator did not model, so the scenario ends there, and the checker reports the
+    rest as not reached. A ``BaseException``, like ``ScenarioStopped``."""
+
+
 @dataclass(frozen=True)
 class StepRecord:
     name: str
@@ -157,6 +164,10 @@ class Steps:
         except SockbehaveError:
             self._running = None
             raise  # a harness rule was broken: not an observation
+        except NotImplementedError as exc:
+            elapsed = self.clock() - start
+            self._add(name, _timed(outcome.from_exception(exc, self.name_errno), elapsed, timed), elapsed)
+            raise StepNotModelled(name) from None
         except Exception as exc:
             elapsed = self.clock() - start
             self._add(name, _timed(outcome.from_exception(exc, self.name_errno), elapsed, timed), elapsed)

@@ -11,7 +11,7 @@ cell the simulator now agrees with is a ``mismatch``, so the mark is removed whe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from .outcome import NOT_REACHED
@@ -99,10 +99,20 @@ def judge(
         if any(obs.step == "-" for obs in group):
             continue
         seen = {obs.step for obs in group}
+        stopped_at = next((obs.step for obs in group if simulated and _not_modelled(obs.observed)), None)
         for step, cells in steps.items():
             if step not in seen:
-                results.append(judge_one(Observation(sid, step, NOT_REACHED), cell_for(cells, os_name), simulated))
+                result = judge_one(Observation(sid, step, NOT_REACHED), cell_for(cells, os_name), simulated)
+                if stopped_at is not None and result.verdict == "mismatch":
+                    # the simulator stopped at a step it does not model: a gap, not a contradiction
+                    result = replace(result, verdict="known-gap", detail={"after_not_modelled": stopped_at})
+                results.append(result)
     return results
+
+
+def _not_modelled(observed: str) -> bool:
+    """A step that raised ``NotImplementedError`` (the simulator's ``NotModelled`` is one)."""
+    return observed.startswith(("NotModelled", "NotImplementedError"))
 
 
 def describe(result: Result, os_name: str) -> str:

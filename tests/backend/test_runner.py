@@ -12,6 +12,7 @@ from sockbehave.errors import ScenarioError
 from sockbehave.runner import run_many
 from sockbehave.scenario import Scenario, Steps
 from sockbehave.sim import Network
+from sockbehave.sim.kernel import NotModelled
 
 
 def _scenario(sid: str, func: object, exclusive: bool = False) -> Scenario:
@@ -123,3 +124,22 @@ def test_exclusive_scenarios_never_overlap_even_when_shared_workers_are_slow_to_
     runs = run_many(scenarios, lambda sid: Network("linux", name=sid), jobs=4)
     assert [r.error for r in runs] == [None] * 7
     assert overlaps == []
+
+
+def test_a_step_the_simulator_does_not_model_ends_the_scenario_there() -> None:
+    after: list[str] = []
+
+    def partly_modelled(net: Network, step: Steps) -> None:
+        step("first", lambda: 1)
+        step("unmodelled", _not_modelled)
+        after.append("ran on")  # the state here is one the simulator did not model
+        step("later", lambda: 2)
+
+    [run] = run_many([_scenario("x.partly", partly_modelled)], lambda sid: Network("linux"), jobs=1)
+    assert run.error is None
+    assert [(r.name, r.outcome.text) for r in run.steps] == [("first", "1"), ("unmodelled", "NotModelled")]
+    assert after == []
+
+
+def _not_modelled() -> None:
+    raise NotModelled("something")

@@ -59,3 +59,12 @@ def test_a_stale_gap_mark_fails_as_soon_as_the_simulator_agrees() -> None:
 def test_gap_marks_do_not_apply_to_real_runs() -> None:
     [result] = judge([Observation("g", "a", "timeout")], {"g": {"a": {"windows": GAP}}}, "windows")
     assert result.verdict == "mismatch"
+
+
+def test_steps_after_one_the_simulator_does_not_model_are_a_known_gap_not_a_contradiction() -> None:
+    table = {"g": {"a": {"windows": KNOWN}, "b": {"windows": KNOWN}}}
+    results = judge([Observation("g", "a", "NotModelled")], table, "windows", simulated=True)
+    by_step = {r.step: (r.observed, r.verdict) for r in results}
+    assert by_step == {"a": ("NotModelled", "mismatch"), "b": ("not-reached", "known-gap")}
+    real = judge([Observation("g", "a", "NotImplementedError")], table, "windows")  # a real run: no excuse
+    assert {r.step: r.verdict for r in real} == {"a": "mismatch", "b": "mismatch"}
