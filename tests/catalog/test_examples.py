@@ -81,6 +81,8 @@ KEY_STEPS = {
     "tcp.close-with-unread-data-sends-rst": "peer-recv-after-rst",
     "tcp.connect-closed-port-refused": "connect",
     "tcp.half-close-shutdown-wr": "recv-reply",
+    "tcp.getpeername-after-shutdown": "after-shutdown-rdwr",
+    "tcp.shutdown-rd-then-data": "recv-later",
     "tcp.linger-zero-close-sends-rst": "peer-recv",
     "tcp.orderly-close-reads-empty": "recv-again",
     "tcp.peer-process-killed": "recv-after-kill",
