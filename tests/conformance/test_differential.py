@@ -31,7 +31,10 @@ op = st.one_of(
     st.tuples(st.just("send"), side, st.integers(0, 3000)),
     st.tuples(st.just("sendall"), side, st.integers(0, 3000)),
     st.tuples(st.just("recv"), side, st.integers(0, 5000)),
-    st.tuples(st.just("shutdown"), side),
+    st.tuples(st.just("shutdown"), side, st.sampled_from([socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR])),
+    st.tuples(st.just("peek"), side, st.integers(1, 3000)),
+    st.tuples(st.just("so_error"), side),
+    st.tuples(st.just("getpeername"), side),
     st.tuples(st.just("close"), side),
     st.tuples(st.just("linger0"), side),
     st.tuples(st.just("sleep")),
@@ -71,7 +74,13 @@ def run_program(net: Any, reuse: bool, ops: list[tuple[Any, ...]]) -> list[tuple
         elif kind == "recv":
             step(name, tcp[args[0]].recv, args[1])
         elif kind == "shutdown":
-            step(name, tcp[args[0]].shutdown, socket.SHUT_WR)
+            step(name, tcp[args[0]].shutdown, args[1])
+        elif kind == "peek":
+            step(name, tcp[args[0]].recv, args[1], socket.MSG_PEEK)
+        elif kind == "so_error":
+            step(name, tcp[args[0]].getsockopt, socket.SOL_SOCKET, socket.SO_ERROR)
+        elif kind == "getpeername":
+            step(name, lambda s=tcp[args[0]]: s.getpeername() == address or "other")
         elif kind == "close":
             step(name, tcp[args[0]].close)
         elif kind == "linger0":
