@@ -203,6 +203,7 @@ class KSock:
         "refs",
         "remote",
         "tcb",
+        "unix",
     )
 
     def __init__(self, fd: int, family: int, kind: str) -> None:
@@ -227,6 +228,7 @@ class KSock:
         self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
         self.dgram_bytes = 0
         self.error: Optional[str] = None  # UDP: a pending ICMP error
+        self.unix = False  # an AF_UNIX stream socket: its names and connections are ``unix_*``
 
     @property
     def reuse(self) -> bool:
@@ -340,6 +342,11 @@ class Kernel:
         self._orphans: dict[int, dict[Tcb, None]] = {}
         self._deferred: deque[int] = deque()  # descriptors the garbage collector closed
         self._pairs = 0  # AF_UNIX socket pairs made: their placeholder ports count down from -1
+        #: AF_UNIX names (a key the socket layer made: a socket file's inode, an abstract name)
+        #: -> the socket bound to it, and back; ``unix_made``: every key ever bound here.
+        self._unix_names: dict[object, KSock] = {}
+        self._unix_keys: dict[KSock, object] = {}
+        self.unix_made: set[object] = set()
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
@@ -607,6 +614,9 @@ class Kernel:
             raise self.fail("EOPNOTSUPP")
         if s.tcb is not None or s.connecting:
             raise self.fail("EINVAL")
+        if s.unix:
+            self._unix_listen(s, backlog)
+            return
         if s.local is None:
             if p.listen_needs_bind:
                 raise self.fail("EINVAL")
@@ -806,6 +816,7 @@ class Kernel:
             raise WouldBlock
         tcb = s.queue.popleft()
         conn = self.socket(s.family, STREAM)
+        conn.unix = s.unix
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
         _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
@@ -1184,6 +1195,8 @@ class Kernel:
             self._stop_listening(s)  # a closed listener resets what it never accepted
         if s.local is not None:  # ``_stop_listening`` took it out of ``_listeners``
             _discard(self._bound, (s.kind, s.local[1]), s)
+        if s.unix and s in self._unix_keys:
+            del self._unix_names[self._unix_keys.pop(s)]
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return
@@ -1214,13 +1227,78 @@ class Kernel:
         made = []
         for local, remote in (ends, ends[::-1]):
             s = self.socket(family, STREAM)
-            t = Tcb(local, remote, facts.sure_bytes, 0)
-            t.unix = facts
-            t.nodelay = True
-            s.tcb, s.local, s.remote = t, local, remote
-            self.conns[(local, remote)] = t
+            s.unix = True
+            s.tcb, s.local, s.remote = self._unix_tcb(local, remote, facts), local, remote
             made.append(s)
         return made[0], made[1]
+
+    def _unix_tcb(self, local: Addr, remote: Addr, facts: UnixPairFacts) -> Tcb:
+        t = Tcb(local, remote, facts.sure_bytes, 0)
+        t.unix = facts
+        t.nodelay = True
+        self.conns[(local, remote)] = t
+        return t
+
+    def _unix_facts(self) -> UnixPairFacts:
+        facts = self.profile.unix_pairs
+        assert facts is not None, "the socket layer makes AF_UNIX sockets only where the profile has them"
+        return facts
+
+    def unix_can_bind(self, s: KSock) -> None:
+        """bind()'s checks before a name is made: a socket binds once (EINVAL)."""
+        self._check_open(s)
+        if s.local is not None:
+            raise self.fail("EINVAL")
+
+    def unix_bind(self, s: KSock, key: object, shown: str) -> None:
+        """Give ``s`` the AF_UNIX name ``key`` (shown as ``shown``); an abstract name in use is
+        EADDRINUSE (a path in use fails before, at the file)."""
+        self.unix_can_bind(s)
+        if key in self._unix_names:
+            raise self.fail("EADDRINUSE")
+        self._pairs += 1
+        s.local = (shown, -2 * self._pairs)
+        self._unix_names[key] = s
+        self._unix_keys[s] = key
+        self.unix_made.add(key)
+
+    def unix_bound(self, key: object) -> bool:
+        """Whether a socket of this simulation holds ``key`` now."""
+        return key in self._unix_names
+
+    def _unix_listen(self, s: KSock, backlog: int) -> None:
+        if s.tcb is not None:
+            raise self.fail("EINVAL")
+        if s.local is None:
+            raise NotModelled(f"listen() on an unbound AF_UNIX socket on {self.profile.name} (autobind)")
+        s.queue_limit = min(max(backlog, 0), self.profile.somaxconn)
+        if s.queue is _NOTHING_QUEUED:
+            s.queue = deque()
+        s.listening = True
+
+    def unix_connect(self, s: KSock, key: object) -> None:
+        """Connect to the listener named ``key``: its connection is queued at once, and the
+        connect completes (a stream socket's connect never waits for accept while there is room)."""
+        self._check_open(s)
+        if s.listening:
+            raise self.fail("EINVAL")
+        if s.tcb is not None:
+            raise self.fail("EISCONN")
+        listener = self._unix_names.get(key)
+        if listener is None or not listener.listening:
+            raise self.fail("ECONNREFUSED")
+        if len(listener.queue) >= listener.queue_limit:
+            raise NotModelled(
+                f"a connect() on {self.profile.name} to an AF_UNIX listener whose queue holds its backlog "
+                f"({listener.queue_limit}): whether it waits, fails or is queued"
+            )
+        assert listener.local is not None
+        facts = self._unix_facts()
+        self._pairs += 1
+        mine = s.local if s.local is not None else ("", 1 - 2 * self._pairs)
+        theirs = (listener.local[0], -2 * self._pairs)
+        s.tcb, s.local, s.remote = self._unix_tcb(mine, theirs, facts), mine, theirs
+        listener.queue.append(self._unix_tcb(theirs, mine, facts))
 
     def _unix_send(self, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview) -> int:
         """A write goes straight into the other end's buffer, if it surely fits there."""

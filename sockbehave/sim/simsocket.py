@@ -31,6 +31,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
+from . import unixpaths
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
 from .profiles import Profile
@@ -245,8 +246,10 @@ class SimSocket(socket.socket):
         type = socket.SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
         fam = _FAMILIES.get(family)
-        if fam is None and existing is not None and existing[0].family == _UNIX_FAMILY == family:
-            fam = _UNIX_FAMILY  # an end of an AF_UNIX socket pair (Kernel.unix_pair)
+        if fam is None and family == _UNIX_FAMILY and net.profile.unix_pairs is not None:
+            if type & _NO_FLAGS != socket.SOCK_STREAM:
+                raise NotModelled("AF_UNIX sockets other than SOCK_STREAM")
+            fam = _UNIX_FAMILY  # a pair's end (Kernel.unix_pair) or a named socket (unixpaths)
         if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
         bare = type & _NO_FLAGS  # CPython 3.7+ hides the flags in .type
@@ -265,6 +268,7 @@ class SimSocket(socket.socket):
         if existing is None:
             net.enter()
             self._k = net.kernel.socket(family, kind)
+            self._k.unix = fam == _UNIX_FAMILY
             self._fd = self._k.fd
             self._k.nonblock = self._timeout is not None  # socket(SOCK_NONBLOCK), or set as CPython does
         else:
@@ -428,7 +432,9 @@ class SimSocket(socket.socket):
 
     def _shown(self, addr: Optional[tuple[str, int]]) -> Any:
         if self._family == _UNIX_FAMILY:
-            return ""  # an unnamed AF_UNIX socket (socketpair): CPython's makesockaddr gives ''
+            # CPython's makesockaddr: a path as str, an abstract name (Linux) as bytes, '' unnamed
+            name = addr[0] if addr is not None else ""
+            return os.fsencode(name) if name[:1] == "\0" else name
         if addr is None:
             addr = ("::", 0) if self._family == socket.AF_INET6 else ("0.0.0.0", 0)  # noqa: S104
         if self._family != socket.AF_INET6:
@@ -463,6 +469,16 @@ class SimSocket(socket.socket):
 
     # -- connections --------------------------------------------------------------------------
     def bind(self, address: Any) -> None:
+        if self._family == _UNIX_FAMILY:
+            k = self._net.kernel
+
+            def unix_bind(ks: KSock) -> None:
+                k.unix_can_bind(ks)
+                key, shown = unixpaths.bind_key(k, address)
+                k.unix_bind(ks, key, shown)
+
+            self._kernel(unix_bind)
+            return
         host, port = self._address(address, "bind")
         self._kernel(lambda ks: self._net.kernel.bind(ks, host, port))
 
@@ -497,6 +513,10 @@ class SimSocket(socket.socket):
         raise NotModelled("socket._accept() (use accept())")
 
     def connect(self, address: Any) -> None:
+        if self._family == _UNIX_FAMILY:
+            k = self._net.kernel
+            self._kernel(lambda ks: k.unix_connect(ks, unixpaths.connect_key(k, address)))
+            return
         host, port = self._address(address, "connect")
         k = self._net.kernel
         ks = self._ks()

@@ -52,6 +52,10 @@ class UnixPairFacts:
     buffer_sizes: Optional[tuple[int, int]]
     #: The errno name of ``socketpair()`` of another family (AF_INET, AF_INET6).
     other_family_error: str
+    #: The size of ``sockaddr_un.sun_path``: a longer path is CPython's "AF_UNIX path too long".
+    sun_path: int
+    #: Whether names in the abstract namespace (a leading NUL byte) exist (Linux only).
+    abstract_names: bool
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -100,6 +104,11 @@ LINUX_UNIX_PAIRS = build(
             "EOPNOTSUPP",
             f"{_LINUX_SEEN}: socket.socketpair(AF_INET) raises errno 95; socketpair(2) ERRORS (EOPNOTSUPP)",
         ),
+        "sun_path": (108, "unix(7) (Linux man-pages 6.03): sun_path is 108 bytes (UNIX_PATH_MAX)"),
+        "abstract_names": (
+            True,
+            "unix(7) (Linux man-pages 6.03) section Address format: abstract (a leading null byte)",
+        ),
     },
 )
 
@@ -110,7 +119,7 @@ _BSD_SURE = (
 )
 
 
-def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str) -> UnixPairFacts:
+def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str) -> UnixPairFacts:
     unknown = "not read in the source yet (a run on this OS would settle it)"
     return build(
         UnixPairFacts,
@@ -137,9 +146,19 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str) -> UnixPa
                 "socketpair(2) ERRORS (EOPNOTSUPP: the protocol does not support socket pairs; TCP's "
                 "pru_connect2 is pru_connect2_notsupp)",
             ),
+            "sun_path": (104, f"{un_h} (struct sockaddr_un: sun_path holds 104 bytes)"),
+            "abstract_names": (False, f"{un_h} (a path names a file; there is no abstract namespace)"),
         },
     )
 
 
-BSD_UNIX_PAIRS_DARWIN = _bsd(_XNU, "949-961, 660-672", "1700-1714", "614-637")
-BSD_UNIX_PAIRS_FREEBSD = _bsd(_FREEBSD, "146-158", "1763-1771", "1089-1093")
+BSD_UNIX_PAIRS_DARWIN = _bsd(
+    _XNU, "949-961, 660-672", "1700-1714", "614-637", "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/un.h:79"
+)
+BSD_UNIX_PAIRS_FREEBSD = _bsd(
+    _FREEBSD,
+    "146-158",
+    "1763-1771",
+    "1089-1093",
+    "F-Stack/f-stack@5cb586b5 freebsd/sys/un.h:60 (FreeBSD 13, SUNPATHLEN)",
+)

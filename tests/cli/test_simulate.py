@@ -157,18 +157,18 @@ def test_daemon_threads_are_dropped_and_siblings_import_and_the_process_state_co
 def test_the_unmodelled_is_reported_even_when_the_program_catches_it(cli: CLI, tmp_path: Path) -> None:
     program = write(
         tmp_path,
-        "unix.py",
+        "raw.py",
         """
         import socket
         try:
-            socket.socket(socket.AF_UNIX)
+            socket.socket(socket.AF_INET, socket.SOCK_RAW)
         except Exception as exc:
             print("caught", type(exc).__name__)
         """,
     )
     code, out, err = cli("simulate", "--os", "linux", program)
     assert (code, out) == (4, "caught NotModelled\n")  # a NotImplementedError
-    assert "does not model" in err and "AF_UNIX" in err
+    assert "does not model" in err and "SOCK_RAW" in err
 
 
 @pytest.mark.parametrize(
