@@ -163,6 +163,9 @@ class Task:
     pooled: bool = False
     #: Signal handlers due in this task (the root only), run where it waits (``interrupt_root``).
     interrupts: list[Callable[[], None]] = field(default_factory=list)
+    #: The wait is a system call the kernel restarts after a handler installed with
+    #: SA_RESTART (a blocking socket's or pipe's read, write, accept, connect: signal(7)).
+    restartable: bool = False
 
     def ready(self, now: float) -> bool:
         if self.done:
@@ -287,6 +290,10 @@ class Scheduler:
         self._polls = _SpinCounter(POLL_SPINS)  # poll_point's
         #: The last ``NotModelled`` message made in this simulation (``note_not_modelled``).
         self.not_modelled = ""
+        #: Whether SIGALRM's handler has SA_RESTART now (set by ``signals``' ``siginterrupt``):
+        #: then it does not interrupt a restartable wait; it runs when that call returns
+        #: (``run_interrupts``).
+        self.restart_sigalrm: Optional[Callable[[], bool]] = None
 
     @property
     def closed(self) -> bool:
@@ -433,11 +440,15 @@ class Scheduler:
         return list(self._tasks)
 
     # -- waiting ------------------------------------------------------------------------
-    def wait_until(self, predicate: Callable[[], bool], deadline: Optional[float], what: str) -> bool:
-        """Let other tasks and time run until ``predicate()`` or ``deadline``; False on deadline."""
+    def wait_until(
+        self, predicate: Callable[[], bool], deadline: Optional[float], what: str, restartable: bool = False
+    ) -> bool:
+        """Let other tasks and time run until ``predicate()`` or ``deadline``; False on deadline.
+        A ``restartable`` wait is a system call SA_RESTART restarts (``restart_sigalrm``)."""
         me = self.enter()
+        restarted = restartable and self.restart_sigalrm is not None and self.restart_sigalrm()
         while True:
-            while me.interrupts:  # a handler that raises ends the wait; one that returns resumes it
+            while me.interrupts and not restarted:  # a handler that raises ends the wait; one that returns resumes it
                 me.interrupts.pop(0)()
             if predicate():
                 return True
@@ -446,11 +457,18 @@ class Scheduler:
             if me.deadlocked:
                 report, me.deadlocked = me.deadlocked, None
                 raise SimDeadlock(report)
-            me.predicate, me.deadline, me.what = predicate, deadline, what
+            me.predicate, me.deadline, me.what, me.restartable = predicate, deadline, what, restarted
             try:
                 self._run_others_or_advance(me, what)
             finally:
-                me.predicate, me.deadline, me.what = None, None, ""
+                me.predicate, me.deadline, me.what, me.restartable = None, None, "", False
+
+    def run_interrupts(self) -> None:
+        """After a restarted call returned: the handlers that arrived meanwhile run now, as the
+        interpreter runs them right after the call (one that raises, raises from here)."""
+        me = self.enter()
+        while me.interrupts:
+            me.interrupts.pop(0)()
 
     def interrupt_root(self, action: Callable[[], None]) -> None:
         """Run ``action`` in the root task (Python runs signal handlers in the main thread)
@@ -460,7 +478,7 @@ class Scheduler:
         root = self.root
         if root is not None and not root.done and action not in root.interrupts:
             root.interrupts.append(action)
-            if root.predicate is not None:
+            if root.predicate is not None and not root.restartable:
                 root.deadline = self.clock.now  # ready now, without a check in Task.ready (hot)
 
     def poll_point(self, what: str) -> None:

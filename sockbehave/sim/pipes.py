@@ -259,7 +259,7 @@ def _held(end: PipeEnd, body: Callable[[], Any]) -> Any:
 
 def _wait(net: SimHost, what: str) -> Callable[[Callable[[], bool]], None]:
     def wait(ready: Callable[[], bool]) -> None:
-        net.scheduler.wait_until(ready, None, what)
+        net.scheduler.wait_until(ready, None, what, restartable=True)  # a pipe's read or write: SA_RESTART restarts it
 
     return wait
 
@@ -286,7 +286,9 @@ def read(net: SimHost, end: PipeEnd, fd: int, n: Any) -> bytes:
                 raise _error(net, "EAGAIN", "os.read()")
             _wait(net, f"os.read() on the pipe descriptor {fd}")(lambda: bool(pipe.count) or not pipe.writers)
 
-    return _held(end, body)  # type: ignore[no-any-return]
+    data: bytes = _held(end, body)
+    net.scheduler.run_interrupts()  # handlers SA_RESTART held back
+    return data
 
 
 def write(net: SimHost, end: PipeEnd, fd: int, data: Any) -> int:
@@ -316,7 +318,9 @@ def write(net: SimHost, end: PipeEnd, fd: int, data: Any) -> int:
                 return exc.written
             raise error from None
 
-    return _held(end, body)  # type: ignore[no-any-return]
+    written: int = _held(end, body)
+    net.scheduler.run_interrupts()  # handlers SA_RESTART held back
+    return written
 
 
 def _broken_pipe(net: SimHost) -> OSError:

@@ -19,9 +19,12 @@ another thread it waits for ever, as a process-directed signal goes to the main 
 
 Not modelled (``NotImplementedError`` naming it): ``ITIMER_VIRTUAL``/``ITIMER_PROF`` (no
 CPU time in a simulation), SIGALRM with the default disposition (it would end the process),
-a repeating interval under ``MIN_INTERVAL`` (a real one floods the process), and what would
-change when SIGALRM arrives: ``siginterrupt(SIGALRM, False)`` (``SA_RESTART``) and a
-``pthread_sigmask`` that blocks it (for other signals those two act on the real process).
+a repeating interval under ``MIN_INTERVAL`` (a real one floods the process), and a
+``pthread_sigmask`` that blocks SIGALRM (for other signals it acts on the real process).
+``siginterrupt(SIGALRM, False)`` (``SA_RESTART``, which asyncio's ``add_signal_handler`` sets)
+is modelled as signal(7) says: a blocking socket's or pipe's read, write, accept or connect
+is restarted and the handler runs when it returns; ``select``, ``poll``, ``epoll``, sleeps and
+lock waits are interrupted as without it.
 
 ``set_wakeup_fd`` takes a simulated socket (asyncio's ``add_signal_handler``): a simulated
 SIGALRM writes its number there, as CPython's C-level handler does. A real signal cannot:
@@ -241,9 +244,14 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
         if operator.index(signalnum) != signal.SIGALRM:
             real["siginterrupt"](signalnum, flag)  # type: ignore[misc]
             return None
-        if not flag:
-            raise NotModelled("signal.siginterrupt(SIGALRM, False) (SA_RESTART) in virtual time")
-        return None  # interrupting is what the simulation does
+        # SA_RESTART (flag false): a blocking socket's or pipe's call is restarted, and the
+        # handler runs when it returns (Scheduler.wait_until's restartable waits); select,
+        # poll, epoll, sleep and lock waits are interrupted either way (signal(7)).
+        # CPython's signal.signal() installs a handler without SA_RESTART: the flag lasts as
+        # long as the handler it was set on.
+        handler = signal.getsignal(signal.SIGALRM)
+        net.scheduler.restart_sigalrm = None if flag else (lambda: signal.getsignal(signal.SIGALRM) is handler)
+        return None
 
     def pthread_sigmask(net: Any, how: Any, mask: Any) -> Any:
         mask = set(mask)

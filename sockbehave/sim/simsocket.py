@@ -364,7 +364,9 @@ class SimSocket(socket.socket):
             return self._timeout == 0.0
         return bool(flags & _DONTWAIT) or o_nonblock(self._net, self._k)
 
-    def _wait(self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0) -> None:
+    def _wait(
+        self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0, restartable: bool = True
+    ) -> None:
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout.
         MSG_DONTWAIT in ``flags`` makes a blocking socket's call non-blocking; with a timeout,
         CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
@@ -373,7 +375,10 @@ class SimSocket(socket.socket):
         if self._timeout is not None and not self._k.nonblock:
             # CPython would make a blocking system call after select(): it may wait past the timeout
             raise NotModelled(f"{what}() with a timeout on a descriptor made blocking by fcntl or os.set_blocking")
-        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}"):
+        # A blocking call (no timeout) is one system call, which SA_RESTART restarts; with a
+        # timeout CPython waits in poll() first, which a signal always interrupts (signal(7)).
+        restartable = restartable and self._timeout is None
+        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}", restartable):
             raise socket.timeout("timed out")
 
     def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool], flags: int = 0) -> T:
@@ -388,7 +393,10 @@ class SimSocket(socket.socket):
                 try:
                     if waited:
                         k.check_woken(ks, what)
-                    return attempt(ks)
+                    result = attempt(ks)
+                    if waited:
+                        self._net.scheduler.run_interrupts()  # handlers SA_RESTART held back
+                    return result
                 except KernelError as exc:
                     raise raise_errno(self._net, exc.name) from None
                 except WouldBlock:
@@ -580,6 +588,7 @@ class SimSocket(socket.socket):
         ks = self._ks()
         deadline = self._deadline()
         sent = 0
+        waited = False
         while True:  # send at least once (an empty send too), until nothing is left
             try:
                 sent += k.send(ks, view[sent:])
@@ -595,8 +604,13 @@ class SimSocket(socket.socket):
             except WouldBlock:
                 if sent and not whole:
                     return sent
-                self._wait(lambda: k.writable(ks), deadline, what, flags)
+                # after a partial transfer a signal ends the system call with its count, and
+                # CPython runs the handler before sending on: only a first wait is restarted
+                self._wait(lambda: k.writable(ks), deadline, what, flags, restartable=not sent)
+                waited = True
                 continue
+            if waited:
+                self._net.scheduler.run_interrupts()  # handlers SA_RESTART held back
             if sent >= len(view) or not whole:
                 return sent
 

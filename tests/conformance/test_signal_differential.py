@@ -8,6 +8,7 @@ ahead of bounds of seconds, so a busy machine delays them without changing the a
 
 from __future__ import annotations
 
+import select
 import signal
 import socket
 import threading
@@ -176,3 +177,35 @@ def test_timer_values_and_errors() -> None:
     real, simulated = both(program)
     assert real == simulated
     assert real[:4] == [(0.0, 0.0), 100, 30.0, 50]
+
+
+@pytest.mark.usefixtures("restore_sigalrm")
+@pytest.mark.parametrize("call", ["blocking-recv", "recv-with-timeout", "select", "sleep"])
+def test_sa_restart_holds_the_handler_back_only_in_a_restarted_call(call: str) -> None:
+    """With ``siginterrupt(SIGALRM, False)`` (asyncio's add_signal_handler sets it), a blocking
+    socket's recv is restarted and the handler runs when data ends it (at 1 s); a recv with a
+    timeout, select and sleep are interrupted at the alarm (0.05 s), as signal(7) says."""
+
+    def program() -> tuple[str, str]:
+        start = time.monotonic()
+        ran: list[float] = []
+        signal.signal(signal.SIGALRM, lambda signum, frame: ran.append(time.monotonic() - start))
+        signal.siginterrupt(signal.SIGALRM, False)
+        a, b = socket.socketpair()
+        with a, b:
+            sender = threading.Timer(1.0, b.send, (b"x",))
+            sender.start()
+            a.settimeout(None if call == "blocking-recv" else 5.0)
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            if call == "select":
+                select.select([a], [], [], 5.0)
+            elif call == "sleep":
+                time.sleep(1.5)
+            else:
+                a.recv(1)
+            sender.join()
+        return call, ("at the alarm" if ran and ran[0] < 0.5 else "when the call returned" if ran else "never")
+
+    real, simulated = both(program)
+    assert simulated == real
+    assert real[1] == ("when the call returned" if call == "blocking-recv" else "at the alarm")
