@@ -21,10 +21,12 @@ for the closing half of the state machine. No TCP timestamps either: a connect()
 pair follows ``Profile.time_wait_connect`` (Linux's takeover needs timestamps, its default).
 
 An AF_UNIX stream socket pair (``unix_pair``, what ``socketpair()`` makes on the POSIX
-profiles) is two ``Tcb``s that never send a segment: a write goes straight to the other end's
-receive buffer, with no Nagle, no ACKs and no TIME_WAIT, as far as ``Profile.unix_pairs`` says
-it surely fits (``unixfacts``: past that, ``NotModelled``). Their addresses are placeholders
-(port numbers below zero), never bound and never shown: the socket layer shows ``''``.
+profiles, and each connection of a named AF_UNIX socket: ``unix_bind``, ``unix_connect``) is
+two ``Tcb``s that never send a segment: a write goes straight to the other end's receive
+buffer, with no Nagle, no ACKs and no TIME_WAIT, as far as ``Profile.unix_pairs`` says it
+surely fits (``unixfacts``: past that, ``NotModelled``). Their addresses carry the name the
+socket layer shows (a path, or ``''``) and a placeholder port below zero, never bound; a name
+is a key the socket layer made (``unixpaths``: a socket file's inode, an abstract name).
 
 Per-OS differences come only from the ``Profile``; nothing here branches on an OS name.
 """
@@ -1217,11 +1219,10 @@ class Kernel:
         t.fin_queued = True
         self._pump(t)
 
-    # -- AF_UNIX socket pairs -------------------------------------------------------------------
+    # -- AF_UNIX stream sockets: pairs and names -------------------------------------------------
     def unix_pair(self, family: int) -> tuple[KSock, KSock]:
         """``socketpair(AF_UNIX, SOCK_STREAM)``: two connected ends (``Profile.unix_pairs``)."""
-        facts = self.profile.unix_pairs
-        assert facts is not None, "the socket layer makes a TCP pair where the profile has no AF_UNIX pairs"
+        facts = self._unix_facts()
         self._pairs += 1
         ends = (("", 1 - 2 * self._pairs), ("", -2 * self._pairs))
         made = []
