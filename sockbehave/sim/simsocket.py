@@ -925,7 +925,7 @@ MODULE_FUNCTIONS = (
 )
 
 
-def _plain_class() -> type[SimSocket]:
+def _socket_class() -> type[SimSocket]:
     """What ``socketpair`` makes: the ``socket.socket`` of ``patched()`` while it is installed."""
     plain: Any = socket.socket
     return plain if isinstance(plain, type) and issubclass(plain, SimSocket) else SimSocket
@@ -945,7 +945,7 @@ def _tcp_pair(net: SimHost, family: int, type: int, proto: int) -> tuple[SimSock
     try:
         lsock.bind((host, 0))
         lsock.listen()
-        a = _plain_class()._create(net, family, type, proto)
+        a = _socket_class()._create(net, family, type, proto)
         a.connect(lsock.getsockname())
         b, _ = lsock.accept()
     finally:
@@ -969,7 +969,7 @@ def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
             raise NotModelled("socketpair() of a type other than SOCK_STREAM, or with a protocol")
         net.enter()
         ends = net.kernel.unix_pair(_UNIX_FAMILY)
-        return tuple(_plain_class()._wrap(net, ks, _UNIX_FAMILY) for ks in ends)  # type: ignore[return-value]
+        return tuple(_socket_class()._wrap(net, ks, _UNIX_FAMILY) for ks in ends)  # type: ignore[return-value]
 
     def dup(fd: int) -> int:
         net.enter()
