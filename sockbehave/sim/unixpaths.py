@@ -62,7 +62,10 @@ def bind_key(kernel: Kernel, address: Any) -> tuple[object, str]:
     name, abstract = _name(kernel, address, "bind")
     if abstract:
         return ("abstract", name), name
-    placeholder = _REAL_SOCKET(socket.AF_UNIX, socket.SOCK_STREAM)  # type: ignore[attr-defined,unused-ignore]
+    host_family = getattr(socket, "AF_UNIX", None)
+    if host_family is None:  # a Windows host's CPython: no real socket file can be made
+        raise NotModelled(f"an AF_UNIX path ({name!r}) on a host whose Python has no AF_UNIX")
+    placeholder = _REAL_SOCKET(host_family, socket.SOCK_STREAM)
     try:
         placeholder.bind(name)
         st = os.stat(name)
