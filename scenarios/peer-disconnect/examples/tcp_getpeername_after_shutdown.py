@@ -6,7 +6,10 @@ peer once the socket can neither send nor receive. Take the address when you con
 
 import socket
 import struct
+import sys
 import time
+
+LINGER = struct.Struct("HH" if sys.platform == "win32" else "ii")  # struct linger
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
     client = socket.create_connection(listener.getsockname())
@@ -26,7 +29,7 @@ with client, server:
     client.shutdown(socket.SHUT_RDWR)
     time.sleep(0.05)
     print("after-shutdown-rdwr ->", is_peer(client))
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER.pack(1, 0))
     server.close()  # resets the connection
     time.sleep(0.05)
     print("after-peer-reset ->", is_peer(client))
