@@ -126,7 +126,7 @@ def test_runaway_threads_are_stopped_so_no_thread_outlives_the_runs(
         runs: list[ScenarioRun] = _bounded(lambda: run_many(_runaways(release), make_net, jobs=3, deadline=0.2))
         assert [r.error is not None and "deadline" in r.error for r in runs] == [True, True, True]
         assert not any("could not be stopped" in (r.error or "") for r in runs)
-    assert set(threading.enumerate()) == before
+    assert set(threading.enumerate()) <= before  # none outlives (another test's may have ended)
 
 
 def test_when_the_caller_fails_mid_run_the_scenarios_still_running_are_stopped(release: threading.Event) -> None:
@@ -138,7 +138,7 @@ def test_when_the_caller_fails_mid_run_the_scenarios_still_running_are_stopped(r
 
     with pytest.raises(BrokenPipeError):  # a deadline far away: stopping them is not the deadline's doing
         _bounded(lambda: run_many([quick, *_runaways(release)], RealNet, jobs=4, on_done=on_done, deadline=3600))
-    assert set(threading.enumerate()) == before
+    assert set(threading.enumerate()) <= before  # none outlives (another test's may have ended)
 
 
 def _stubborn(release: threading.Event) -> Scenario:
