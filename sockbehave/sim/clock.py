@@ -129,6 +129,12 @@ def note_not_modelled(message: str) -> None:
         task.scheduler.not_modelled = message
 
 
+def _run_interrupts(task: Task) -> None:
+    """Run the signal handlers due in ``task``, in order (one that raises, raises from here)."""
+    while task.interrupts:
+        task.interrupts.pop(0)()
+
+
 def _always() -> bool:
     return True
 
@@ -448,8 +454,8 @@ class Scheduler:
         me = self.enter()
         restarted = restartable and self.restart_sigalrm is not None and self.restart_sigalrm()
         while True:
-            while me.interrupts and not restarted:  # a handler that raises ends the wait; one that returns resumes it
-                me.interrupts.pop(0)()
+            if not restarted:  # a handler that raises ends the wait; one that returns resumes it
+                _run_interrupts(me)
             if predicate():
                 return True
             if deadline is not None and self.clock.now >= deadline:
@@ -466,9 +472,7 @@ class Scheduler:
     def run_interrupts(self) -> None:
         """After a restarted call returned: the handlers that arrived meanwhile run now, as the
         interpreter runs them right after the call (one that raises, raises from here)."""
-        me = self.enter()
-        while me.interrupts:
-            me.interrupts.pop(0)()
+        _run_interrupts(self.enter())
 
     def interrupt_root(self, action: Callable[[], None]) -> None:
         """Run ``action`` in the root task (Python runs signal handlers in the main thread)

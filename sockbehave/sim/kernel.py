@@ -387,8 +387,9 @@ class Kernel:
         self.objects[fd] = obj
         return fd
 
-    def socket(self, family: int, kind: str) -> KSock:
+    def socket(self, family: int, kind: str, unix: bool = False) -> KSock:
         s = KSock(0, family, kind)
+        s.unix = unix
         s.fd = self._new_fd(s)
         return s
 
@@ -817,8 +818,7 @@ class Kernel:
         if not s.queue:
             raise WouldBlock
         tcb = s.queue.popleft()
-        conn = self.socket(s.family, STREAM)
-        conn.unix = s.unix
+        conn = self.socket(s.family, STREAM, s.unix)
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
         _insert(self._bound, (STREAM, tcb.local[1]), conn)
         conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
@@ -1227,8 +1227,7 @@ class Kernel:
         ends = (("", 1 - 2 * self._pairs), ("", -2 * self._pairs))
         made = []
         for local, remote in (ends, ends[::-1]):
-            s = self.socket(family, STREAM)
-            s.unix = True
+            s = self.socket(family, STREAM, unix=True)
             s.tcb, s.local, s.remote = self._unix_tcb(local, remote, facts), local, remote
             made.append(s)
         return made[0], made[1]

@@ -267,8 +267,7 @@ class SimSocket(socket.socket):
         self._closed = False
         if existing is None:
             net.enter()
-            self._k = net.kernel.socket(family, kind)
-            self._k.unix = fam == _UNIX_FAMILY
+            self._k = net.kernel.socket(family, kind, unix=fam == _UNIX_FAMILY)
             self._fd = self._k.fd
             self._k.nonblock = self._timeout is not None  # socket(SOCK_NONBLOCK), or set as CPython does
         else:

@@ -276,14 +276,28 @@ def test_a_thread_that_drops_its_socket_closes_it_for_the_peer() -> None:
     assert seen == [b"hi", b""]
 
 
-def _error_read_twice_after_a_reset() -> list[object]:
-    """SO_ERROR read twice after the peer reset the connection, then a recv (plain socket code)."""
+def _connected() -> tuple[socket.socket, socket.socket, tuple[str, int]]:
+    """A connected TCP pair ``(client, server side, listener's address)`` through ``socket``
+    itself, real or inside ``patched``; the listener is closed again."""
     srv = socket.create_server(("127.0.0.1", 0))
-    a = socket.create_connection(srv.getsockname(), timeout=2.0)
+    address = srv.getsockname()
+    a = socket.create_connection(address)
     b, _ = srv.accept()
     srv.close()
-    b.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    b.close()
+    return a, b, address
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER on and 0 s (POSIX's struct linger): the peer gets a reset."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _error_read_twice_after_a_reset() -> list[object]:
+    """SO_ERROR read twice after the peer reset the connection, then a recv (plain socket code)."""
+    a, b, _ = _connected()
+    a.settimeout(2.0)
+    _reset(b)
     with a:
         select.select([a], [], [], 2.0)  # the reset has arrived
         got: list[object] = [a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) for _ in range(2)]
@@ -302,10 +316,7 @@ def test_reading_so_error_clears_a_connections_error_as_on_linux() -> None:
 def _after_shut_rd() -> list[object]:
     """Data queued before a's shutdown(SHUT_RD) and data sent after it: what a reads, and what
     the sender's next send gives (plain socket code, real or inside ``patched``)."""
-    srv = socket.create_server(("127.0.0.1", 0))
-    a = socket.create_connection(srv.getsockname())
-    b, _ = srv.accept()
-    srv.close()
+    a, b, _ = _connected()
     got: list[object] = []
     with a, b:
         a.settimeout(2.0)
@@ -348,11 +359,7 @@ def test_shutdown_rd_with_queued_data_is_not_modelled_on_windows() -> None:
 
 def _peer_names() -> list[object]:
     """getpeername() while connected, after shutdown(SHUT_RDWR), and after the peer's reset."""
-    srv = socket.create_server(("127.0.0.1", 0))
-    address = srv.getsockname()
-    a = socket.create_connection(address)
-    b, _ = srv.accept()
-    srv.close()
+    a, b, address = _connected()
     got: list[object] = []
 
     def name(s: socket.socket) -> object:
@@ -365,8 +372,7 @@ def _peer_names() -> list[object]:
         got.append(name(a))
         a.shutdown(socket.SHUT_RDWR)
         got.append(name(a))
-        b.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        b.close()
+        _reset(b)
         select.select([a], [], [], 2.0)
         got.append(name(a))
     return got
