@@ -1,6 +1,7 @@
 """Socket buffers for the simulator: byte queues that move data without copying it.
 
-Owns: ``ByteQueue``, and ``EMPTY``, the buffer that stays empty. A queued chunk is a
+Owns: ``ByteQueue``, and ``EMPTY``, the buffer that stays empty; and ``bytes_view``, how a
+call borrows the application's buffer. A queued chunk is a
 read-only memoryview of what the application sent (copied once if the application's buffer
 is mutable); moving bytes between a send buffer and the peer's receive buffer moves views,
 and bytes are copied only when ``take`` hands them to the application. Megabytes through a
@@ -10,9 +11,20 @@ simulated connection cost what a memcpy of the part that is read costs.
 from __future__ import annotations
 
 from collections import deque
-from typing import Optional
+from typing import Any, Optional
 
-__all__ = ["EMPTY", "ByteQueue"]
+__all__ = ["EMPTY", "ByteQueue", "bytes_view"]
+
+
+def bytes_view(data: Any) -> memoryview:
+    """A byte view of the application's ``data``, with CPython's message for what is not a
+    buffer. Use it in a ``with`` block: a call holds the caller's buffer only while it runs,
+    as CPython's ``Py_buffer`` (a view left alive in a traceback would keep a ``bytearray``
+    from being resized in the caller's ``except`` clause, as asyncio's write path does)."""
+    try:
+        return memoryview(data).cast("B")
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
 
 
 class ByteQueue:

@@ -41,6 +41,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
+from .buffers import bytes_view
 from .kernel import FD_BASE, Kernel, NotModelled
 from .pipefacts import PipeFacts
 from .simsocket import SimHost, raise_errno
@@ -293,10 +294,11 @@ def read(net: SimHost, end: PipeEnd, fd: int, n: Any) -> bytes:
 
 def write(net: SimHost, end: PipeEnd, fd: int, data: Any) -> int:
     """``os.write`` on a pipe end (see the module docstring)."""
-    try:
-        view = memoryview(data).cast("B")
-    except TypeError:
-        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
+    with bytes_view(data) as view:  # held only during the call (see bytes_view)
+        return _write(net, end, fd, view)
+
+
+def _write(net: SimHost, end: PipeEnd, fd: int, view: memoryview) -> int:
     if end.reading:
         raise _error(net, "EBADF", "os.write()")
     if not view:
@@ -423,12 +425,12 @@ class _PipeIO(io.RawIOBase):
         return False
 
     def readinto(self, buffer: Any) -> Optional[int]:
-        target = memoryview(buffer).cast("B")
-        try:
-            data = read(self._net, self._end(), self._fd, len(target))
-        except BlockingIOError:
-            return None
-        target[: len(data)] = data
+        with memoryview(buffer).cast("B") as target:  # held only during the call (see bytes_view)
+            try:
+                data = read(self._net, self._end(), self._fd, len(target))
+            except BlockingIOError:
+                return None
+            target[: len(data)] = data
         return len(data)
 
     def write(self, data: Any) -> Optional[int]:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
 from . import unixpaths
+from .buffers import bytes_view
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
 from .profiles import Profile
@@ -147,13 +148,6 @@ def _c_int(value: Any) -> int:
         raise
 
 
-def _bytes_like(data: Any) -> memoryview:
-    try:
-        return memoryview(data).cast("B")
-    except TypeError:
-        raise TypeError(f"a bytes-like object is required, not '{data.__class__.__name__}'") from None
-
-
 def _buffer_size(value: int, what: str) -> int:
     if value < 0:
         raise ValueError(f"negative buffersize in {what}")
@@ -177,7 +171,7 @@ def _ancillary_items(ancdata: Any) -> list[Any]:
             )
         _c_int(item[0])
         _c_int(item[1])
-        _bytes_like(item[2])
+        bytes_view(item[2])
     return items
 
 
@@ -590,7 +584,8 @@ class SimSocket(socket.socket):
         waited = False
         while True:  # send at least once (an empty send too), until nothing is left
             try:
-                sent += k.send(ks, view[sent:])
+                with view[sent:] as rest:  # released even when the kernel raises (see bytes_view)
+                    sent += k.send(ks, rest)
             except KernelError as exc:
                 if sent and partial_rule == "count":
                     return sent
@@ -615,7 +610,10 @@ class SimSocket(socket.socket):
 
     def send(self, data: Any, flags: int = 0) -> int:
         flags = self._send_flags(flags, "send")
-        view = _bytes_like(data)  # no copy: the kernel copies only what it takes
+        with bytes_view(data) as view:  # no copy: the kernel copies only what it takes
+            return self._send(view, flags)
+
+    def _send(self, view: memoryview, flags: int) -> int:
         if self._k.kind == STREAM:
             # MSG_DONTWAIT: the kernel queues what fits and returns (send(2)), never waits for all
             # (O_NONBLOCK not known, None: waits, until a wait asks _returns_at_once)
@@ -634,28 +632,28 @@ class SimSocket(socket.socket):
         # CPython's sendall passes the flags to every send; with MSG_DONTWAIT on a blocking
         # socket the first send that would block raises, whatever went before it.
         flags = self._send_flags(flags, "sendall")
-        view = _bytes_like(data)
-        if self._k.kind == STREAM:
-            self._stream_send(view, "sendall", True, "error", flags)
-        else:
-            self.send(view, flags)
+        with bytes_view(data) as view:
+            if self._k.kind == STREAM:
+                self._stream_send(view, "sendall", True, "error", flags)
+            else:
+                self._send(view, flags)
 
     def sendto(self, data: Any, *args: Any) -> int:
         if len(args) not in (1, 2):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
         flags = self._send_flags(args[0], "sendto") if len(args) == 2 else 0
-        payload = _bytes_like(data)
-        host, port = self._address(args[-1], "sendto")
-        if self._k.kind == STREAM and self._k.tcb is not None:
-            # A connected TCP socket ignores the address (Kernel.sendto says where that is
-            # documented) and sends as send() does, waiting for room as its timeout allows.
-            return self.send(payload, flags)
-        return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
+        with bytes_view(data) as payload:
+            host, port = self._address(args[-1], "sendto")
+            if self._k.kind == STREAM and self._k.tcb is not None:
+                # A connected TCP socket ignores the address (Kernel.sendto says where that is
+                # documented) and sends as send() does, waiting for room as its timeout allows.
+                return self._send(payload, flags)
+            return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
 
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
         if _ancillary_items(ancdata):
             raise NotModelled("sendmsg() ancillary data")
-        data = b"".join(_bytes_like(b) for b in buffers)
+        data = b"".join(bytes_view(b) for b in buffers)
         return self.send(data, flags) if address is None else self.sendto(data, flags, address)
 
     def sendmsg_afalg(self, *args: Any, **kwargs: Any) -> int:
@@ -719,17 +717,17 @@ class SimSocket(socket.socket):
         self, buffer: Any, nbytes: int, flags: int, what: str, too_small: str
     ) -> tuple[int, Optional[tuple[str, int]]]:
         flags = self._recv_flags(flags, what)
-        view = memoryview(buffer).cast("B")
-        if view.readonly:
-            raise TypeError(
-                f"{what}() argument 1 must be read-write bytes-like object, not {buffer.__class__.__name__}"
-            )
-        if _buffer_size(nbytes, what) > len(view):
-            raise ValueError(too_small)
-        if not (nbytes or len(view)):
-            return 0, None  # as recv(0)
-        data, addr, _ = self._recv_from(nbytes or len(view), what, flags)
-        view[: len(data)] = data
+        with memoryview(buffer).cast("B") as view:  # held only during the call (see bytes_view)
+            if view.readonly:
+                raise TypeError(
+                    f"{what}() argument 1 must be read-write bytes-like object, not {buffer.__class__.__name__}"
+                )
+            if _buffer_size(nbytes, what) > len(view):
+                raise ValueError(too_small)
+            if not (nbytes or len(view)):
+                return 0, None  # as recv(0)
+            data, addr, _ = self._recv_from(nbytes or len(view), what, flags)
+            view[: len(data)] = data
         return len(data), addr
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
@@ -753,14 +751,18 @@ class SimSocket(socket.socket):
         self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
     ) -> tuple[int, list[Any], int, Any]:
         views = [memoryview(b).cast("B") for b in buffers]
-        if any(v.readonly for v in views):  # checked before anything is received, as CPython
-            raise TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers")
-        data, anc, msg_flags, addr = self.recvmsg(sum(len(v) for v in views), ancbufsize, flags)
-        at = 0
-        for view in views:
-            chunk = data[at : at + len(view)]
-            view[: len(chunk)] = chunk
-            at += len(chunk)
+        try:  # held only during the call (see bytes_view)
+            if any(v.readonly for v in views):  # checked before anything is received, as CPython
+                raise TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers")
+            data, anc, msg_flags, addr = self.recvmsg(sum(len(v) for v in views), ancbufsize, flags)
+            at = 0
+            for view in views:
+                chunk = data[at : at + len(view)]
+                view[: len(chunk)] = chunk
+                at += len(chunk)
+        finally:
+            for view in views:
+                view.release()
         return len(data), anc, msg_flags, addr
 
     # -- options and modes ----------------------------------------------------------------------
