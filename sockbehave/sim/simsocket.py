@@ -942,11 +942,12 @@ def _tcp_pair(net: SimHost, family: int, type: int, proto: int) -> tuple[SimSock
     if proto != 0:
         raise ValueError("Only protocol zero is supported")
     host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-    lsock = SimSocket._create(net, family, type, proto)
+    made = _socket_class()  # as Lib/socket.py: its accept() makes the other end of that class too
+    lsock = made._create(net, family, type, proto)
     try:
         lsock.bind((host, 0))
         lsock.listen()
-        a = _socket_class()._create(net, family, type, proto)
+        a = made._create(net, family, type, proto)
         a.connect(lsock.getsockname())
         b, _ = lsock.accept()
     finally:

@@ -163,5 +163,7 @@ def test_windows_makes_cpythons_loopback_tcp_pair() -> None:
         a, b = socket.socketpair()
         with a, b:
             assert (a.family, a.getpeername() == b.getsockname()) == (socket.AF_INET, True)
+            # both ends are what the block's socket.socket makes, as CPython's accept() makes its end
+            assert (type(a), type(b)) == (socket.socket, socket.socket)
         with pytest.raises(ValueError, match="Only AF_INET and AF_INET6"):
             socket.socketpair(socket.AF_UNIX)
