@@ -4,11 +4,13 @@ Owns: which names those are (``lacks``: ``Profile.stdlib_names`` and ``missing_o
 facts and their sources being the profile's), and hiding them from a block's simulated threads
 while a block of such an OS is open (``hide``/``show``, called by ``patching`` as a block's
 views go on and off): ``os.fork`` and ``socket.SO_REUSEPORT`` on Windows, ``select.epoll`` on
-macOS. The modules are shared with every other thread, which keeps seeing them whole.
+macOS. The modules are shared with every other thread, which keeps seeing them whole. (Methods
+of ``socket.socket`` that a CPython lacks are hidden by the simulated socket class itself.)
 """
 
 from __future__ import annotations
 
+import _socket
 import os
 import select
 import signal
@@ -24,12 +26,19 @@ from .profiles import PROFILES, Profile
 __all__ = ["hide", "lacks", "show"]
 
 #: The modules whose names a profile's CPython may lack (``Profile.stdlib_names``, ``missing_options``).
-_VIEWED = {"os": os, "select": select, "signal": signal, "socket": socket, "socketserver": socketserver}
+_VIEWED = {
+    "os": os,
+    "select": select,
+    "signal": signal,
+    "socket": socket,
+    "socketserver": socketserver,
+    "_socket": _socket,  # Lib/socket.py asks it (create_server: hasattr(_socket, "SO_REUSEPORT"))
+}
 
 
 def lacks(profile: Profile, module: str, name: str) -> bool:
     """Whether ``profile``'s CPython lacks ``module.name`` (the facts and their sources are the profile's)."""
-    if module == "socket" and name in profile.missing_options:
+    if module in ("socket", "_socket") and name in profile.missing_options:
         return True
     return profile.stdlib_names.get(f"{module}.{name}") is False
 
@@ -42,7 +51,7 @@ def _own_dict(module: types.ModuleType) -> dict[str, Any]:
 
 def _lacked(profile: Profile) -> dict[str, frozenset[str]]:
     """Per module, the names this host has and ``profile``'s CPython lacks."""
-    keys = [*profile.stdlib_names, *(f"socket.{name}" for name in profile.missing_options)]
+    keys = [*profile.stdlib_names, *(f"{m}.{name}" for name in profile.missing_options for m in ("socket", "_socket"))]
     found: dict[str, set[str]] = {}
     for module, _, name in (key.partition(".") for key in keys):
         if module in _VIEWED and name in _own_dict(_VIEWED[module]) and lacks(profile, module, name):

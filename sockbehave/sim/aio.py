@@ -16,9 +16,10 @@ What is swapped, and why:
   subclass, so a Windows ``10061`` would be a bare ``OSError`` on a Linux host. In a simulated
   thread the subclass is picked with the simulated OS's table (``ConnectionRefusedError``),
   as CPython does on that OS; the rest is CPython's code.
-- ``_SelectorSocketTransport.__init__`` (3.12+): a transport over a simulated socket without
-  ``sendmsg`` writes with ``send``, CPython's own path for platforms without ``sendmsg``.
-  STOPGAP until the socket layer models ``sendmsg`` (then this changes nothing).
+- ``_SelectorSocketTransport.__init__`` (3.12+): asyncio decides once, at import, whether
+  transports write with ``sendmsg`` (``_HAS_SENDMSG``, from the host). A transport over a
+  simulated socket of an OS whose CPython has no ``sendmsg`` (Windows: ``Profile.stdlib_names``)
+  writes with ``send``, CPython's own path there.
 - ``_UnixSelectorEventLoop._sock_sendfile_native`` (``loop.sendfile``, ``loop.sock_sendfile``):
   where that OS's CPython has no ``os.sendfile`` (``Profile.os_sendfile``: Windows), its
   selector loop is the base one, which never sends natively and falls back to ``send``; on the
@@ -183,7 +184,7 @@ def _sendfile_patch(real: Callable[..., Any], dispatch: Dispatch) -> Callable[..
 def _write_with_send_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable[..., None]:
     def simulated(net: Network, transport: Any, *args: Any, **kwargs: Any) -> None:
         real(transport, *args, **kwargs)
-        if not hasattr(transport._sock, "sendmsg"):  # STOPGAP, see the module docstring
+        if not hasattr(transport._sock, "sendmsg"):  # that OS's CPython has none (module docstring)
             transport._write_ready = transport._write_send
 
     return dispatch(real, simulated)

@@ -445,6 +445,9 @@ _STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
         "signal.siginterrupt": True,
         "signal.pthread_sigmask": True,
         "signal.pthread_kill": True,
+        # the socket calls of ancillary data (CMSG_LEN): a method name is "socket.socket.NAME"
+        **{name: True for name in ("socket.CMSG_LEN", "socket.CMSG_SPACE", "socket.send_fds", "socket.recv_fds")},
+        **{f"socket.socket.{name}": True for name in ("sendmsg", "recvmsg", "recvmsg_into")},
     }
 )
 _READINESS_APIS = (
@@ -457,6 +460,13 @@ _SIGNAL_APIS = (
     "https://docs.python.org/3/library/signal.html (alarm, setitimer, getitimer, pause, siginterrupt, "
     "pthread_sigmask, pthread_kill: each Availability: Unix)"
 )
+_SOCKET_MSG_APIS = (
+    "python/cpython@v3.13.5 Modules/socketmodule.h:56-62 (on Windows CMSG_LEN is undefined while the socket "
+    "module builds) and Modules/socketmodule.c:5242-5249 (recvmsg, recvmsg_into, sendmsg are methods only "
+    "#ifdef CMSG_LEN), 7307-7313 (so are the CMSG_LEN and CMSG_SPACE functions); Lib/socket.py:551-583 "
+    "(send_fds and recv_fds exist only where _socket.socket has sendmsg and recvmsg); "
+    "https://docs.python.org/3/library/socket.html (each of them: Availability: Unix)"
+)
 _STDLIB_POSIX_SOURCE = (
     "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX); "
     + _SOCKETSERVER_FORK
@@ -464,6 +474,8 @@ _STDLIB_POSIX_SOURCE = (
     + _READINESS_APIS
     + "; "
     + _SIGNAL_APIS
+    + "; "
+    + _SOCKET_MSG_APIS
 )
 _STDLIB_LINUX: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": True, "select.kqueue": False})
 _STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": False, "select.kqueue": True})
@@ -1822,7 +1834,9 @@ WINDOWS = _p(
             + "; "
             + _READINESS_APIS
             + "; "
-            + _SIGNAL_APIS,
+            + _SIGNAL_APIS
+            + "; "
+            + _SOCKET_MSG_APIS,
         ),
         # stack-limits
         "tcp_buffers_fresh": (

@@ -190,6 +190,25 @@ def _is_real_descriptor(fd: int) -> bool:
     return True
 
 
+class _WhereCPythonHasIt:
+    """A method of ``socket.socket`` that some OS's CPython lacks (``Profile.stdlib_names``,
+    key ``socket.socket.NAME``: Windows' has no ``sendmsg``, ``recvmsg`` or ``recvmsg_into``).
+    In a simulation of such an OS reading it raises ``AttributeError``, as there, so ``hasattr``
+    takes the other branch; everywhere else it is the plain method."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self._func = func
+        self._key = f"socket.socket.{func.__name__}"
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Optional[SimSocket], owner: Optional[type] = None) -> Any:
+        net = thread_net() if obj is None else obj._net
+        if net is not None and net.profile.stdlib_names.get(self._key) is False:
+            what = "type object 'socket'" if obj is None else "'socket' object"
+            raise AttributeError(f"{what} has no attribute '{self._func.__name__}'")
+        return self._func if obj is None else self._func.__get__(obj, owner)
+
+
 class SimSocket(socket.socket):
     """``socket.socket`` on a simulated kernel. Made by ``Network.socket()``, or by
     ``socket.socket(...)`` inside ``patched()`` (the calling thread's simulation)."""
@@ -650,6 +669,7 @@ class SimSocket(socket.socket):
                 return self._send(payload, flags)
             return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
 
+    @_WhereCPythonHasIt
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
         if _ancillary_items(ancdata):
             raise NotModelled("sendmsg() ancillary data")
@@ -737,6 +757,7 @@ class SimSocket(socket.socket):
         n, addr = self._into(buffer, nbytes, flags, "recvfrom_into", "nbytes is greater than the length of the buffer")
         return n, self._peer_shown(addr)
 
+    @_WhereCPythonHasIt
     def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
         flags = self._recv_flags(flags, "recvmsg")
         if bufsize < 0:
@@ -747,6 +768,7 @@ class SimSocket(socket.socket):
         # No ancillary data can be sent in the simulation, so none is ever received.
         return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
 
+    @_WhereCPythonHasIt
     def recvmsg_into(
         self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
     ) -> tuple[int, list[Any], int, Any]:

@@ -24,7 +24,13 @@ WINDOWS_LACKS = [
     (signal, "alarm"),
     (socketserver, "ForkingMixIn"),
     (socketserver, "ForkingTCPServer"),
+    (socket, "CMSG_LEN"),
+    (socket, "CMSG_SPACE"),
+    (socket, "send_fds"),
+    (socket, "recv_fds"),
 ]
+#: Methods of ``socket.socket`` that Windows' CPython lacks (no CMSG_LEN there).
+WINDOWS_LACKS_METHODS = ["sendmsg", "recvmsg", "recvmsg_into"]
 
 
 def _star(module: types.ModuleType) -> set[str]:
@@ -42,6 +48,27 @@ def test_windows_lacks_them_and_the_module_is_whole_after(module: types.ModuleTy
             getattr(module, name)
         assert name not in _star(module)  # ``import *`` reads ``__all__``: without it too
     assert getattr(module, name) is before and name in vars(module) and type(module) is types.ModuleType
+
+
+@pytest.mark.parametrize("name", [n for n in WINDOWS_LACKS_METHODS if hasattr(socket.socket, n)])
+def test_windows_sockets_lack_the_msg_methods(name: str) -> None:
+    with patched("windows"):
+        assert not hasattr(socket.socket, name)
+        with socket.socket() as sock:
+            assert not hasattr(sock, name)
+            with pytest.raises(AttributeError, match=f"'socket' object has no attribute '{name}'"):
+                getattr(sock, name)
+    with patched("linux"), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        assert callable(getattr(sock, name))
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="this host has no SO_REUSEPORT")
+def test_create_server_refuses_reuse_port_where_the_os_has_none() -> None:
+    """Lib/socket.py asks ``_socket`` whether SO_REUSEPORT exists: on Windows it does not."""
+    with patched("windows"), pytest.raises(ValueError, match="SO_REUSEPORT not supported on this platform"):
+        socket.create_server(("127.0.0.1", 0), reuse_port=True)
+    with patched("linux"), socket.create_server(("127.0.0.1", 0), reuse_port=True) as srv:
+        assert srv.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
 
 
 def test_a_thread_outside_the_simulation_keeps_every_name_while_the_block_is_open() -> None:
