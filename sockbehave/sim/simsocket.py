@@ -310,9 +310,28 @@ class SimSocket(socket.socket):
         return self._fd
 
     def __repr__(self) -> str:
-        # CPython's own: it asks fileno(), family, type, getsockname() and getpeername(),
-        # which are the simulated ones, so a program that prints a socket prints what it would.
-        return super().__repr__()
+        # CPython's format (Lib/socket.py socket.__repr__) over the simulated fileno(), family,
+        # type, getsockname() and getpeername(), so a program that prints a socket prints what it
+        # would. An address the simulation does not know is shown so: CPython's repr catches only
+        # OSError, and repr() must not raise (warnings and logs print sockets).
+        cls = type(self)
+        parts = [
+            f"<{cls.__module__}.{cls.__qualname__}{' [closed]' if self._closed else ''} fd={self.fileno()}",
+            f"family={self.family!s}",
+            f"type={self.type!s}",
+            f"proto={self.proto}",
+        ]
+        if not self._closed:
+            for label, ask in (("laddr", self.getsockname), ("raddr", self.getpeername)):
+                try:
+                    address = ask()
+                except OSError:
+                    continue
+                except NotImplementedError:
+                    address = f"<not modelled on {self._net.profile.name}>"
+                if address:
+                    parts.append(f"{label}={address}")
+        return ", ".join(parts) + ">"
 
     def _described(self) -> str:
         """The repr, tagged with the simulated OS, for the simulator's own messages."""

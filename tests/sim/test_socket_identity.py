@@ -62,6 +62,26 @@ def test_an_accepted_socket_is_a_socket_socket_and_prints_as_cpythons() -> None:
         )
 
 
+def test_repr_shows_an_address_the_simulation_does_not_know_instead_of_raising() -> None:
+    """CPython's repr catches only OSError from getpeername(); warnings and logs print sockets
+    (a ResourceWarning for an unclosed one), so repr() must not raise NotImplementedError."""
+    with patched("windows"):
+        listener = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(listener.getsockname())
+        conn, _ = listener.accept()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00")
+        conn.close()  # a reset: what getpeername() then gives on Windows is not modelled
+        with pytest.raises(NotImplementedError):
+            client.getpeername()
+        port = client.getsockname()[1]
+        assert repr(client) == (
+            f"<socket.socket fd={client.fileno()}, family={socket.AF_INET!s}, type={socket.SOCK_STREAM!s}, "
+            f"proto={client.proto}, laddr=('127.0.0.1', {port}), raddr=<not modelled on windows>>"
+        )
+        client.close()
+        listener.close()
+
+
 def test_a_first_import_of_ssl_inside_the_block_works() -> None:
     program = textwrap.dedent(
         """
