@@ -1,4 +1,4 @@
-"""Opt-in: CPython's own loopback TCP/UDP tests inside ``patched("linux")``.
+"""Opt-in: CPython's own loopback TCP/UDP tests inside ``patched("linux")`` (or ``--os``).
 
 Owns: running another project's socket tests against the simulator and counting what happens.
 Not part of the suite (pytest does not collect this file) and nothing of CPython's is copied:
@@ -9,14 +9,17 @@ XML-RPC servers and clients of ``test_httpservers``, ``test_urllib2_localnet``,
 ``test_httplib`` and ``test_xmlrpc`` (``SUITES``). Each test runs in its own ``patched("linux")``
 block; each class runs in a child process with a wall-clock limit, and a test that hangs for
 real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run.
+``--os`` names another profile: the suites expect the host they were imported on, so there a
+failed assertion may be that OS's difference, and only an error other than
+``NotImplementedError``, a deadlock or a hang points at the simulator.
 
 The one adaptation (``LATE_BOUND``): a module-level alias the suite takes of a function the
-simulation swaps (``from time import monotonic as time``, ``_real_select = select.select``)
-is the real function for ever, and would read the real clock or wait on real descriptors from
-inside the block. The child points each such alias at the module attribute, looked up when
+simulation swaps (``from time import monotonic as time``, ``_real_select = select.select``,
+``socketpair = socket.socketpair``) is the real function for ever, and would read the real
+clock or wait on real descriptors from inside the block. The child points each such alias at the module attribute, looked up when
 called, which is what the suite's code would get had it written ``time.monotonic()``.
 
-    python tests/external/cpython_tests.py [--timeout S] [--json FILE] [--suite NAME] [Class ...]
+    python tests/external/cpython_tests.py [--os NAME] [--timeout S] [--json FILE] [--suite NAME] [Class ...]
 
 Prints one line per class (pass / fail / error / not-modelled / deadlock / skip / hang) and a
 total; ``--json`` writes every test's outcome. Exit status 0 unless a child could not run.
@@ -33,6 +36,8 @@ import unittest
 from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
+
+from sockbehave.tables import OSES
 
 SOCKET_CLASSES = (
     "BasicTCPTest",
@@ -107,7 +112,7 @@ SUITES: dict[str, tuple[str, ...]] = {
 #: names (see the module docstring).
 LATE_BOUND: dict[str, dict[str, str]] = {
     "test_socketserver": {"_real_select": "select.select"},
-    "test_selectors": {"time": "time.monotonic", "sleep": "time.sleep"},
+    "test_selectors": {"time": "time.monotonic", "sleep": "time.sleep", "socketpair": "socket.socketpair"},
 }
 
 
@@ -131,8 +136,8 @@ def classify(exc: BaseException) -> str:
     return "error"
 
 
-def child(suite: str, class_name: str, skip: set[str]) -> None:
-    """Run one class's tests, each in its own patched("linux") block; a line of JSON per test,
+def child(suite: str, class_name: str, os_name: str, skip: set[str]) -> None:
+    """Run one class's tests, each in its own ``patched(os_name)`` block; a line of JSON per test,
     and a ``start`` line before it (so the parent knows which one hung)."""
     module = importlib.import_module(f"test.{suite}")  # outside every block: test_socket probes at import
     for alias, target in LATE_BOUND.get(suite, {}).items():
@@ -150,7 +155,7 @@ def child(suite: str, class_name: str, skip: set[str]) -> None:
         result = unittest.TestResult()
         outcome, detail = "pass", ""
         try:
-            with patched("linux"):
+            with patched(os_name):
                 case.run(result)
         except BaseException as exc:  # the block's exit: a thread left blocked, a deadlock
             outcome, detail = classify(exc), f"block exit: {type(exc).__name__}: {exc}"
@@ -175,13 +180,13 @@ def child(suite: str, class_name: str, skip: set[str]) -> None:
     cls.tearDownClass()
 
 
-def run_class(suite: str, class_name: str, timeout: float) -> list[dict[str, Any]]:
+def run_class(suite: str, class_name: str, os_name: str, timeout: float) -> list[dict[str, Any]]:
     done: list[dict[str, Any]] = []
     while True:
         skip = [d["test"] for d in done]
         try:
             proc = subprocess.run(  # fixed argv, no shell
-                [sys.executable, __file__, "--child", suite, class_name, *skip],
+                [sys.executable, __file__, "--child", suite, class_name, os_name, *skip],
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -215,13 +220,20 @@ def run_class(suite: str, class_name: str, timeout: float) -> list[dict[str, Any
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--child"]:
-        child(args[1], args[2], set(args[3:]))
+        child(args[1], args[2], args[3], set(args[4:]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("classes", nargs="*", help="classes of the chosen suite (default: the suite's list)")
     parser.add_argument("--suite", choices=sorted(SUITES), action="append", help="default: every suite")
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock limit per child (s)")
     parser.add_argument("--json", type=Path, help="write every test's outcome here")
+    parser.add_argument(
+        "--os",
+        default="linux",
+        choices=OSES,
+        help="the profile (default linux; the suites expect Linux, so elsewhere a failed assertion "
+        "may be that OS's difference, while an error other than NotImplementedError is a bug)",
+    )
     opts = parser.parse_args(args)
     suites = opts.suite or list(SUITES)
     if opts.classes and len(suites) != 1:
@@ -230,7 +242,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     everything: dict[str, list[dict[str, Any]]] = {}
     for suite in suites:
         for name in opts.classes or SUITES[suite]:
-            records = run_class(suite, name, opts.timeout)
+            records = run_class(suite, name, opts.os, opts.timeout)
             everything[f"{suite}.{name}"] = records
             counts = Counter(r["outcome"] for r in records)
             total.update(counts)
