@@ -486,13 +486,14 @@ class Scheduler:
                 root.deadline = self.clock.now  # ready now, without a check in Task.ready (hot)
 
     def poll_point(self, what: str) -> None:
-        """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``): let
-        every other ready task run first, so a polling loop cannot starve them. Time does not
-        move (asyncio polls with a zero timeout while it has callbacks to run), unless no other
-        task can run and this is the ``POLL_SPINS``-th empty poll at one instant: then each
-        poll moves it by ``POLL_COST``, as real polls take time. A loop that polls until a
-        deadline (``socketserver``'s ``handle_request``: ``select(deadline - now)``, then
-        ``select(0)`` until ``now`` passes it) would otherwise spin for ever."""
+        """The caller polled and found nothing (``sleep(0)``, a zero-timeout ``select``, a
+        non-blocking call that would block): let every other ready task run first, so a polling
+        loop cannot starve them. Time does not move (asyncio polls with a zero timeout while it
+        has callbacks to run), unless no other task can run and this is the ``POLL_SPINS``-th
+        empty poll at one instant: then each poll moves it by ``POLL_COST``, as real polls take
+        time. A loop that polls until a deadline (``socketserver``'s ``handle_request``:
+        ``select(deadline - now)``, then ``select(0)`` until ``now`` passes it) would otherwise
+        spin for ever."""
         me = self.enter()
         nxt = self._pick(me)
         if nxt is not None:

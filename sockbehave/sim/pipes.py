@@ -283,7 +283,8 @@ def read(net: SimHost, end: PipeEnd, fd: int, n: Any) -> bytes:
                 return pipe.take(n)
             if not pipe.writers:
                 return b""
-            if end.nonblock:
+            if end.nonblock:  # found nothing: a poll (Scheduler.poll_point), as a socket's EAGAIN
+                net.scheduler.poll_point(f"os.read() on the pipe descriptor {fd}, which would block")
                 raise _error(net, "EAGAIN", "os.read()")
             _wait(net, f"os.read() on the pipe descriptor {fd}")(lambda: bool(pipe.count) or not pipe.writers)
 
@@ -313,6 +314,8 @@ def _write(net: SimHost, end: PipeEnd, fd: int, view: memoryview) -> int:
         try:
             return pipe.put_pages(view, end.nonblock, _wait(net, f"os.write() on the pipe descriptor {fd}"))
         except _Refused as exc:
+            if exc.name == "EAGAIN":  # found no room: a poll, as os.read()'s EAGAIN
+                net.scheduler.poll_point(f"os.write() on the pipe descriptor {fd}, which would block")
             if exc.name != "EPIPE":
                 raise _error(net, exc.name, "os.write()") from None
             error = _broken_pipe(net)  # SIGPIPE comes first, even after a partial write

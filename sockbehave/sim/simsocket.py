@@ -402,6 +402,9 @@ class SimSocket(socket.socket):
         MSG_DONTWAIT in ``flags`` makes a blocking socket's call non-blocking; with a timeout,
         CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
         if self._returns_at_once(flags):
+            # A call that found nothing to do: a poll (see Scheduler.poll_point), so a loop
+            # that retries it cannot starve the thread it waits for
+            self._net.scheduler.poll_point(f"{what}() on {self._described()}, which would block")
             raise raise_errno(self._net, "EAGAIN")
         if self._timeout is not None and not self._k.nonblock:
             # CPython would make a blocking system call after select(): it may wait past the timeout

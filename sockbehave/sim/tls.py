@@ -300,7 +300,10 @@ class SimSSLObject:
             return bool(poll_events(net.kernel, ks) & ready)
 
         if sock.gettimeout() == 0.0:
-            return is_ready()
+            if is_ready():
+                return True
+            net.scheduler.poll_point(f"SSLSocket {operation} (TLS records) on {sock._described()}, which would block")
+            return False
         what = f"SSLSocket {operation} (TLS records) on {sock._described()}"
         if not net.scheduler.wait_until(is_ready, deadline, what):
             raise socket.timeout(_timeout_message(operation))

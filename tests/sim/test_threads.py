@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import os
 import queue
 import socket
 import socketserver
@@ -360,6 +361,47 @@ def test_sleep_zero_gives_the_other_threads_a_turn() -> None:
             time.sleep(0)
             polls += 1
     assert flag == [True] and polls == 1
+
+
+def _retry_until_written(kind: str) -> tuple[bytes, int]:
+    """One thread retries a non-blocking read of a socket or a pipe until another thread has
+    written to it (bounded, so that a regression fails instead of hanging): (data, tries)."""
+    if kind == "socket":
+        ours, theirs = socket.socketpair()
+        ours.setblocking(False)
+        read, write, close = (lambda: ours.recv(1)), (lambda: theirs.sendall(b"x")), (ours.close, theirs.close)
+    else:
+        r, w = os.pipe()
+        os.set_blocking(r, False)
+        read, write, close = (
+            (lambda: os.read(r, 1)),
+            (lambda: os.write(w, b"x")),
+            (lambda: os.close(r), lambda: os.close(w)),
+        )
+    go = threading.Event()
+    writer = threading.Thread(target=lambda: (go.wait(), write()))
+    writer.start()
+    go.set()  # the writer can run now; on the simulator this thread keeps the baton
+    data, tries = b"", 0
+    while not data and tries < 200_000:
+        tries += 1
+        with contextlib.suppress(BlockingIOError):
+            data = read()
+    writer.join()
+    for done in close:
+        done()
+    return data, tries
+
+
+@pytest.mark.parametrize("kind", ["socket", "pipe"])
+def test_a_retry_loop_on_eagain_gives_the_other_threads_a_turn(kind: str) -> None:
+    """A non-blocking call that would block is a poll that found nothing: the other threads
+    that can run get a turn first, as with ``sleep(0)``. Before, such a loop (asyncore's TLS
+    handshake in CPython's test_poplib) spun for ever at one virtual instant: a real hang."""
+    data, _ = _retry_until_written(kind)  # the real stack: the writer runs on another core
+    assert data == b"x"
+    with patched("linux"):
+        assert _retry_until_written(kind) == (b"x", 2)
 
 
 def test_a_thread_outside_the_simulation_cannot_use_a_simulated_socket() -> None:

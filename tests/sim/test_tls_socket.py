@@ -308,6 +308,44 @@ def test_non_blocking_reads_and_readiness_match_the_real_stack() -> None:
     assert seen == [would_block, (b"aaaaa", 5), True, b"aaaaa", b"b" * 10, (0, [], would_block)]
 
 
+def non_blocking_handshake_retried() -> tuple[str, bool]:
+    """A server thread shakes hands without blocking, retrying ``do_handshake`` whenever
+    OpenSSL wants to read (as asyncore's TLS dispatchers do), while the client shakes hands
+    blocking; bounded, so that a regression fails instead of hanging."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    conn, _ = listener.accept()
+    listener.close()
+    conn.setblocking(False)
+    server = server_context().wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+    done: list[bool] = []
+
+    def shake() -> None:
+        for _ in range(200_000):
+            try:
+                server.do_handshake()
+            except ssl.SSLWantReadError:
+                continue
+            done.append(True)
+            return
+
+    thread = threading.Thread(target=shake)
+    thread.start()
+    client.settimeout(LONG)
+    with client_context().wrap_socket(client, server_hostname="localhost") as tls:
+        version = str(tls.version())
+    thread.join()
+    server.close()
+    return version, done == [True]
+
+
+def test_a_non_blocking_handshake_retried_in_a_loop_lets_the_client_shake_hands() -> None:
+    """Each retry that finds no record is a poll (``Scheduler.poll_point``): the client gets a
+    turn. Before, the server spun at one virtual instant for ever (CPython's test_poplib)."""
+    version, shook = on_real_and_sim(non_blocking_handshake_retried)
+    assert version.startswith("TLS") and shook
+
+
 def test_a_non_blocking_wrapped_socket_refuses_to_shake_hands_on_connect() -> None:
     # CPython's own check, which needs wrap_socket to get that far on a simulated socket
     def program() -> str:
