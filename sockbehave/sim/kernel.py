@@ -206,6 +206,7 @@ class KSock:
         "remote",
         "tcb",
         "unix",
+        "unknown_opts",
     )
 
     def __init__(self, fd: int, family: int, kind: str) -> None:
@@ -231,6 +232,9 @@ class KSock:
         self.dgram_bytes = 0
         self.error: Optional[str] = None  # UDP: a pending ICMP error
         self.unix = False  # an AF_UNIX stream socket: its names and connections are ``unix_*``
+        #: Options an accepted socket's listener set whose copying the profile does not know
+        #: (``Profile.accept_copies``): reading one is ``NotModelled`` until the socket sets it.
+        self.unknown_opts: frozenset[str] = frozenset()
 
     @property
     def reuse(self) -> bool:
@@ -821,7 +825,9 @@ class Kernel:
         conn = self.socket(s.family, STREAM, s.unix)
         conn.local, conn.remote, conn.tcb = tcb.local, tcb.remote, tcb
         _insert(self._bound, (STREAM, tcb.local[1]), conn)
-        conn.opts = {k: v for k, v in s.opts.items() if k in ("SO_REUSEADDR", "SO_REUSEPORT", "SO_LINGER")}
+        copies = self.profile.accept_copies
+        conn.opts = {k: v for k, v in s.opts.items() if copies.get(k)}
+        conn.unknown_opts = frozenset(k for k in s.opts if k not in copies and k != "TCP_NODELAY")
         if s.opts.get("TCP_NODELAY"):
             inherits = self.profile.accept_inherits_nodelay
             conn.opts["TCP_NODELAY"] = s.opts["TCP_NODELAY"] if inherits else None if inherits is None else 0
@@ -1470,6 +1476,7 @@ class Kernel:
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         self._unix_option(s, name, True)
+        s.unknown_opts -= {name}
         if name == "SO_LINGER":
             size = struct.calcsize(self.profile.linger_format)
             # An int is passed as a 4-byte C int (CPython setsockopt), so it is short too.
@@ -1506,6 +1513,8 @@ class Kernel:
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         self._unix_option(s, name, False)
+        if name in s.unknown_opts:
+            raise NotModelled(f"whether a socket accepted on {self.profile.name} has its listener's {name}")
         if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
             assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
             return s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]

@@ -385,6 +385,10 @@ class Profile:
     #: Whether a socket accepted from a listener with TCP_NODELAY set has it too (None: not known;
     #: Nagle's algorithm holding one of its writes is then ``NotModelled``).
     accept_inherits_nodelay: Optional[bool]
+    #: The other options an accepted socket takes from its listener, by name: True (the
+    #: listener's value) or False (its own default). One not listed is not known: reading it on
+    #: a socket accepted from a listener that set it is ``NotModelled``.
+    accept_copies: Mapping[str, bool]
     #: Whether that OS's CPython has ``os.sendfile``: ``socket.sendfile`` tries it first for a
     #: regular file (``_sendfile_use_sendfile``); without it, it gives up at once and sends.
     os_sendfile: bool
@@ -485,27 +489,40 @@ _STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epo
 _SELECTOR_MERGE = "python/cpython@v3.13.0 Lib/selectors.py:303-308 (SelectSelector._select: the merge only where sys.platform == 'win32')"
 
 
+#: The SOL_SOCKET on/off options the simulator stores (SO_LINGER: its l_onoff).
+_ON_OFF_SOCKET_OPTIONS = ("SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE", "SO_BROADCAST", "SO_OOBINLINE", "SO_LINGER")
+# accept_copies: the options (of those the simulator stores) an accepted socket may take from its listener
+_ACCEPT_COPIES_BSD = (*_ON_OFF_SOCKET_OPTIONS, "SO_RCVBUF", "SO_SNDBUF")
+_ACCEPT_COPIES_LINUX = (*_ACCEPT_COPIES_BSD, "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "IPV6_V6ONLY")
+_ACCEPT_COPIES_WINDOWS = (*(name for name in _ACCEPT_COPIES_BSD if name != "SO_REUSEPORT"), "SO_EXCLUSIVEADDRUSE")
+
 # on/off options read back (option_on_value)
 _ON_VALUE_LINUX = (
     "torvalds/linux@v6.12 net/core/sock.c sk_getsockopt (SO_REUSEADDR: sk_reuse, SK_CAN_REUSE = 1; SO_REUSEPORT: "
-    "sk_reuseport; SO_KEEPALIVE, SO_BROADCAST and SO_LINGER's l_onoff: sock_flag(), a bool), net/ipv4/tcp.c "
+    "sk_reuseport; SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE and SO_LINGER's l_onoff: sock_flag(), a bool), net/ipv4/tcp.c "
     "do_tcp_getsockopt (TCP_NODELAY: !!(nonagle & TCP_NAGLE_OFF)), net/ipv6/ipv6_sockglue.c (IPV6_V6ONLY: "
     "sk_ipv6only); observed here: each set to 5 reads back 1 (Linux 6.18, CPython 3.11.7)"
 )
-_ON_VALUE_BSD = {"SO_REUSEADDR": 0x4, "SO_KEEPALIVE": 0x8, "SO_BROADCAST": 0x20, "SO_REUSEPORT": 0x200}
+_ON_VALUE_BSD = {
+    "SO_REUSEADDR": 0x4,
+    "SO_KEEPALIVE": 0x8,
+    "SO_BROADCAST": 0x20,
+    "SO_OOBINLINE": 0x100,
+    "SO_REUSEPORT": 0x200,
+}
 _ON_VALUE_BSD_TCP = {"TCP_NODELAY": 0x4, "IPV6_V6ONLY": 1}
 _ON_VALUE_XNU = (
     "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:5952-5979 (sogetoptlock: SO_LINGER's "
-    "l_onoff is 1 or 0; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_REUSEPORT read so_options & the option, its "
-    "flag bit), bsd/sys/socket.h:126-139 (the bits: 0x4, 0x8, 0x20, 0x200), bsd/netinet/tcp_usrreq.c:2828-2829 "
+    "l_onoff is 1 or 0; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE, SO_REUSEPORT read so_options & the "
+    "option, its flag bit), bsd/sys/socket.h:126-139 (the bits: 0x4, 0x8, 0x20, 0x100, 0x200), bsd/netinet/tcp_usrreq.c:2828-2829 "
     "(TCP_NODELAY reads t_flags & TF_NODELAY), bsd/netinet/tcp_var.h:394 (TF_NODELAY 0x4), "
     "bsd/netinet6/ip6_output.c:2548, 2969-2970 (IPV6_V6ONLY: OPTBIT, 1 or 0)"
 )
 _ON_VALUE_FREEBSD = (
     "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3245-3270 (sogetopt: SO_LINGER's l_onoff is "
-    "so_options & SO_LINGER, 0x80; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_REUSEPORT read so_options & the "
-    "option), sys/socket.h:129-141 (the bits: SO_REUSEADDR 0x4, SO_KEEPALIVE 0x8, SO_BROADCAST 0x20, SO_LINGER 0x80, "
-    "SO_REUSEPORT 0x200), netinet/tcp_usrreq.c:2485 (TCP_NODELAY reads t_flags & TF_NODELAY), netinet/tcp_var.h:373 "
+    "so_options & SO_LINGER, 0x80; SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE, SO_REUSEPORT read so_options "
+    "& the option), sys/socket.h:129-141 (the bits: SO_REUSEADDR 0x4, SO_KEEPALIVE 0x8, SO_BROADCAST 0x20, SO_LINGER 0x80, "
+    "SO_OOBINLINE 0x100, SO_REUSEPORT 0x200), netinet/tcp_usrreq.c:2485 (TCP_NODELAY reads t_flags & TF_NODELAY), netinet/tcp_var.h:373 "
     "(TF_NODELAY 0x4), netinet6/ip6_output.c:1810, 2238 (IPV6_V6ONLY: OPTBIT, 1 or 0)"
 )
 #: Wine's Winsock tests, which Wine's CI runs on Windows 10 (wine-10.0 tools/gitlab/test.yml:166-192);
@@ -809,18 +826,7 @@ LINUX = _p(
         "v6only_default": (0, "ipv6(7) IPV6_V6ONLY default from net.ipv6.bindv6only = 0; observed here"),
         "linger_format": ("ii", "socket(7): struct linger { int l_onoff; int l_linger; }"),
         "option_on_value": (
-            dict.fromkeys(
-                (
-                    "SO_REUSEADDR",
-                    "SO_REUSEPORT",
-                    "SO_KEEPALIVE",
-                    "SO_BROADCAST",
-                    "SO_LINGER",
-                    "TCP_NODELAY",
-                    "IPV6_V6ONLY",
-                ),
-                1,
-            ),
+            dict.fromkeys((*_ON_OFF_SOCKET_OPTIONS, "TCP_NODELAY", "IPV6_V6ONLY"), 1),
             _ON_VALUE_LINUX,
         ),
         "one_byte_options": (
@@ -980,6 +986,12 @@ LINUX = _p(
             "observed here: TCP_NODELAY set on a listener reads back 1 on the accepted socket, Linux 6.18 "
             "(tests/conformance/test_socket_semantics.py); net/ipv4/inet_connection_sock.c inet_csk_clone_lock: "
             "the accepted socket is a copy of the listener",
+        ),
+        "accept_copies": (
+            dict.fromkeys(_ACCEPT_COPIES_LINUX, True),
+            "observed here: each set on a listener reads back the same on the accepted socket, Linux 6.18, CPython "
+            "3.11.7 (tests/conformance/test_socket_semantics.py); torvalds/linux@v6.12 "
+            "net/ipv4/inet_connection_sock.c inet_csk_clone_lock (the accepted socket is a copy of the listener)",
         ),
     },
 )
@@ -1289,6 +1301,14 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp_input.c:2883 (the new connection's tcpcb "
             "takes TF_NOPUSH, TF_NOOPT and TF_NODELAY from the listener's)",
         ),
+        "accept_copies": (
+            dict.fromkeys((*_ACCEPT_COPIES_BSD, "TCP_KEEPINTVL", "TCP_KEEPCNT"), True),
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket2.c:375-376 (sonewconn_internal: the "
+            "listener's so_options, which hold SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE "
+            "and SO_LINGER's flag, and its so_linger), 414 (soreserve with the listener's buffer sizes: SO_SNDBUF, "
+            "SO_RCVBUF), bsd/netinet/tcp_input.c:2886-2887 (t_keepcnt, t_keepintvl: TCP_KEEPCNT, TCP_KEEPINTVL); "
+            "IPV6_V6ONLY: not known",
+        ),
     },
 )
 
@@ -1493,6 +1513,14 @@ FREEBSD = _p(
             "F-Stack/f-stack@5cb586b5 freebsd/netinet/tcp_syncache.c:1057 (FreeBSD 13, vendored by F-Stack: "
             "syncache_socket gives the new tcpcb the listener's TF_NOPUSH and TF_NODELAY)",
         ),
+        "accept_copies": (
+            dict.fromkeys((*_ACCEPT_COPIES_BSD, "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"), True),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:723, 736, 759 (sonewconn: the listener's "
+            "so_linger, its buffer sizes (soreserve: SO_SNDBUF, SO_RCVBUF) and its so_options, which hold "
+            "SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE and SO_LINGER's flag), "
+            "netinet/tcp_syncache.c:1112-1115 (t_keepinit, t_keepidle, t_keepintvl, t_keepcnt from the listener's "
+            "tcpcb); IPV6_V6ONLY: not known",
+        ),
     },
 )
 
@@ -1696,7 +1724,7 @@ WINDOWS = _p(
         "option_on_value": (
             {
                 **dict.fromkeys(("SO_REUSEADDR", "SO_BROADCAST", "SO_KEEPALIVE", "TCP_NODELAY"), 1),
-                **dict.fromkeys(("SO_EXCLUSIVEADDRUSE", "SO_LINGER", "IPV6_V6ONLY")),
+                **dict.fromkeys(("SO_EXCLUSIVEADDRUSE", "SO_LINGER", "IPV6_V6ONLY", "SO_OOBINLINE")),
             },
             _WINE_OPTSIZE
             + ":1185-1232 with 1667-1706 (test_optsize: SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE and TCP_NODELAY set "
@@ -1892,6 +1920,12 @@ WINDOWS = _p(
             "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept says the new "
             "socket has the same properties as the listening one without naming TCP_NODELAY, and Wine's sock.c tests "
             "do not check it",
+        ),
+        "accept_copies": (
+            dict.fromkeys(_ACCEPT_COPIES_WINDOWS, True),
+            "inferred from https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept (Remarks: "
+            "the new socket has the same properties as the listening socket), taken to cover the SOL_SOCKET options; "
+            "the TCP-level keepalive times and IPV6_V6ONLY: not known (a run on Windows would settle them)",
         ),
         "os_sendfile": (
             False,

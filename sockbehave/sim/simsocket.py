@@ -87,6 +87,7 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_LINGER): "SO_LINGER",
     (socket.SOL_SOCKET, socket.SO_KEEPALIVE): "SO_KEEPALIVE",  # stored only: no keepalive probe is modelled
     (socket.SOL_SOCKET, socket.SO_BROADCAST): "SO_BROADCAST",  # permits sending to a broadcast address (kernel.py)
+    (socket.SOL_SOCKET, socket.SO_OOBINLINE): "SO_OOBINLINE",  # stored only: urgent data (MSG_OOB) is not modelled
     (socket.SOL_SOCKET, socket.SO_RCVBUF): "SO_RCVBUF",
     (socket.SOL_SOCKET, socket.SO_SNDBUF): "SO_SNDBUF",
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
@@ -825,7 +826,7 @@ class SimSocket(socket.socket):
             raise OSError("getsockopt buflen out of range")
         name = self._option(level, optname)
         value = self._kernel(lambda ks: self._net.kernel.getsockopt(ks, name))
-        if buflen is None:
+        if not buflen:  # none, or 0: CPython reads an int (Modules/socketmodule.c sock_getsockopt)
             if isinstance(value, bytes):  # CPython returns an int read from the buffer
                 return int.from_bytes(value[:4], sys.byteorder, signed=True)
             return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import socket
+import struct
 import threading
 import warnings
 from collections.abc import Callable
@@ -486,6 +487,63 @@ def test_an_accepted_socket_takes_the_listeners_tcp_nodelay() -> None:
 
     real, simulated = both(program)
     assert real == simulated == [1, 0, 0, 0]
+
+
+#: Options set on a listener, each with a value other than its default (SO_LINGER: on, 5 s).
+LISTENER_OPTIONS = [
+    (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1),
+    (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
+    (socket.SOL_SOCKET, socket.SO_OOBINLINE, 1),
+    (socket.SOL_SOCKET, socket.SO_BROADCAST, 1),
+    (socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 5)),
+    (socket.SOL_SOCKET, socket.SO_RCVBUF, 50_000),
+    (socket.SOL_SOCKET, socket.SO_SNDBUF, 50_000),
+    *[(socket.IPPROTO_TCP, getattr(socket, n), 33) for n in ("TCP_KEEPIDLE", "TCP_KEEPINTVL") if hasattr(socket, n)],
+    *[(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 4)] * hasattr(socket, "TCP_KEEPCNT"),
+]
+
+
+def test_an_accepted_socket_takes_the_listeners_options() -> None:
+    """Servers set keepalive and buffer sizes on the listening socket and rely on each accepted
+    socket having them. Before, the simulator copied only SO_REUSEADDR, SO_REUSEPORT and
+    SO_LINGER, so an accepted socket read its defaults where Linux reads the listener's values."""
+
+    def program() -> list[tuple[Any, Any]]:
+        with socket.create_server(("127.0.0.1", 0)) as srv:
+            for level, name, value in LISTENER_OPTIONS:
+                srv.setsockopt(level, name, value)
+            with socket.create_connection(srv.getsockname(), timeout=10):
+                conn, _ = srv.accept()
+                with conn:
+                    size = {socket.SO_LINGER: 8}  # the others: an int
+                    return [
+                        (
+                            conn.getsockopt(level, name, size.get(name, 0)),
+                            srv.getsockopt(level, name, size.get(name, 0)),
+                        )
+                        for level, name, _ in LISTENER_OPTIONS
+                    ]
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert all(accepted == listener for accepted, listener in real)
+
+
+def test_getsockopt_with_a_buffer_length_of_zero_reads_an_int() -> None:
+    def program() -> list[Any]:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            out: list[Any] = [s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, n) for n in (0, 4, 1024)]
+            for n in (-1, 1025):
+                try:
+                    s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, n)
+                except OSError as exc:
+                    out.append(str(exc))
+            return out
+
+    real, simulated = both(program)
+    assert real == simulated
+    assert real[0] == 1 and real[-2:] == ["getsockopt buflen out of range"] * 2
 
 
 def test_only_a_reply_ends_quick_acks() -> None:

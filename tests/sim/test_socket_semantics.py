@@ -400,3 +400,34 @@ def test_getpeername_of_a_shut_or_reset_connection_as_on_linux() -> None:
 def test_getpeername_of_a_shut_connection_is_not_modelled_on_windows() -> None:
     with patched("windows"), pytest.raises(NotImplementedError, match=r"getpeername\(\) on windows"):
         _peer_names()
+
+
+@pytest.mark.parametrize(
+    ("profile", "keepalive", "keepcnt"), [("darwin", 0x8, 4), ("freebsd", 0x8, 4), ("windows", 1, None)]
+)
+def test_an_accepted_socket_takes_the_options_its_os_copies(profile: str, keepalive: int, keepcnt: int | None) -> None:
+    """``Profile.accept_copies``: the BSDs copy so_options and the keepalive counts (sonewconn,
+    the syncache); Windows documents only "the same properties". An option whose copying is
+    not known (IPV6_V6ONLY on all three) is ``NotImplementedError`` on the accepted socket
+    once the listener set it, until the accepted socket sets it itself."""
+    net = Network(profile)
+    srv = net.socket(socket.AF_INET6)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    if keepcnt is not None:  # (Windows' keepalive times are not modelled at all)
+        srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, keepcnt)
+    srv.bind(("::1", 0))
+    srv.listen()
+    cli = net.socket(socket.AF_INET6)
+    cli.connect(srv.getsockname())
+    conn, _ = srv.accept()
+    assert conn.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == keepalive
+    if keepcnt is not None:
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == keepcnt
+    with pytest.raises(NotImplementedError, match=f"accepted on {profile} has its listener's IPV6_V6ONLY"):
+        conn.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+    conn.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # set on the socket itself: known again
+    assert conn.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 0
+    for s in (conn, cli, srv):
+        s.close()
+    net.close()

@@ -522,11 +522,11 @@ def test_a_deadlock_report_names_a_not_modelled_error_the_program_caught() -> No
     def program() -> None:
         s = socket.socket()
         with contextlib.suppress(NotImplementedError):  # swallowed, as a framework's handler would
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
         threading.Event().wait()
 
     with (
-        pytest.raises(SimDeadlock, match=r"earlier in this simulation: .*model socket option SO_OOBINLINE"),
+        pytest.raises(SimDeadlock, match=r"earlier in this simulation: .*model socket option SO_DONTROUTE"),
         patched("linux"),
     ):
         program()
