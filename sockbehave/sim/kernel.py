@@ -206,6 +206,8 @@ class KSock:
         "remote",
         "tcb",
         "unix",
+        "unix_id",
+        "unix_peer",
         "unknown_opts",
     )
 
@@ -235,6 +237,10 @@ class KSock:
         #: Options an accepted socket's listener set whose copying the profile does not know
         #: (``Profile.accept_copies``): reading one is ``NotModelled`` until the socket sets it.
         self.unknown_opts: frozenset[str] = frozenset()
+        #: An AF_UNIX datagram socket: its sender number (0 until it sends), and the name it is
+        #: connected to (``unixdgram``).
+        self.unix_id = 0
+        self.unix_peer: object = None
 
     @property
     def reuse(self) -> bool:
@@ -353,6 +359,8 @@ class Kernel:
         self._unix_names: dict[object, KSock] = {}
         self._unix_keys: dict[KSock, object] = {}
         self.unix_made: set[object] = set()
+        #: Bytes each AF_UNIX datagram sender (by ``KSock.unix_id``) has queued and not yet read.
+        self.unix_unread: dict[int, int] = {}
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
@@ -373,7 +381,7 @@ class Kernel:
             raise NotModelled(f"errno {name} on {self.profile.name}")
         return KernelError(name)
 
-    def _check_open(self, s: KSock) -> None:
+    def check_open(self, s: KSock) -> None:
         if s.closed:
             raise self.fail(self.profile.closed_socket_error)
 
@@ -578,7 +586,7 @@ class Kernel:
         raise self.fail("EADDRNOTAVAIL")
 
     def bind(self, s: KSock, host: str, port: int) -> None:
-        self._check_open(s)
+        self.check_open(s)
         if s.local is not None:
             raise self.fail("EINVAL")
         host = self._unmap(s, host)
@@ -615,7 +623,7 @@ class Kernel:
 
     # -- listen, connect, accept ------------------------------------------------------------
     def listen(self, s: KSock, backlog: int) -> None:
-        self._check_open(s)
+        self.check_open(s)
         p = self.profile
         if s.kind != STREAM:
             raise self.fail("EOPNOTSUPP")
@@ -655,7 +663,7 @@ class Kernel:
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
         outcome is still pending; ``connect_done`` then says when to look again."""
-        self._check_open(s)
+        self.check_open(s)
         host = _norm(host)
         self._not_to_a_group(host, "connect()")
         if s.kind == DGRAM:
@@ -813,7 +821,7 @@ class Kernel:
             raise self.fail(error)
 
     def accept(self, s: KSock) -> tuple[KSock, Addr]:
-        self._check_open(s)
+        self.check_open(s)
         if not s.listening:
             raise self.fail("EINVAL")
         if s.error:  # a listener's pending error (FreeBSD: shutdown(SHUT_RD) leaves ECONNABORTED)
@@ -1024,7 +1032,7 @@ class Kernel:
             self._deliver_rst(peer)
 
     def _connected_tcb(self, s: KSock, unconnected: str) -> Tcb:
-        self._check_open(s)
+        self.check_open(s)
         if s.tcb is None:
             raise self.fail(unconnected)
         return s.tcb
@@ -1122,7 +1130,7 @@ class Kernel:
     def peer_address(self, s: KSock) -> Addr:
         """getpeername(): the peer, or ``Profile.getpeername_errors`` for a TCP connection shut
         down both ways or closed."""
-        self._check_open(s)
+        self.check_open(s)
         t = s.tcb
         connected = t is not None if s.kind == STREAM else s.remote is not None
         if not connected or s.remote is None:
@@ -1143,7 +1151,7 @@ class Kernel:
         return s.remote
 
     def shutdown(self, s: KSock, how: int) -> None:
-        self._check_open(s)
+        self.check_open(s)
         if s.kind == DGRAM:
             if s.remote is None:
                 raise self.fail("ENOTCONN")
@@ -1205,6 +1213,8 @@ class Kernel:
             _discard(self._bound, (s.kind, s.local[1]), s)
         if s.unix and s in self._unix_keys:
             del self._unix_names[self._unix_keys.pop(s)]
+        while s.unix and s.dgrams:  # a closed datagram socket's queue is freed: its senders' bytes too
+            self.unix_dgram_taken(*s.dgrams.popleft())
         t = s.tcb
         if t is None or t.state == "CLOSED":
             return
@@ -1252,7 +1262,7 @@ class Kernel:
 
     def unix_can_bind(self, s: KSock) -> None:
         """bind()'s checks before a name is made: a socket binds once (EINVAL)."""
-        self._check_open(s)
+        self.check_open(s)
         if s.local is not None:
             raise self.fail("EINVAL")
 
@@ -1272,6 +1282,19 @@ class Kernel:
         """Whether a socket of this simulation holds ``key`` now."""
         return key in self._unix_names
 
+    def unix_socket(self, key: object) -> Optional[KSock]:
+        """The socket of this simulation that holds the AF_UNIX name ``key``, if any."""
+        return self._unix_names.get(key)
+
+    def new_unix_id(self) -> int:
+        """A number no AF_UNIX address of this simulation has (a datagram sender's, ``unixdgram``)."""
+        self._pairs += 1
+        return -2 * self._pairs
+
+    def unix_dgram_taken(self, data: bytes, sender: Addr) -> None:
+        """An AF_UNIX datagram left its receiver's queue: its sender has that much less unread."""
+        self.unix_unread[sender[1]] -= len(data)
+
     def _unix_listen(self, s: KSock, backlog: int) -> None:
         if s.tcb is not None:
             raise self.fail("EINVAL")
@@ -1285,7 +1308,7 @@ class Kernel:
     def unix_connect(self, s: KSock, key: object) -> None:
         """Connect to the listener named ``key``: its connection is queued at once, and the
         connect completes (a stream socket's connect never waits for accept while there is room)."""
-        self._check_open(s)
+        self.check_open(s)
         if s.listening:
             raise self.fail("EINVAL")
         if s.tcb is not None:
@@ -1367,7 +1390,10 @@ class Kernel:
         t.rcv = EMPTY
 
     def _unix_option(self, s: KSock, name: str, setting: bool) -> None:
-        """Options an AF_UNIX pair end refuses or the model does not know (``UnixPairFacts``)."""
+        """Options an AF_UNIX pair end refuses or the model does not know (``UnixPairFacts``);
+        on an AF_UNIX datagram socket, only the SOL_SOCKET ones other than the buffer sizes."""
+        if s.unix and s.kind == DGRAM and (name in _BUFFER_OPTIONS or not name.startswith("SO_")):
+            raise NotModelled(f"{name} on an AF_UNIX datagram socket on {self.profile.name}")
         facts = s.tcb.unix if s.tcb is not None else None
         if facts is None:
             return
@@ -1393,7 +1419,7 @@ class Kernel:
         return None
 
     def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
-        self._check_open(s)
+        self.check_open(s)
         if s.kind != DGRAM:
             if s.tcb is None:
                 raise NotModelled("sendto() on an unconnected TCP socket")
@@ -1453,7 +1479,7 @@ class Kernel:
     def recvmsg(self, s: KSock, n: int, peek: bool = False) -> tuple[bytes, Optional[Addr], bool]:
         """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)
         the datagram stays queued, even when it is too long for ``n``."""
-        self._check_open(s)
+        self.check_open(s)
         if s.kind != DGRAM:
             return self.recv(s, n, peek), None, False
         if s.error:
@@ -1466,13 +1492,15 @@ class Kernel:
         else:
             data, sender = s.dgrams.popleft()
             s.dgram_bytes -= len(data)
+            if s.unix:
+                self.unix_dgram_taken(data, sender)
         if len(data) > n and self.profile.udp_truncation == "error":
             raise self.fail("EMSGSIZE")
         return data[:n], sender, len(data) > n
 
     # -- options ------------------------------------------------------------------------------
     def setsockopt(self, s: KSock, name: str, value: int | bytes) -> None:
-        self._check_open(s)
+        self.check_open(s)
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         self._unix_option(s, name, True)
@@ -1509,7 +1537,7 @@ class Kernel:
         s.opts[name] = value
 
     def getsockopt(self, s: KSock, name: str) -> int | bytes:
-        self._check_open(s)
+        self.check_open(s)
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         self._unix_option(s, name, False)

@@ -15,7 +15,16 @@ from typing import Optional, TypeVar
 
 from .pipefacts import DARWIN_PIPES, FREEBSD_PIPES, LINUX_PIPES, WINDOWS_PIPES, PipeFacts
 from .sourced import build, require_sources
-from .unixfacts import BSD_UNIX_PAIRS_DARWIN, BSD_UNIX_PAIRS_FREEBSD, LINUX_UNIX_PAIRS, UnixPairFacts
+from .unixfacts import (
+    BSD_UNIX_DGRAMS_DARWIN,
+    BSD_UNIX_DGRAMS_FREEBSD,
+    BSD_UNIX_PAIRS_DARWIN,
+    BSD_UNIX_PAIRS_FREEBSD,
+    LINUX_UNIX_DGRAMS,
+    LINUX_UNIX_PAIRS,
+    UnixDgramFacts,
+    UnixPairFacts,
+)
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
@@ -23,6 +32,7 @@ Errnos = Mapping[str, tuple[int, str]]
 
 _LINUX_ERRNO: Errnos = {
     "EPERM": (1, "Operation not permitted"),
+    "ENOBUFS": (105, "No buffer space available"),
     "ENOENT": (2, "No such file or directory"),
     "EBADF": (9, "Bad file descriptor"),
     "EAGAIN": (11, "Resource temporarily unavailable"),
@@ -58,6 +68,7 @@ _LINUX_ERRNO: Errnos = {
 
 _BSD_ERRNO: Errnos = {
     "EPERM": (1, "Operation not permitted"),
+    "ENOBUFS": (55, "No buffer space available"),
     "ENOENT": (2, "No such file or directory"),
     "EBADF": (9, "Bad file descriptor"),
     "EACCES": (13, "Permission denied"),
@@ -400,6 +411,8 @@ class Profile:
     #: AF_UNIX stream socket pairs, ``socket.socketpair()``'s default (``unixfacts``); None where
     #: that OS's CPython makes a loopback TCP pair instead (Windows).
     unix_pairs: Optional[UnixPairFacts]
+    #: AF_UNIX datagram sockets (``unixfacts``, ``unixdgram``); None where they are not modelled.
+    unix_dgrams: Optional[UnixDgramFacts]
     # select.kqueue (the BSDs)
     #: The ``KQ_*`` names that OS's CPython's ``select`` module defines, with their values there
     #: (``sys/event.h``); empty where its CPython has no ``select.kqueue``.
@@ -715,6 +728,10 @@ LINUX = _p(
         "unix_pairs": (
             LINUX_UNIX_PAIRS,
             "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
+        ),
+        "unix_dgrams": (
+            LINUX_UNIX_DGRAMS,
+            "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
         ),
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
@@ -1141,6 +1158,10 @@ DARWIN = _p(
             BSD_UNIX_PAIRS_DARWIN,
             "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
         ),
+        "unix_dgrams": (
+            BSD_UNIX_DGRAMS_DARWIN,
+            "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
+        ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
         "keepalive_tunables": (
             {"TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True), "TCP_KEEPCNT": (8, 0, 2**31 - 1, True)},
@@ -1321,6 +1342,10 @@ FREEBSD = _p(
         "unix_pairs": (
             BSD_UNIX_PAIRS_FREEBSD,
             "sockbehave/sim/unixfacts.py (UnixPairFacts.sources names the source of each fact)",
+        ),
+        "unix_dgrams": (
+            BSD_UNIX_DGRAMS_FREEBSD,
+            "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
         ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
         "gai_noname": (
@@ -1549,6 +1574,11 @@ WINDOWS = _p(
             None,
             "Lib/socket.py (CPython 3.11): on Windows socketpair() is the Python fallback, a connected pair of "
             "loopback TCP sockets (AF_INET by default)",
+        ),
+        "unix_dgrams": (
+            None,
+            "python/cpython@v3.13.5 Modules/socketmodule.h:90-94 (without sys/un.h AF_UNIX is undefined: Windows' "
+            "CPython has no AF_UNIX sockets)",
         ),
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),
         "errno_aliases": (

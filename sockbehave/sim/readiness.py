@@ -40,6 +40,7 @@ import stat
 from collections.abc import Callable, Iterable
 from typing import Any, Optional, Protocol, Union
 
+from . import unixdgram
 from .clock import Scheduler
 from .kernel import DGRAM, FD_BASE, Kernel, KSock, NotModelled
 from .pipes import PipeEnd
@@ -127,7 +128,8 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
     if ks.closed:
         return POLLNVAL
     if ks.kind == DGRAM:
-        return POLLOUT | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
+        out = POLLOUT if not ks.unix or unixdgram.pollout(kernel, ks) else 0
+        return out | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
     if ks.listening:
         return POLLIN if ks.queue else 0
     if ks.connecting:

@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
-from . import unixpaths
+from . import unixdgram, unixpaths
 from .buffers import bytes_view
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
@@ -261,9 +261,14 @@ class SimSocket(socket.socket):
         proto = 0 if proto == -1 else proto
         fam = _FAMILIES.get(family)
         if fam is None and family == _UNIX_FAMILY and net.profile.unix_pairs is not None:
-            if type & _NO_FLAGS != socket.SOCK_STREAM:
-                raise NotModelled("AF_UNIX sockets other than SOCK_STREAM")
-            fam = _UNIX_FAMILY  # a pair's end (Kernel.unix_pair) or a named socket (unixpaths)
+            kinds = (
+                (socket.SOCK_STREAM, socket.SOCK_DGRAM)
+                if net.profile.unix_dgrams is not None
+                else (socket.SOCK_STREAM,)
+            )
+            if type & _NO_FLAGS not in kinds:
+                raise NotModelled(f"AF_UNIX sockets other than {' and '.join(k.name for k in kinds)}")
+            fam = _UNIX_FAMILY  # a pair's end (Kernel.unix_pair), a named socket (unixpaths), a datagram one
         if fam is None:
             raise NotModelled(f"address family {_name(socket.AddressFamily, family)}")
         bare = type & _NO_FLAGS  # CPython 3.7+ hides the flags in .type
@@ -558,7 +563,10 @@ class SimSocket(socket.socket):
     def connect(self, address: Any) -> None:
         if self._family == _UNIX_FAMILY:
             k = self._net.kernel
-            self._kernel(lambda ks: k.unix_connect(ks, unixpaths.connect_key(k, address)))
+            if self._k.kind == DGRAM:
+                self._kernel(lambda ks: unixdgram.connect(k, ks, unixpaths.connect_key(k, address)))
+            else:
+                self._kernel(lambda ks: k.unix_connect(ks, unixpaths.connect_key(k, address)))
             return
         host, port = self._address(address, "connect")
         k = self._net.kernel
@@ -668,6 +676,8 @@ class SimSocket(socket.socket):
             rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
             return self._stream_send(view, "send", waits_for_all, rule, flags)
         k = self._net.kernel
+        if self._k.unix:
+            return self._blocking("send", lambda ks: unixdgram.send(k, ks, view), lambda ks: unixdgram.has_room(k, ks))
         return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
 
     def sendall(self, data: Any, flags: int = 0) -> None:
@@ -685,6 +695,15 @@ class SimSocket(socket.socket):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
         flags = self._send_flags(args[0], "sendto") if len(args) == 2 else 0
         with bytes_view(data) as payload:
+            if self._k.unix and self._k.kind == DGRAM:
+                k = self._net.kernel
+                key = self._kernel(lambda _: unixpaths.connect_key(k, args[-1], "sendto"))
+                return self._blocking(
+                    "sendto",
+                    lambda ks: unixdgram.send(k, ks, payload, key),
+                    lambda ks: unixdgram.has_room(k, ks, key),
+                    flags,
+                )
             host, port = self._address(args[-1], "sendto")
             if self._k.kind == STREAM and self._k.tcb is not None:
                 # A connected TCP socket ignores the address (Kernel.sendto says where that is
@@ -749,7 +768,13 @@ class SimSocket(socket.socket):
 
     def _peer_shown(self, addr: Optional[tuple[str, int]]) -> Any:
         if self._family == _UNIX_FAMILY:
-            return None  # a stream socket's recvfrom gives no address (observed on Linux)
+            if self._k.kind == STREAM or addr is None:
+                return None  # a stream socket's recvfrom gives no address (observed on Linux)
+            if not addr[0]:  # an unbound datagram sender
+                facts = self._net.profile.unix_dgrams
+                assert facts is not None
+                return facts.unbound_sender
+            return self._shown(addr)
         if addr is not None:
             return self._shown(addr)
         if self._net.profile.tcp_recvfrom_address == "unknown":

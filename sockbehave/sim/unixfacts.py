@@ -1,11 +1,12 @@
-"""Per-OS facts about AF_UNIX stream socket pairs (``socket.socketpair()``), each with its
-source: ``Profile.unix_pairs``.
+"""Per-OS facts about AF_UNIX sockets, each with its source: stream socket pairs
+(``socket.socketpair()``, ``Profile.unix_pairs``) and datagram sockets (``Profile.unix_dgrams``).
 
 Owns: the data the kernel's socket-pair model reads (how much a pair surely holds, the errors
 of a pair whose other end is gone, what a close with unread data tells the other end, which
-options an AF_UNIX socket refuses) for each profile. Data only: nothing here acts, and
-nothing branches on an OS name. ``UnixPairFacts.__post_init__`` refuses a value without a
-source, as ``Profile`` does.
+options an AF_UNIX socket refuses), and the data of the datagram model (``unixdgram``: the
+longest datagram, when a receiver's queue is surely open or surely full, the errors) for each
+profile. Data only: nothing here acts, and nothing branches on an OS name. Both classes'
+``__post_init__`` refuses a value without a source, as ``Profile`` does.
 
 A pair's capacity is not one number on any OS: Linux charges each write's buffer overhead
 (``skb->truesize``) against the sender's ``SO_SNDBUF``, the BSDs shrink the sender's buffer as
@@ -23,7 +24,16 @@ from typing import Optional
 
 from .sourced import build, require_sources
 
-__all__ = ["BSD_UNIX_PAIRS_DARWIN", "BSD_UNIX_PAIRS_FREEBSD", "LINUX_UNIX_PAIRS", "UnixPairFacts"]
+__all__ = [
+    "BSD_UNIX_DGRAMS_DARWIN",
+    "BSD_UNIX_DGRAMS_FREEBSD",
+    "BSD_UNIX_PAIRS_DARWIN",
+    "BSD_UNIX_PAIRS_FREEBSD",
+    "LINUX_UNIX_DGRAMS",
+    "LINUX_UNIX_PAIRS",
+    "UnixDgramFacts",
+    "UnixPairFacts",
+]
 
 
 @dataclass(frozen=True)
@@ -161,4 +171,142 @@ BSD_UNIX_PAIRS_FREEBSD = _bsd(
     "1763-1771",
     "1089-1093",
     "F-Stack/f-stack@5cb586b5 freebsd/sys/un.h:60 (FreeBSD 13, SUNPATHLEN)",
+)
+
+
+@dataclass(frozen=True)
+class UnixDgramFacts:
+    """How one OS's AF_UNIX SOCK_DGRAM sockets behave (``unixdgram``). A receiver's queue is
+    modelled only where it surely takes a datagram or surely refuses it; between the two, a
+    send is ``NotImplementedError`` (the OS counts buffer overhead the model does not)."""
+
+    #: The longest datagram a send takes; a longer one is EMSGSIZE.
+    max_dgram: int
+    #: A datagram surely fits while its receiver holds fewer than ``sure_dgrams``, and both the
+    #: receiver's bytes with it (each datagram counted with ``sure_overhead`` bytes more) and its
+    #: sender's unread bytes with it are within ``sure_bytes``. (A datagram to an empty queue
+    #: from a sender with nothing unread always fits.)
+    sure_dgrams: int
+    sure_bytes: int
+    sure_overhead: int
+    #: The receiver is surely full once it holds ``full_dgrams`` datagrams, or once its
+    #: datagrams and the new one, each counted with ``full_overhead`` bytes more, would pass
+    #: ``full_bytes`` (None: no such rule).
+    full_dgrams: Optional[int]
+    full_bytes: Optional[int]
+    full_overhead: int
+    #: A send to a full receiver: "wait" (EAGAIN when non-blocking), or an errno name.
+    when_full: str
+    #: What recvfrom shows as an unbound sender's address: None (no address) or "".
+    unbound_sender: Optional[str]
+    #: The errno name of a send to (or a connect to) a name whose socket is not a datagram one.
+    wrong_type_error: str
+    #: The errno name of a send to a socket connected to another one; None: not modelled.
+    connected_elsewhere_error: Optional[str]
+    #: The errno name of a send on a connected socket whose peer closed; None: not modelled.
+    peer_closed_error: Optional[str]
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        require_sources(self, "AF_UNIX datagram facts")
+
+
+_LINUX_DGRAM_SEEN = "observed here (Linux 6.18, CPython 3.11.7, AF_UNIX SOCK_DGRAM sockets bound to paths)"
+
+LINUX_UNIX_DGRAMS = build(
+    UnixDgramFacts,
+    {
+        "max_dgram": (
+            212960,
+            f"{_LINUX_DGRAM_SEEN}: 212960 bytes are sent, 212961 raise EMSGSIZE ({_LINUX_AF_UNIX} "
+            "unix_dgram_sendmsg: longer than sk_sndbuf - 32, with SO_SNDBUF 212992)",
+        ),
+        "sure_dgrams": (
+            11,
+            f"{_LINUX_DGRAM_SEEN}: a receiver takes 11 datagrams of 1 or of 20000 bytes, then the sender gets EAGAIN "
+            f"({_LINUX_AF_UNIX} unix_recvq_full: full once the queue is longer than net.unix.max_dgram_qlen, 10 here)",
+        ),
+        "sure_bytes": (
+            65536,
+            f"{_LINUX_AF_UNIX}: each unread datagram charges its truesize (its length and at most about 1 KiB) to "
+            "the sender's SO_SNDBUF (212992), and a send waits only once that is used up; 11 datagrams within "
+            "65536 bytes stay far below it",
+        ),
+        "sure_overhead": (0, "as sure_bytes"),
+        "full_dgrams": (11, "as sure_dgrams"),
+        "full_bytes": (None, "the sender's SO_SNDBUF is not modelled beyond sure_bytes"),
+        "full_overhead": (0, "as full_bytes"),
+        "when_full": (
+            "wait",
+            f"{_LINUX_DGRAM_SEEN}: a non-blocking send to a full receiver raises EAGAIN ({_LINUX_AF_UNIX} "
+            "unix_wait_for_peer: a blocking one waits)",
+        ),
+        "unbound_sender": (None, f"{_LINUX_DGRAM_SEEN}: recvfrom from an unbound sender gives (data, None)"),
+        "wrong_type_error": (
+            "EPROTOTYPE",
+            f"{_LINUX_DGRAM_SEEN}: sendto to a bound SOCK_STREAM socket raises errno 91",
+        ),
+        "connected_elsewhere_error": (
+            "EPERM",
+            f"{_LINUX_DGRAM_SEEN}: sendto to a socket connected to another one raises errno 1",
+        ),
+        "peer_closed_error": (
+            "ECONNREFUSED",
+            f"{_LINUX_DGRAM_SEEN}: send on a connected socket whose peer closed raises errno 111",
+        ),
+    },
+)
+
+
+def _bsd_dgrams(src: str, space: str, noname: str, enobufs: str, emsgsize: str, prototype: str) -> UnixDgramFacts:
+    unknown = "not read in the source yet (a run on this OS would settle it)"
+    return build(
+        UnixDgramFacts,
+        {
+            "max_dgram": (
+                2048,
+                f"{src}:{space} (unpdg_sendspace, 2 KiB: 'really max datagram size') and {emsgsize} (sosend: an "
+                "atomic send longer than the send buffer is EMSGSIZE)",
+            ),
+            "sure_dgrams": (
+                12,
+                f"{src}:{space} (unpdg_recvspace, 4 KiB, and an mbuf limit 8 times that): 12 datagrams of at most "
+                "2048 bytes take at most 12 x 2560 bytes of mbufs",
+            ),
+            "sure_bytes": (4096, "as sure_dgrams: the receive buffer counts each datagram's data and sender address"),
+            "sure_overhead": (106, "as sure_dgrams: a sender's address is at most 106 bytes (sun_len)"),
+            "full_dgrams": (None, "no count limit: only the receive buffer's bytes"),
+            "full_bytes": (4096, "as sure_dgrams"),
+            "full_overhead": (16, f"{src}:{noname} (the smallest sender address, sun_noname, is 16 bytes)"),
+            "when_full": ("ENOBUFS", f"{src}:{enobufs} (a datagram the receive buffer cannot take: ENOBUFS)"),
+            "unbound_sender": (
+                "",
+                f"{src}:{noname} (an unbound sender's address is sun_noname, 16 bytes of AF_LOCAL with an empty "
+                "path, which CPython's makesockaddr shows as '')",
+            ),
+            "wrong_type_error": (
+                "EPROTOTYPE",
+                f"{src}:{prototype} (unp_connect: a socket of another type is EPROTOTYPE)",
+            ),
+            "connected_elsewhere_error": (None, unknown),
+            "peer_closed_error": (None, unknown),
+        },
+    )
+
+
+BSD_UNIX_DGRAMS_DARWIN = _bsd_dgrams(
+    _XNU,
+    "962-963",
+    "193-197, 561-564",
+    "566-576 with apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket2.c:1433-1446",
+    "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:2071-2073",
+    "1394-1397",
+)
+BSD_UNIX_DGRAMS_FREEBSD = _bsd_dgrams(
+    _FREEBSD,
+    "159-160",
+    "128, 1050-1053",
+    "1055-1064",
+    "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:1655-1658",
+    "1599-1601",
 )

@@ -76,9 +76,9 @@ def bind_key(kernel: Kernel, address: Any) -> tuple[object, str]:
     return (st.st_dev, st.st_ino), name
 
 
-def connect_key(kernel: Kernel, address: Any) -> object:
-    """The key of the name ``connect`` asks for."""
-    name, abstract = _name(kernel, address, "connect")
+def connect_key(kernel: Kernel, address: Any, what: str = "connect") -> object:
+    """The key of the name ``connect`` (or a datagram socket's ``sendto``) asks for."""
+    name, abstract = _name(kernel, address, what)
     if abstract:
         key: object = ("abstract", name)
         if not kernel.unix_bound(key):
@@ -92,5 +92,5 @@ def connect_key(kernel: Kernel, address: Any) -> object:
     if not stat.S_ISSOCK(st.st_mode):
         raise KernelError("ECONNREFUSED")
     if key not in kernel.unix_made:
-        raise NotModelled(f"connect() to {name!r}, an AF_UNIX socket of a real process outside the simulation")
+        raise NotModelled(f"{what}() to {name!r}, an AF_UNIX socket of a real process outside the simulation")
     return key

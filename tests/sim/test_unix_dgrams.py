@@ -1,0 +1,161 @@
+"""AF_UNIX datagram sockets (``sockbehave.sim.unixdgram``, ``Profile.unix_dgrams``): on the
+linux profile one program gives the transcript observed on the real Linux stack (compared
+with it where the host is Linux); the BSD profiles follow their kernels' sources; what the
+facts leave open is ``NotImplementedError``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sockbehave.platform_info import current_os
+from sockbehave.sim import patched
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the host's Python has no AF_UNIX")
+
+
+@contextlib.contextmanager
+def _dir() -> Iterator[Any]:
+    with tempfile.TemporaryDirectory() as d:
+        yield lambda name: os.path.join(d, name)
+
+
+def _dgram() -> socket.socket:
+    return socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+
+
+def _drain(s: socket.socket) -> None:
+    s.setblocking(False)
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            s.recv(300_000)
+
+
+def _error(call: Any) -> str:
+    try:
+        call()
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc.strerror}"
+    return "no error"
+
+
+def linux_program() -> list[Any]:
+    """Names, sizes, a full queue, errors, connect and poll, truncation: each step's outcome."""
+    out: list[Any] = []
+    with _dir() as path, contextlib.ExitStack() as closing:
+        a, unbound, b, y, z = (closing.enter_context(_dgram()) for _ in range(5))
+        a.bind(path("a"))
+        b.bind(path("b"))
+        unbound.sendto(b"hi", path("a"))
+        out.append(a.recvfrom(100))
+        b.sendto(b"yo", path("a"))
+        data, sender = a.recvfrom(100)
+        out.append((data, os.path.basename(sender)))
+        out.append(unbound.sendto(b"x" * 212960, path("a")))
+        _drain(a)
+        out.append(_error(lambda: unbound.sendto(b"x" * 212961, path("a"))))
+        unbound.setblocking(False)
+        sent = 0
+        with contextlib.suppress(BlockingIOError):
+            while sent < 100:
+                unbound.sendto(b"x", path("a"))
+                sent += 1
+        out.append(sent)
+        _drain(a)
+        out.append(_error(lambda: unbound.sendto(b"x", path("missing"))))
+        with _dgram() as gone:
+            gone.bind(path("gone"))
+        out.append(_error(lambda: unbound.sendto(b"x", path("gone"))))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stream:
+            stream.bind(path("stream"))
+            out.append(_error(lambda: unbound.sendto(b"x", path("stream"))))
+        with _dgram() as fresh:
+            out.append(_error(lambda: fresh.send(b"x")))
+        y.connect(path("b"))
+        out.append((os.path.basename(y.getpeername()), y.send(b"1"), b.recv(5)))
+        out.append(_error(lambda: unbound.sendto(b"x", path("b"))) == "no error")  # b is not connected
+        _drain(b)
+        z.bind(path("z"))
+        z.connect(path("a"))
+        out.append(_error(lambda: unbound.sendto(b"x", path("z"))))  # z is connected to another socket
+        unbound.sendto(b"", path("b"))
+        unbound.sendto(b"hello", path("b"))
+        b.setblocking(True)
+        out.append((b.recvfrom(10), b.recv(2), _error(lambda: b.recv(10, socket.MSG_DONTWAIT))))
+        with _dgram() as peer, _dgram() as talker:
+            peer.bind(path("peer"))
+            talker.connect(path("peer"))
+            peer.close()
+            out.append(_error(lambda: talker.send(b"2")))
+    return out
+
+
+LINUX = [
+    (b"hi", None),
+    (b"yo", "b"),
+    212960,
+    "OSError: Message too long",
+    11,
+    "FileNotFoundError: No such file or directory",
+    "ConnectionRefusedError: Connection refused",
+    "OSError: Protocol wrong type for socket",
+    "OSError: Transport endpoint is not connected",
+    ("b", 1, b"1"),
+    True,
+    "PermissionError: Operation not permitted",
+    ((b"", None), b"he", "BlockingIOError: Resource temporarily unavailable"),
+    "ConnectionRefusedError: Connection refused",
+]
+
+
+def test_the_linux_profile_gives_the_transcript_of_the_real_linux_stack() -> None:
+    with patched("linux"):
+        assert linux_program() == LINUX
+    if current_os() == "linux":
+        assert linux_program() == LINUX  # the real stack, where the expectations were observed
+
+
+def test_a_full_receiver_blocks_a_blocking_sender_until_it_reads() -> None:
+    import threading
+    import time
+
+    with patched("linux"), _dir() as path, _dgram() as receiver, _dgram() as sender:
+        receiver.bind(path("r"))
+        for _ in range(11):
+            sender.sendto(b"x", path("r"))
+        reader = threading.Thread(target=lambda: (time.sleep(2.0), receiver.recv(1)))
+        reader.start()
+        started = time.monotonic()
+        sender.sendto(b"y", path("r"))  # waits for the reader's recv, two virtual seconds later
+        assert time.monotonic() - started == pytest.approx(2.0)
+        reader.join()
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_the_bsds_refuse_what_their_buffers_cannot_take(profile: str) -> None:
+    with patched(profile), _dir() as path, _dgram() as receiver, _dgram() as sender:
+        receiver.bind(path("r"))
+        assert _error(lambda: sender.sendto(b"x" * 2049, path("r"))) == "OSError: Message too long"
+        sender.sendto(b"x" * 2048, path("r"))
+        # 2 x 2048 bytes and two addresses of at least 16 bytes pass the 4096-byte receive buffer
+        assert _error(lambda: sender.sendto(b"x" * 2048, path("r"))) == "OSError: No buffer space available"
+        assert receiver.recvfrom(4096) == (b"x" * 2048, "")  # an unbound sender shows as ''
+        for _ in range(12):  # surely within the buffer and its mbuf limit: 12 x (1 byte and an address)
+            sender.sendto(b"y", path("r"))
+        with pytest.raises(NotImplementedError, match=f"AF_UNIX datagram receiver on {profile} takes one more"):
+            sender.sendto(b"y", path("r"))  # a 13th: whether the mbuf limit allows it is not modelled
+
+
+def test_what_is_not_modelled_says_so() -> None:
+    with patched("windows"), pytest.raises(NotImplementedError, match="address family AF_UNIX"):
+        _dgram()
+    with patched("linux"), _dgram() as s, pytest.raises(NotImplementedError, match="SO_RCVBUF on an AF_UNIX datagram"):
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    with patched("linux"), pytest.raises(NotImplementedError, match="socketpair"):
+        socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
