@@ -4,9 +4,11 @@ Owns: running another project's socket tests against the simulator and counting 
 Not part of the suite (pytest does not collect this file) and nothing of CPython's is copied:
 the test modules come from the interpreter's own ``test`` package (install it where a distro
 splits it out). The suites: ``test_socket`` (its loopback TCP/UDP classes),
-``test_socketserver``, ``test_selectors``, five of ``test_asyncio``'s, and the HTTP and
+``test_socketserver``, ``test_selectors``, five of ``test_asyncio``'s, the HTTP and
 XML-RPC servers and clients of ``test_httpservers``, ``test_urllib2_localnet``,
-``test_httplib`` and ``test_xmlrpc`` (``SUITES``). Each test runs in its own ``patched("linux")``
+``test_httplib``, ``test_xmlrpc``, ``test_docxmlrpc`` and ``test_wsgiref``, the FTP, POP3,
+SMTP, IMAP and telnet clients against their suites' loopback servers, and ``test_logging``'s
+socket handlers (``SUITES``; a suite the interpreter lacks is skipped). Each test runs in its own ``patched("linux")``
 block; each class runs in a child process with a wall-clock limit, and a test that hangs for
 real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run.
 ``--os`` names another profile: the suites expect the host they were imported on, so there a
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -106,6 +109,29 @@ SUITES: dict[str, tuple[str, ...]] = {
         "FailingServerTestCase",
         "ServerProxyTestCase",
     ),
+    # clients and servers of other protocols, over loopback (asyncore or socketserver servers)
+    "test_ftplib": ("TestFTPClass", "TestIPv6Environment", "TestTLS_FTPClassMixin", "TestTimeouts"),
+    "test_poplib": ("TestPOP3Class", "TestPOP3_SSLClass", "TestPOP3_TLSClass", "TestTimeouts"),
+    "test_smtplib": (
+        "DebuggingServerTests",
+        "SMTPSimTests",
+        "SMTPUTF8SimTests",
+        "SMTPAUTHInitialResponseSimTests",
+    ),
+    "test_imaplib": ("NewIMAPTests", "NewIMAPSSLTests", "ThreadedNetworkedTests"),
+    "test_logging": (
+        "SocketHandlerTest",
+        "DatagramHandlerTest",
+        "SysLogHandlerTest",
+        "IPv6SysLogHandlerTest",
+        "HTTPHandlerTest",
+        "UnixSocketHandlerTest",
+        "UnixDatagramHandlerTest",
+        "UnixSysLogHandlerTest",
+    ),
+    "test_telnetlib": ("GeneralTests",),  # (removed in 3.13)
+    "test_wsgiref": ("IntegrationTests",),
+    "test_docxmlrpc": ("DocXMLRPCHTTPGETServer",),
 }
 
 #: Per suite: module-level aliases of swapped functions, and the ``module.attribute`` each
@@ -241,6 +267,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     total: Counter[str] = Counter()
     everything: dict[str, list[dict[str, Any]]] = {}
     for suite in suites:
+        if importlib.util.find_spec(f"test.{suite.split('.')[0]}") is None:
+            print(f"{suite:50} not in this interpreter's test package", flush=True)
+            continue
         for name in opts.classes or SUITES[suite]:
             records = run_class(suite, name, opts.os, opts.timeout)
             everything[f"{suite}.{name}"] = records
