@@ -49,14 +49,26 @@ def _own_dict(module: types.ModuleType) -> dict[str, Any]:
     return found
 
 
+#: ``_lacked``'s answers by profile, with the profile and the sizes of the modules' dicts they
+#: were read from (names added since, such as the kqueue view's, make a new answer). Every
+#: block asks as it opens and closes.
+_LACKED: dict[int, tuple[Profile, tuple[int, ...], dict[str, frozenset[str]]]] = {}
+
+
 def _lacked(profile: Profile) -> dict[str, frozenset[str]]:
     """Per module, the names this host has and ``profile``'s CPython lacks."""
+    sizes = tuple(len(_own_dict(module)) for module in _VIEWED.values())
+    known = _LACKED.get(id(profile))
+    if known is not None and known[0] is profile and known[1] == sizes:
+        return known[2]
     keys = [*profile.stdlib_names, *(f"{m}.{name}" for name in profile.missing_options for m in ("socket", "_socket"))]
     found: dict[str, set[str]] = {}
     for module, _, name in (key.partition(".") for key in keys):
         if module in _VIEWED and name in _own_dict(_VIEWED[module]) and lacks(profile, module, name):
             found.setdefault(module, set()).add(name)
-    return {module: frozenset(names) for module, names in found.items()}
+    answer = {module: frozenset(names) for module, names in found.items()}
+    _LACKED[id(profile)] = (profile, sizes, answer)
+    return answer
 
 
 def _hiding_class(module: types.ModuleType, lacked: frozenset[str], net_of: Callable[[], Optional[Network]]) -> type:
