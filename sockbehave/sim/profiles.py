@@ -8,6 +8,7 @@ Where a value is inferred rather than documented, its source says so.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -446,6 +447,15 @@ _SOCKETSERVER_FORK = (
     "python/cpython@v3.13.0 Lib/socketserver.py:713-718 (so are ForkingTCPServer and ForkingUDPServer; "
     "ThreadingTCPServer always is)"
 )
+#: Names that exist only where CPython's socket module has AF_UNIX.
+_UNIX_NAMES = (
+    "socket.AF_UNIX",
+    *(
+        f"socketserver.{prefix}Unix{kind}Server"
+        for prefix in ("", "Threading", "Forking")
+        for kind in ("Stream", "Datagram")
+    ),
+)
 _STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
     {
         "os.fork": True,
@@ -462,6 +472,8 @@ _STDLIB_POSIX: Mapping[str, bool] = MappingProxyType(
         "signal.siginterrupt": True,
         "signal.pthread_sigmask": True,
         "signal.pthread_kill": True,
+        # AF_UNIX, and the socketserver classes defined only where it exists
+        **{name: True for name in _UNIX_NAMES},
         # the socket calls of ancillary data (CMSG_LEN): a method name is "socket.socket.NAME"
         **{name: True for name in ("socket.CMSG_LEN", "socket.CMSG_SPACE", "socket.send_fds", "socket.recv_fds")},
         **{f"socket.socket.{name}": True for name in ("sendmsg", "recvmsg", "recvmsg_into")},
@@ -476,6 +488,12 @@ _READINESS_APIS = (
 _SIGNAL_APIS = (
     "https://docs.python.org/3/library/signal.html (alarm, setitimer, getitimer, pause, siginterrupt, "
     "pthread_sigmask, pthread_kill: each Availability: Unix)"
+)
+_NO_AF_UNIX = (
+    "python/cpython@v3.13.5 Modules/socketmodule.h:90-94 (AF_UNIX is undefined without sys/un.h), PC/pyconfig.h.in:666 "
+    "(the Windows build does not define HAVE_SYS_UN_H), Lib/socketserver.py:725-740 (the Unix servers exist only where "
+    "socket has AF_UNIX); a later CPython may include afunix.h on Windows (python/cpython main Modules/socketmodule.h), "
+    "so from 3.14 these names are not listed (not modelled)"
 )
 _SOCKET_MSG_APIS = (
     "python/cpython@v3.13.5 Modules/socketmodule.h:56-62 (on Windows CMSG_LEN is undefined while the socket "
@@ -1882,7 +1900,7 @@ WINDOWS = _p(
         ),
         "stdlib_names": (
             {
-                **{name: False for name in _STDLIB_POSIX},
+                **{name: False for name in _STDLIB_POSIX if name not in _UNIX_NAMES or sys.version_info < (3, 14)},
                 "socketserver.ThreadingTCPServer": True,
                 "select.epoll": False,
                 "select.kqueue": False,
@@ -1894,7 +1912,9 @@ WINDOWS = _p(
             + "; "
             + _SIGNAL_APIS
             + "; "
-            + _SOCKET_MSG_APIS,
+            + _SOCKET_MSG_APIS
+            + "; "
+            + _NO_AF_UNIX,
         ),
         # stack-limits
         "tcp_buffers_fresh": (
