@@ -209,6 +209,7 @@ class KSock:
         "unix_id",
         "unix_peer",
         "unknown_opts",
+        "write_shut",
     )
 
     def __init__(self, fd: int, family: int, kind: str) -> None:
@@ -241,6 +242,7 @@ class KSock:
         #: connected to (``unixdgram``).
         self.unix_id = 0
         self.unix_peer: object = None
+        self.write_shut = False  # a datagram socket's shutdown(SHUT_WR)
 
     @property
     def reuse(self) -> bool:
@@ -1153,8 +1155,14 @@ class Kernel:
     def shutdown(self, s: KSock, how: int) -> None:
         self.check_open(s)
         if s.kind == DGRAM:
+            if s.unix:
+                raise NotModelled(f"shutdown() of an AF_UNIX datagram socket on {self.profile.name}")
             if s.remote is None:
                 raise self.fail("ENOTCONN")
+            if how in (0, 2):  # SHUT_RD, SHUT_RDWR
+                # (Linux: select then says readable while a recv with a timeout times out; observed)
+                raise NotModelled(f"shutdown(SHUT_RD) of a UDP socket on {self.profile.name}")
+            s.write_shut = True  # a later send fails as a TCP socket's does (send_after_shutdown_error)
             return
         if s.listening:
             self._shutdown_listener(s, how)
@@ -1420,6 +1428,8 @@ class Kernel:
 
     def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
         self.check_open(s)
+        if s.write_shut:
+            raise self.fail(self.profile.send_after_shutdown_error)
         if s.kind != DGRAM:
             if s.tcb is None:
                 raise NotModelled("sendto() on an unconnected TCP socket")

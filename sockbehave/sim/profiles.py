@@ -245,7 +245,7 @@ class Profile:
     recv_eof_before_error: bool
     #: send() when nothing more can be sent and no error is pending.
     send_after_close_error: str
-    #: send() after our own shutdown(SHUT_WR).
+    #: send() after our own shutdown(SHUT_WR) (a TCP socket, or a connected UDP one).
     send_after_shutdown_error: str
     #: Error for any call on a closed socket object.
     closed_socket_error: str

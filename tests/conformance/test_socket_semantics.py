@@ -546,6 +546,30 @@ def test_getsockopt_with_a_buffer_length_of_zero_reads_an_int() -> None:
     assert real[0] == 1 and real[-2:] == ["getsockopt buflen out of range"] * 2
 
 
+def test_a_udp_socket_shut_down_for_writing_refuses_to_send() -> None:
+    """Before, shutdown() of a connected UDP socket did nothing: its sends went on."""
+
+    def program() -> list[str]:
+        with (
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a,
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b,
+        ):
+            a.bind(("127.0.0.1", 0))
+            b.connect(a.getsockname())
+            b.shutdown(socket.SHUT_WR)
+            out = []
+            for send in (lambda: b.send(b"x"), lambda: b.sendto(b"x", a.getsockname())):
+                try:
+                    send()
+                    out.append("sent")
+                except OSError as exc:
+                    out.append(type(exc).__name__)
+            return out
+
+    real, simulated = both(program)
+    assert real == simulated == ["BrokenPipeError", "BrokenPipeError"]
+
+
 def test_only_a_reply_ends_quick_acks() -> None:
     """Linux stops acknowledging small segments at once (pingpong mode) when an end sends data
     soon after receiving some, not because it has sent at all: an end that spoke first still
