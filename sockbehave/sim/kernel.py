@@ -234,7 +234,7 @@ class KSock:
         self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
         self.dgram_bytes = 0
         self.error: Optional[str] = None  # UDP: a pending ICMP error
-        self.unix = False  # an AF_UNIX stream socket: its names and connections are ``unix_*``
+        self.unix = False  # an AF_UNIX socket: its names and connections are ``unix_*`` (``unixdgram``)
         #: Options an accepted socket's listener set whose copying the profile does not know
         #: (``Profile.accept_copies``): reading one is ``NotModelled`` until the socket sets it.
         self.unknown_opts: frozenset[str] = frozenset()
@@ -1273,6 +1273,8 @@ class Kernel:
         self.check_open(s)
         if s.local is not None:
             raise self.fail("EINVAL")
+        if s in self._unix_keys:
+            raise NotModelled(f"bind() of an AF_UNIX socket pair's end on {self.profile.name}")
 
     def unix_bind(self, s: KSock, key: object, shown: str) -> None:
         """Give ``s`` the AF_UNIX name ``key`` (shown as ``shown``); an abstract name in use is
@@ -1293,6 +1295,15 @@ class Kernel:
     def unix_socket(self, key: object) -> Optional[KSock]:
         """The socket of this simulation that holds the AF_UNIX name ``key``, if any."""
         return self._unix_names.get(key)
+
+    def unix_name_unnamed(self, s: KSock) -> object:
+        """A key for a socket that has no name (a socket pair's end) by which its peer finds
+        it; nothing a program passes can make it, and ``bind`` of such a socket is not modelled."""
+        s.unix_id = self.new_unix_id()
+        key = ("unnamed", s.unix_id)
+        self._unix_names[key] = s
+        self._unix_keys[s] = key
+        return key
 
     def new_unix_id(self) -> int:
         """A number no AF_UNIX address of this simulation has (a datagram sender's, ``unixdgram``)."""

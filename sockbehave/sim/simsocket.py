@@ -243,9 +243,10 @@ class SimSocket(socket.socket):
 
     @classmethod
     def _wrap(cls, net: SimHost, ks: KSock, family: int) -> SimSocket:
-        """A socket object for a kernel socket made by another call (``Kernel.unix_pair``)."""
+        """A socket object for a kernel socket made by another call (``Kernel.unix_pair``,
+        ``unixdgram.pair``)."""
         sock = cls.__new__(cls)
-        sock._setup(net, (ks, ks.fd), family, socket.SOCK_STREAM, 0)
+        sock._setup(net, (ks, ks.fd), family, socket.SOCK_STREAM if ks.kind == STREAM else socket.SOCK_DGRAM, 0)
         return sock
 
     @classmethod
@@ -1037,10 +1038,11 @@ def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
             return _tcp_pair(net, socket.AF_INET if family is None else family, type, proto)
         if family is not None and family != _UNIX_FAMILY:
             raise raise_errno(net, facts.other_family_error)
-        if type != socket.SOCK_STREAM or proto:
-            raise NotModelled("socketpair() of a type other than SOCK_STREAM, or with a protocol")
+        dgram = type == socket.SOCK_DGRAM and net.profile.unix_dgrams is not None
+        if (type != socket.SOCK_STREAM and not dgram) or proto:
+            raise NotModelled("socketpair() of a type other than SOCK_STREAM and SOCK_DGRAM, or with a protocol")
         net.enter()
-        ends = net.kernel.unix_pair(_UNIX_FAMILY)
+        ends = unixdgram.pair(net.kernel, _UNIX_FAMILY) if dgram else net.kernel.unix_pair(_UNIX_FAMILY)
         return tuple(_socket_class()._wrap(net, ks, _UNIX_FAMILY) for ks in ends)  # type: ignore[return-value]
 
     def dup(fd: int) -> int:

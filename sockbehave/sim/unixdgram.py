@@ -22,13 +22,23 @@ from typing import Optional
 from .kernel import DGRAM, Kernel, KSock, NotModelled, WouldBlock
 from .unixfacts import UnixDgramFacts
 
-__all__ = ["connect", "has_room", "pollout", "send"]
+__all__ = ["connect", "has_room", "pair", "pollout", "send"]
 
 
 def _facts(kernel: Kernel) -> UnixDgramFacts:
     facts = kernel.profile.unix_dgrams
     assert facts is not None, "the socket layer makes AF_UNIX datagram sockets only where the profile has them"
     return facts
+
+
+def pair(kernel: Kernel, family: int) -> tuple[KSock, KSock]:
+    """``socketpair(AF_UNIX, SOCK_DGRAM)``: two unnamed sockets, each connected to the other."""
+    _facts(kernel)
+    ends = (kernel.socket(family, DGRAM, unix=True), kernel.socket(family, DGRAM, unix=True))
+    keys = (kernel.unix_name_unnamed(ends[0]), kernel.unix_name_unnamed(ends[1]))
+    for s, key, other in ((ends[0], keys[1], ends[1]), (ends[1], keys[0], ends[0])):
+        s.unix_peer, s.remote = key, ("", other.unix_id)
+    return ends
 
 
 def connect(kernel: Kernel, s: KSock, key: object) -> None:
@@ -95,9 +105,14 @@ def pollout(kernel: Kernel, s: KSock) -> bool:
             "unread at its receivers is writable"
         )
     target = kernel.unix_socket(s.unix_peer) if s.unix_peer is not None else None
-    if target is None or target.closed or target.kind != DGRAM:
+    if target is None or target.closed or target.kind != DGRAM or _connected_back(kernel, target, s):
         return True
     return facts.full_dgrams is None or len(target.dgrams) < facts.full_dgrams
+
+
+def _connected_back(kernel: Kernel, target: KSock, s: KSock) -> bool:
+    """Whether ``target`` is connected to ``s``: the count limit (``full_dgrams``) spares it."""
+    return target.unix_peer is not None and kernel.unix_socket(target.unix_peer) is s
 
 
 def _receiver(kernel: Kernel, facts: UnixDgramFacts, s: KSock, key: object, connected: bool) -> KSock:
@@ -123,7 +138,7 @@ def _room(kernel: Kernel, facts: UnixDgramFacts, s: KSock, target: KSock, size: 
     """Whether ``target`` takes a datagram of ``size`` bytes from ``s``: True, False, or None
     where the facts do not say."""
     held = len(target.dgrams)
-    if facts.full_dgrams is not None and held >= facts.full_dgrams:
+    if facts.full_dgrams is not None and held >= facts.full_dgrams and not _connected_back(kernel, target, s):
         return False
     if facts.full_bytes is not None and target.dgram_bytes + size + (held + 1) * facts.full_overhead > facts.full_bytes:
         return False
