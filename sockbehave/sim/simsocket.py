@@ -410,8 +410,9 @@ class SimSocket(socket.socket):
         CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
         if self._returns_at_once(flags):
             # A call that found nothing to do: a poll (see Scheduler.poll_point), so a loop
-            # that retries it cannot starve the thread it waits for
-            self._net.scheduler.poll_point(f"{what}() on {self._described()}, which would block")
+            # that retries it cannot starve the thread it waits for. (No socket in the text: a
+            # task polling is never waiting when a deadlock is reported, and a repr costs.)
+            self._net.scheduler.poll_point(f"{what}() that would block")
             raise raise_errno(self._net, "EAGAIN")
         if self._timeout is not None and not self._k.nonblock:
             # CPython would make a blocking system call after select(): it may wait past the timeout
@@ -678,7 +679,9 @@ class SimSocket(socket.socket):
             return self._stream_send(view, "send", waits_for_all, rule, flags)
         k = self._net.kernel
         if self._k.unix:
-            return self._blocking("send", lambda ks: unixdgram.send(k, ks, view), lambda ks: unixdgram.has_room(k, ks))
+            return self._blocking(
+                "send", lambda ks: unixdgram.send(k, ks, view), lambda ks: unixdgram.has_room(k, ks), flags
+            )
         return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
 
     def sendall(self, data: Any, flags: int = 0) -> None:

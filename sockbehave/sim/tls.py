@@ -302,7 +302,7 @@ class SimSSLObject:
         if sock.gettimeout() == 0.0:
             if is_ready():
                 return True
-            net.scheduler.poll_point(f"SSLSocket {operation} (TLS records) on {sock._described()}, which would block")
+            net.scheduler.poll_point(f"SSLSocket {operation} that would block")  # (as SimSocket._wait)
             return False
         what = f"SSLSocket {operation} (TLS records) on {sock._described()}"
         if not net.scheduler.wait_until(is_ready, deadline, what):

@@ -200,3 +200,24 @@ def test_a_datagram_socket_pair_is_two_unnamed_sockets_connected_to_each_other()
                 a.send(b"x")
     if current_os() == "linux":
         assert pair_program() == PAIR_LINUX
+
+
+def dontwait_program() -> list[str]:
+    with _dir() as path, _dgram() as receiver, _dgram() as sender:
+        receiver.bind(path("r"))
+        sender.connect(path("r"))
+        for _ in range(11):
+            sender.send(b"x")
+        # a blocking socket: MSG_DONTWAIT makes this one call fail instead of waiting
+        return [
+            _error(lambda: sender.send(b"y", socket.MSG_DONTWAIT)),
+            _error(lambda: sender.sendto(b"y", socket.MSG_DONTWAIT, path("r"))),
+        ]
+
+
+def test_msg_dontwait_makes_a_send_to_a_full_receiver_fail_at_once() -> None:
+    expected = ["BlockingIOError: Resource temporarily unavailable"] * 2
+    with patched("linux"):
+        assert dontwait_program() == expected
+    if current_os() == "linux":
+        assert dontwait_program() == expected
