@@ -37,10 +37,8 @@ _VIEWED = {
 
 
 def lacks(profile: Profile, module: str, name: str) -> bool:
-    """Whether ``profile``'s CPython lacks ``module.name`` (the facts and their sources are the profile's)."""
-    if module in ("socket", "_socket") and name in profile.missing_options:
-        return True
-    return profile.stdlib_names.get(f"{module}.{name}") is False
+    """Whether ``profile``'s CPython lacks ``module.name`` (``Profile.lacks``)."""
+    return profile.lacks(module, name)
 
 
 def _own_dict(module: types.ModuleType) -> dict[str, Any]:

@@ -436,6 +436,14 @@ class Profile:
     def __post_init__(self) -> None:
         require_sources(self, f"profile {self.name}", exempt=("name",))
 
+    def lacks(self, module: str, name: str) -> bool:
+        """Whether this OS's CPython lacks ``module.name`` (``stdlib_names``; a method of
+        ``socket.socket`` is ``module`` "socket.socket"), or the socket option ``name``
+        (``missing_options``)."""
+        if module in ("socket", "_socket") and name in self.missing_options:
+            return True
+        return self.stdlib_names.get(f"{module}.{name}") is False
+
 
 def _p(name: str, values: dict[str, tuple[object, str]]) -> Profile:
     return build(Profile, values, name=name)

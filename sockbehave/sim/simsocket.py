@@ -199,12 +199,11 @@ class _WhereCPythonHasIt:
 
     def __init__(self, func: Callable[..., Any]) -> None:
         self._func = func
-        self._key = f"socket.socket.{func.__name__}"
         self.__doc__ = func.__doc__
 
     def __get__(self, obj: Optional[SimSocket], owner: Optional[type] = None) -> Any:
         net = thread_net() if obj is None else obj._net
-        if net is not None and net.profile.stdlib_names.get(self._key) is False:
+        if net is not None and net.profile.lacks("socket.socket", self._func.__name__):
             what = "type object 'socket'" if obj is None else "'socket' object"
             raise AttributeError(f"{what} has no attribute '{self._func.__name__}'")
         return self._func if obj is None else self._func.__get__(obj, owner)
@@ -679,10 +678,16 @@ class SimSocket(socket.socket):
             return self._stream_send(view, "send", waits_for_all, rule, flags)
         k = self._net.kernel
         if self._k.unix:
-            return self._blocking(
-                "send", lambda ks: unixdgram.send(k, ks, view), lambda ks: unixdgram.has_room(k, ks), flags
-            )
+            return self._unix_dgram_send("send", view, None, flags)
         return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
+
+    def _unix_dgram_send(self, what: str, view: memoryview, key: object, flags: int) -> int:
+        """An AF_UNIX datagram to the socket named ``key`` (None: the connected one), waiting
+        for room as the timeout and ``flags`` allow (``unixdgram``)."""
+        k = self._net.kernel
+        return self._blocking(
+            what, lambda ks: unixdgram.send(k, ks, view, key), lambda ks: unixdgram.has_room(k, ks, key), flags
+        )
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         # CPython's sendall passes the flags to every send; with MSG_DONTWAIT on a blocking
@@ -702,12 +707,7 @@ class SimSocket(socket.socket):
             if self._k.unix and self._k.kind == DGRAM:
                 k = self._net.kernel
                 key = self._kernel(lambda _: unixpaths.connect_key(k, args[-1], "sendto"))
-                return self._blocking(
-                    "sendto",
-                    lambda ks: unixdgram.send(k, ks, payload, key),
-                    lambda ks: unixdgram.has_room(k, ks, key),
-                    flags,
-                )
+                return self._unix_dgram_send("sendto", payload, key, flags)
             host, port = self._address(args[-1], "sendto")
             if self._k.kind == STREAM and self._k.tcb is not None:
                 # A connected TCP socket ignores the address (Kernel.sendto says where that is

@@ -189,7 +189,9 @@ class UnixDgramFacts:
     sure_dgrams: int
     sure_bytes: int
     sure_overhead: int
-    #: The receiver is surely full once it holds ``full_dgrams`` datagrams, or once its
+    #: The receiver is surely full once it holds ``full_dgrams`` datagrams (unless it is
+    #: connected to the sender: Linux's unix_dgram_sendmsg checks the queue's length only for
+    #: a receiver whose peer is another socket; a datagram pair's ends hold 278 here), or once its
     #: datagrams and the new one, each counted with ``full_overhead`` bytes more, would pass
     #: ``full_bytes`` (None: no such rule).
     full_dgrams: Optional[int]
