@@ -358,7 +358,11 @@ def _replacements() -> list[tuple[object, str, Any]]:
         if hasattr(selectors, "PollSelector"):
             swaps += [(selectors.PollSelector, "_selector_cls", staticmethod(dispatch_poll))]
     if hasattr(select, "epoll"):
-        dispatch_epoll = _dispatch(select.epoll, _where_it_exists("select.epoll", readiness.SimEpoll))
+        real_epoll = select.epoll
+        dispatch_epoll = _dispatch(
+            real_epoll,
+            _where_it_exists("select.epoll", lambda net, *a, **k: readiness.SimEpoll(net, *a, **k, real=real_epoll)),
+        )
         swaps += [(select, "epoll", dispatch_epoll)]
         if hasattr(selectors, "EpollSelector"):
             swaps += [(selectors.EpollSelector, "_selector_cls", staticmethod(dispatch_epoll))]

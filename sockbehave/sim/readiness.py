@@ -373,13 +373,45 @@ class DescriptorObject:
 
 
 class SimEpoll(DescriptorObject):
-    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds."""
+    """``select.epoll()`` for a simulated thread, level-triggered; ``poll(timeout)`` takes seconds.
 
-    def __init__(self, net: SimNet, sizehint: int = -1, flags: int = 0) -> None:
+    A real descriptor is registered on a real epoll of the host (``real``), which checks it as
+    Linux does (``EPERM`` for a regular file, ``EBADF``, ``EEXIST``); a ``poll`` then follows the
+    module's rule for real descriptors (``_sockets``): with simulated ones too, or with a timeout,
+    it raises ``NotImplementedError``; with a zero timeout it asks the real epoll. The refusal
+    comes at ``poll``, as for ``select.poll``, and not at ``register``: asyncio registers inside a
+    callback, whose exception its loop would log and swallow."""
+
+    def __init__(
+        self, net: SimNet, sizehint: int = -1, flags: int = 0, *, real: Optional[Callable[[], Any]] = None
+    ) -> None:
         if sizehint == 0 or sizehint < -1:
             raise ValueError("negative sizehint")
         self._net = net
         self._registered: dict[int, int] = {}
+        self._real_factory = real
+        self._real: Any = None  # the host's epoll for real descriptors, made at the first one
+        self._real_fds: set[int] = set()
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
+        super().close()
+
+    def _is_real(self, fd: int) -> bool:
+        """Whether ``fd`` is a real descriptor; a simulated number that is no socket or pipe is refused."""
+        if isinstance(self._net.descriptors.lookup(fd), (PipeEnd, KSock)):
+            return False
+        if fd >= Descriptors.BASE:
+            raise NotModelled(f"epoll on descriptor {fd}, which is not a socket of this simulation")
+        return True
+
+    def _real_epoll(self) -> Any:
+        if self._real is None:
+            if self._real_factory is None:
+                raise NotModelled("epoll on a real descriptor in a simulated thread on a host without epoll")
+            self._real = self._real_factory()
+        return self._real
 
     @classmethod
     def fromfd(cls, fd: int) -> SimEpoll:
@@ -395,14 +427,20 @@ class SimEpoll(DescriptorObject):
     def register(self, fd: Any, eventmask: int = POLLIN | POLLPRI | POLLOUT) -> None:
         self._check()
         number = _descriptor(fd)
+        if self._is_real(number):
+            self._real_epoll().register(number, self._events(eventmask))
+            self._real_fds.add(number)
+            return
         if number in self._registered:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
-        self._sockets_of([number])
         self._registered[number] = self._events(eventmask)
 
     def modify(self, fd: Any, eventmask: int) -> None:
         self._check()
         number = _descriptor(fd)
+        if number in self._real_fds:
+            self._real.modify(number, self._events(eventmask))
+            return
         if number not in self._registered:
             raise _not_found()
         self._registered[number] = self._events(eventmask)
@@ -410,6 +448,10 @@ class SimEpoll(DescriptorObject):
     def unregister(self, fd: Any) -> None:
         self._check()
         number = _descriptor(fd)
+        if number in self._real_fds:
+            self._real_fds.discard(number)
+            self._real.unregister(number)
+            return
         if number not in self._registered:
             raise _not_found()
         del self._registered[number]
@@ -424,6 +466,9 @@ class SimEpoll(DescriptorObject):
         if maxevents == 0 or maxevents < -1:
             raise ValueError(f"maxevents must be greater than 0, got {maxevents}")
         seconds = None if timeout is None or timeout < 0 else math.ceil(timeout * 1000) / 1000.0
+        if self._real_fds:
+            _sockets(self._net, "epoll.poll()", [*self._real_fds, *self._registered], seconds == 0)
+            return self._real.poll(0, maxevents)  # type: ignore[no-any-return]
         socks = self._sockets_of(self._registered)
 
         def result() -> list[tuple[int, int]]:

@@ -131,6 +131,38 @@ def test_epoll_is_level_triggered_only_and_says_so() -> None:
         assert ep.closed
 
 
+def test_epoll_checks_a_real_descriptor_as_linux_does_and_refuses_to_wait_on_it_at_poll() -> None:
+    """A real descriptor goes to a real epoll: a regular file gets Linux's EPERM at ``register``
+    (as CPython's test_selectors expects). Waiting on one is refused at ``poll``, not at
+    ``register``: asyncio registers inside a callback, whose exception its loop would swallow."""
+    if not hasattr(select, "epoll"):
+        pytest.skip("no epoll on this host")
+    r, w = os.pipe()
+    os.write(w, b"x")
+    try:
+        with patched("linux"), open(__file__, "rb") as regular:
+            ep = select.epoll()
+            with pytest.raises(PermissionError):
+                ep.register(regular, select.EPOLLIN)
+            ep.register(r, select.EPOLLIN)
+            with pytest.raises(FileExistsError):
+                ep.register(r, select.EPOLLIN)
+            assert ep.poll(0) == [(r, select.EPOLLIN)]  # a poll that cannot block is passed on
+            with pytest.raises(NotImplementedError, match="would stop the simulation for real time"):
+                ep.poll(1.0)
+            s = socket.socket()
+            ep.register(s, select.EPOLLOUT)
+            with pytest.raises(NotImplementedError, match="simulated and real descriptors together"):
+                ep.poll(0)
+            ep.unregister(r)
+            assert ep.poll(0) == [(s.fileno(), select.EPOLLOUT | select.EPOLLHUP)]
+            s.close()
+            ep.close()
+    finally:
+        os.close(r)
+        os.close(w)
+
+
 def echo_server_with(selector_class: type[selectors.BaseSelector], clients: int = 3) -> list[bytes]:
     """The selectors documentation's echo server, non-blocking, one thread, plus its clients."""
     sel = selector_class()
