@@ -139,6 +139,7 @@ class Tcb:
         "state",
         "unix",
         "unix_writes",
+        "urg_mark",
     )
 
     def __init__(
@@ -180,6 +181,9 @@ class Tcb:
         #: An end of an AF_UNIX stream socket pair (``Kernel.unix_pair``): its OS's facts; None for TCP.
         self.unix: Optional[UnixPairFacts] = None
         self.unix_writes = 0  # writes queued to this end since its reader last emptied it
+        #: Received urgent data read inline (``urgent``): the bytes of ``rcv`` before the urgent
+        #: byte (0: the next byte is it); -1: none.
+        self.urg_mark = -1
 
 
 class KSock:
@@ -862,12 +866,13 @@ class Kernel:
     def _sndbuf(self, s: KSock) -> int:
         return int(s.opts.get("SO_SNDBUF", self.profile.tcp_sndbuf))
 
-    def _peer(self, t: Tcb) -> Optional[Tcb]:
+    def peer(self, t: Tcb) -> Optional[Tcb]:
+        """The other end of connection end ``t``, while it exists."""
         return self.conns.get((t.remote, t.local))
 
     def _pump(self, t: Tcb) -> None:
         """Move queued bytes (and then the FIN) from ``t`` to its peer, as far as it has room."""
-        peer = self.conns.get((t.remote, t.local))  # _peer, inline: every close and send comes here
+        peer = self.conns.get((t.remote, t.local))  # peer(), inline: every close and send comes here
         if peer is None:
             return
         if t.snd:
@@ -967,11 +972,15 @@ class Kernel:
 
     def _nagle_holds(self, t: Tcb) -> bool:
         """RFC 896: a write shorter than a full segment waits while earlier data is unacknowledged."""
+        return self._nagle(t.nodelay, t, len(t.snd))
+
+    def nagle_would_hold(self, s: KSock, t: Tcb, n: int) -> bool:
+        """Whether Nagle's algorithm would hold a send of ``n`` bytes by ``s`` with nothing queued."""
+        return self._nagle(bool(s.opts.get("TCP_NODELAY")), t, n)
+
+    def _nagle(self, nodelay: bool, t: Tcb, queued: int) -> bool:
         return (
-            not t.nodelay
-            and t.ack_due is not None
-            and t.ack_due > self.clock.now
-            and len(t.snd) < self.profile.loopback_mss
+            not nodelay and t.ack_due is not None and t.ack_due > self.clock.now and queued < self.profile.loopback_mss
         )
 
     def _ack_arrives(self, t: Tcb, due: float) -> None:
@@ -1028,7 +1037,7 @@ class Kernel:
     def _send_rst_from(self, t: Tcb) -> None:
         if self.trace is not None:
             self._seg("RST", t.local, t.remote)
-        peer = self._peer(t)
+        peer = self.peer(t)
         self._destroy(t)
         if peer is not None:
             self._deliver_rst(peer)
@@ -1039,7 +1048,9 @@ class Kernel:
             raise self.fail(unconnected)
         return s.tcb
 
-    def send(self, s: KSock, data: bytes | memoryview) -> int:
+    def send(self, s: KSock, data: bytes | memoryview, push: bool = False) -> int:
+        """Queue what fits of ``data`` and send it as far as the peer has room; with ``push``,
+        even where Nagle's algorithm would hold it (urgent data, ``urgent.send``)."""
         if s.kind == DGRAM:
             if s.remote is None:
                 raise self.fail("EDESTADDRREQ")
@@ -1075,7 +1086,9 @@ class Kernel:
         if t.snd is EMPTY:
             t.snd = ByteQueue()
         t.snd.append(taken)
-        if not t.held and self._nagle_holds(t):
+        if push:
+            t.held = False
+        elif not t.held and self._nagle_holds(t):
             assert t.ack_due is not None
             t.held = True
             self.clock.call_at(t.ack_due, functools.partial(self._ack_arrives, t, t.ack_due))
@@ -1102,12 +1115,17 @@ class Kernel:
         if n == 0:
             return b""
         if t.rcv:
+            mark = t.urg_mark
+            if mark >= 0:
+                n = self._to_urgent_mark(s, mark, n)
             if peek:
                 return t.rcv.peek(n)
             data = t.rcv.take(n)
+            if mark >= 0:
+                t.urg_mark = mark - len(data) if len(data) <= mark else -1  # -1: the urgent byte is read
             if not t.rcv:
                 t.unix_writes = 0
-            peer = self._peer(t)
+            peer = self.peer(t)
             if peer is not None:
                 self._pump(peer)
             return data
@@ -1119,6 +1137,25 @@ class Kernel:
         if t.fin_received or t.reset or t.read_shut or t.state == "CLOSED":
             return b""
         raise WouldBlock
+
+    def _to_urgent_mark(self, s: KSock, mark: int, n: int) -> int:
+        """How much of ``n`` a read may take with urgent data ``mark`` bytes ahead, read inline
+        (``Profile.urgent``: a read never runs past the urgent byte, and on some OSes takes it alone)."""
+        facts = self.profile.urgent
+        assert facts is not None, "only a profile with urgent facts marks urgent data (urgent.send)"
+        if not s.opts.get("SO_OOBINLINE"):
+            raise NotModelled("reading urgent data (MSG_OOB) after SO_OOBINLINE was turned off")
+        if mark > 0:
+            return min(n, mark)
+        return 1 if facts.read_at_mark == "alone" else n
+
+    def owner(self, t: Tcb) -> Optional[KSock]:
+        """The socket that holds connection end ``t``; None while it waits in an accept queue,
+        or once its socket is closed."""
+        for s in self._bound.get((STREAM, t.local[1]), ()):
+            if s.tcb is t and not s.closed:
+                return s
+        return None
 
     def readable(self, s: KSock) -> bool:
         self.flush()  # readiness is polled by waiting tasks: collected sockets close first
@@ -1188,6 +1225,7 @@ class Kernel:
                 raise NotModelled(f"shutdown(SHUT_RD) on {self.profile.name} with received data still queued")
             t.rcv.clear()  # "discard": the BSDs' sorflush
             t.unix_writes = 0
+            t.urg_mark = -1
         t.read_shut = True
 
     def _shutdown_listener(self, s: KSock, how: int) -> None:
@@ -1352,7 +1390,7 @@ class Kernel:
         """A write goes straight into the other end's buffer, if it surely fits there."""
         if t.shut_by_app:
             raise self.fail(self.profile.send_after_shutdown_error)
-        peer = self._peer(t)
+        peer = self.peer(t)
         if peer is None or peer.read_shut:
             error, why = (
                 (facts.send_to_closed, "is closed") if peer is None else (facts.peer_shut_rd, "shut down reading")
@@ -1374,7 +1412,7 @@ class Kernel:
         return len(data)
 
     def _unix_writable(self, t: Tcb, facts: UnixPairFacts) -> bool:
-        peer = self._peer(t)
+        peer = self.peer(t)
         if peer is None or t.shut_by_app or peer.read_shut:
             return True  # a send fails at once
         if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
@@ -1387,7 +1425,7 @@ class Kernel:
     def _unix_shutdown(self, t: Tcb, how: int) -> None:
         """Each half closes at both ends: the other end reads EOF after SHUT_WR (every OS), and
         where ``UnixPairFacts.peer_shut_rd`` is known SHUT_RD shuts the other end's sending too."""
-        peer = self._peer(t)
+        peer = self.peer(t)
         if how in (0, 2):  # SHUT_RD, SHUT_RDWR
             self._shut_reading(t)  # a socket-level rule (the BSDs' soshutdown), for AF_UNIX too
             if peer is not None and t.unix is not None and t.unix.peer_shut_rd is not None:
@@ -1400,7 +1438,7 @@ class Kernel:
     def _unix_close(self, t: Tcb, facts: UnixPairFacts) -> None:
         """The other end reads its queued data, then (``close_unread``) an error if this end
         dropped unread data, then EOF; it can send no more. No linger, no TIME_WAIT."""
-        peer = self._peer(t)
+        peer = self.peer(t)
         self._destroy(t)
         if peer is not None:
             if t.rcv and facts.close_unread != "eof":

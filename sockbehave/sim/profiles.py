@@ -26,6 +26,7 @@ from .unixfacts import (
     UnixDgramFacts,
     UnixPairFacts,
 )
+from .urgentfacts import BSD_URGENT_DARWIN, BSD_URGENT_FREEBSD, LINUX_URGENT, WINDOWS_URGENT, UrgentFacts
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
@@ -414,6 +415,9 @@ class Profile:
     unix_pairs: Optional[UnixPairFacts]
     #: AF_UNIX datagram sockets (``unixfacts``, ``unixdgram``); None where they are not modelled.
     unix_dgrams: Optional[UnixDgramFacts]
+    #: TCP urgent data (``MSG_OOB``) read inline by a receiver with SO_OOBINLINE set
+    #: (``urgentfacts``); None where ``MSG_OOB`` is not modelled.
+    urgent: Optional[UrgentFacts]
     # select.kqueue (the BSDs)
     #: The ``KQ_*`` names that OS's CPython's ``select`` module defines, with their values there
     #: (``sys/event.h``); empty where its CPython has no ``select.kqueue``.
@@ -759,6 +763,7 @@ LINUX = _p(
             LINUX_UNIX_DGRAMS,
             "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
         ),
+        "urgent": (LINUX_URGENT, "sockbehave/sim/urgentfacts.py (UrgentFacts.sources names the source of each fact)"),
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
@@ -1188,6 +1193,10 @@ DARWIN = _p(
             BSD_UNIX_DGRAMS_DARWIN,
             "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
         ),
+        "urgent": (
+            BSD_URGENT_DARWIN,
+            "sockbehave/sim/urgentfacts.py (UrgentFacts.sources names the source of each fact)",
+        ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 1}, _ON_VALUE_XNU),
         "keepalive_tunables": (
             {"TCP_KEEPINTVL": (75, 0, (2**32 - 1) // 1000, True), "TCP_KEEPCNT": (8, 0, 2**31 - 1, True)},
@@ -1372,6 +1381,10 @@ FREEBSD = _p(
         "unix_dgrams": (
             BSD_UNIX_DGRAMS_FREEBSD,
             "sockbehave/sim/unixfacts.py (UnixDgramFacts.sources names the source of each fact)",
+        ),
+        "urgent": (
+            BSD_URGENT_FREEBSD,
+            "sockbehave/sim/urgentfacts.py (UrgentFacts.sources names the source of each fact)",
         ),
         "option_on_value": ({**_ON_VALUE_BSD, **_ON_VALUE_BSD_TCP, "SO_LINGER": 0x80}, _ON_VALUE_FREEBSD),
         "gai_noname": (
@@ -1606,6 +1619,7 @@ WINDOWS = _p(
             "python/cpython@v3.13.5 Modules/socketmodule.h:90-94 (without sys/un.h AF_UNIX is undefined: Windows' "
             "CPython has no AF_UNIX sockets)",
         ),
+        "urgent": (WINDOWS_URGENT, "sockbehave/sim/urgentfacts.py (UrgentFacts.sources names the source of each fact)"),
         "errnos": (_WINDOWS_ERRNO, _ERRNO_SOURCES["windows"]),
         "errno_aliases": (
             {"EAGAIN": "EWOULDBLOCK"},

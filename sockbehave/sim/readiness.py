@@ -147,6 +147,8 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
         events |= POLLHUP
     if t.error:
         events |= POLLERR
+    if 0 <= t.urg_mark < len(t.rcv) and kernel.profile.urgent is not None and kernel.profile.urgent.exceptional:
+        events |= POLLPRI  # urgent data not yet read (``urgent``)
     return events
 
 

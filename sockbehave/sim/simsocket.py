@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
-from . import unixdgram, unixpaths
+from . import unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
@@ -76,9 +76,12 @@ _NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
 #: The per-call flags a profile may model (``Profile.recv_flags``/``send_flags``), by name; a
 #: host without one (a Windows host has no MSG_DONTWAIT) cannot pass it either.
 #: Plain ints: a ``socket.MsgFlag`` in ``&`` costs microseconds of enum code on every call.
-_CALL_FLAGS: dict[str, int] = {n: int(getattr(socket, n)) for n in ("MSG_PEEK", "MSG_DONTWAIT") if hasattr(socket, n)}
+_CALL_FLAGS: dict[str, int] = {
+    n: int(getattr(socket, n)) for n in ("MSG_PEEK", "MSG_DONTWAIT", "MSG_OOB") if hasattr(socket, n)
+}
 _PEEK = _CALL_FLAGS.get("MSG_PEEK", 0)
 _DONTWAIT = _CALL_FLAGS.get("MSG_DONTWAIT", 0)
+_OOB = _CALL_FLAGS.get("MSG_OOB", 0)
 _INT_MAX = 2**31 - 1
 
 _OPTIONS: dict[tuple[int, int], str] = {
@@ -87,7 +90,7 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_LINGER): "SO_LINGER",
     (socket.SOL_SOCKET, socket.SO_KEEPALIVE): "SO_KEEPALIVE",  # stored only: no keepalive probe is modelled
     (socket.SOL_SOCKET, socket.SO_BROADCAST): "SO_BROADCAST",  # permits sending to a broadcast address (kernel.py)
-    (socket.SOL_SOCKET, socket.SO_OOBINLINE): "SO_OOBINLINE",  # stored only: urgent data (MSG_OOB) is not modelled
+    (socket.SOL_SOCKET, socket.SO_OOBINLINE): "SO_OOBINLINE",  # how urgent data is read (urgent)
     (socket.SOL_SOCKET, socket.SO_RCVBUF): "SO_RCVBUF",
     (socket.SOL_SOCKET, socket.SO_SNDBUF): "SO_SNDBUF",
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
@@ -511,10 +514,14 @@ class SimSocket(socket.socket):
         return given
 
     def _send_flags(self, flags: int, what: str) -> int:
-        return self._flags(flags, what, self._net.profile.send_flags)
+        return self._flags(flags, what, self._call_flags(self._net.profile.send_flags))
 
     def _recv_flags(self, flags: int, what: str) -> int:
-        return self._flags(flags, what, self._net.profile.recv_flags)
+        return self._flags(flags, what, self._call_flags(self._net.profile.recv_flags))
+
+    def _call_flags(self, flags: tuple[str, ...]) -> tuple[str, ...]:
+        """The profile's flags, and MSG_OOB where it has urgent-data facts (``urgent``)."""
+        return flags if self._net.profile.urgent is None else (*flags, "MSG_OOB")
 
     # -- connections --------------------------------------------------------------------------
     def bind(self, address: Any) -> None:
@@ -636,7 +643,7 @@ class SimSocket(socket.socket):
         while True:  # send at least once (an empty send too), until nothing is left
             try:
                 with view[sent:] as rest:  # released even when the kernel raises (see bytes_view)
-                    sent += k.send(ks, rest)
+                    sent += urgent.send(k, ks, rest) if flags & _OOB else k.send(ks, rest)
             except KernelError as exc:
                 if sent and partial_rule == "count":
                     return sent
@@ -677,6 +684,8 @@ class SimSocket(socket.socket):
             rule = self._net.profile.send_error_after_partial if waits_for_all else "error"
             return self._stream_send(view, "send", waits_for_all, rule, flags)
         k = self._net.kernel
+        if flags & _OOB:
+            raise NotModelled("MSG_OOB on a datagram socket")
         if self._k.unix:
             return self._unix_dgram_send("send", view, None, flags)
         return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
@@ -703,6 +712,8 @@ class SimSocket(socket.socket):
         if len(args) not in (1, 2):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
         flags = self._send_flags(args[0], "sendto") if len(args) == 2 else 0
+        if flags & _OOB and self._k.kind != STREAM:
+            raise NotModelled("MSG_OOB on a datagram socket")
         with bytes_view(data) as payload:
             if self._k.unix and self._k.kind == DGRAM:
                 k = self._net.kernel
@@ -756,6 +767,8 @@ class SimSocket(socket.socket):
     # -- receiving ----------------------------------------------------------------------------
     def _recv_from(self, bufsize: int, what: str, flags: int) -> tuple[bytes, Optional[tuple[str, int]], bool]:
         k = self._net.kernel
+        if flags & _OOB:
+            return self._kernel(lambda ks: urgent.recv(k, ks)), None, False
         peek = bool(flags & _PEEK)
         return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize, peek), k.readable, flags)
 
