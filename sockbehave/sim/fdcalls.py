@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Optional
 
-from . import pipes
+from . import pipes, sockfile
 from .kernel import FD_BASE, STREAM, KernelError, KSock, NotModelled, WouldBlock
 from .pipes import PipeEnd
 from .simsocket import SimHost, o_nonblock, raise_errno
@@ -43,13 +43,7 @@ for _name in ("O_APPEND", "O_ASYNC", "O_DIRECT", "O_NOATIME"):
 def _socket(net: SimHost, fd: int, call: str) -> KSock:
     if not net.profile.socket_descriptor_flags:
         raise NotModelled(f"{call} on a simulated socket's descriptor on {net.profile.name}")
-    net.enter()
-    ks = net.kernel.fds.get(fd)
-    if ks is None:
-        if fd in net.kernel.released:
-            raise raise_errno(net, "EBADF")
-        raise NotModelled(f"{call} on a simulated descriptor that is not a socket")
-    return ks
+    return sockfile.socket_of(net, fd, call)
 
 
 def _flagged(net: SimHost, fd: int, call: str) -> KSock | PipeEnd:
@@ -184,6 +178,7 @@ _MODELLED: dict[str, Callable[..., Any]] = {
     "os.set_blocking": set_blocking,
     "os.get_inheritable": get_inheritable,
     "os.set_inheritable": set_inheritable,
+    **sockfile.MODELS,
 }
 
 

@@ -394,9 +394,11 @@ def fstat(net: SimHost, end: PipeEnd, fd: int) -> os.stat_result:
     return os.stat_result(fields, extra)
 
 
-class _PipeIO(io.RawIOBase):
-    """``io.open(fd)`` of a pipe end: a raw stream over ``os.read``/``os.write`` of the
-    simulation, as ``FileIO`` is over the real ones (``read`` gives None where it would block)."""
+class DescriptorIO(io.RawIOBase):
+    """``io.open(fd)`` of a simulated descriptor: a raw stream over the simulation's
+    ``os.read``/``os.write`` of it (``_read``, ``_write``, ``_close``: a pipe end's here, a
+    socket's in ``sockfile``), as ``FileIO`` is over the real ones (``read`` gives None where it
+    would block)."""
 
     def __init__(self, net: SimHost, fd: int, mode: str, closefd: bool) -> None:
         super().__init__()
@@ -409,17 +411,11 @@ class _PipeIO(io.RawIOBase):
             raise ValueError("I/O operation on closed file")
         return self._fd
 
-    def _end(self) -> PipeEnd:
-        end = end_of(self._net, self.fileno())
-        if end is None:
-            raise raise_errno(self._net, "EBADF")
-        return end
-
     def readable(self) -> bool:
-        return self._end().reading
+        return "r" in self.mode
 
     def writable(self) -> bool:
-        return not self._end().reading
+        return "w" in self.mode
 
     def seekable(self) -> bool:
         return False
@@ -430,7 +426,7 @@ class _PipeIO(io.RawIOBase):
     def readinto(self, buffer: Any) -> Optional[int]:
         with memoryview(buffer).cast("B") as target:  # held only during the call (see bytes_view)
             try:
-                data = read(self._net, self._end(), self._fd, len(target))
+                data = self._read(len(target))
             except BlockingIOError:
                 return None
             target[: len(data)] = data
@@ -438,16 +434,44 @@ class _PipeIO(io.RawIOBase):
 
     def write(self, data: Any) -> Optional[int]:
         try:
-            return write(self._net, self._end(), self._fd, data)
+            return self._write(data)
         except BlockingIOError:
             return None
 
     def close(self) -> None:
         if not self.closed and self._closefd:
-            end = end_of(self._net, self._fd)
-            if end is not None:
-                close(self._net, end, self._fd)
+            self._close()
         super().close()
+
+    def _read(self, n: int) -> bytes:
+        raise NotImplementedError
+
+    def _write(self, data: Any) -> int:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+
+class _PipeIO(DescriptorIO):
+    """``io.open(fd)`` of a pipe end."""
+
+    def _end(self) -> PipeEnd:
+        end = end_of(self._net, self.fileno())
+        if end is None:
+            raise raise_errno(self._net, "EBADF")
+        return end
+
+    def _read(self, n: int) -> bytes:
+        return read(self._net, self._end(), self._fd, n)
+
+    def _write(self, data: Any) -> int:
+        return write(self._net, self._end(), self._fd, data)
+
+    def _close(self) -> None:
+        end = end_of(self._net, self._fd)
+        if end is not None:
+            close(self._net, end, self._fd)
 
 
 def open_fd(
@@ -464,13 +488,25 @@ def open_fd(
 ) -> Any:
     """``io.open(fd, ...)``/``os.fdopen``: ``io.open``'s layering (raw, buffered, text) over a
     raw stream of the pipe end. Modes that need a seekable file (``+``, ``a``) are refused."""
+    if (one_way(mode, "pipe") == "r") != end.reading:
+        raise _error(net, "EBADF", "io.open()")  # FileIO's fstat passes; the first read or write fails: simplified
+    raw = _PipeIO(net, fd, "rb" if end.reading else "wb", closefd)
+    return layered(raw, mode, buffering, encoding, errors, newline)
+
+
+def one_way(mode: str, kind: str) -> str:
+    """ "r" or "w": the one direction of ``io.open``'s ``mode`` on a simulated ``kind``'s
+    descriptor; modes that need a seekable file (``+``, ``a``) are refused."""
     kinds = set(mode) - {"b", "t"}
     if not kinds <= {"r", "w"} or len(kinds) != 1:
-        raise NotModelled(f"io.open() of a simulated pipe's descriptor with mode {mode!r}")
-    if ("r" in kinds) != end.reading:
-        raise _error(net, "EBADF", "io.open()")  # FileIO's fstat passes; the first read or write fails: simplified
+        raise NotModelled(f"io.open() of a simulated {kind}'s descriptor with mode {mode!r}")
+    return kinds.pop()
+
+
+def layered(raw: io.RawIOBase, mode: str, buffering: int, encoding: Any, errors: Any, newline: Any) -> Any:
+    """What ``io.open`` builds over a non-seekable raw stream read or written one way: the raw
+    stream itself (``buffering=0``, binary), a buffered reader or writer, or text over one."""
     binary = "b" in mode
-    raw = _PipeIO(net, fd, "rb" if end.reading else "wb", closefd)
     if buffering == 1 and not binary:
         buffering, line_buffering = -1, True
     else:
@@ -480,7 +516,7 @@ def open_fd(
             raise ValueError("can't have unbuffered text I/O")
         return raw
     size = io.DEFAULT_BUFFER_SIZE if buffering < 0 else buffering
-    buffered: Any = io.BufferedReader(raw, size) if end.reading else io.BufferedWriter(raw, size)
+    buffered: Any = io.BufferedReader(raw, size) if raw.readable() else io.BufferedWriter(raw, size)
     if binary:
         return buffered
     return io.TextIOWrapper(buffered, encoding, errors, newline, line_buffering)

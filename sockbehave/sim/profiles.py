@@ -391,6 +391,13 @@ class Profile:
     #: O_NONBLOCK, F_GETFD/F_SETFD with FD_CLOEXEC), ``os.get_blocking``/``set_blocking`` and
     #: ``os.get_inheritable``/``set_inheritable`` act on there; ``False``: not modelled.
     socket_descriptor_flags: bool
+    #: What ``os.read``/``os.write`` (``recv``/``send`` with no flags), ``os.fstat`` and
+    #: ``io.open``/``os.fdopen`` do on a socket's descriptor (``sockfile``): None where a socket
+    #: is no such descriptor (not modelled); else how ``fstat`` builds ``st_mode`` and
+    #: ``st_size``: "fixed" (``S_IFSOCK`` with every permission bit, size 0) or "by-state"
+    #: (``S_IFSOCK``; read bits unless nothing more can be received and nothing is left, write
+    #: bits unless nothing more can be sent, none on a listener; size: the unread bytes).
+    socket_file_io: Optional[str]
     #: Whether a socket accept() returns takes the listening socket's O_NONBLOCK (before
     #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
     #: wait on such a socket with no timeout is ``NotModelled``).
@@ -1024,6 +1031,12 @@ LINUX = _p(
             "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
         ),
         # descriptor flags
+        "socket_file_io": (
+            "fixed",
+            "recv(2) and send(2) (Linux man-pages 6.03): with no flags they are read(2) and write(2); observed here "
+            "(Linux 6.18, CPython 3.11.7): os.read/os.write on a socket pair's descriptor receive and send, fstat gives "
+            "st_mode 0o140777 and st_size 0 with bytes unread (sockfs), tests/sim/test_socket_files.py",
+        ),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
@@ -1347,6 +1360,12 @@ DARWIN = _p(
             "sending'): not modelled",
         ),
         # descriptor flags
+        "socket_file_io": (
+            "by-state",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/sys_socket.c:102-103 (a socket's fileops read and "
+            "write), 113-153 (soo_read/soo_write: soreceive/sosend with no flags), 348-392 (soo_stat: S_IFSOCK, read "
+            "bits unless SS_CANTRCVMORE with nothing left, write bits unless SS_CANTSENDMORE, st_size the unread bytes)",
+        ),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
@@ -1564,6 +1583,13 @@ FREEBSD = _p(
             "FreeBSD send(2) (April 27, 2020): MSG_DONTWAIT requests the call to return when it would block otherwise",
         ),
         # descriptor flags
+        "socket_file_io": (
+            "by-state",
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/sys_socket.c:106-112 (a socket's fileops read, write and stat), "
+            "125-152 (soo_read/soo_write: soreceive/sosend with no flags), 307-345 (soo_stat: S_IFSOCK, no bits on a "
+            "listener, read bits unless SBS_CANTRCVMORE with nothing left, write bits unless SBS_CANTSENDMORE, st_size "
+            "the unread bytes) (FreeBSD 13, vendored by F-Stack)",
+        ),
         "accept_inherits_nonblock": (
             False,
             "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() inherits O_NONBLOCK, but accept4(), "
@@ -1981,6 +2007,12 @@ WINDOWS = _p(
             "https://docs.python.org/3/library/os.html#os.set_blocking (on Windows only for pipes, since 3.12); "
             "python/cpython@v3.13.0 Lib/socket.py:531 (on Windows socket.get_inheritable uses os.get_handle_inheritable: "
             "a socket is a handle, not a C descriptor): not modelled",
+        ),
+        "socket_file_io": (
+            None,
+            "python/cpython@v3.13.0 Lib/socket.py:531 (on Windows a socket is a handle, not a C runtime descriptor: "
+            "os.read, os.write and os.fstat take C runtime descriptors); what they do with a socket's number there is "
+            "not modelled",
         ),
         "accept_inherits_nonblock": (
             None,

@@ -116,16 +116,18 @@ def test_a_descriptor_that_is_not_a_socket_is_refused() -> None:
             ep.close()
 
 
-def test_open_of_a_simulated_socket_descriptor_is_not_modelled() -> None:
+def test_open_of_a_simulated_socket_descriptor_is_a_file_over_the_socket() -> None:
     """``open(fd)`` (``io.open``) is a descriptor function too: before, the host's ``EBADF``
-    (CPython's test_asyncio ``test_write_pipe_disconnect_on_close``)."""
+    (CPython's test_asyncio ``test_write_pipe_disconnect_on_close``), then ``NotImplementedError``;
+    now a file over ``os.read``/``os.write`` of the socket (``sockfile``, tests/sim/test_socket_files.py)."""
     import io
 
     with patched("linux"):
         a, b = socket.socketpair()
         for opener in (open, io.open):
-            with pytest.raises(NotImplementedError, match=r"open\(\) on a simulated socket's descriptor"):
-                opener(a.fileno(), "wb")
+            with opener(a.fileno(), "wb", closefd=False) as f:
+                f.write(b"x")
+            assert b.recv(1) == b"x"
         a.close()
         b.close()
 
