@@ -206,6 +206,7 @@ class KSock:
         "port_locked",
         "queue",
         "queue_limit",
+        "read_shut",
         "refs",
         "remote",
         "tcb",
@@ -247,6 +248,7 @@ class KSock:
         self.unix_id = 0
         self.unix_peer: object = None
         self.write_shut = False  # a datagram socket's shutdown(SHUT_WR)
+        self.read_shut = False  # a datagram socket's shutdown(SHUT_RD) (Profile.udp_shut_rd)
 
     @property
     def reuse(self) -> bool:
@@ -1157,12 +1159,20 @@ class Kernel:
                 return s
         return None
 
+    def _dgram_eof(self, s: KSock, dontwait: bool = False) -> bool:
+        """Whether a recv on UDP socket ``s`` with nothing queued returns b'' at once: after
+        shutdown(SHUT_RD), always where the queue is flushed, and Linux only for a call that
+        may block (``Profile.udp_shut_rd``)."""
+        if not s.read_shut:
+            return False
+        return self.profile.udp_shut_rd == "flush" or not (s.nonblock or dontwait)
+
     def readable(self, s: KSock) -> bool:
         self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         if s.closed:
             return True
         if s.kind == DGRAM:
-            return bool(s.dgrams) or s.error is not None
+            return bool(s.dgrams) or s.error is not None or self._dgram_eof(s)
         t = s.tcb
         return t is None or bool(t.rcv) or t.error is not None or t.fin_received or t.reset or t.read_shut
 
@@ -1192,14 +1202,7 @@ class Kernel:
     def shutdown(self, s: KSock, how: int) -> None:
         self.check_open(s)
         if s.kind == DGRAM:
-            if s.unix:
-                raise NotModelled(f"shutdown() of an AF_UNIX datagram socket on {self.profile.name}")
-            if s.remote is None:
-                raise self.fail("ENOTCONN")
-            if how in (0, 2):  # SHUT_RD, SHUT_RDWR
-                # (Linux: select then says readable while a recv with a timeout times out; observed)
-                raise NotModelled(f"shutdown(SHUT_RD) of a UDP socket on {self.profile.name}")
-            s.write_shut = True  # a later send fails as a TCP socket's does (send_after_shutdown_error)
+            self._shutdown_dgram(s, how)
             return
         if s.listening:
             self._shutdown_listener(s, how)
@@ -1216,6 +1219,27 @@ class Kernel:
             t.shut_by_app = True
             t.fin_queued = True
             self._pump(t)
+
+    def _shutdown_dgram(self, s: KSock, how: int) -> None:
+        """shutdown() of a UDP socket: ``Profile.udp_shutdown_unconnected`` for one that is not
+        connected, ``Profile.udp_shut_rd`` for what SHUT_RD does."""
+        p = self.profile
+        if s.unix:
+            raise NotModelled(f"shutdown() of an AF_UNIX datagram socket on {p.name}")
+        unconnected = s.remote is None and p.udp_shutdown_unconnected != "shut"
+        if unconnected and p.udp_shutdown_unconnected == "error":
+            raise self.fail("ENOTCONN")
+        if how in (0, 2):  # SHUT_RD, SHUT_RDWR
+            if p.udp_shut_rd is None:
+                raise NotModelled(f"shutdown(SHUT_RD) of a UDP socket on {p.name}")
+            s.read_shut = True
+            if p.udp_shut_rd == "flush":  # the BSDs' sorflush: what is queued goes, and all that comes later
+                s.dgrams.clear()
+                s.dgram_bytes = 0
+        if how in (1, 2):
+            s.write_shut = True  # a later send fails as a TCP socket's does (send_after_shutdown_error)
+        if unconnected:  # "error-and-shut": done, and ENOTCONN all the same
+            raise self.fail("ENOTCONN")
 
     def _shut_reading(self, t: Tcb) -> None:
         """shutdown(SHUT_RD): what becomes of data already received (``Profile.shut_rd_queued``)."""
@@ -1513,7 +1537,9 @@ class Kernel:
                 s.error = self.profile.icmp_unreachable_error
             return len(data)
         cap = int(receiver.opts.get("SO_RCVBUF", self.profile.udp_rcvbuf))
-        fits = receiver.dgram_bytes + len(data) <= cap
+        fits = receiver.dgram_bytes + len(data) <= cap and not (
+            receiver.read_shut and self.profile.udp_shut_rd == "flush"
+        )
         if self.trace is not None:
             self._seg("UDP", s.local, (host, port), len(data), note="" if fits else "dropped: receive buffer full")
         if fits:  # else dropped silently, as UDP does
@@ -1535,9 +1561,11 @@ class Kernel:
             return limit
         return min(int(sndbuf), _IP_UDP_MAX_V6 if v6 else _IP_UDP_MAX_V4)
 
-    def recvmsg(self, s: KSock, n: int, peek: bool = False) -> tuple[bytes, Optional[Addr], bool]:
+    def recvmsg(
+        self, s: KSock, n: int, peek: bool = False, dontwait: bool = False
+    ) -> tuple[bytes, Optional[Addr], bool]:
         """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)
-        the datagram stays queued, even when it is too long for ``n``."""
+        the datagram stays queued, even when it is too long for ``n``; ``dontwait``: MSG_DONTWAIT."""
         self.check_open(s)
         if s.kind != DGRAM:
             return self.recv(s, n, peek), None, False
@@ -1545,6 +1573,8 @@ class Kernel:
             error, s.error = s.error, None
             raise self.fail(error)
         if not s.dgrams:
+            if self._dgram_eof(s, dontwait):
+                return b"", None, False
             raise WouldBlock
         if peek:
             data, sender = s.dgrams[0]

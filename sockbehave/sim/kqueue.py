@@ -242,6 +242,8 @@ def _unconnected(ks: KSock) -> Fired:
 
 def _read(ks: KSock) -> Fired:
     if ks.kind == DGRAM:
+        if ks.read_shut:  # SBS_CANTRCVMORE after shutdown(SHUT_RD)
+            return True, ks.dgram_bytes, True, ks.error
         return bool(ks.dgrams) or ks.error is not None, ks.dgram_bytes, False, None
     if ks.listening:
         queued = len(ks.queue)
@@ -263,7 +265,7 @@ def _write(net: Any, ks: KSock) -> Fired:
     kernel = net.kernel
     if ks.kind == DGRAM:
         space = int(ks.opts.get("SO_SNDBUF", kernel.profile.kqueue_udp_send_space))
-        return True, space, False, None
+        return True, space, ks.write_shut, None  # EV_EOF once SBS_CANTSENDMORE (shutdown(SHUT_WR))
     if ks.listening or ks.connecting:
         return False, 0, False, None
     t = ks.tcb

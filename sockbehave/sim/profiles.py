@@ -252,6 +252,15 @@ class Profile:
     closed_socket_error: str
     #: recv with a buffer smaller than the datagram: "truncate" or "error" (datagram consumed either way).
     udp_truncation: str
+    #: shutdown() of a UDP socket that is not connected: "error-and-shut" (ENOTCONN, and the
+    #: shutdown takes effect all the same), "error" (ENOTCONN, nothing changes) or "shut" (done,
+    #: no error).
+    udp_shutdown_unconnected: str
+    #: A UDP socket after shutdown(SHUT_RD): "keep" (queued and later datagrams are still read;
+    #: with none queued a blocking recv returns b'' at once and a non-blocking one fails with
+    #: EAGAIN; select and poll report it readable all the while), "flush" (the queued datagrams
+    #: and every later one are dropped; every recv returns b''); None: not modelled.
+    udp_shut_rd: Optional[str]
     #: Largest UDP payload sendto() accepts, IPv4 and IPv6.
     udp_max_ipv4: int
     udp_max_ipv6: int
@@ -1037,6 +1046,19 @@ LINUX = _p(
             "(Linux 6.18, CPython 3.11.7): os.read/os.write on a socket pair's descriptor receive and send, fstat gives "
             "st_mode 0o140777 and st_size 0 with bytes unread (sockfs), tests/sim/test_socket_files.py",
         ),
+        "udp_shutdown_unconnected": (
+            "error-and-shut",
+            "observed here (Linux 6.18, CPython 3.11.7, tests/sim/test_udp_shutdown.py compares the simulation with it): shutdown() of an unbound or unconnected UDP socket raises ENOTCONN, yet a thread blocked in its "
+            "recvfrom wakes with (b'', None) and a sendto after SHUT_WR fails with EPIPE; torvalds/linux "
+            "net/ipv4/af_inet.c inet_shutdown (TCP_CLOSE: ENOTCONN, then sets sk_shutdown anyway)",
+        ),
+        "udp_shut_rd": (
+            "keep",
+            "observed here (Linux 6.18, CPython 3.11.7, tests/sim/test_udp_shutdown.py compares the simulation with it): after SHUT_RD the queued datagram and a later one are received, select and poll report "
+            "POLLIN|POLLRDHUP with nothing queued, a blocking recvfrom then returns (b'', None), a non-blocking one "
+            "and one with a timeout get EAGAIN (CPython then waits out the timeout); torvalds/linux "
+            "net/core/datagram.c __skb_wait_for_more_packets (RCV_SHUTDOWN ends a blocking wait)",
+        ),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
@@ -1366,6 +1388,18 @@ DARWIN = _p(
             "write), 113-153 (soo_read/soo_write: soreceive/sosend with no flags), 348-392 (soo_stat: S_IFSOCK, read "
             "bits unless SS_CANTRCVMORE with nothing left, write bits unless SS_CANTSENDMORE, st_size the unread bytes)",
         ),
+        "udp_shutdown_unconnected": (
+            "error",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4442-4469 (soshutdown: ENOTCONN "
+            "when the socket is not connected, without calling soshutdownlock)",
+        ),
+        "udp_shut_rd": (
+            "flush",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4479-4485 (SHUT_RD calls sorflush), "
+            "4577-4625 (sorflush: CANTRCVMORE, the queue dropped, SB_DROP set), 3545-3561 (soreceive: CANTRCVMORE with "
+            "nothing queued returns 0 before the non-blocking check) and bsd/kern/uipc_socket2.c:1374-1380 "
+            "(sbappendaddr drops a datagram once SB_DROP is set)",
+        ),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
@@ -1589,6 +1623,19 @@ FREEBSD = _p(
             "125-152 (soo_read/soo_write: soreceive/sosend with no flags), 307-345 (soo_stat: S_IFSOCK, no bits on a "
             "listener, read bits unless SBS_CANTRCVMORE with nothing left, write bits unless SBS_CANTSENDMORE, st_size "
             "the unread bytes) (FreeBSD 13, vendored by F-Stack)",
+        ),
+        "udp_shutdown_unconnected": (
+            "error-and-shut",
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:2825-2859 (soshutdown: a datagram socket that is "
+            "not connected is shut down all the same and gets ENOTCONN, 'to unblock process waiting in recvXXX(2)') "
+            "(FreeBSD 13, vendored by F-Stack)",
+        ),
+        "udp_shut_rd": (
+            "flush",
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:2853-2854 (SHUT_RD calls sorflush), 2869-2910 "
+            "(sorflush: CANTRCVMORE, the queue dropped, the buffer zeroed, so its high-water mark is 0), 2669-2678 "
+            "(soreceive_dgram: CANTRCVMORE with nothing queued returns 0 before the non-blocking check) and "
+            "freebsd/netinet/udp_usrreq.c:379-387 (a datagram that finds no room is dropped) (FreeBSD 13)",
         ),
         "accept_inherits_nonblock": (
             False,
@@ -2013,6 +2060,19 @@ WINDOWS = _p(
             "python/cpython@v3.13.0 Lib/socket.py:531 (on Windows a socket is a handle, not a C runtime descriptor: "
             "os.read, os.write and os.fstat take C runtime descriptors); what they do with a socket's number there is "
             "not modelled",
+        ),
+        "udp_shutdown_unconnected": (
+            "shut",
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Return value: "
+            "WSAENOTCONN applies only to a connection-oriented socket)",
+        ),
+        "udp_shut_rd": (
+            None,
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (SD_RECEIVE: later recv "
+            "calls are disallowed; for UDP sockets incoming datagrams are accepted and queued) and "
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv (WSAESHUTDOWN after "
+            "shutdown with SD_RECEIVE or SD_BOTH); whether a recv already waiting wakes, and what select reports then, "
+            "are not documented: not modelled (a run on Windows would settle it)",
         ),
         "accept_inherits_nonblock": (
             None,

@@ -129,7 +129,10 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
         return POLLNVAL
     if ks.kind == DGRAM:
         out = POLLOUT if not ks.unix or unixdgram.pollout(kernel, ks) else 0
-        return out | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
+        events = out | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
+        if ks.read_shut:  # datagram_poll: readable from then on, whatever a recv finds
+            events |= POLLIN | POLLRDHUP | (POLLHUP if ks.write_shut else 0)
+        return events
     if ks.listening:
         return POLLIN if ks.queue else 0
     if ks.connecting:

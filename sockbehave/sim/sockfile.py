@@ -131,7 +131,8 @@ def _mode_and_size(net: SimHost, ks: KSock) -> tuple[int, int]:
     if ks.listening:
         return stat.S_IFSOCK, 0
     if ks.kind == DGRAM:
-        return stat.S_IFSOCK | 0o444 | (0 if ks.write_shut else 0o222), ks.dgram_bytes
+        readable = 0 if ks.read_shut and not ks.dgrams else 0o444
+        return stat.S_IFSOCK | readable | (0 if ks.write_shut else 0o222), ks.dgram_bytes
     t = ks.tcb
     if t is None:
         if ks.connecting or ks.connect_error:
