@@ -1424,7 +1424,8 @@ class Kernel:
             raise self.fail(error)
         if not len(data):
             return 0
-        if len(peer.rcv) + len(data) > facts.sure_bytes or peer.unix_writes >= facts.sure_writes:
+        first = not peer.rcv and len(data) <= facts.sure_first_write
+        if not first and (len(peer.rcv) + len(data) > facts.sure_bytes or peer.unix_writes >= facts.sure_writes):
             raise NotModelled(
                 f"how much an AF_UNIX socket pair holds on {self.profile.name} past {facts.sure_bytes} unread bytes "
                 f"or {facts.sure_writes} unread writes (it depends on each write's buffer overhead)"

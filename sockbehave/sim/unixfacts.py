@@ -44,6 +44,9 @@ class UnixPairFacts:
     #: surely fit; a write past either is ``NotImplementedError``.
     sure_bytes: int
     sure_writes: int
+    #: A write of at most this many bytes to an end that holds nothing unread surely goes
+    #: whole, past ``sure_bytes``.
+    sure_first_write: int
     #: An end is surely writable (select, poll) while its peer holds at most this many unread
     #: bytes and writes; past them, asking is ``NotImplementedError``.
     writable_bytes: int
@@ -88,6 +91,7 @@ LINUX_UNIX_PAIRS = build(
             "bytes cost at most 196608",
         ),
         "sure_writes": (64, "as sure_bytes"),
+        "sure_first_write": (65536, "as sure_bytes: a single write of 65536 bytes costs at most 132096"),
         "writable_bytes": (
             16384,
             f"{_LINUX_AF_UNIX} unix_writable: writable while 4 x the sender's charged bytes <= SO_SNDBUF (212992), "
@@ -129,13 +133,19 @@ _BSD_SURE = (
 )
 
 
-def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str) -> UnixPairFacts:
+def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str, first: str) -> UnixPairFacts:
     unknown = "not read in the source yet (a run on this OS would settle it)"
     return build(
         UnixPairFacts,
         {
             "sure_bytes": (4096, _BSD_SURE.format(src=f"{src}:{sure_lines}")),
             "sure_writes": (16, "as sure_bytes"),
+            "sure_first_write": (
+                8192,
+                f"{src}:{sure_lines} (the sender's buffer is PIPSIZ, 8192 bytes, less what the receiver holds) and "
+                f"{first}: with nothing unread the send space is 8192, so a write of up to 8192 bytes is copied and "
+                "handed over whole, without waiting",
+            ),
             "writable_bytes": (4096, "as sure_bytes"),
             "writable_writes": (16, "as sure_bytes"),
             "send_to_closed": (
@@ -163,7 +173,13 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
 
 
 BSD_UNIX_PAIRS_DARWIN = _bsd(
-    _XNU, "949-961, 660-672", "1700-1714", "614-637", "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/un.h:79"
+    _XNU,
+    "949-961, 660-672",
+    "1700-1714",
+    "614-637",
+    "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/un.h:79",
+    "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:2066-2079 (sosendcheck: a write waits "
+    "only when the send space is less than it)",
 )
 BSD_UNIX_PAIRS_FREEBSD = _bsd(
     _FREEBSD,
@@ -171,6 +187,9 @@ BSD_UNIX_PAIRS_FREEBSD = _bsd(
     "1763-1771",
     "1089-1093",
     "F-Stack/f-stack@5cb586b5 freebsd/sys/un.h:60 (FreeBSD 13, SUNPATHLEN)",
+    "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_usrreq.c:1153-1154 (the sender stops only once the receiver holds its "
+    "8192 bytes), freebsd/sys/sockbuf.h:228-240 (sbspace) and freebsd/kern/uipc_socket.c:1652-1675 (sosend_generic: "
+    "a write waits only when the send space is less than it)",
 )
 
 

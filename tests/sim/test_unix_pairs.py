@@ -130,6 +130,22 @@ def test_the_bsds_end_of_file_after_a_close_with_unread_data() -> None:
             assert close_with_unread_data() == [b"", b"", "EPIPE"]
 
 
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_the_bsds_take_one_write_of_up_to_8192_bytes_into_an_empty_pair(profile: str) -> None:
+    """PIPSIZ: with nothing unread the send space is 8192 bytes (UnixPairFacts.sure_first_write),
+    so asyncio's 5 KiB unix-server message goes whole; a second write past the sure bounds does not."""
+    with patched(profile):
+        a, b = socket.socketpair()
+        assert a.send(b"1" * 8192) == 8192
+        with pytest.raises(NotImplementedError, match=f"how much an AF_UNIX socket pair holds on {profile}"):
+            a.send(b"2")
+        assert len(b.recv(10_000)) == 8192
+        with pytest.raises(NotImplementedError, match=f"how much an AF_UNIX socket pair holds on {profile}"):
+            a.send(b"3" * 8193)
+        a.close()
+        b.close()
+
+
 def test_what_the_model_does_not_know_is_not_implemented() -> None:
     with patched("linux"):
         a, b = socket.socketpair()
