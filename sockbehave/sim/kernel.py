@@ -477,6 +477,10 @@ class Kernel:
         woken = self.profile.close_wakes_blocked
         if s.closed and woken is not None:
             raise self.fail(woken.get(call, self.profile.closed_socket_error))
+        if s.read_shut and s.kind == DGRAM and self.profile.udp_shut_rd == "refuse":
+            raise NotModelled(
+                f"whether a {call}() already waiting wakes when its UDP socket is shut down for reading on {self.profile.name}"
+            )
 
     def release_later(self, fd: int) -> None:
         """``release`` from a finalizer, which may run in any thread: done by the next
@@ -1165,7 +1169,10 @@ class Kernel:
         may block (``Profile.udp_shut_rd``)."""
         if not s.read_shut:
             return False
-        return self.profile.udp_shut_rd == "flush" or not (s.nonblock or dontwait)
+        rule = self.profile.udp_shut_rd
+        if rule == "refuse":  # a recv fails at once; one that was already waiting asks check_woken
+            return True
+        return rule == "flush" or not (s.nonblock or dontwait)
 
     def readable(self, s: KSock) -> bool:
         self.flush()  # readiness is polled by waiting tasks: collected sockets close first
@@ -1573,6 +1580,8 @@ class Kernel:
         if s.error:
             error, s.error = s.error, None
             raise self.fail(error)
+        if s.read_shut and self.profile.udp_shut_rd == "refuse":
+            raise self.fail("ESHUTDOWN")
         if not s.dgrams:
             if self._dgram_eof(s, dontwait):
                 return b"", None, False

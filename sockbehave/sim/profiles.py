@@ -259,7 +259,9 @@ class Profile:
     #: A UDP socket after shutdown(SHUT_RD): "keep" (queued and later datagrams are still read;
     #: with none queued a blocking recv returns b'' at once and a non-blocking one fails with
     #: EAGAIN; select and poll report it readable all the while), "flush" (the queued datagrams
-    #: and every later one are dropped; every recv returns b''); None: not modelled.
+    #: and every later one are dropped; every recv returns b''), "refuse" (every recv fails with
+    #: ESHUTDOWN; a recv already waiting, and select/poll, are ``NotImplementedError``); None: not
+    #: modelled.
     udp_shut_rd: Optional[str]
     #: Largest UDP payload sendto() accepts, IPv4 and IPv6.
     udp_max_ipv4: int
@@ -2064,15 +2066,19 @@ WINDOWS = _p(
         "udp_shutdown_unconnected": (
             "shut",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (Return value: "
-            "WSAENOTCONN applies only to a connection-oriented socket)",
+            "WSAENOTCONN applies only to a connection-oriented socket); wine-mirror/wine@wine-10.0 "
+            "dlls/ws2_32/tests/sock.c:9678-9699 (run on Windows: SD_RECEIVE and SD_SEND on unconnected UDP sockets "
+            "succeed, and a later sendto fails with WSAESHUTDOWN)",
         ),
         "udp_shut_rd": (
-            None,
+            "refuse",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown (SD_RECEIVE: later recv "
-            "calls are disallowed; for UDP sockets incoming datagrams are accepted and queued) and "
+            "calls are disallowed; for UDP sockets incoming datagrams are accepted and queued); "
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv (WSAESHUTDOWN after "
-            "shutdown with SD_RECEIVE or SD_BOTH); whether a recv already waiting wakes, and what select reports then, "
-            "are not documented: not modelled (a run on Windows would settle it)",
+            "shutdown with SD_RECEIVE or SD_BOTH); wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9665-9688 (run "
+            "on Windows: SD_RECEIVE on a bound, unconnected UDP socket succeeds, its recvfrom then fails with "
+            "WSAESHUTDOWN, and a datagram sent to it is accepted); whether a recv already waiting wakes, and what "
+            "select reports then, are not documented (NotImplementedError; a run on Windows would settle it)",
         ),
         "accept_inherits_nonblock": (
             None,

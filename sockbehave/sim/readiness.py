@@ -131,6 +131,8 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
         out = POLLOUT if not ks.unix or unixdgram.pollout(kernel, ks) else 0
         events = out | (POLLIN if ks.dgrams else 0) | (POLLERR if ks.error else 0)
         if ks.read_shut:  # datagram_poll: readable from then on, whatever a recv finds
+            if kernel.profile.udp_shut_rd == "refuse":
+                raise NotModelled(f"select/poll of a UDP socket shut down for reading on {kernel.profile.name}")
             events |= POLLIN | POLLRDHUP | (POLLHUP if ks.write_shut else 0)
         return events
     if ks.listening:

@@ -137,15 +137,36 @@ def test_darwin_flushes_a_connected_socket_on_shut_rd() -> None:
         assert receiver.recv(100) == b""  # both dropped; end of file, even non-blocking
 
 
-def test_windows_shuts_an_unconnected_socket_without_error_and_leaves_shut_rd_unmodelled() -> None:
+def test_windows_refuses_recv_after_sd_receive_and_leaves_the_undocumented_unmodelled() -> None:
+    """Wine's ws2_32 tests, run on Windows: SD_RECEIVE and SD_SEND on unconnected UDP sockets
+    succeed, recvfrom then fails with WSAESHUTDOWN, sendto too. Not documented: whether a recv
+    already waiting wakes, and what select says."""
     with patched("windows"), contextlib.ExitStack() as closing:
-        writer, receiver = (closing.enter_context(_udp()) for _ in range(2))
+        writer, receiver, waiting = (closing.enter_context(_udp()) for _ in range(3))
         writer.shutdown(socket.SHUT_WR)  # WSAENOTCONN is for connection-oriented sockets only
         with pytest.raises(OSError) as caught:
             writer.sendto(b"x", receiver.getsockname())
         assert caught.value.winerror == 10058  # type: ignore[attr-defined]  # WSAESHUTDOWN
-        with pytest.raises(NotImplementedError, match=r"shutdown\(SHUT_RD\) of a UDP socket on windows"):
-            receiver.shutdown(socket.SHUT_RD)
+        receiver.shutdown(socket.SHUT_RD)
+        with pytest.raises(OSError) as caught:
+            receiver.recvfrom(100)
+        assert caught.value.winerror == 10058  # type: ignore[attr-defined]
+        with pytest.raises(NotImplementedError, match="select/poll of a UDP socket shut down for reading on windows"):
+            select.select([receiver], [], [], 0)
+        outcome: list[Any] = []
+
+        def blocked() -> None:
+            try:
+                waiting.recvfrom(100)
+            except NotImplementedError as exc:
+                outcome.append(str(exc))
+
+        thread = threading.Thread(target=blocked)
+        thread.start()
+        thread.join(0.5)
+        waiting.shutdown(socket.SHUT_RD)
+        thread.join(5)
+        assert len(outcome) == 1 and "recvfrom() already waiting wakes" in outcome[0]
 
 
 def test_kqueue_reports_end_of_file_on_a_shut_down_udp_socket() -> None:
