@@ -232,6 +232,11 @@ class Profile:
     #: "reset" (the end aborts with the profile's reset error, and answers with an RST) or
     #: "close-reset" (the end closes without an error, and answers with an RST); None: not modelled.
     shut_rd_arriving: Optional[tuple[str, str]]
+    #: A TCP socket after its own shutdown(SHUT_RD): the errno name of a recv started afterwards
+    #: (None: it reads what is queued, then b''), and whether a recv already waiting when the
+    #: shutdown came wakes with b'' (True) or keeps waiting for the peer's data or FIN (False).
+    shut_rd_recv_error: Optional[str]
+    shut_rd_wakes_waiting: bool
     #: getpeername() of a TCP socket (error when both directions are shut, error once the
     #: connection is closed by a reset or the closing handshake); a None first item: the address
     #: while not closed. None: not modelled for such sockets.
@@ -1061,6 +1066,15 @@ LINUX = _p(
             "and one with a timeout get EAGAIN (CPython then waits out the timeout); torvalds/linux "
             "net/core/datagram.c __skb_wait_for_more_packets (RCV_SHUTDOWN ends a blocking wait)",
         ),
+        "shut_rd_recv_error": (
+            None,
+            "observed here (tests/conformance/test_readiness_differential.py: after SHUT_RD a recv reads what is "
+            "queued, then b'')",
+        ),
+        "shut_rd_wakes_waiting": (
+            True,
+            "observed here (tcp.shutdown-while-recv-blocked: a recv blocked in another thread returns b'' at once)",
+        ),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
@@ -1402,6 +1416,16 @@ DARWIN = _p(
             "nothing queued returns 0 before the non-blocking check) and bsd/kern/uipc_socket2.c:1374-1380 "
             "(sbappendaddr drops a datagram once SB_DROP is set)",
         ),
+        "shut_rd_recv_error": (
+            None,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:3545-3561 (soreceive: SS_CANTRCVMORE "
+            "with nothing queued returns 0)",
+        ),
+        "shut_rd_wakes_waiting": (
+            True,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4479-4486 (SHUT_RD: sorflush marks "
+            "the socket SS_CANTRCVMORE and wakes the reader)",
+        ),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
@@ -1638,6 +1662,15 @@ FREEBSD = _p(
             "(sorflush: CANTRCVMORE, the queue dropped, the buffer zeroed, so its high-water mark is 0), 2669-2678 "
             "(soreceive_dgram: CANTRCVMORE with nothing queued returns 0 before the non-blocking check) and "
             "freebsd/netinet/udp_usrreq.c:379-387 (a datagram that finds no room is dropped) (FreeBSD 13)",
+        ),
+        "shut_rd_recv_error": (
+            None,
+            "FreeBSD 12.2 recv(2) section RETURN VALUES (0 once no more data can be received)",
+        ),
+        "shut_rd_wakes_waiting": (
+            True,
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:2853-2854, 2869-2890 (FreeBSD 13: SHUT_RD calls "
+            "sorflush, whose socantrcvmore wakes the reader)",
         ),
         "accept_inherits_nonblock": (
             False,
@@ -2079,6 +2112,19 @@ WINDOWS = _p(
             "on Windows: SD_RECEIVE on a bound, unconnected UDP socket succeeds, its recvfrom then fails with "
             "WSAESHUTDOWN, and a datagram sent to it is accepted); whether a recv already waiting wakes, and what "
             "select reports then, are not documented (NotImplementedError; a run on Windows would settle it)",
+        ),
+        "shut_rd_recv_error": (
+            "ESHUTDOWN",
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9446-9453 and 9614-9617 (run on Windows: a recv after "
+            "shutdown(SD_RECEIVE) fails with WSAESHUTDOWN, even after the peer's FIN); "
+            "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv (WSAESHUTDOWN)",
+        ),
+        "shut_rd_wakes_waiting": (
+            False,
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9602-9628 (run on Windows: a receive pending when "
+            "shutdown(SD_RECEIVE) is called is not cancelled and completes with the data the peer sends later); "
+            "epics-base/epics-base@R7.0.8.1 modules/libcom/test/blockingSockTest.cpp:266-292 (run on Windows in "
+            "EPICS's CI: a recv blocked in another thread is still blocked 1 s after shutdown(SHUT_RDWR))",
         ),
         "accept_inherits_nonblock": (
             None,

@@ -142,6 +142,8 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
     t = ks.tcb
     if t is None:  # TCP_CLOSE: a fresh socket, or a connect that failed
         return POLLOUT | POLLHUP | (POLLIN | POLLERR | POLLRDHUP if ks.connect_error else 0)
+    if t.read_shut and t.unix is None and kernel.profile.shut_rd_recv_error is not None:
+        raise NotModelled(f"select/poll of a TCP socket shut down for reading on {kernel.profile.name}")
     gone = t.reset or t.state == "CLOSED"
     read_shut = gone or t.fin_received or t.read_shut
     write_shut = gone or t.shut_by_app or t.fin_queued

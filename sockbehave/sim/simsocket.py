@@ -769,8 +769,8 @@ class SimSocket(socket.socket):
         k = self._net.kernel
         if flags & _OOB:
             return self._kernel(lambda ks: urgent.recv(k, ks)), None, False
-        peek, dontwait = bool(flags & _PEEK), bool(flags & _DONTWAIT)
-        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize, peek, dontwait), k.readable, flags)
+        peek, dontwait, started = bool(flags & _PEEK), bool(flags & _DONTWAIT), k.shut_seq
+        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize, peek, dontwait, started), k.readable, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         flags = self._recv_flags(flags, "recv")

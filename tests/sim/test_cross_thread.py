@@ -5,13 +5,14 @@ with EBADF, shutdown on a listener raised NotImplementedError, and no write was 
 
 from __future__ import annotations
 
+import select
 import socket
 from typing import Any
 
 import pytest
 
 from sockbehave.kit import tcp_pair
-from sockbehave.sim import Network
+from sockbehave.sim import Network, patched
 
 
 def _blocked(net: Network, call: Any) -> list[Any]:
@@ -54,6 +55,48 @@ def test_where_close_wakes_a_blocked_recv_it_fails_with_the_profiles_errno(profi
     net.sleep(0.01)
     assert len(box) == 1 and isinstance(box[0], OSError)
     assert net.errno_name(box[0].errno or 0) == error
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd"])
+def test_shutdown_rd_wakes_a_blocked_recv_with_end_of_file(profile: str) -> None:
+    net = Network(profile)
+    _cli, conn = tcp_pair(net)
+    box = _blocked(net, lambda: conn.recv(10))
+    conn.shutdown(socket.SHUT_RDWR)
+    net.sleep(0.01)
+    assert box == [b""]
+    assert conn.recv(10) == b""
+    net.close()
+
+
+def test_on_windows_a_recv_waiting_at_shutdown_keeps_waiting_and_a_new_one_fails() -> None:
+    """Wine's ws2_32 tests and EPICS's, run on Windows: the pending receive survives
+    shutdown(SD_BOTH) and completes with what the peer sends later (here its FIN); a recv
+    started afterwards fails with WSAESHUTDOWN. (Before: the waiting recv got b'' at once.)"""
+    net = Network("windows")
+    cli, conn = tcp_pair(net)
+    box = _blocked(net, lambda: conn.recv(10))
+    conn.shutdown(socket.SHUT_RDWR)
+    net.sleep(1.0)
+    assert box == []
+    with pytest.raises(OSError) as caught:
+        conn.recv(10)
+    assert net.errno_name(caught.value.errno or 0) == "ESHUTDOWN"
+    cli.close()
+    net.sleep(0.01)
+    assert box == [b""]
+    net.close()
+
+
+def test_on_windows_select_of_a_socket_shut_down_for_reading_is_not_modelled() -> None:
+    with patched("windows"), socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        conn, _ = listener.accept()
+        conn.shutdown(socket.SHUT_RD)
+        with pytest.raises(NotImplementedError, match="select/poll of a TCP socket shut down for reading on windows"):
+            select.select([conn], [], [], 0)
+        client.close()
+        conn.close()
 
 
 def test_on_linux_a_closed_listener_with_a_blocked_accept_still_accepts() -> None:
