@@ -1088,7 +1088,7 @@ class Kernel:
             room = t.snd_cap - len(t.snd)
             if room <= 0:
                 raise WouldBlock
-        taken = memoryview(data)[:room]
+        taken = memoryview(data) if self.profile.send_takes_whole else memoryview(data)[:room]
         nodelay = s.opts.get("TCP_NODELAY")
         t.nodelay = bool(nodelay)
         if nodelay is None and "TCP_NODELAY" in s.opts:  # accepted where the profile does not know

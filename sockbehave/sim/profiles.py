@@ -318,6 +318,10 @@ class Profile:
     #: returns after queuing what fits (False). With a timeout CPython waits for room, then
     #: makes one non-blocking send, so a short count is possible on every OS.
     blocking_send_waits_for_all: bool
+    #: A TCP send that finds room in the send buffer takes all of its data, however much
+    #: (True: the buffer may overshoot its size, and the next send waits until it drains below
+    #: it), or only what fits (False).
+    send_takes_whole: bool
     #: A blocking send() that queued part of its data and then met an error (a reset):
     #: "count" returns the bytes queued, "error" raises, "unknown" is not modelled.
     send_error_after_partial: str
@@ -1075,6 +1079,11 @@ LINUX = _p(
             True,
             "observed here (tcp.shutdown-while-recv-blocked: a recv blocked in another thread returns b'' at once)",
         ),
+        "send_takes_whole": (
+            False,
+            "observed here (tcp.nonblocking-send-partial, tcp.nonblocking-send-capacity: a non-blocking send takes "
+            "what fits and returns its count)",
+        ),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
@@ -1426,6 +1435,11 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4479-4486 (SHUT_RD: sorflush marks "
             "the socket SS_CANTRCVMORE and wakes the reader)",
         ),
+        "send_takes_whole": (
+            False,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:1373-1385 (a send that took some "
+            "bytes before it would block returns the count taken)",
+        ),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
@@ -1672,6 +1686,11 @@ FREEBSD = _p(
             "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:2853-2854, 2869-2890 (FreeBSD 13: SHUT_RD calls "
             "sorflush, whose socantrcvmore wakes the reader)",
         ),
+        "send_takes_whole": (
+            False,
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_syscalls.c:805-818 (FreeBSD 13: a send that took some bytes "
+            "before it would block returns the count taken)",
+        ),
         "accept_inherits_nonblock": (
             False,
             "FreeBSD accept(2) (October 9, 2014; freebsd-manpages 12.2): accept() inherits O_NONBLOCK, but accept4(), "
@@ -1881,8 +1900,8 @@ WINDOWS = _p(
         ),
         "tcp_sndbuf": (
             65536,
-            "inferred: Winsock default SO_SNDBUF; autotuning not modelled. Winsock takes a whole non-blocking send while "
-            "its buffer is not full (wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:14317-14324: 50 MiB at once), which the simulator does not model",
+            "inferred: Winsock default SO_SNDBUF; autotuning not modelled. A send that finds the buffer not full takes "
+            "all of its data (send_takes_whole)",
         ),
         "tcp_rcvbuf": (65536, "inferred: Winsock default SO_RCVBUF; autotuning not modelled"),
         "udp_rcvbuf": (65536, "inferred: Winsock default SO_RCVBUF"),
@@ -2125,6 +2144,12 @@ WINDOWS = _p(
             "shutdown(SD_RECEIVE) is called is not cancelled and completes with the data the peer sends later); "
             "epics-base/epics-base@R7.0.8.1 modules/libcom/test/blockingSockTest.cpp:266-292 (run on Windows in "
             "EPICS's CI: a recv blocked in another thread is still blocked 1 s after shutdown(SHUT_RDWR))",
+        ),
+        "send_takes_whole": (
+            True,
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:14316-14324 (test_send_buffering, run on Windows: "
+            "non-blocking sends of 50 MiB to a peer that does not read each return the full 50 MiB until one fails "
+            "with WSAEWOULDBLOCK, and at least one succeeds)",
         ),
         "accept_inherits_nonblock": (
             None,
