@@ -132,6 +132,7 @@ class Tcb:
         "read_shut_seq",
         "remote",
         "reset",
+        "reset_error",
         "reuse",
         "reuseport",
         "shut_by_app",
@@ -169,6 +170,7 @@ class Tcb:
         self.read_shut_seq = 0  # Kernel.shut_seq when this end was shut down for reading
         self.error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
         self.reset = False
+        self.reset_error: Optional[str] = None  # the error the reset left (Profile.reset_error_sticky)
         self.orphan = False  # the application closed its socket; the kernel finishes alone
         self.reuse = reuse
         self.reuseport = False
@@ -1041,7 +1043,7 @@ class Kernel:
             self._destroy(t)
             return
         p = self.profile
-        t.error = p.reset_error_close_wait if t.state == "CLOSE_WAIT" else p.reset_error_established
+        t.error = t.reset_error = p.reset_error_close_wait if t.state == "CLOSE_WAIT" else p.reset_error_established
         t.reset = True
         t.snd.clear()
         self._destroy(t)
@@ -1075,6 +1077,9 @@ class Kernel:
         if self.profile.send_error_order == "error-first" and t.error:
             error, t.error = t.error, None
             raise self.fail(error)
+        if t.reset and self.profile.reset_error_sticky and t.reset_error:
+            t.error = None
+            raise self.fail(t.reset_error)
         if cant_send:
             raise self.fail(cant_error)
         if t.error:
@@ -1152,6 +1157,8 @@ class Kernel:
         if t.error:
             error, t.error = t.error, None
             raise self.fail(error)
+        if t.reset and self.profile.reset_error_sticky and t.reset_error:
+            raise self.fail(t.reset_error)
         if t.fin_received or t.reset or (t.read_shut and not pending) or t.state == "CLOSED":
             return b""
         raise WouldBlock

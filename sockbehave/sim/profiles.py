@@ -244,6 +244,9 @@ class Profile:
     #: The error an RST leaves pending, by the receiver's state.
     reset_error_established: str
     reset_error_close_wait: str
+    #: After a reset's error has been reported, every later recv and send fails with it again
+    #: (True), or the error is reported once and a recv then reads end of file (False).
+    reset_error_sticky: bool
     #: send() after the connection is gone: report the pending error first ("error-first",
     #: Linux sk_err) or the can't-send-more state first ("cantsend-first", BSD sosend).
     send_error_order: str
@@ -1084,6 +1087,10 @@ LINUX = _p(
             "observed here (tcp.nonblocking-send-partial, tcp.nonblocking-send-capacity: a non-blocking send takes "
             "what fits and returns its count)",
         ),
+        "reset_error_sticky": (
+            False,
+            "observed here (tcp.linger-zero-close-sends-rst: the peer's second recv after ECONNRESET returns b'')",
+        ),
         "accept_inherits_nonblock": (
             False,
             "accept(2) (Linux man-pages 6.03), NOTES: on Linux the new socket does not inherit file status flags "
@@ -1440,6 +1447,11 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:1373-1385 (a send that took some "
             "bytes before it would block returns the count taken)",
         ),
+        "reset_error_sticky": (
+            False,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:3535-3561 (soreceive reports a "
+            "pending so_error once, clearing it, then 0 while the socket cannot receive more)",
+        ),
         "accept_inherits_nonblock": (
             True,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_syscalls.c:618 and 637 (accept_nocancel "
@@ -1690,6 +1702,11 @@ FREEBSD = _p(
             False,
             "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_syscalls.c:805-818 (FreeBSD 13: a send that took some bytes "
             "before it would block returns the count taken)",
+        ),
+        "reset_error_sticky": (
+            False,
+            "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_socket.c:1958-1979 (FreeBSD 13: soreceive_generic reports a "
+            "pending so_error once, clearing it, then 0 while the socket cannot receive more)",
         ),
         "accept_inherits_nonblock": (
             False,
@@ -2150,6 +2167,12 @@ WINDOWS = _p(
             "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:14316-14324 (test_send_buffering, run on Windows: "
             "non-blocking sends of 50 MiB to a peer that does not read each return the full 50 MiB until one fails "
             "with WSAEWOULDBLOCK, and at least one succeeds)",
+        ),
+        "reset_error_sticky": (
+            True,
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:13816-13824 (test_tcp_reset, run on Windows: after the "
+            "reset failed a pending receive, a new WSARecv and a send both fail with WSAECONNRESET) and 9582-9588 "
+            "(after the peer's FIN, a send and the peer's RST, recv fails with WSAECONNABORTED rather than returning 0)",
         ),
         "accept_inherits_nonblock": (
             None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import select
 import socket
+import struct
 from typing import Any
 
 import pytest
@@ -222,3 +223,23 @@ def test_a_held_write_goes_out_with_the_fin() -> None:
     cli.close()  # the FIN carries the held byte at once
     assert conn.recv(10) == b"b"
     assert conn.recv(10) == b""
+
+
+def test_on_windows_a_reset_error_comes_back_on_every_later_call() -> None:
+    """Wine's test_tcp_reset, run on Windows: after the reset was reported, a new recv and a
+    send fail with WSAECONNRESET again; Linux reports it once, then end of file."""
+    for profile, later in (("windows", ["ECONNRESET", "ECONNRESET", "ECONNRESET"]), ("linux", [b"", b"", "EPIPE"])):
+        net = Network(profile)
+        cli, conn = tcp_pair(net)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(net.profile.linger_format, 1, 0))
+        conn.close()
+        with pytest.raises(ConnectionResetError):
+            cli.recv(10)
+        seen: list[Any] = []
+        for name, arg in (("recv", 10), ("recv", 10), ("send", b"x")):
+            try:
+                seen.append(getattr(cli, name)(arg))
+            except OSError as exc:
+                seen.append(net.errno_name(exc.errno or 0))
+        assert seen == later, profile
+        net.close()
