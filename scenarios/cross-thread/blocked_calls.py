@@ -109,6 +109,38 @@ def shutdown_while_recv(net: Net, step: Steps) -> None:
 
 
 @scenario(
+    id="udp.shutdown-wakes-recvfrom",
+    title="shutdown() of a UDP socket wakes a blocked recvfrom on Linux and FreeBSD, not on macOS",
+    claim="To stop a thread blocked in recvfrom() on a UDP socket, call shutdown() on that socket from another thread.",
+    references=(
+        "https://man7.org/linux/man-pages/man2/shutdown.2.html",
+        "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html (ENOTCONN: the socket is not connected)",
+        "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown",
+    ),
+)
+def udp_shutdown_wakes_recvfrom(net: Net, step: Steps) -> None:
+    """A worker thread waits in ``recvfrom`` on a UDP socket that was never connected, and the
+    main thread calls ``shutdown(SHUT_RDWR)`` to stop it. POSIX says that is ``ENOTCONN``, and
+    every Unix raises it, but what happens besides differs. Linux and FreeBSD shut the socket
+    down all the same, so the waiting ``recvfrom`` returns ``(b'', None)``. macOS does nothing
+    more: the thread stays blocked until a datagram arrives. Windows raises nothing, and later
+    calls to ``recvfrom`` fail with ``WSAESHUTDOWN``. After the shutdown a datagram still reaches
+    a Linux socket, while FreeBSD drops it and reads end of file. Portable code wakes the thread
+    with a datagram of its own, or a timeout, rather than with ``shutdown``.
+    """
+    receiver = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind((net.loopback(), 0))
+    waiter = Blocked(net, receiver.recvfrom, 100)
+    step("shutdown", receiver.shutdown, socket.SHUT_RDWR)
+    step("recvfrom-after-shutdown", waiter.outcome, BLOCK)
+    sender = net.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sender.sendto(b"late", receiver.getsockname())
+    step("recvfrom-finally", waiter.outcome, BLOCK)
+    receiver.setblocking(False)  # a fresh call, which never waits
+    step("recvfrom-again", receiver.recvfrom, 100)
+
+
+@scenario(
     id="tcp.close-while-accept-blocked",
     title="close() from another thread leaves accept blocked on Linux, and the port still accepts",
     claim="Closing the listening socket makes a thread blocked in accept() return with an error.",

@@ -118,6 +118,7 @@ KEY_STEPS = {
     "tcp.send-short-count": "send-returned-short",
     "tcp.shutdown-rd-listener-wakes-accept": "accept-after-shutdown",
     "tcp.shutdown-while-recv-blocked": "recv-after-shutdown",
+    "udp.shutdown-wakes-recvfrom": "recvfrom-after-shutdown",
     "tcp.buffer-defaults": "sndbuf-connected",
     "tcp.buffer-minimums": "rcvbuf-set-1",
     "tcp.ipv6-v6only-default": "v6only-default",
