@@ -481,7 +481,9 @@ class Kernel:
 
     def check_woken(self, s: KSock, call: str) -> None:
         """After a wait: a socket closed meanwhile by another thread fails the call as the
-        profile says (``close_wakes_blocked``); otherwise nothing happens."""
+        profile says (``close_wakes_blocked``); a UDP socket shut down for reading meanwhile
+        where the profile refuses its reads (``udp_shut_rd`` "refuse") is ``NotModelled`` (whether
+        the waiting call wakes is not known); otherwise nothing happens."""
         woken = self.profile.close_wakes_blocked
         if s.closed and woken is not None:
             raise self.fail(woken.get(call, self.profile.closed_socket_error))

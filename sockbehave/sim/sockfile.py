@@ -94,8 +94,16 @@ def _write(net: SimHost, ks: KSock, fd: int, view: memoryview) -> int:
     k, p = net.kernel, net.profile
     if ks.kind == DGRAM:
         if ks.unix:
-            send: Callable[[], int] = lambda: unixdgram.send(k, ks, view, None)  # noqa: E731
-            return int(_call(net, ks, fd, "os.write()", send, lambda: unixdgram.has_room(k, ks, None)))
+            return int(
+                _call(
+                    net,
+                    ks,
+                    fd,
+                    "os.write()",
+                    lambda: unixdgram.send(k, ks, view, None),
+                    lambda: unixdgram.has_room(k, ks, None),
+                )
+            )
         return int(_call(net, ks, fd, "os.write()", lambda: k.send(ks, view), lambda: k.writable(ks)))
     whole = p.blocking_send_waits_for_all and not o_nonblock(net, ks)
     sent = 0

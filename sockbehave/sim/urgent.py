@@ -33,9 +33,9 @@ def send(kernel: Kernel, s: KSock, data: bytes | memoryview) -> int:
     facts = _facts(kernel)
     kernel.check_open(s)
     t = s.tcb
-    if t is None or t.unix is not None or not len(data):
-        if t is not None and t.unix is not None:
-            raise NotModelled("MSG_OOB on an AF_UNIX stream socket")
+    if t is not None and t.unix is not None:
+        raise NotModelled("MSG_OOB on an AF_UNIX stream socket")
+    if t is None or not len(data):
         return kernel.send(s, data)  # unconnected: the send's own error; nothing: nothing urgent
     peer = kernel.peer(t)
     receiver = kernel.owner(peer) if peer is not None else None
