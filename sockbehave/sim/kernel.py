@@ -1065,8 +1065,9 @@ class Kernel:
         return s.tcb
 
     def send(self, s: KSock, data: bytes | memoryview, push: bool = False) -> int:
-        """Queue what fits of ``data`` and send it as far as the peer has room; with ``push``,
-        even where Nagle's algorithm would hold it (urgent data, ``urgent.send``)."""
+        """Queue what fits of ``data`` (all of it where ``Profile.send_takes_whole``) and send it
+        as far as the peer has room; with ``push``, even where Nagle's algorithm would hold it
+        (urgent data, ``urgent.send``)."""
         if s.kind == DGRAM:
             if s.remote is None:
                 raise self.fail("EDESTADDRREQ")

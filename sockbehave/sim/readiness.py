@@ -16,7 +16,10 @@ Deviations, by design:
   a ``select`` with no descriptor, or with one that is not a socket, fails
   (``select_empty_error``, ``select_non_socket_error``: Winsock's WSAEINVAL, WSAENOTSOCK). A TCP
   socket is writable while its send buffer has room (not Linux's "free >= queued/2" or BSD's
-  low-water mark), and out-of-band data never exists, so ``POLLPRI`` is never set.
+  low-water mark). ``POLLPRI`` (select's exceptional set) marks urgent data not yet read
+  where the profile says so (``Profile.urgent``). A socket shut down for reading is readable,
+  except where its OS does not document what select says then (Windows: UDP after
+  ``udp_shut_rd`` "refuse", TCP after ``shut_rd_recv_error``), which is ``NotImplementedError``.
 - ``select.poll`` and ``select.epoll`` exist only where that OS's CPython has them
   (``Profile.stdlib_names``): ``patching`` refuses them elsewhere, and picks
   ``selectors.DefaultSelector`` per OS. ``select.kqueue`` (darwin, freebsd) is ``kqueue``'s,
