@@ -20,6 +20,8 @@ from sockbehave.sim import patched
 def _error(call: Any) -> Any:
     try:
         return call()
+    except socket.timeout:  # TimeoutError's own name only from CPython 3.10 on
+        return "TimeoutError"
     except OSError as exc:
         return type(exc).__name__
 
