@@ -129,7 +129,6 @@ class Tcb:
         "rcv",
         "rcv_cap",
         "read_shut",
-        "read_shut_seq",
         "remote",
         "reset",
         "reset_error",
@@ -167,7 +166,6 @@ class Tcb:
         self.fin_received = False
         self.shut_by_app = False  # our own shutdown(SHUT_WR)
         self.read_shut = False
-        self.read_shut_seq = 0  # Kernel.shut_seq when this end was shut down for reading
         self.error: Optional[str] = None  # pending error, reported once (sk_err / so_error)
         self.reset = False
         self.reset_error: Optional[str] = None  # the error the reset left (Profile.reset_error_sticky)
@@ -373,10 +371,6 @@ class Kernel:
         self.unix_made: set[object] = set()
         #: Bytes each AF_UNIX datagram sender (by ``KSock.unix_id``) has queued and not yet read.
         self.unix_unread: dict[int, int] = {}
-        #: TCP shutdowns for reading so far: a recv notes it when it begins, so that on a profile
-        #: whose waiting recv survives the shutdown (``Profile.shut_rd_wakes_waiting``) it knows
-        #: it was waiting (``recv``'s ``started``).
-        self.shut_seq = 0
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
@@ -1125,10 +1119,10 @@ class Kernel:
         self._pump(t)
         return len(t.snd) < t.snd_cap
 
-    def recv(self, s: KSock, n: int, peek: bool = False, started: Optional[int] = None) -> bytes:
-        """Up to ``n`` received bytes; with ``peek`` (MSG_PEEK) they stay queued. ``started``:
-        ``shut_seq`` when the calling recv began (None: now), for a socket shut down for reading
-        while it waited (``Profile.shut_rd_recv_error``)."""
+    def recv(self, s: KSock, n: int, peek: bool = False, waited: bool = False) -> bytes:
+        """Up to ``n`` received bytes; with ``peek`` (MSG_PEEK) they stay queued. ``waited``: the
+        calling recv has waited already, so it began before any shutdown for reading that came
+        since (a recv begun after one fails at once where ``Profile.shut_rd_recv_error`` says so)."""
         if s.kind == DGRAM:
             return self.recvmsg(s, n, peek)[0]
         t = self._connected_tcb(s, "ENOTCONN")
@@ -1137,7 +1131,7 @@ class Kernel:
         if n == 0:
             return b""
         shut_error = self.profile.shut_rd_recv_error if t.read_shut and t.unix is None else None
-        pending = shut_error is not None and started is not None and started < t.read_shut_seq
+        pending = shut_error is not None and waited
         if shut_error is not None and not pending:
             raise self.fail(shut_error)
         if t.rcv:
@@ -1281,8 +1275,6 @@ class Kernel:
             t.unix_writes = 0
             t.urg_mark = -1
         t.read_shut = True
-        self.shut_seq += 1
-        t.read_shut_seq = self.shut_seq
 
     def _shutdown_listener(self, s: KSock, how: int) -> None:
         """shutdown() on a listening socket, as the profile's ``listener_shutdown`` says."""
@@ -1595,14 +1587,14 @@ class Kernel:
         return min(int(sndbuf), _IP_UDP_MAX_V6 if v6 else _IP_UDP_MAX_V4)
 
     def recvmsg(
-        self, s: KSock, n: int, peek: bool = False, dontwait: bool = False, started: Optional[int] = None
+        self, s: KSock, n: int, peek: bool = False, dontwait: bool = False, waited: bool = False
     ) -> tuple[bytes, Optional[Addr], bool]:
         """(data, sender, truncated); a stream socket names no sender. With ``peek`` (MSG_PEEK)
         the datagram stays queued, even when it is too long for ``n``; ``dontwait``: MSG_DONTWAIT;
-        ``started``: as ``recv``'s."""
+        ``waited``: as ``recv``'s."""
         self.check_open(s)
         if s.kind != DGRAM:
-            return self.recv(s, n, peek, started), None, False
+            return self.recv(s, n, peek, waited), None, False
         if s.error:
             error, s.error = s.error, None
             raise self.fail(error)

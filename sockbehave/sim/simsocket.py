@@ -645,13 +645,8 @@ class SimSocket(socket.socket):
                 with view[sent:] as rest:  # released even when the kernel raises (see bytes_view)
                     sent += urgent.send(k, ks, rest) if flags & _OOB else k.send(ks, rest)
             except KernelError as exc:
-                if sent and partial_rule == "count":
+                if sent and returns_count_after_error(self._net, what, partial_rule):
                     return sent
-                if sent and partial_rule == "unknown":
-                    raise NotModelled(
-                        f"what a blocking {what}() returns on {self._net.profile.name} when an error "
-                        f"follows a partial transfer"
-                    ) from None
                 raise raise_errno(self._net, exc.name) from None
             except WouldBlock:
                 if sent and not whole:
@@ -769,8 +764,15 @@ class SimSocket(socket.socket):
         k = self._net.kernel
         if flags & _OOB:
             return self._kernel(lambda ks: urgent.recv(k, ks)), None, False
-        peek, dontwait, started = bool(flags & _PEEK), bool(flags & _DONTWAIT), k.shut_seq
-        return self._blocking(what, lambda ks: k.recvmsg(ks, bufsize, peek, dontwait, started), k.readable, flags)
+        peek, dontwait = bool(flags & _PEEK), bool(flags & _DONTWAIT)
+        tries = 0
+
+        def attempt(ks: KSock) -> tuple[bytes, Optional[tuple[str, int]], bool]:
+            nonlocal tries
+            tries += 1  # a retry follows a wait (Kernel.recv's ``waited``)
+            return k.recvmsg(ks, bufsize, peek, dontwait, waited=tries > 1)
+
+        return self._blocking(what, attempt, k.readable, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         flags = self._recv_flags(flags, "recv")
@@ -969,6 +971,17 @@ def _release(net: SimHost, fd: int) -> None:
     if fd not in net.kernel.fds:
         raise raise_errno(net, net.profile.closed_socket_error)
     net.kernel.release(fd)
+
+
+def returns_count_after_error(net: SimHost, what: str, rule: str) -> bool:
+    """Whether a blocking send that queued some bytes and then met an error returns their count
+    (``rule`` "count", ``Profile.send_error_after_partial``) rather than raising ("error");
+    "unknown" is ``NotModelled``."""
+    if rule == "unknown":
+        raise NotModelled(
+            f"what a blocking {what}() returns on {net.profile.name} when an error follows a partial transfer"
+        )
+    return rule == "count"
 
 
 def o_nonblock(net: SimHost, ks: KSock) -> bool:

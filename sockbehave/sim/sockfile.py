@@ -28,7 +28,7 @@ from typing import Any, Optional
 from . import pipes, unixdgram
 from .buffers import bytes_view
 from .kernel import DGRAM, KernelError, KSock, NotModelled, WouldBlock
-from .simsocket import SimHost, o_nonblock, raise_errno
+from .simsocket import SimHost, o_nonblock, raise_errno, returns_count_after_error
 
 __all__ = ["MODELS", "socket_of"]
 
@@ -112,12 +112,8 @@ def _write(net: SimHost, ks: KSock, fd: int, view: memoryview) -> int:
             with view[sent:] as rest:
                 sent += int(_call(net, ks, fd, "os.write()", lambda: k.send(ks, rest), lambda: k.writable(ks)))
         except OSError:
-            if sent and p.send_error_after_partial == "count":
+            if sent and returns_count_after_error(net, "os.write", p.send_error_after_partial):
                 return sent
-            if sent and p.send_error_after_partial == "unknown":
-                raise NotModelled(
-                    f"what a blocking os.write() on a socket returns on {p.name} when an error follows a partial transfer"
-                ) from None
             raise
         if sent >= len(view) or not whole:
             return sent
