@@ -30,8 +30,9 @@ the host's module; a call of a name that OS's CPython lacks (``Profile.stdlib_na
 ``socket.socketpair`` (and ``socket.py``'s own name ``_socket``, for a ``socketpair`` taken
 before the block) and a few details of asyncio's selector loop; the ``os`` and ``fcntl``
 functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
-rest refuse its number); ``os.fork``/``forkpty`` and ``subprocess.Popen.wait`` with a timeout
-(refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
+rest refuse its number) and ``io.FileIO`` (a class still: of a simulated descriptor it makes that
+pipe end's or socket's raw stream); ``os.fork``/``forkpty``, ``subprocess.Popen.wait`` with a timeout and
+``Popen.poll`` of a running process (refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
 ``SSLContext._wrap_socket`` (TLS over a simulated socket); ``os.pipe``/``pipe2`` (simulated
 pipes), ``os.mkfifo``/``splice`` (refused), ``os.open`` (refused for a FIFO) and
 ``subprocess.Popen``'s constructor (refused with a simulated descriptor). See ``threads``,
@@ -43,6 +44,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import errno
+import io
 import os
 import queue
 import select
@@ -333,6 +335,51 @@ def _fd_swaps() -> list[tuple[object, str, Any]]:
     return swaps
 
 
+_REAL_FILE_IO = io.FileIO
+
+
+class _FileIOMeta(type(_REAL_FILE_IO)):  # type: ignore[misc]
+    """``isinstance(x, io.FileIO)`` while the dispatching class is installed: a real file's
+    raw stream, or a simulated descriptor's (what ``io.FileIO(fd)`` made of it)."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        if cls is _DISPATCH_FILE_IO[0]:
+            return isinstance(obj, (_REAL_FILE_IO, pipes.DescriptorIO))
+        return type.__instancecheck__(cls, obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        if cls is _DISPATCH_FILE_IO[0]:
+            return issubclass(sub, (_REAL_FILE_IO, pipes.DescriptorIO))
+        return type.__subclasscheck__(cls, sub)
+
+
+def _make_dispatch_file_io_class() -> type:
+    """``io.FileIO`` while blocks are open: in a simulated thread, ``FileIO(fd)`` of a simulated
+    descriptor is that pipe end's or socket's raw stream (``fdcalls``); anything else, and
+    every other thread, gets the host's class."""
+    model = fdcalls.model_of("io", "FileIO")
+
+    class FileIO(_REAL_FILE_IO, metaclass=_FileIOMeta):
+        __doc__ = _REAL_FILE_IO.__doc__
+
+        def __new__(cls, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None) -> Any:
+            net = _net()
+            simulated = isinstance(file, int) and file >= FD_BASE and net is not None
+            if cls is not _DISPATCH_FILE_IO[0]:
+                if simulated:
+                    raise NotModelled(f"a subclass of io.FileIO ({cls.__qualname__}) over a simulated descriptor")
+                return super().__new__(cls, file, mode, closefd, opener)  # type: ignore[call-arg]
+            if simulated:
+                return model(net, file, mode, closefd, opener)
+            return _REAL_FILE_IO(file, mode, closefd, opener)
+
+    FileIO.__module__ = "_io"
+    return FileIO
+
+
+_DISPATCH_FILE_IO: list[Optional[type]] = [None]
+
+
 def _replacements() -> list[tuple[object, str, Any]]:
     cls = _make_dispatch_socket_class()
     _DISPATCH[:] = [cls]
@@ -395,6 +442,8 @@ def _replacements() -> list[tuple[object, str, Any]]:
     # modules that took time.monotonic at import (``from time import monotonic as time``)
     swaps += [(m, n, clocks["monotonic"]) for m, n in ((threading, "_time"), (queue, "time"), (socketserver, "time"))]
     swaps += _fd_swaps()
+    _DISPATCH_FILE_IO[0] = file_io = _make_dispatch_file_io_class()
+    swaps.append((io, "FileIO", file_io))
     swaps += [
         (signal, n, _dispatch(getattr(signal, n), _where_it_exists(f"signal.{n}", fn)))
         for n, fn in signal_patches().items()
@@ -461,7 +510,11 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
     """Real processes from a simulated thread: ``os.fork``/``forkpty`` would copy the process
     with its simulation mid-step (the child would need a network and a scheduler of its own),
     and ``subprocess.Popen.wait(timeout)`` would count a real process's run time in virtual
-    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there. Starting
+    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there, and so
+    does a program's ``Popen.poll()`` while the process still runs: a loop of ``poll()`` and a
+    virtual ``time.sleep`` would give up on a child that had barely started (tornado's import
+    test did). A ``poll()`` after the process ended gives its code, and ``kill``/``terminate``
+    (which poll first) work. Starting
     a process and waiting for it without a timeout stay real (reading its pipes with
     ``communicate`` is a wait on real descriptors, which ``readiness`` refuses), but starting
     one is noted as not modelled (``note_not_modelled``, without raising): the child runs
@@ -483,6 +536,19 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
             )
         return real_wait(process)
 
+    real_poll = subprocess.Popen.poll
+
+    def poll(net: Network, process: subprocess.Popen[Any]) -> Optional[int]:
+        code = real_poll(process)
+        # subprocess's own check (send_signal, so kill and terminate, polls first) stays real:
+        # frame 1 is _dispatch's wrapper, frame 2 the caller
+        if code is None and sys._getframe(2).f_globals.get("__name__") != "subprocess":
+            raise NotModelled(
+                "subprocess.Popen.poll() of a running process in a simulated thread (a real process runs in"
+                " real time, the simulation's clock in virtual time)"
+            )
+        return code
+
     real_start = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
     def start(net: Network, process: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
@@ -495,6 +561,7 @@ def _process_swaps() -> list[tuple[object, str, Any]]:
     return [
         *swaps,
         (subprocess.Popen, "wait", _dispatch(real_wait, wait)),
+        (subprocess.Popen, "poll", _dispatch(real_poll, poll)),
         (subprocess.Popen, "_execute_child", _dispatch(real_start, start)),
     ]
 

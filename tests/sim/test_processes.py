@@ -38,6 +38,22 @@ def test_waiting_for_a_real_process_with_a_timeout_is_not_modelled() -> None:
         subprocess.run(QUICK, timeout=30, check=False)
 
 
+def test_polling_a_running_real_process_is_not_modelled_and_an_ended_one_gives_its_code() -> None:
+    """A loop of ``poll()`` and ``time.sleep(0.05)`` measures a real child in virtual seconds:
+    tornado's import test gave up on a healthy child after "5 s" that took no real time."""
+    with patched("linux"):
+        running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        try:
+            with pytest.raises(NotImplementedError, match=r"Popen\.poll\(\) of a running process"):
+                running.poll()
+        finally:
+            running.kill()
+            running.wait()
+        ended = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+        assert ended.wait() == 3
+        assert ended.poll() == 3
+
+
 def test_a_real_process_waited_for_without_a_timeout_runs_for_real_and_is_noted() -> None:
     """It runs, but outside the simulation (a socket it opens reaches the real host): noted as
     not modelled, so a deadlock report and ``sockbehave simulate`` say it."""
