@@ -403,8 +403,12 @@ class DescriptorIO(io.RawIOBase):
     def __init__(self, net: SimHost, fd: int, mode: str, closefd: bool) -> None:
         super().__init__()
         self._net, self._fd, self._closefd = net, fd, closefd
-        self.mode = mode
+        self.mode = mode  # as FileIO names it: "rb", "wb", "ab", "xb", or one of them and "+"
         self.name = fd
+
+    @property
+    def closefd(self) -> bool:
+        return self._closefd
 
     def fileno(self) -> int:
         if self.closed:
@@ -412,10 +416,10 @@ class DescriptorIO(io.RawIOBase):
         return self._fd
 
     def readable(self) -> bool:
-        return "r" in self.mode
+        return self.mode[0] == "r" or "+" in self.mode
 
     def writable(self) -> bool:
-        return "w" in self.mode
+        return self.mode != "rb"
 
     def seekable(self) -> bool:
         return False
@@ -494,6 +498,31 @@ def open_fd(
     return layered(raw, mode, buffering, encoding, errors, newline)
 
 
+def file_mode(mode: str) -> str:
+    """``io.FileIO``'s check of ``mode`` (CPython's Modules/_io/fileio.c, the same in 3.9 to
+    3.13) and the name it gives it: "rb", "wb", "ab" or "xb" one way, "rb+", "ab+" or "xb+" both. With a
+    descriptor, the letters only choose the ways: the descriptor is not opened, truncated or
+    created, and on a pipe or socket the seek to the end for "a" fails quietly (ESPIPE)."""
+    if not isinstance(mode, str):
+        raise TypeError(f"FileIO() argument 'mode' must be str, not {type(mode).__name__}")
+    if set(mode) - set("xrwab+"):
+        raise ValueError(f"invalid mode: {mode}")
+    ways = [c for c in mode if c in "xrwa"]
+    if len(ways) != 1 or mode.count("+") > 1:
+        raise ValueError("Must have exactly one of create/read/write/append mode and at most one plus")
+    way, both = ways[0], "+" in mode
+    if way == "w" and both:  # FileIO names a read-write file that is neither created nor appended "rb+"
+        way = "r"
+    return f"{way}b+" if both else f"{way}b"
+
+
+def file_io(net: SimHost, end: PipeEnd, fd: int, mode: str = "r", closefd: bool = True, opener: Any = None) -> Any:
+    """``io.FileIO(fd, mode)`` of a pipe end: a raw stream of it, readable and writable as
+    ``mode`` says; a read of the write end (or the other way) fails with EBADF when made, as
+    read(2) on it does (tornado's ``PipeIOStream`` opens both ends "r+")."""
+    return _PipeIO(net, fd, file_mode(mode), closefd)
+
+
 def one_way(mode: str, kind: str) -> str:
     """ "r" or "w": the one direction of ``io.open``'s ``mode`` on a simulated ``kind``'s
     descriptor; modes that need a seekable file (``+``, ``a``) are refused."""
@@ -537,6 +566,7 @@ MODELS: dict[str, Callable[..., Any]] = {
     "os.fdopen": fdopen,
     "io.open": open_fd,
     "builtins.open": open_fd,
+    "io.FileIO": file_io,
 }
 
 

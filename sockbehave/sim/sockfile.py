@@ -1,5 +1,5 @@
-"""A simulated socket's descriptor used as a file: ``os.read``, ``os.write``, ``os.fstat`` and
-``io.open``/``os.fdopen``/``open`` of the number (``fdcalls`` routes them here).
+"""A simulated socket's descriptor used as a file: ``os.read``, ``os.write``, ``os.fstat``,
+``io.FileIO`` and ``io.open``/``os.fdopen``/``open`` of the number (``fdcalls`` routes them here).
 
 Owns: what those calls do on a socket's number where that OS's sockets are file descriptors
 (``Profile.socket_file_io``, with its source): ``read`` is ``recv`` with no flags and ``write``
@@ -181,6 +181,13 @@ def open_fd(
     return pipes.layered(raw, mode, buffering, encoding, errors, newline)
 
 
+def file_io(net: SimHost, fd: int, mode: str = "r", closefd: bool = True, opener: Any = None) -> Any:
+    """``io.FileIO(fd, mode)`` of a socket's descriptor: a raw stream of ``os.read`` and
+    ``os.write`` on it, as ``mode`` says (``pipes.file_mode``)."""
+    _socket(net, fd, "io.FileIO()")
+    return _SocketIO(net, fd, pipes.file_mode(mode), closefd)
+
+
 def fdopen(net: SimHost, fd: int, mode: str = "r", buffering: int = -1, *args: Any, **kwargs: Any) -> Any:
     return open_fd(net, fd, mode, buffering, *args, **kwargs)
 
@@ -193,4 +200,5 @@ MODELS: dict[str, Callable[..., Any]] = {
     "os.fdopen": fdopen,
     "io.open": open_fd,
     "builtins.open": open_fd,
+    "io.FileIO": file_io,
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import io
 import os
 import select
 import selectors
@@ -413,6 +414,31 @@ def test_io_open_of_a_pipe_end_reads_and_writes_text_and_bytes() -> None:
 
     real, simulated = both(program)
     assert simulated == real
+
+
+@linux_only
+def test_io_fileio_of_pipe_ends_follows_the_modes_letters_as_the_real_one_does() -> None:
+    """tornado's ``PipeIOStream`` opens each end with ``io.FileIO(fd, "r+")``: the letters only
+    choose the ways (the end's own direction decides, with EBADF, when a call is made), bad
+    modes are refused as FileIO refuses them, and ``isinstance`` still holds."""
+
+    def program() -> list[Any]:
+        r, w = os.pipe()
+        reader, writer = io.FileIO(r, "r+"), io.FileIO(w, "a", closefd=False)
+        out: list[Any] = [reader.mode, writer.mode, reader.readable(), reader.writable(), writer.readable()]
+        out += [isinstance(reader, io.FileIO), reader.name == r, writer.closefd, reader.seekable()]
+        out += [writer.write(b"abc"), reader.read(2), _outcome(lambda: reader.write(b"x"))]
+        out += [_outcome(lambda m=mode: io.FileIO(w, m)) for mode in ("rw", "q", "", "r++")]
+        out += [_outcome(lambda: io.FileIO(r, "rb", buffering=1))[0]]  # the message is CPython's own
+        out += [io.FileIO(w, "xb", closefd=False).mode, io.FileIO(w, "wb+", closefd=False).mode]
+        reader.close()
+        os.close(w)
+        out += [_outcome(lambda: os.close(r)), _outcome(lambda: io.FileIO(r))]
+        return out
+
+    real, simulated = both(program)
+    assert simulated == real
+    assert real[:3] == ["rb+", "ab", True] and real[10] == b"ab"
 
 
 # -- other profiles, against their sources ------------------------------------------------------

@@ -7,6 +7,7 @@ their ``soo_stat``; the windows profile refuses, naming the call."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import socket
 import stat
@@ -128,9 +129,36 @@ def test_asyncio_writes_to_a_socket_through_connect_write_pipe_and_sees_its_read
         assert asyncio.run(main()) == [b"1234", True]
 
 
+def fileio_program(path: Any) -> list[Any]:
+    """``io.FileIO`` of a socket's descriptor read and written both ways; of a real file, and
+    through a subclass, as ever."""
+    a, b = socket.socketpair()
+    with a, b, io.FileIO(a.fileno(), "r+", closefd=False) as raw:
+        out: list[Any] = [raw.mode, raw.write(b"ping"), b.recv(10), isinstance(raw, io.FileIO)]
+        b.sendall(b"pong")
+        out += [raw.read(10), raw.seekable()]
+
+    class Logged(io.FileIO):
+        pass
+
+    with Logged(str(path), "w") as own, io.FileIO(str(path), "rb") as plain:
+        out += [own.write(b"real file"), plain.read(), isinstance(own, io.FileIO), type(own).__name__]
+    return out
+
+
+def test_io_fileio_of_a_socket_reads_and_writes_as_on_the_real_linux_stack(tmp_path: Any) -> None:
+    expected = ["rb+", 4, b"ping", True, b"pong", False, 9, b"real file", True, "Logged"]
+    with patched("linux"):
+        assert fileio_program(tmp_path / "sim") == expected
+    if current_os() == "linux":
+        assert fileio_program(tmp_path / "real") == expected
+
+
 def test_the_windows_profile_refuses_and_names_the_call() -> None:
     with patched("windows"):
         s = socket.socket()
+        with pytest.raises(NotImplementedError, match=r"io.FileIO\(\) on a simulated socket's descriptor on windows"):
+            io.FileIO(s.fileno(), "rb")
         with pytest.raises(NotImplementedError, match=r"os.read\(\) on a simulated socket's descriptor on windows"):
             os.read(s.fileno(), 1)
         with pytest.raises(NotImplementedError, match=r"io.open\(\) on a simulated socket's descriptor on windows"):
