@@ -33,9 +33,13 @@ Deviations and limits, by design:
   the simulation).
 - A non-blocking ``write`` that could not send all of its records raises
   ``SSLWantWriteError`` with "The operation did not complete (write)" and no ``_ssl.c`` line
-  number (there is no C call site to name); the records are kept and the retry, which must
-  pass data of the same length as OpenSSL requires, returns the whole count once they are
-  sent (a retry of another length is not modelled).
+  number (there is no C call site to name); the records are kept and the retry returns the
+  whole count once they are sent. A retry may pass more data, as tornado's ``IOStream`` does
+  when its buffer grew: OpenSSL sends the pending record, then writes the rest of the longer
+  buffer in new records (``ssl3_write_bytes`` in openssl/openssl ssl/record/rec_layer_s3.c),
+  and so does the model, where the write that was cut short made one record. A shorter retry
+  (OpenSSL's fatal BAD_LENGTH) and a longer one after a write of several records (where
+  OpenSSL's split between records sent and pending is not kept) are not modelled.
 - Every other method ``_ssl._SSLSocket`` has (``getpeercert``, ``cipher``, ``version``,
   ``verify_client_post_handshake``, ...) is OpenSSL's, through the BIO object.
 """
@@ -61,6 +65,8 @@ T = TypeVar("T")
 
 #: A TLS record's header: content type (1), version (2), length (2).
 _HEADER = 5
+#: The most plaintext one record carries (RFC 8446 section 5.1; OpenSSL's default max_send_fragment).
+_MAX_PLAINTEXT = 16384
 #: What the wrapper passes on to OpenSSL's own object: state, never I/O. With the properties and
 #: methods of ``SimSSLObject`` these are every attribute ``_ssl._SSLSocket`` has (3.9-3.13).
 _DELEGATED = frozenset(
@@ -183,7 +189,8 @@ class SimSSLObject:
         self._unsent = bytearray()  # records OpenSSL wrote that the socket has not taken yet
         self._header = bytearray()  # the part of the next record's header read so far
         self._body_left = 0  # bytes of the current record's body still in the socket
-        self._write_retry: Optional[int] = None  # a non-blocking write's length, sent in part
+        #: a non-blocking write sent in part: the length it was given in all, and in its last call
+        self._write_retry: Optional[tuple[int, int]] = None
 
     # -- attributes ssl.SSLSocket reads or sets ---------------------------------------------
     @property
@@ -226,19 +233,29 @@ class SimSSLObject:
         return self._run(lambda: self._tls.read(len, buffer), "read", "read", keep_unsent=True)
 
     def write(self, data: Any) -> int:
+        done = 0
         if self._write_retry is not None:  # OpenSSL's retry of a write that wanted to write
+            done, last = self._write_retry
             size = memoryview(data).nbytes
-            if size != self._write_retry:
+            if size < done or (size > done and last > _MAX_PLAINTEXT):
                 raise NotModelled(
-                    f"a retried non-blocking SSLSocket write of {size} bytes after one of {self._write_retry}"
+                    f"a retried non-blocking SSLSocket write of {size} bytes after one of {done}"
+                    + (" (OpenSSL refuses a shorter one: BAD_LENGTH)" if size < done else " in several records")
                 )
-            written = size
+            if not self._flush(self._deadline(), "write"):
+                raise _want_write()
+            self._write_retry = None
+            if size == done:
+                return size
+            with memoryview(data) as view, view.cast("B") as octets:
+                rest = bytes(octets[done:])
         else:
-            written = self._run(lambda: self._tls.write(data), "write", "write", keep_unsent=True)
+            rest = data
+        last = memoryview(rest).nbytes
+        written: int = done + self._run(lambda: self._tls.write(rest), "write", "write", keep_unsent=True)
         if not self._flush(self._deadline(), "write"):
-            self._write_retry = written
+            self._write_retry = (written, last)
             raise _want_write()
-        self._write_retry = None
         return written
 
     def pending(self) -> int:
