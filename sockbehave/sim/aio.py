@@ -44,6 +44,7 @@ import signal
 import socket
 import sys
 import warnings
+import weakref
 from asyncio import selector_events
 from collections.abc import Callable
 from typing import Any, Optional
@@ -107,14 +108,18 @@ def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callabl
 
 
 def _name_tasks_in_deadlocks(loop: Any) -> None:
-    """Make a ``SimDeadlock`` raised while ``loop`` waits in its selector name the loop's tasks."""
-    selector = loop._selector
-    select = selector.select
+    """Make a ``SimDeadlock`` raised while ``loop`` waits in its selector name the loop's tasks.
+    The wrapper, an attribute of the selector, holds the selector and the loop by weak
+    references: strong ones would be a cycle that only the garbage collector frees (tornado's
+    ``circlerefs_test`` counts such cycles, and a real loop makes none)."""
+    selector_ref, loop_ref = weakref.ref(loop._selector), weakref.ref(loop)
+    select = type(loop._selector).select
 
     def select_naming_tasks(timeout: Optional[float] = None) -> Any:
         try:
-            return select(timeout)
+            return select(selector_ref(), timeout)  # alive: this is its attribute being called
         except SimDeadlock as exc:
+            loop = loop_ref()
             tasks = sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=lambda t: t.get_name())
             named = "; ".join(_awaiting(t) for t in tasks) or "none"
             outside = sorted(
@@ -128,7 +133,7 @@ def _name_tasks_in_deadlocks(loop: Any) -> None:
             )
             raise SimDeadlock(f"{exc}; the asyncio loop waits for its tasks: {named}{hint}") from None
 
-    selector.select = select_naming_tasks
+    loop._selector.select = select_naming_tasks
 
 
 def _awaiting(task: asyncio.Task[Any]) -> str:

@@ -197,6 +197,34 @@ def test_run_in_executor_uses_a_simulated_thread_pool() -> None:
     assert time.perf_counter() - wall < WALL_BOUND
 
 
+def cyclic_garbage_of_a_loop() -> list[str]:
+    """The types of what ``asyncio.run`` of a small program left in reference cycles (gc's
+    DEBUG_SAVEALL keeps them), as tornado's ``circlerefs_test`` checks."""
+
+    async def main() -> None:
+        await asyncio.get_running_loop().run_in_executor(None, lambda: None)
+        await asyncio.sleep(0)
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        asyncio.run(main())
+        gc.collect()
+        left = sorted({type(item).__name__ for item in gc.garbage})
+        gc.garbage.clear()
+    finally:
+        gc.set_debug(0)
+        gc.enable()
+    return left
+
+
+def test_the_simulations_loop_leaves_no_reference_cycles_as_the_real_one_leaves_none() -> None:
+    with patched("linux"):
+        assert cyclic_garbage_of_a_loop() == []
+    assert cyclic_garbage_of_a_loop() == []
+
+
 def test_a_deadlocked_asyncio_program_ends_in_sim_deadlock_naming_the_wait() -> None:
     peers: list[Any] = []  # kept, or 3.13 closes the peer's transport when its writer is collected
 
