@@ -31,12 +31,13 @@ the host's module; a call of a name that OS's CPython lacks (``Profile.stdlib_na
 before the block) and a few details of asyncio's selector loop; the ``os`` and ``fcntl``
 functions that take a descriptor (the calls ``fdcalls`` models act on a simulated socket, the
 rest refuse its number) and ``io.FileIO`` (a class still: of a simulated descriptor it makes that
-pipe end's or socket's raw stream); ``os.fork``/``forkpty``, ``subprocess.Popen.wait`` with a timeout and
-``Popen.poll`` of a running process (refused in a simulated thread); ``ssl.SSLSocket``'s constructor and
+pipe end's or socket's raw stream); ``os.fork``/``forkpty``, ``subprocess.Popen``'s start,
+``wait`` and ``poll``, and ``signal.signal`` for SIGCHLD (``processes``: what of a real process
+stays real and what is refused); ``ssl.SSLSocket``'s constructor and
 ``SSLContext._wrap_socket`` (TLS over a simulated socket); ``os.pipe``/``pipe2`` (simulated
 pipes), ``os.mkfifo``/``splice`` (refused), ``os.open`` (refused for a FIFO) and
 ``subprocess.Popen``'s constructor (refused with a simulated descriptor). See ``threads``,
-``readiness``, ``fdcalls``, ``pipes``, ``signals``, ``tls`` and ``aio``.
+``readiness``, ``fdcalls``, ``pipes``, ``processes``, ``signals``, ``tls`` and ``aio``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from typing import Any, Optional
 
 from ..errors import ScenarioError
 from . import absent, fdcalls, kqueue, pipes, readiness, threads
-from .clock import Scheduler, current_task, note_not_modelled, outside
+from .clock import Scheduler, current_task, outside
 from .kernel import FD_BASE, NotModelled
 from .network import Network
 from .osview import errno_view, errorcode_view
@@ -451,7 +452,9 @@ def _replacements() -> list[tuple[object, str, Any]]:
     ]
     if hasattr(os, "kill"):
         swaps.append((os, "kill", _dispatch(os.kill, refusing_self_signals(os.kill, "os.kill"))))
-    swaps += _process_swaps()
+    from . import processes  # imported on first use: subprocess only when a block opens
+
+    swaps += processes.replacements(_dispatch)
     swaps += _ssl_swap()
     from . import aio  # imported on first use: asyncio (and ssl with it) only when a block opens
 
@@ -503,66 +506,6 @@ def _ssl_swap() -> list[tuple[object, str, Any]]:
     return [
         (ssl.SSLSocket, "_create", classmethod(create)),
         (ssl.SSLContext, "_wrap_socket", tls.wrap_socket_dispatch(ssl.SSLContext._wrap_socket)),  # type: ignore[attr-defined]
-    ]
-
-
-def _process_swaps() -> list[tuple[object, str, Any]]:
-    """Real processes from a simulated thread: ``os.fork``/``forkpty`` would copy the process
-    with its simulation mid-step (the child would need a network and a scheduler of its own),
-    and ``subprocess.Popen.wait(timeout)`` would count a real process's run time in virtual
-    seconds (it polls with ``time.sleep``). Both raise ``NotImplementedError`` there, and so
-    does a program's ``Popen.poll()`` while the process still runs: a loop of ``poll()`` and a
-    virtual ``time.sleep`` would give up on a child that had barely started (tornado's import
-    test did). A ``poll()`` after the process ended gives its code, and ``kill``/``terminate``
-    (which poll first) work. Starting
-    a process and waiting for it without a timeout stay real (reading its pipes with
-    ``communicate`` is a wait on real descriptors, which ``readiness`` refuses), but starting
-    one is noted as not modelled (``note_not_modelled``, without raising): the child runs
-    outside the simulation, so a socket it opens reaches the real host, not the simulated one,
-    and a run that goes on is not what that OS would do (``sockbehave simulate`` says so)."""
-    import subprocess  # imported on first use, as asyncio is below
-
-    swaps: list[tuple[object, str, Any]] = [
-        (os, name, _dispatch(getattr(os, name), _not_modelled(f"os.{name}() in a simulated thread")))
-        for name in ("fork", "forkpty")
-        if hasattr(os, name)
-    ]
-    real_wait = subprocess.Popen.wait
-
-    def wait(net: Network, process: subprocess.Popen[Any], timeout: Optional[float] = None) -> int:
-        if timeout is not None:
-            raise NotModelled(
-                "subprocess.Popen.wait() with a timeout in a simulated thread (a real process runs in real time)"
-            )
-        return real_wait(process)
-
-    real_poll = subprocess.Popen.poll
-
-    def poll(net: Network, process: subprocess.Popen[Any]) -> Optional[int]:
-        code = real_poll(process)
-        # subprocess's own check (send_signal, so kill and terminate, polls first) stays real:
-        # frame 1 is _dispatch's wrapper, frame 2 the caller
-        if code is None and sys._getframe(2).f_globals.get("__name__") != "subprocess":
-            raise NotModelled(
-                "subprocess.Popen.poll() of a running process in a simulated thread (a real process runs in"
-                " real time, the simulation's clock in virtual time)"
-            )
-        return code
-
-    real_start = subprocess.Popen._execute_child  # type: ignore[attr-defined]
-
-    def start(net: Network, process: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
-        note_not_modelled(
-            "a real process started from a simulated thread (it runs outside the simulation: its sockets reach"
-            " the real host, its time is real)"
-        )
-        return real_start(process, *args, **kwargs)
-
-    return [
-        *swaps,
-        (subprocess.Popen, "wait", _dispatch(real_wait, wait)),
-        (subprocess.Popen, "poll", _dispatch(real_poll, poll)),
-        (subprocess.Popen, "_execute_child", _dispatch(real_start, start)),
     ]
 
 

@@ -8,6 +8,7 @@ before ``os.fork`` forked for real and ``subprocess.run(..., timeout=5)`` ended 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -68,3 +69,27 @@ def test_a_thread_outside_the_simulation_keeps_the_real_calls_while_they_are_swa
     with held():  # the swaps are installed; this thread is no simulated thread
         assert subprocess.Popen.wait is not REAL_WAIT
         assert subprocess.run(QUICK, timeout=30, check=False).returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGCHLD"), reason="no SIGCHLD on this host")
+def test_a_sigchld_handler_beside_a_running_real_child_is_not_modelled() -> None:
+    """The child's exit would come as a real signal, at a real moment: tornado's ``Subprocess``
+    waited for it with a 5 s timeout, which virtual time reached at once (a silent timeout)."""
+    before = signal.getsignal(signal.SIGCHLD)
+    try:
+        with patched("linux"):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+            try:
+                with pytest.raises(NotImplementedError, match=r"SIGCHLD handler set .* \(pid \d+\) runs"):
+                    signal.signal(signal.SIGCHLD, lambda *_: None)
+                assert signal.getsignal(signal.SIGCHLD) == before  # nothing was set
+            finally:
+                child.kill()
+                child.wait()
+            signal.signal(signal.SIGCHLD, lambda *_: None)  # no child runs now: as on a real host
+            with pytest.raises(NotImplementedError, match="started from a simulated thread while a SIGCHLD handler"):
+                subprocess.Popen(QUICK)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            assert subprocess.Popen(QUICK).wait() == 0
+    finally:
+        signal.signal(signal.SIGCHLD, before)
