@@ -10,7 +10,8 @@ XML-RPC servers and clients of ``test_httpservers``, ``test_urllib2_localnet``,
 SMTP, IMAP and telnet clients against their suites' loopback servers, and ``test_logging``'s
 socket handlers (``SUITES``; a suite the interpreter lacks is skipped). Each test runs in its own ``patched("linux")``
 block; each class runs in a child process with a wall-clock limit, and a test that hangs for
-real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run.
+real is recorded as ``hang`` and the child is restarted after it, so nothing can hang the run
+(``harness.py``, shared with ``tornado_tests.py``).
 ``--os`` names another profile: the suites expect the host they were imported on, so there a
 failed assertion may be that OS's difference, and only an error other than
 ``NotImplementedError``, a deadlock or a hang points at the simulator.
@@ -29,18 +30,9 @@ total; ``--json`` writes every test's outcome. Exit status 0 unless a child coul
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import importlib.util
-import json
-import subprocess
 import sys
-import unittest
-from collections import Counter
-from pathlib import Path
-from typing import Any, Optional
 
-from sockbehave.tables import OSES
+from harness import Project, main  # tests/external/harness.py, beside this script
 
 SOCKET_CLASSES = (
     "BasicTCPTest",
@@ -142,145 +134,14 @@ LATE_BOUND: dict[str, dict[str, str]] = {
 }
 
 
-def late_bound(target: str) -> Any:
-    module_name, name = target.rsplit(".", 1)
-    module = importlib.import_module(module_name)
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return getattr(module, name)(*args, **kwargs)
-
-    return call
-
-
-def classify(exc: BaseException) -> str:
-    from sockbehave.sim.clock import SimDeadlock
-
-    if isinstance(exc, NotImplementedError):
-        return "not-modelled"
-    if isinstance(exc, SimDeadlock):
-        return "deadlock"
-    return "error"
-
-
-def child(suite: str, class_name: str, os_name: str, skip: set[str]) -> None:
-    """Run one class's tests, each in its own ``patched(os_name)`` block; a line of JSON per test,
-    and a ``start`` line before it (so the parent knows which one hung)."""
-    module = importlib.import_module(f"test.{suite}")  # outside every block: test_socket probes at import
-    for alias, target in LATE_BOUND.get(suite, {}).items():
-        setattr(module, alias, late_bound(target))
-
-    from sockbehave.sim import patched
-
-    cls = getattr(module, class_name)
-    cls.setUpClass()  # outside the blocks, as unittest's suite would (files, shared state)
-    for case in unittest.defaultTestLoader.loadTestsFromTestCase(cls):
-        name = case.id().rsplit(".", 1)[-1]
-        if name in skip:
-            continue
-        print(json.dumps({"start": name}), flush=True)
-        result = unittest.TestResult()
-        outcome, detail = "pass", ""
-        try:
-            with patched(os_name):
-                case.run(result)
-        except BaseException as exc:  # the block's exit: a thread left blocked, a deadlock
-            outcome, detail = classify(exc), f"block exit: {type(exc).__name__}: {exc}"
-        problems = result.errors + result.failures
-        if result.skipped:
-            outcome, detail = "skip", result.skipped[0][1]
-        elif result.failures and outcome == "pass":
-            outcome, detail = "fail", result.failures[0][1].strip().splitlines()[-1]
-        elif problems and outcome == "pass":
-            last = problems[0][1].strip().splitlines()[-1]
-            outcome = (
-                "not-modelled"
-                if "NotImplementedError" in last or "NotModelled" in last
-                else "deadlock"
-                if "SimDeadlock" in last
-                else "error"
-            )
-            detail = last
-        elif result.unexpectedSuccesses:
-            outcome = "fail"
-        print(json.dumps({"test": name, "outcome": outcome, "detail": detail[:300]}), flush=True)
-    cls.tearDownClass()
-
-
-def run_class(suite: str, class_name: str, os_name: str, timeout: float) -> list[dict[str, Any]]:
-    done: list[dict[str, Any]] = []
-    while True:
-        skip = [d["test"] for d in done]
-        try:
-            proc = subprocess.run(  # fixed argv, no shell
-                [sys.executable, __file__, "--child", suite, class_name, os_name, *skip],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-            out, finished = proc.stdout, True
-        except subprocess.TimeoutExpired as exc:
-            raw = exc.stdout or b""
-            out, finished = raw.decode() if isinstance(raw, bytes) else raw, False
-        started: Optional[str] = None
-        for line in out.splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if "start" in record:
-                started = record["start"]
-            elif "test" in record:
-                done.append(record)
-                started = None
-        if finished:
-            if started is not None:  # the child died inside a test
-                done.append({"test": started, "outcome": "error", "detail": proc.stderr.strip()[-300:]})
-                continue
-            return done
-        if started is None:
-            return [*done, {"test": "(class set-up)", "outcome": "hang", "detail": f"over {timeout} s"}]
-        done.append({"test": started, "outcome": "hang", "detail": f"over {timeout} s of wall time"})
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--child"]:
-        child(args[1], args[2], args[3], set(args[4:]))
-        return 0
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("classes", nargs="*", help="classes of the chosen suite (default: the suite's list)")
-    parser.add_argument("--suite", choices=sorted(SUITES), action="append", help="default: every suite")
-    parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock limit per child (s)")
-    parser.add_argument("--json", type=Path, help="write every test's outcome here")
-    parser.add_argument(
-        "--os",
-        default="linux",
-        choices=OSES,
-        help="the profile (default linux; the suites expect Linux, so elsewhere a failed assertion "
-        "may be that OS's difference, while an error other than NotImplementedError is a bug)",
-    )
-    opts = parser.parse_args(args)
-    suites = opts.suite or list(SUITES)
-    if opts.classes and len(suites) != 1:
-        parser.error("name one --suite to choose its classes")
-    total: Counter[str] = Counter()
-    everything: dict[str, list[dict[str, Any]]] = {}
-    for suite in suites:
-        if importlib.util.find_spec(f"test.{suite.split('.')[0]}") is None:
-            print(f"{suite:50} not in this interpreter's test package", flush=True)
-            continue
-        for name in opts.classes or SUITES[suite]:
-            records = run_class(suite, name, opts.os, opts.timeout)
-            everything[f"{suite}.{name}"] = records
-            counts = Counter(r["outcome"] for r in records)
-            total.update(counts)
-            print(f"{suite + '.' + name:50} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), flush=True)
-    print(f"{'total':50} " + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
-    if opts.json:
-        opts.json.write_text(json.dumps(everything, indent=1, ensure_ascii=False), encoding="utf-8")
-    return 0
+PROJECT = Project(
+    name="CPython's test package",
+    script=__file__,
+    package="test",
+    suites=SUITES,
+    late_bound=LATE_BOUND,
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(PROJECT, __doc__.splitlines()[0]))
