@@ -13,8 +13,10 @@ Nagle's algorithm and delayed ACKs are modelled for small writes only (``_transm
 segment shorter than the profile's ``loopback_mss`` is acknowledged at once while the receiver
 has quick ACKs left, else after ``delayed_ack`` seconds or with the receiver's next data,
 whichever comes first; while it is unacknowledged a later small write without ``TCP_NODELAY``
-is held back until the ACK or a FIN. Deviation, by design: there are no segments, so a bulk
-transfer's small tail never holds a later write back, and an ACK is never sent just because
+is held back until the ACK, a FIN, or a full segment's worth queued behind it (RFC 896; Linux
+tcp_nagle_check holds only a partial segment). Deviation, by design: there are no segments, so
+that full segment goes with the partial rest behind it, and a bulk transfer's small tail never
+holds a later write back, and an ACK is never sent just because
 the application read the data (Linux may, outside its interactive mode). TCP connection
 states follow RFC 9293; ``_ON_FIN_SENT`` and ``_ON_FIN_RECEIVED`` are the transition tables
 for the closing half of the state machine. No TCP timestamps either: a connect() over a TIME_WAIT
@@ -1100,8 +1102,8 @@ class Kernel:
         if t.snd is EMPTY:
             t.snd = ByteQueue()
         t.snd.append(taken)
-        if push:
-            t.held = False
+        if push or (t.held and len(t.snd) >= self.profile.loopback_mss):
+            t.held = False  # MSG_OOB's push, or a full segment's worth: Nagle holds less (RFC 896)
         elif not t.held and self._nagle_holds(t):
             assert t.ack_due is not None
             t.held = True
