@@ -606,6 +606,22 @@ class _ErrnoModule(types.ModuleType):
         return super().__getattribute__(name)
 
 
+_HOST_EAI_NONAME: int = socket.EAI_NONAME
+
+
+class _SocketModule(types.ModuleType):
+    """The ``socket`` module's class while blocks are open: ``socket.EAI_NONAME`` is the number
+    of a simulated thread's OS (``Profile.gai_noname``, the number its ``gaierror`` carries), so
+    ``exc.errno == socket.EAI_NONAME`` holds there as on that OS; every other thread reads the
+    host's. A property of the class, not ``__getattribute__``: every other ``socket.X`` stays a
+    plain lookup."""
+
+    @property
+    def EAI_NONAME(self) -> int:
+        net = thread_net()
+        return _HOST_EAI_NONAME if net is None else net.profile.gai_noname[0]
+
+
 _ERRNO_VIEWS: dict[str, dict[str, Any]] = {}  # profile name -> {attribute: value}
 _VIEWS: list[tuple[Network, bool]] = []  # open blocks: (net, platform shown)
 _HOST_VIEW: list[tuple[object, str, Any]] = []  # what the platform view and _blocking_errnos replaced
@@ -674,11 +690,15 @@ def _restore_view(net: Network) -> None:
 
 def _view_on() -> None:
     errno.__class__ = _ErrnoModule
+    if type(socket) is types.ModuleType:  # (before absent.hide, whose class derives from this one)
+        socket.__class__ = _SocketModule
     _HOST_VIEW[:] = [(socket, "_blocking_errnos", vars(socket).get("_blocking_errnos", _MISSING))]
 
 
 def _view_off() -> None:
     errno.__class__ = types.ModuleType
+    if type(socket) is _SocketModule:
+        socket.__class__ = types.ModuleType  # type: ignore[assignment]
     for owner, name, old in _HOST_VIEW:
         if old is _MISSING:
             if hasattr(owner, name):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import threading
 
 import pytest
 
 from sockbehave.sim import Network, get_profile, patched
+from sockbehave.sim.clock import outside as outside_simulation
 from sockbehave.sim.resolver import Resolver, inet_aton_form
 
 
@@ -72,6 +74,26 @@ def test_a_name_that_does_not_exist_is_that_os_gaierror(profile: str, number: in
     with patched(profile), pytest.raises(socket.gaierror) as info:
         socket.getaddrinfo("no-such-host.invalid", 80)
     assert info.value.errno == number
+
+
+@pytest.mark.parametrize(("profile", "number"), [("linux", -2), ("darwin", 8), ("freebsd", 8), ("windows", 11001)])
+def test_socket_eai_noname_is_that_oses_number_in_its_threads(profile: str, number: int) -> None:
+    """A program compares the error with ``socket.EAI_NONAME`` (tornado's ``is_valid_ip``
+    does): in a simulated thread the constant is that OS's, as the error's number is; in any
+    other thread it stays the host's."""
+    host = socket.EAI_NONAME
+    seen: list[int] = []
+    with patched(profile):
+        outside = threading.Thread(target=lambda: seen.append(socket.EAI_NONAME))  # started outside: real
+        with outside_simulation():
+            outside.start()
+            outside.join()
+        in_block = socket.EAI_NONAME
+        with pytest.raises(socket.gaierror) as info:
+            socket.getaddrinfo("::1q", 80, flags=socket.AI_NUMERICHOST)
+    assert in_block == info.value.errno == number
+    assert host == socket.EAI_NONAME
+    assert seen == [host]
 
 
 def test_a_name_that_needs_dns_is_not_pretended() -> None:
