@@ -2,7 +2,7 @@
 
 Owns: the ``kevent`` type (CPython's argument conversions, comparisons and ``repr``), the
 ``kqueue`` object (``control``, ``close``, ``closed``, ``fileno``), what ``EVFILT_READ`` and
-``EVFILT_WRITE`` report for a simulated socket, the ``KQ_*`` names a simulated thread sees in
+``EVFILT_WRITE`` report for a simulated socket or pipe end, the ``KQ_*`` names a simulated thread sees in
 ``select`` (``module_names``, from ``Profile.kqueue_constants``), and ``selectors.KqueueSelector``
 (``kqueue_selector``: the interpreter's own class, compiled from its ``Lib/selectors.py`` where
 the host's ``selectors`` never defined it). Like ``readiness`` it reads kernel state and never
@@ -24,6 +24,14 @@ The filters follow the socket filters of both kernels (xnu-11417.101.15
   room, on a UDP socket always, and with ``EV_EOF`` (``fflags`` as above) once nothing more can
   be sent: ``shutdown(SHUT_WR)``, a reset, a connect that failed. Never on a listener, a
   connecting socket or one that never connected.
+
+A pipe end's filters follow ``sys_pipe.c`` of both kernels (``_pipe``, ``PipeFacts.kevent_*``):
+READ on a read end has the bytes buffered as ``data`` and fires with any, or with ``EV_EOF``
+once no writer is left; WRITE on a write end fires from ``PIPE_BUF`` bytes of room (xnu: ``data``
+is 16384 - the bytes buffered; FreeBSD: the buffer's size is not known, ``NotImplementedError``)
+and with ``EV_EOF`` and data 0 once no reader is left (FreeBSD refuses to add it then, EPIPE).
+A filter on the end that does not do it fires with ``EV_EOF`` once either end is closed (xnu)
+or never (FreeBSD).
 
 The rest is kern_event.c's (cited in ``Profile``): changes are applied in order before any
 event is collected; a change that fails (``EBADF``: its descriptor is not open; ``ENOENT``:
@@ -217,7 +225,7 @@ def _event(ident: int, filt: int, flags: int, fflags: int, data: int, udata: int
 class _Knote:
     __slots__ = ("enabled", "flags", "oneshot", "sock", "udata")
 
-    def __init__(self, sock: KSock, flags: int, udata: int, enabled: bool, oneshot: bool) -> None:
+    def __init__(self, sock: KSock | PipeEnd, flags: int, udata: int, enabled: bool, oneshot: bool) -> None:
         self.sock = sock
         self.flags = flags  # what every event it returns carries (Profile.kqueue_event_flags_mask)
         self.udata = udata
@@ -281,6 +289,27 @@ def _write(net: Any, ks: KSock) -> Fired:
     if t.error is not None:
         return True, space, False, None
     return kernel.writable(ks), space, False, None
+
+
+def _pipe(net: Any, end: PipeEnd, filt: int) -> Fired:
+    """A pipe end's filters (``PipeFacts.kevent_*``, from xnu's and FreeBSD's ``sys_pipe.c``):
+    READ on a read end has the bytes buffered as ``data`` and fires with them, or with EV_EOF
+    once no writer is left; WRITE on a write end has the room as ``data`` and fires with at
+    least PIPE_BUF of it, or with EV_EOF (data 0) once no reader is left."""
+    facts, pipe = net.profile.pipes, end.pipe
+    if end.reading != (filt == _READ):  # the filter the end does not do
+        return facts.kevent_other_end == "eof" and not (pipe.writers and pipe.readers), 0, True, None
+    if end.reading:
+        return pipe.count > 0 or not pipe.writers, pipe.count, not pipe.writers, None
+    size = facts.kevent_write_size
+    if size is None:
+        raise NotModelled(
+            f"EVFILT_WRITE on a pipe's write end on {net.profile.name}: {facts.sources['kevent_write_size']}"
+        )
+    if not pipe.readers:
+        return True, 0, True, None
+    room = size - pipe.count
+    return room >= facts.pipe_buf, room, False, None
 
 
 # -- select.kqueue ---------------------------------------------------------------------------------
@@ -354,15 +383,24 @@ class SimKqueue(DescriptorObject):
     def fromfd(cls, fd: int) -> SimKqueue:
         raise NotModelled("select.kqueue.fromfd()")
 
-    def _socket(self, ident: int) -> Optional[KSock]:
-        """The open socket behind descriptor ``ident``; None when no descriptor ``ident`` is open."""
+    def _current(self, ident: int) -> KSock | PipeEnd | None:
+        """The socket or pipe end descriptor ``ident`` names now, open or not."""
         kernel = self._net.kernel
-        ks = kernel.fds.get(ident)
-        if ks is not None:
-            return ks if not ks.closed else None
+        found: KSock | None = kernel.fds.get(ident)
+        if found is None:
+            end = kernel.objects.get(ident)
+            return end if isinstance(end, PipeEnd) else None
+        return found
+
+    def _socket(self, ident: int) -> KSock | PipeEnd | None:
+        """The open socket or pipe end behind descriptor ``ident``; None when no descriptor
+        ``ident`` is open."""
+        kernel = self._net.kernel
+        found = self._current(ident)
+        if found is not None:
+            return found if not found.closed else None
         if ident in kernel.objects:
-            kind = "a pipe's end" if isinstance(kernel.objects[ident], PipeEnd) else "an epoll or kqueue object"
-            raise NotModelled(f"kqueue on descriptor {ident}, {kind} (only sockets)")
+            raise NotModelled(f"kqueue on descriptor {ident}, an epoll or kqueue object (only sockets and pipes)")
         if ident < Descriptors.BASE:
             raise NotModelled(
                 f"a real descriptor ({ident}) in a simulated kqueue: a simulated thread cannot wait for it"
@@ -404,6 +442,10 @@ class SimKqueue(DescriptorObject):
             if not flags & _ADD:
                 return "ENOENT"
             assert ks is not None
+            refused: str = profile.pipes.kevent_write_no_reader
+            reader_gone = isinstance(ks, PipeEnd) and not ks.reading and not ks.pipe.readers
+            if reader_gone and change.filter == _WRITE and refused != "eof":
+                return refused  # FreeBSD pipe_kqfilter: EPIPE
             kept = flags & profile.kqueue_event_flags_mask
             self._knotes[key] = _Knote(ks, kept, change.udata, not flags & _DISABLE, bool(flags & _ONESHOT))
             return None
@@ -424,12 +466,16 @@ class SimKqueue(DescriptorObject):
         found = []
         for key, knote in list(self._knotes.items()):
             ident, filt = key
-            if kernel.fds.get(ident) is not knote.sock or knote.sock.closed:
+            sock = knote.sock
+            if self._current(ident) is not sock or sock.closed:
                 del self._knotes[key]  # closing a descriptor removes its knotes
                 continue
             if not knote.enabled:
                 continue
-            fires, data, eof, error = _read(knote.sock) if filt == _READ else _write(net, knote.sock)
+            if isinstance(sock, PipeEnd):
+                fires, data, eof, error = _pipe(net, sock, filt)
+            else:
+                fires, data, eof, error = _read(sock) if filt == _READ else _write(net, sock)
             if fires:
                 fflags = net.profile.errnos[error][0] if eof and error else 0
                 flags = knote.flags | (_EOF if eof else 0)

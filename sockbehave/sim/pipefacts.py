@@ -53,6 +53,15 @@ class PipeFacts:
     stat_mode: Optional[int]
     #: ``fstat``'s ``st_size``: "zero" (Linux) or "count" (bytes buffered, the BSDs).
     stat_size: str
+    #: kqueue (the BSDs): EVFILT_WRITE on a write end reports ``data`` = this size - the bytes
+    #: buffered; None: the size is not known (``NotImplementedError`` when it would be reported).
+    kevent_write_size: Optional[int]
+    #: kqueue: a filter on the end that does not do it (EVFILT_READ on a write end, EVFILT_WRITE
+    #: on a read end): "eof" (fires with EV_EOF and data 0 once either end is closed) or "never".
+    kevent_other_end: str
+    #: kqueue: EVFILT_WRITE added on a write end whose reader is gone: "eof" (it fires with
+    #: EV_EOF and data 0) or an errno name the change fails with.
+    kevent_write_no_reader: str
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -93,6 +102,9 @@ LINUX_PIPES = build(
             f"{_LINUX_PIPE} get_pipe_inode: i_mode = S_IFIFO | S_IRUSR | S_IWUSR; observed here: st_mode 0o10600",
         ),
         "stat_size": ("zero", "observed here: fstat of a pipe holding data gives st_size 0 (pipefs keeps no size)"),
+        "kevent_write_size": (None, "no kqueue on this OS"),
+        "kevent_other_end": ("never", "no kqueue on this OS"),
+        "kevent_write_no_reader": ("eof", "no kqueue on this OS"),
     },
 )
 
@@ -133,6 +145,19 @@ FREEBSD_PIPES = build(
         "flags": (True, "fcntl(2) (FreeBSD): O_NONBLOCK and FD_CLOEXEC on any descriptor"),
         "stat_mode": (stat.S_IFIFO, f"{_FREEBSD_PIPE} pipe_stat: ub->st_mode = S_IFIFO (no permission bits)"),
         "stat_size": ("count", f"{_FREEBSD_PIPE} pipe_stat: st_size = pipe_buffer.cnt"),
+        "kevent_write_size": (
+            None,
+            f"{_FREEBSD_PIPE} filt_pipewrite: data = pipe_buffer.size - cnt, and the size (PIPE_SIZE 16384 or "
+            "SMALL_PIPE_SIZE 4096) depends on the system-wide pipe memory (see byte_capacity)",
+        ),
+        "kevent_other_end": (
+            "never",
+            f"{_FREEBSD_PIPE} pipe_kqfilter: the wrong end gets pipe_nfiltops, which never fire",
+        ),
+        "kevent_write_no_reader": (
+            "EPIPE",
+            f"{_FREEBSD_PIPE} pipe_kqfilter: EVFILT_WRITE with the peer not PIPE_ACTIVE returns EPIPE",
+        ),
     },
 )
 
@@ -171,6 +196,21 @@ DARWIN_PIPES = build(
             f"{_XNU_PIPE} pipe_stat: st_mode = S_IFIFO | S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP",
         ),
         "stat_size": ("count", f"{_XNU_PIPE} pipe_stat: st_size = pipe_count (bytes buffered)"),
+        "kevent_write_size": (
+            16384,
+            f"{_XNU_PIPE}:1524-1540 filt_pipewrite_common: data = MAX_PIPESIZE - cnt, MAX_PIPESIZE = MAX(PIPE_SIZE "
+            "16384, buffer size) (line 273), and the buffer stays at 512 where the profile models it (byte_capacity)",
+        ),
+        "kevent_other_end": (
+            "eof",
+            f"{_XNU_PIPE}:1587-1650 pipe_kqfilter: the wrong end's filter is EVFILTID_PIPE_N, "
+            "filt_pipe_draincommon: EV_EOF (data 0) once either side has PIPE_EOF",
+        ),
+        "kevent_write_no_reader": (
+            "eof",
+            f"{_XNU_PIPE}:1587-1650 pipe_kqfilter ('FreeBSD will fail the attach with EPIPE ... Attach should only "
+            "fail for programming mistakes'): it attaches, and filt_pipe_draincommon fires EV_EOF with data 0",
+        ),
     },
 )
 
@@ -208,5 +248,8 @@ WINDOWS_PIPES = build(
         ),
         "stat_mode": (None, "not modelled: Windows' CPython builds st_mode from GetFileType (Python/fileutils.c)"),
         "stat_size": ("zero", "unused (stat_mode is not modelled)"),
+        "kevent_write_size": (None, "no kqueue on this OS"),
+        "kevent_other_end": ("never", "no kqueue on this OS"),
+        "kevent_write_no_reader": ("eof", "no kqueue on this OS"),
     },
 )

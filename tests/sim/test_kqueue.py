@@ -539,16 +539,87 @@ def test_kqueue_argument_errors_match_cpython() -> None:
                 call()
 
 
-def test_a_pipe_end_in_a_kqueue_is_not_modelled_and_says_it_is_a_pipe() -> None:
-    """Simulated pipes (``sim/pipes.py``) wait in select, poll and epoll; kqueue's pipe filter
-    is not modelled, and the refusal names the pipe rather than calling it an epoll object."""
-    with patched("darwin"):
+READ, WRITE, EOF, ERROR = -1, -2, 0x8000, 0x4000
+EPIPE = 32  # xnu and FreeBSD sys/errno.h
+
+
+@contextlib.contextmanager
+def kqueue_and_pipe(profile: str) -> Iterator[tuple[Any, int, int]]:
+    """Inside ``patched(profile)``: a kqueue and both ends of a pipe (closed afterwards if open)."""
+    with patched(profile):
         r, w = os.pipe()
-        kq = select.kqueue()
+        kq = S.kqueue()
         try:
-            with pytest.raises(NotImplementedError, match="a pipe's end"):
-                kq.control([select.kevent(r, select.KQ_FILTER_READ, select.KQ_EV_ADD)], 0, 0)
+            yield kq, r, w
         finally:
             kq.close()
-            os.close(r)
-            os.close(w)
+            for fd in (r, w):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+@pytest.mark.parametrize("profile", BSD)
+def test_a_pipes_read_end_reports_its_bytes_then_eof_once_the_writer_is_gone(profile: str) -> None:
+    """filt_piperead (xnu and FreeBSD sys_pipe.c): data is the bytes buffered; EV_EOF once no
+    writer is left, with what is still buffered."""
+    with kqueue_and_pipe(profile) as (kq, r, w):
+        assert events(kq, add(r, READ)) == []
+        os.write(w, b"x" * 100)
+        assert events(kq) == [(READ, ADDED[profile], 0, 100)]
+        os.close(w)
+        assert events(kq) == [(READ, ADDED[profile] | EOF, 0, 100)]
+        assert os.read(r, 1000) == b"x" * 100
+        assert events(kq) == [(READ, ADDED[profile] | EOF, 0, 0)]
+
+
+def test_darwin_write_end_counts_its_room_from_pipe_size_and_ends_with_eof() -> None:
+    """xnu filt_pipewrite_common: data = MAX_PIPESIZE (at least PIPE_SIZE, 16384) - the bytes
+    buffered, firing from PIPE_BUF (512) of room; with the reader gone EV_EOF and data 0. A
+    filter on the end that does not do it fires only with EV_EOF once either end is closed."""
+    with kqueue_and_pipe("darwin") as (kq, r, w):
+        assert events(kq, [*add(w, WRITE), *add(r, WRITE)]) == [(WRITE, 0x1, 0, 16384)]
+        os.write(w, b"y" * 300)
+        assert events(kq) == [(WRITE, 0x1, 0, 16384 - 300)]
+        os.close(r)
+        assert events(kq) == [(WRITE, 0x1 | EOF, 0, 0)]
+    with kqueue_and_pipe("darwin") as (kq, r, w):
+        assert events(kq, add(w, READ)) == []
+        os.close(r)
+        assert events(kq) == [(READ, 0x1 | EOF, 0, 0)]
+        assert events(kq, add(w, WRITE)) == [(READ, 0x1 | EOF, 0, 0), (WRITE, 0x1 | EOF, 0, 0)]
+
+
+def test_freebsd_refuses_a_write_filter_without_a_reader_and_does_not_know_the_room() -> None:
+    """FreeBSD pipe_kqfilter: EVFILT_WRITE on a write end whose reader is gone fails with
+    EPIPE, and a filter on the wrong end never fires. filt_pipewrite's data is the buffer's
+    size minus the bytes buffered, and the size depends on the system's pipe memory."""
+    with kqueue_and_pipe("freebsd") as (kq, r, w):
+        assert events(kq, add(w, READ)) == []
+        with pytest.raises(NotImplementedError, match="EVFILT_WRITE on a pipe's write end on freebsd"):
+            events(kq, add(w, WRITE))
+    with kqueue_and_pipe("freebsd") as (kq, r, w):
+        assert events(kq, add(w, READ)) == []
+        os.close(r)
+        assert events(kq) == []  # the wrong end's filter never fires
+        assert events(kq, add(w, WRITE)) == [(WRITE, ERROR, 0, EPIPE)]
+
+
+@pytest.mark.parametrize("profile", BSD)
+def test_a_kqueue_selector_loop_wakes_on_a_self_pipe(profile: str) -> None:
+    """A selectors loop (DefaultSelector is KqueueSelector there) watching a socket and the read
+    end of a self-pipe that another thread writes to, as event loops wake themselves."""
+    with patched(profile):
+        r, w = os.pipe()
+        listener = socket.create_server(("127.0.0.1", 0))
+        with selectors.DefaultSelector() as selector, listener:
+            assert type(selector).__name__ == "KqueueSelector"
+            selector.register(r, selectors.EVENT_READ, "wakeup")
+            selector.register(listener, selectors.EVENT_READ, "listener")
+            waker = threading.Thread(target=os.write, args=(w, b"!"))
+            waker.start()
+            ready = [key.data for key, _ in selector.select(5)]
+            waker.join()
+            assert ready == ["wakeup"]
+            assert os.read(r, 10) == b"!"
+        os.close(r)
+        os.close(w)
