@@ -79,6 +79,16 @@ class NotModelled(NotImplementedError):
         note_not_modelled(message)  # a deadlock report names it later: a program may catch it
 
 
+def refusing(feature: str) -> Callable[..., Any]:
+    """A stand-in for a call that is not modelled: it raises ``NotModelled(feature)``, whatever
+    it is given (the dispatching swaps pass the network first)."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise NotModelled(feature)
+
+    return refuse
+
+
 #: The largest UDP payload IP itself carries: RFC 791 (65535 - 20 - 8), RFC 8200 (65535 - 8).
 _IP_UDP_MAX_V4, _IP_UDP_MAX_V6 = 65507, 65527
 #: TCP keepalive's tunables (``Profile.keepalive_tunables``).

@@ -63,7 +63,7 @@ from typing import Any, Optional
 from ..errors import ScenarioError
 from . import absent, fdcalls, kqueue, pipes, readiness, threads
 from .clock import Scheduler, current_task, outside
-from .kernel import FD_BASE, NotModelled
+from .kernel import FD_BASE, NotModelled, refusing
 from .network import Network
 from .osview import errno_view, errorcode_view
 from .profiles import Profile, once_per_profile
@@ -96,13 +96,6 @@ def _dispatch(real: Callable[..., Any], simulated: Callable[..., Any]) -> Callab
     call.__name__ = getattr(real, "__name__", "call")
     call.__doc__ = getattr(real, "__doc__", None)
     return call
-
-
-def _not_modelled(feature: str) -> Callable[..., Any]:
-    def refuse(net: Network, *args: Any, **kwargs: Any) -> Any:
-        raise NotModelled(feature)
-
-    return refuse
 
 
 def _where_it_exists(name: str, simulated: Callable[..., Any]) -> Callable[..., Any]:
@@ -418,9 +411,7 @@ def _replacements() -> list[tuple[object, str, Any]]:
     # through the module view (``_view_swaps``); one of linux or windows is refused here.
     for name, cls_name in (("kqueue", None), ("devpoll", "DevpollSelector")):
         if hasattr(select, name):
-            refuse = _dispatch(
-                getattr(select, name), _where_it_exists(f"select.{name}", _not_modelled(f"select.{name}"))
-            )
+            refuse = _dispatch(getattr(select, name), _where_it_exists(f"select.{name}", refusing(f"select.{name}")))
             swaps += [(select, name, refuse)]
             if cls_name is not None and hasattr(selectors, cls_name):
                 swaps += [(getattr(selectors, cls_name), "_selector_cls", staticmethod(refuse))]

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 from .buffers import bytes_view
-from .kernel import FD_BASE, Kernel, NotModelled
+from .kernel import FD_BASE, Kernel, NotModelled, refusing
 from .pipefacts import PipeFacts
 from .simsocket import SimHost, raise_errno
 
@@ -584,13 +584,6 @@ def close_all(kernel: Kernel) -> None:
 Dispatch = Callable[[Callable[..., Any], Callable[..., Any]], Callable[..., Any]]
 
 
-def _refuse(feature: str) -> Callable[..., Any]:
-    def refuse(net: SimHost, *args: Any, **kwargs: Any) -> Any:
-        raise NotModelled(feature)
-
-    return refuse
-
-
 def _os_open(real: Callable[..., Any]) -> Callable[..., Any]:
     def call(net: SimHost, path: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -651,7 +644,7 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
         swaps.append((os, "pipe2", dispatch(os.pipe2, _pipe_maker(os.pipe2, pipe2))))
     for name, feature in (("mkfifo", "os.mkfifo() (named pipes)"), ("splice", "os.splice()")):
         if hasattr(os, name):
-            swaps.append((os, name, dispatch(getattr(os, name), _refuse(f"{feature} in a simulated thread"))))
+            swaps.append((os, name, dispatch(getattr(os, name), refusing(f"{feature} in a simulated thread"))))
     swaps.append((os, "open", dispatch(os.open, _os_open(os.open))))
     real_init = subprocess.Popen.__init__
     swaps.append((subprocess.Popen, "__init__", dispatch(real_init, _popen_init(real_init))))

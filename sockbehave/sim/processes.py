@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from .clock import note_not_modelled
-from .kernel import NotModelled
+from .kernel import NotModelled, refusing
 
 __all__ = ["replacements"]
 
@@ -47,13 +47,6 @@ _SIGCHLD: Optional[int] = getattr(signal, "SIGCHLD", None)  # none on Windows ho
 _CHILDREN: weakref.WeakKeyDictionary[Any, weakref.WeakSet[subprocess.Popen[Any]]] = weakref.WeakKeyDictionary()
 
 
-def _refuse(feature: str) -> Callable[..., Any]:
-    def refuse(net: Any, *args: Any, **kwargs: Any) -> Any:
-        raise NotModelled(feature)
-
-    return refuse
-
-
 def _python_handler(handler: Any) -> bool:
     return callable(handler) and handler not in (signal.SIG_DFL, signal.SIG_IGN)
 
@@ -62,7 +55,7 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
     """(owner, name, replacement) for ``patching``; ``dispatch(real, simulated)`` calls
     ``simulated(net, ...)`` in a simulated thread and ``real`` anywhere else."""
     swaps: list[tuple[object, str, Any]] = [
-        (os, name, dispatch(getattr(os, name), _refuse(f"os.{name}() in a simulated thread")))
+        (os, name, dispatch(getattr(os, name), refusing(f"os.{name}() in a simulated thread")))
         for name in ("fork", "forkpty")
         if hasattr(os, name)
     ]
