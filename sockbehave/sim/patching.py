@@ -226,19 +226,23 @@ def _view_swaps() -> list[tuple[object, str, Any]]:
     ]
 
 
-class _SocketMeta(type(SimSocket)):  # type: ignore[misc]
-    """``isinstance(x, socket.socket)`` and ``issubclass`` keep their meaning for every thread
-    while the dispatching class is installed: a real socket is still a ``socket.socket``."""
+class _StandInMeta(type):
+    """``isinstance`` and ``issubclass`` of a class installed in a module in place of a real
+    one (``socket.socket``, ``io.FileIO``) keep their meaning for every thread: they answer for
+    the classes it stands for (``_STANDS_FOR``), so a real socket is still a ``socket.socket``.
+    A subclass a program makes of it is checked as any class is."""
 
     def __instancecheck__(cls, obj: object) -> bool:
-        if cls is _dispatch_socket_class():
-            return isinstance(obj, _REAL_SOCKET)
-        return type.__instancecheck__(cls, obj)
+        real = _STANDS_FOR.get(cls)
+        return isinstance(obj, real) if real is not None else type.__instancecheck__(cls, obj)
 
     def __subclasscheck__(cls, sub: type) -> bool:
-        if cls is _dispatch_socket_class():
-            return issubclass(sub, _REAL_SOCKET)
-        return type.__subclasscheck__(cls, sub)
+        real = _STANDS_FOR.get(cls)
+        return issubclass(sub, real) if real is not None else type.__subclasscheck__(cls, sub)
+
+
+#: Each stand-in class of ``_StandInMeta`` -> the classes it answers for.
+_STANDS_FOR: dict[type, tuple[type, ...]] = {}
 
 
 _REAL_SOCKET = socket.socket
@@ -254,7 +258,7 @@ def _make_dispatch_socket_class() -> type:
     made inside a block makes simulated sockets), whose instances are simulated sockets of the
     calling thread's network, or real sockets in a thread outside every simulation."""
 
-    class socket_(SimSocket, metaclass=_SocketMeta):
+    class socket_(SimSocket, metaclass=_StandInMeta):
         __doc__ = _REAL_SOCKET.__doc__
 
         def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -266,6 +270,7 @@ def _make_dispatch_socket_class() -> type:
 
     socket_.__name__ = socket_.__qualname__ = "socket"
     socket_.__module__ = "socket"
+    _STANDS_FOR[socket_] = (_REAL_SOCKET,)
     return socket_
 
 
@@ -332,28 +337,13 @@ def _fd_swaps() -> list[tuple[object, str, Any]]:
 _REAL_FILE_IO = io.FileIO
 
 
-class _FileIOMeta(type(_REAL_FILE_IO)):  # type: ignore[misc]
-    """``isinstance(x, io.FileIO)`` while the dispatching class is installed: a real file's
-    raw stream, or a simulated descriptor's (what ``io.FileIO(fd)`` made of it)."""
-
-    def __instancecheck__(cls, obj: object) -> bool:
-        if cls is _DISPATCH_FILE_IO[0]:
-            return isinstance(obj, (_REAL_FILE_IO, pipes.DescriptorIO))
-        return type.__instancecheck__(cls, obj)
-
-    def __subclasscheck__(cls, sub: type) -> bool:
-        if cls is _DISPATCH_FILE_IO[0]:
-            return issubclass(sub, (_REAL_FILE_IO, pipes.DescriptorIO))
-        return type.__subclasscheck__(cls, sub)
-
-
 def _make_dispatch_file_io_class() -> type:
     """``io.FileIO`` while blocks are open: in a simulated thread, ``FileIO(fd)`` of a simulated
     descriptor is that pipe end's or socket's raw stream (``fdcalls``); anything else, and
     every other thread, gets the host's class."""
     model = fdcalls.model_of("io", "FileIO")
 
-    class FileIO(_REAL_FILE_IO, metaclass=_FileIOMeta):
+    class FileIO(_REAL_FILE_IO, metaclass=_StandInMeta):  # type: ignore[metaclass]  # (typeshed: ABCMeta; at run time FileIO is a plain type)
         __doc__ = _REAL_FILE_IO.__doc__
 
         def __new__(cls, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None) -> Any:
@@ -368,6 +358,7 @@ def _make_dispatch_file_io_class() -> type:
             return _REAL_FILE_IO(file, mode, closefd, opener)
 
     FileIO.__module__ = "_io"
+    _STANDS_FOR[FileIO] = (_REAL_FILE_IO, pipes.DescriptorIO)  # what io.FileIO(fd) makes of a simulated one
     return FileIO
 
 

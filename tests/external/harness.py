@@ -194,8 +194,8 @@ def main(project: Project, description: str, argv: Optional[list[str]] = None) -
     total: Counter[str] = Counter()
     everything: dict[str, list[dict[str, Any]]] = {}
     for suite in suites:
-        top = project.module(suite).rsplit(".", 1)[0] if "." in suite else project.module(suite)
-        if importlib.util.find_spec(project.package.split(".")[0]) is None or importlib.util.find_spec(top) is None:
+        root, module = project.package.split(".")[0], project.module(suite.split(".")[0])
+        if importlib.util.find_spec(root) is None or importlib.util.find_spec(module) is None:
             print(f"{suite:50} not installed here ({project.name})", flush=True)
             continue
         for name in opts.classes or classes_of(project, suite):

@@ -86,6 +86,13 @@ def serving(handler: Callable[[ssl.SSLSocket], Any], **wrap: Any) -> tuple[socke
     return listener, finish
 
 
+def tls_client(listener: socket.socket, **wrap: Any) -> ssl.SSLSocket:
+    """A client of ``listener``, wrapped for TLS with the test certificate trusted."""
+    return client_context().wrap_socket(
+        socket.create_connection(listener.getsockname()), server_hostname="localhost", **wrap
+    )
+
+
 # -- whole programs, on every profile ----------------------------------------------------------
 def tls_echo() -> Any:
     """A threaded echo server and a client that connects an unconnected wrapped socket and
@@ -245,9 +252,7 @@ def test_a_timeout_waits_its_length_in_virtual_time() -> None:
     with patched("linux") as net:
         done = threading.Event()
         listener, finish = serving(lambda conn: done.wait())
-        with client_context().wrap_socket(
-            socket.create_connection(listener.getsockname()), server_hostname="localhost"
-        ) as c:
+        with tls_client(listener) as c:
             c.settimeout(2.5)
             started = net.clock()
             with pytest.raises(socket.timeout, match="The read operation timed out"):
@@ -285,9 +290,7 @@ def non_blocking_and_readiness() -> Any:
 
     listener, finish = serving(handler)
     seen: list[Any] = []
-    with client_context().wrap_socket(
-        socket.create_connection(listener.getsockname()), server_hostname="localhost"
-    ) as c:
+    with tls_client(listener) as c:
         c.setblocking(False)
         seen.append(want_read(c))
         go.set()
@@ -383,9 +386,7 @@ def non_blocking_writes() -> Any:
         return len(received)
 
     listener, finish = serving(handler)
-    with client_context().wrap_socket(
-        socket.create_connection(listener.getsockname()), server_hostname="localhost"
-    ) as c:
+    with tls_client(listener) as c:
         c.setblocking(False)
         sent = 0
         try:
@@ -451,9 +452,7 @@ def ragged_eof() -> Any:
     results: list[Any] = []
     for suppress in (True, False):
         listener, finish = serving(lambda conn: conn.sendall(b"bye"))
-        with client_context().wrap_socket(
-            socket.create_connection(listener.getsockname()), server_hostname="localhost", suppress_ragged_eofs=suppress
-        ) as c:
+        with tls_client(listener, suppress_ragged_eofs=suppress) as c:
             got = [c.recv(10)]
             try:
                 got.append(c.recv(10))
@@ -479,9 +478,7 @@ def unwrap_then_plaintext() -> Any:
         return secret, type(plain).__name__, plain.version()
 
     listener, finish = serving(handler)
-    with client_context().wrap_socket(
-        socket.create_connection(listener.getsockname()), server_hostname="localhost"
-    ) as c:
+    with tls_client(listener) as c:
         c.sendall(b"secret")
         plain = c.unwrap()
         clear = plain.recv(100)
@@ -549,9 +546,7 @@ def a_retry_with_more_data() -> Any:
         return sizes
 
     listener, finish = serving(handler)
-    with client_context().wrap_socket(
-        socket.create_connection(listener.getsockname()), server_hostname="localhost"
-    ) as c:
+    with tls_client(listener) as c:
         c.setblocking(False)
         sent = 0
         with contextlib.suppress(ssl.SSLWantWriteError):
@@ -587,9 +582,7 @@ def test_a_shorter_retry_of_a_non_blocking_write_is_not_modelled() -> None:
 
     with patched("linux"):
         listener, finish = serving(drain)
-        with client_context().wrap_socket(
-            socket.create_connection(listener.getsockname()), server_hostname="localhost"
-        ) as c:
+        with tls_client(listener) as c:
             c.setblocking(False)
             with pytest.raises(ssl.SSLWantWriteError):  # noqa: PT012 (fill the buffers first)
                 while True:
@@ -631,9 +624,7 @@ def test_what_cpython_refuses_is_refused() -> None:
 
     with patched("linux"):
         listener, finish = serving(handler)
-        with client_context().wrap_socket(
-            socket.create_connection(listener.getsockname()), server_hostname="localhost"
-        ):
+        with tls_client(listener):
             assert finish() == "checked"
 
 
