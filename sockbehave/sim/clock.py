@@ -172,13 +172,21 @@ class Task:
     #: The wait is a system call the kernel restarts after a handler installed with
     #: SA_RESTART (a blocking socket's or pipe's read, write, accept, connect: signal(7)).
     restartable: bool = False
+    #: What this task's wait condition raised when another task looked at it (a readiness the
+    #: simulation does not model, say): the task is woken and raises it itself, in its own
+    #: thread, where the program waits, not in the thread that happened to look.
+    raised: Optional[BaseException] = None
 
     def ready(self, now: float) -> bool:
         if self.done:
             return False
-        if self.predicate is None:
+        if self.predicate is None or self.raised is not None:
             return True
-        return self.predicate() or (self.deadline is not None and now >= self.deadline)
+        try:
+            return self.predicate() or (self.deadline is not None and now >= self.deadline)
+        except Exception as exc:  # handed to the waiting task, which raises it
+            self.raised = exc
+            return True
 
 
 # -- reused OS threads ------------------------------------------------------------------------
@@ -468,6 +476,9 @@ class Scheduler:
                 self._run_others_or_advance(me, what)
             finally:
                 me.predicate, me.deadline, me.what, me.restartable = None, None, "", False
+                raised, me.raised = me.raised, None
+            if raised is not None:
+                raise raised
 
     def run_interrupts(self) -> None:
         """After a restarted call returned: the handlers that arrived meanwhile run now, as the

@@ -8,6 +8,7 @@ import _thread
 import contextlib
 import os
 import queue
+import select
 import socket
 import socketserver
 import threading
@@ -530,3 +531,35 @@ def test_a_deadlock_report_names_a_not_modelled_error_the_program_caught() -> No
         patched("linux"),
     ):
         program()
+
+
+def test_a_wait_that_is_not_modelled_raises_in_the_waiting_thread_not_in_the_one_that_looked() -> None:
+    """Another thread decides whether a waiting thread can run by evaluating its wait condition;
+    when that condition is something the profile does not model (here: select() of a socket
+    shut down for reading, on windows), the waiting thread raises it, where the program can
+    catch it, and the thread that looked runs on. (Before: the thread that looked raised it,
+    and the waiting one was stranded for 5 s of real time.)"""
+    seen: list[str] = []
+
+    def reader(sock: socket.socket) -> None:
+        try:
+            select.select([sock], [], [], 5)
+            seen.append("woke")
+        except NotImplementedError as exc:
+            seen.append(f"raised: {exc}")
+
+    with patched("windows"):
+        srv = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(srv.getsockname())
+        server_side, _ = srv.accept()
+        thread = threading.Thread(target=reader, args=(client,))
+        thread.start()
+        time.sleep(0.5)
+        client.shutdown(socket.SHUT_RD)
+        time.sleep(0.5)  # the reader's condition is looked at here, by this thread
+        thread.join()
+        for s in (client, server_side, srv):
+            s.close()
+    assert seen == [
+        "raised: sockbehave.sim doesn't (yet) model select/poll of a TCP socket shut down for reading on windows"
+    ]
