@@ -286,6 +286,8 @@ class Scheduler:
         self.clock = clock
         #: A program still waiting after this much virtual time is reported, like a deadlock.
         self.max_virtual_time = max_virtual_time
+        #: What a program's ``time.time()`` shows at virtual time 0 (``Network`` sets it).
+        self.epoch = 0.0
         self._cond = _BatonCondition(_real_rlock())
         self._tasks: list[Task] = []  # live tasks, in creation order
         self._count = 0

@@ -9,6 +9,7 @@ on a ``Network``.
 from __future__ import annotations
 
 import socket
+import time
 import weakref
 from socket import AF_INET, AF_INET6, SOCK_STREAM
 from typing import Any, Callable, Optional, cast
@@ -53,6 +54,8 @@ class _PeerProcess:
         self._sock.close()
 
 
+_REAL_TIME = time.time  # taken at import, before patched() swaps time.time
+
 _ERRNAMES: dict[int, tuple[Profile, dict[int, str]]] = {}  # id(profile) -> (profile, number -> name)
 
 
@@ -74,12 +77,18 @@ class Network:
         name: str = "sim",
         max_virtual_time: float = 3600.0,
         trace: bool = False,
+        epoch: Optional[float] = None,
     ) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.os = self.profile.name
         self.name = name
         self._clock = Clock()
         self.scheduler = Scheduler(self._clock, max_virtual_time)
+        # What a program's ``time.time()`` shows at virtual time 0: the real wall clock, read
+        # once here (a fixed date goes stale: libraries warn of a clock "way off" and judge
+        # certificates not yet valid), unless the caller pins it for byte-identical runs.
+        self.epoch = _REAL_TIME() if epoch is None else float(epoch)
+        self.scheduler.epoch = self.epoch
         self.kernel = Kernel(self.profile, self._clock, seed)
         self.scheduler.net = self
         self.descriptors = Descriptors(self.kernel)

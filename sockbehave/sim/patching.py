@@ -691,7 +691,9 @@ def _view_off() -> None:
 
 
 @contextlib.contextmanager
-def patched(profile: str = "linux", seed: int = 0, platform: bool = False, trace: bool = False) -> Iterator[Network]:
+def patched(
+    profile: str = "linux", seed: int = 0, platform: bool = False, trace: bool = False, epoch: Optional[float] = None
+) -> Iterator[Network]:
     """Run unmodified code on the simulated stack: inside the block, the calling thread and
     every thread it starts use simulated sockets, ``select``/``selectors``, threading
     primitives, queues and thread pools, name resolution and virtual time (see the module
@@ -700,10 +702,12 @@ def patched(profile: str = "linux", seed: int = 0, platform: bool = False, trace
     ``platform=True`` also shows its ``sys.platform`` and ``os.name`` (off by default: other
     libraries change what they do by them). ``trace=True`` records the segments the block's
     sockets exchange in ``net.trace`` (``sim/trace.py``; not their calls: ``sim/traced.py``).
+    ``time.time()`` starts at the real wall clock when the block opens and then moves in
+    virtual time; ``epoch`` pins where it starts (seconds since 1970), for byte-identical runs.
     """
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
-    net = Network(profile, seed=seed, name=f"patched-{profile}", trace=trace)
+    net = Network(profile, seed=seed, name=f"patched-{profile}", trace=trace, epoch=epoch)
     _apply_view(net, platform)
     default_timeout = socket.getdefaulttimeout()
     net.enter()  # this thread is the root task

@@ -20,7 +20,8 @@ Deviations, by design:
 - A simulated thread waiting on something only a thread outside the simulation can do
   (notify a condition, release a lock) is reported as a deadlock when nothing else can run:
   the simulation cannot know when, in real time, that will happen.
-- ``time.time()`` is ``EPOCH`` plus virtual seconds (a fixed date: no wall clock is read),
+- ``time.time()`` is the network's ``epoch`` plus virtual seconds (the real wall clock read
+  once when the network was made, unless pinned: ``patched(epoch=...)``),
   ``monotonic``/``perf_counter`` are the virtual seconds themselves.
 - An exception escaping a ``_thread.start_new_thread`` function is printed as CPython's
   default unraisable hook prints it; a custom ``sys.unraisablehook`` is not called.
@@ -47,7 +48,6 @@ from typing import Any, Optional
 from .clock import Scheduler, current_task, outside
 
 __all__ = [
-    "EPOCH",
     "SimLock",
     "SimRLock",
     "SimpleQueue",
@@ -59,9 +59,6 @@ __all__ = [
     "thread_patches",
     "time_patches",
 ]
-
-#: What ``time.time()`` shows at virtual time 0: 2024-01-01T00:00:00Z (deterministic by design).
-EPOCH = 1704067200.0
 
 _real_allocate_lock = _thread.allocate_lock
 _real_rlock: Callable[[], Any] = threading.RLock
@@ -401,14 +398,16 @@ def time_patches(real: dict[str, Callable[..., Any]]) -> dict[str, Callable[...,
     """Replacements for ``time.sleep``, ``monotonic``, ``perf_counter``, ``time`` and their
     ``_ns`` forms, given the real functions by name."""
 
-    def virtual(name: str, offset: float, scale: float, kind: type) -> Callable[[], Any]:
+    def virtual(name: str, wall: bool, scale: float, kind: type) -> Callable[[], Any]:
+        """``wall``: the virtual seconds from the network's epoch, else from 0."""
         real_fn = real[name]
 
         def now() -> Any:
             sched = _scheduler()
             if sched is None:
                 return real_fn()
-            return kind((offset + sched.read_clock()) * scale)
+            seconds = sched.read_clock()
+            return kind(((sched.epoch + seconds) if wall else seconds) * scale)
 
         now.__name__ = name
         return now
@@ -430,10 +429,10 @@ def time_patches(real: dict[str, Callable[..., Any]]) -> dict[str, Callable[...,
 
     return {
         "sleep": sleep,
-        "monotonic": virtual("monotonic", 0.0, 1.0, float),
-        "perf_counter": virtual("perf_counter", 0.0, 1.0, float),
-        "time": virtual("time", EPOCH, 1.0, float),
-        "monotonic_ns": virtual("monotonic_ns", 0.0, 1e9, int),
-        "perf_counter_ns": virtual("perf_counter_ns", 0.0, 1e9, int),
-        "time_ns": virtual("time_ns", EPOCH, 1e9, int),
+        "monotonic": virtual("monotonic", False, 1.0, float),
+        "perf_counter": virtual("perf_counter", False, 1.0, float),
+        "time": virtual("time", True, 1.0, float),
+        "monotonic_ns": virtual("monotonic_ns", False, 1e9, int),
+        "perf_counter_ns": virtual("perf_counter_ns", False, 1e9, int),
+        "time_ns": virtual("time_ns", True, 1e9, int),
     }

@@ -603,8 +603,8 @@ def test_closing_the_network_closes_every_pipe_it_made() -> None:
 
 
 def test_two_runs_of_a_pipe_program_are_identical() -> None:
-    def run() -> list[Any]:
-        with patched("linux"):
+    def run() -> list[Any]:  # the mtime is a wall-clock time: identical when the epoch is pinned
+        with patched("linux", epoch=1_800_000_000.0):
             r, w = os.pipe()
             got: list[Any] = []
             thread = threading.Thread(target=lambda: got.append(os.read(r, 100)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import datetime
 import os
 import queue
 import select
@@ -21,7 +22,7 @@ import pytest
 from sockbehave.errors import ScenarioError
 from sockbehave.sim import SimDeadlock, patched
 from sockbehave.sim.clock import outside as threads_outside
-from sockbehave.sim.threads import EPOCH, SimLock
+from sockbehave.sim.threads import SimLock
 
 pytest_plugins = ["pytester"]
 
@@ -58,9 +59,13 @@ def test_queue_get_with_a_timeout_waits_in_virtual_time() -> None:
     assert time.monotonic() - start < 4.0  # it used to wait 5 real seconds
 
 
+EPOCH = 1_800_000_000.0  # 2027-01-15T08:00:00Z
+
+
 def test_time_inside_the_block_is_virtual_and_deterministic() -> None:
-    with patched("linux") as net:
+    with patched("linux", epoch=EPOCH) as net:
         assert (time.monotonic(), time.perf_counter(), time.time()) == (0.0, 0.0, EPOCH)
+        assert datetime.date.today() == datetime.date(2027, 1, 15)  # date.today() reads time.time()
         time.sleep(2.5)
         assert time.monotonic() == net.clock() == 2.5
         assert time.monotonic_ns() == 2_500_000_000 and time.time() == EPOCH + 2.5
@@ -307,14 +312,14 @@ def test_threads_outside_the_simulation_keep_the_real_socket_time_and_threading(
 
     thread = threading.Thread(target=outsider)
     thread.start()  # before the block: a real thread
-    with patched("linux"):
+    with patched("linux", epoch=0.0):  # a simulated date of 1970
         go.set()  # a real Event made outside: set() from a simulated thread is fine
         with pytest.raises(SimDeadlock):  # waiting in the simulation for an outsider is not modelled
             answered.wait()
     thread.join(10)
     assert seen["socket"] is socket.socket
     assert seen["lock"] is not SimLock
-    assert seen["time"] > EPOCH + 10**7  # the real wall clock, not the simulated date
+    assert seen["time"] > 10**9  # the real wall clock, not the simulated date
     assert seen["slept"] >= 0.01
 
 
@@ -563,3 +568,17 @@ def test_a_wait_that_is_not_modelled_raises_in_the_waiting_thread_not_in_the_one
     assert seen == [
         "raised: sockbehave.sim doesn't (yet) model select/poll of a TCP socket shut down for reading on windows"
     ]
+
+
+def test_time_time_starts_at_the_real_wall_clock_and_then_moves_in_virtual_time() -> None:
+    """A fixed simulated date goes stale: urllib3 warns "System time is way off" before its
+    RECENT_DATE, and a program comparing a certificate's dates with time.time() would judge a
+    new one not yet valid. So the block starts at the wall clock and only then goes virtual."""
+    before = time.time()
+    with patched("linux") as net:
+        start = time.time()
+        time.sleep(3600)
+        assert time.time() == start + 3600 == net.epoch + 3600
+        assert time.time_ns() // 10**9 == int(start + 3600)
+    after = time.time()
+    assert before <= start <= after < start + 3600
