@@ -688,6 +688,11 @@ class Kernel:
                 return found
         return None
 
+    def unreached(self, host: str, port: int) -> bool:
+        """Whether a TCP connect to loopback ``host`` on ``port`` would find no listener here."""
+        host = _norm(host)
+        return _is_loopback(host) and self._listener((host, port)) is None
+
     def connect(self, s: KSock, host: str, port: int) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
         outcome is still pending; ``connect_done`` then says when to look again."""

@@ -89,6 +89,9 @@ class Network:
         # certificates not yet valid), unless the caller pins it for byte-identical runs.
         self.epoch = _REAL_TIME() if epoch is None else float(epoch)
         self.scheduler.epoch = self.epoch
+        #: Set by ``patched()``: ``real_listeners.listening``, asked before a loopback connect
+        #: that no simulated listener would take (the catalog's networks leave it None).
+        self.real_listener: Optional[Callable[[str, int], Optional[str]]] = None
         self.kernel = Kernel(self.profile, self._clock, seed)
         self.scheduler.net = self
         self.descriptors = Descriptors(self.kernel)

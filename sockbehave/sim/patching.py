@@ -45,6 +45,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import errno
+import inspect
 import io
 import os
 import queue
@@ -61,7 +62,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional
 
 from ..errors import ScenarioError
-from . import absent, fdcalls, kqueue, pipes, readiness, threads
+from . import absent, fdcalls, kqueue, pipes, readiness, real_listeners, threads
 from .clock import Scheduler, current_task, outside
 from .kernel import FD_BASE, NotModelled, refusing
 from .network import Network
@@ -274,6 +275,81 @@ def _make_dispatch_socket_class() -> type:
     return socket_
 
 
+def _real_socket_new() -> staticmethod[..., Any]:
+    """``socket.socket.__new__`` of the real class while blocks are open. A class that
+    subclassed the real ``socket.socket`` before the block (PySocks' ``socksocket``, say) is not
+    a subclass of the stand-in: in a simulated thread its instances would be real sockets,
+    reaching the machine's real ports from inside the simulation. There it makes an instance
+    of a class derived from it and ``SimSocket`` (``_sim_subclass``): the program's methods
+    first, the simulated socket under them. Simulated sockets and other threads get the real
+    allocation."""
+    real_new = _REAL_SOCKET.__new__
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        if cls is not _REAL_SOCKET and not issubclass(cls, SimSocket) and thread_net() is not None:
+            cls = _sim_subclass(cls)  # (the real class itself: the simulator's own placeholders)
+        return real_new(cls, *args, **kwargs)
+
+    return staticmethod(__new__)
+
+
+def _real_socket_init() -> Callable[..., None]:
+    """``socket.socket.__init__`` of the real class while blocks are open: for a simulated
+    socket, ``SimSocket``'s. A subclass made before the block may call the real class's
+    ``__init__`` by name (PySocks' ``_BaseSocket`` does) rather than through ``super()``."""
+    real_init = _REAL_SOCKET.__init__
+
+    def __init__(self: socket.socket, *args: Any, **kwargs: Any) -> None:
+        if isinstance(self, SimSocket):
+            SimSocket.__init__(self, *args, **kwargs)
+        else:
+            real_init(self, *args, **kwargs)
+
+    return __init__
+
+
+#: Not swapped by ``_real_socket_methods``: swapped on their own, or wrapped by others while
+#: they are in use (``listen``: the real backend's loopback guard and ``real_listeners``).
+_OWN_OR_SHARED = frozenset({"__init__", "__new__", "__del__", "listen"})
+
+
+def _real_socket_methods() -> list[tuple[object, str, Any]]:
+    """The real class's methods while blocks are open, for a simulated socket ``SimSocket``'s:
+    a subclass made before the block may call them by name (PySocks' ``socksocket.bind`` calls
+    ``_orig_socket.bind(self, ...)``), which would reach the C socket under the simulated one."""
+    swaps: list[tuple[object, str, Any]] = []
+    for name, ours in vars(SimSocket).items():
+        if not inspect.isfunction(ours) or name in _OWN_OR_SHARED or not hasattr(_REAL_SOCKET, name):
+            continue
+        if name.startswith("__") and name not in ("__enter__", "__exit__", "__repr__"):
+            continue
+        swaps.append((_REAL_SOCKET, name, _either(getattr(_REAL_SOCKET, name), ours)))
+    return swaps
+
+
+def _either(real: Callable[..., Any], ours: Callable[..., Any]) -> Callable[..., Any]:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return (ours if isinstance(self, SimSocket) else real)(self, *args, **kwargs)
+
+    method.__name__, method.__doc__ = getattr(real, "__name__", ""), real.__doc__
+    return method
+
+
+_SIM_SUBCLASSES: dict[type, type] = {}
+
+
+def _sim_subclass(cls: type) -> type:
+    made = _SIM_SUBCLASSES.get(cls)
+    if made is None:
+        try:
+            made = type(cls.__name__, (cls, SimSocket), {"__module__": cls.__module__})
+        except TypeError as exc:  # a layout SimSocket cannot share (its own __slots__, say)
+            raise NotModelled(f"{cls.__module__}.{cls.__qualname__}, a subclass of socket.socket ({exc})") from None
+        made.__qualname__ = cls.__qualname__
+        _SIM_SUBCLASSES[cls] = made
+    return made
+
+
 #: Functions that take a descriptor (or an object with ``fileno()``) first. A simulated socket's
 #: number (``kernel.FD_BASE`` and up) is no real descriptor: in a simulated thread the flag calls
 #: ``fdcalls`` models act on the simulated socket, and the rest raise ``NotImplementedError``
@@ -368,7 +444,9 @@ _DISPATCH_FILE_IO: list[Optional[type]] = [None]
 def _replacements() -> list[tuple[object, str, Any]]:
     cls = _make_dispatch_socket_class()
     _DISPATCH[:] = [cls]
-    swaps: list[tuple[object, str, Any]] = [(socket, "socket", cls)]
+    swaps: list[tuple[object, str, Any]] = [(socket, "socket", cls), (_REAL_SOCKET, "__new__", _real_socket_new())]
+    swaps.append((_REAL_SOCKET, "__init__", _real_socket_init()))
+    swaps += _real_socket_methods()
     # The resolver and descriptor functions of the socket module, per calling thread's network.
     for name in MODULE_FUNCTIONS:
         if hasattr(socket, name):
@@ -708,6 +786,8 @@ def patched(
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
     net = Network(profile, seed=seed, name=f"patched-{profile}", trace=trace, epoch=epoch)
+    real_listeners.watch(_REAL_SOCKET)  # from the first block on: the real servers this process starts
+    net.real_listener = real_listeners.listening
     _apply_view(net, platform)
     default_timeout = socket.getdefaulttimeout()
     net.enter()  # this thread is the root task

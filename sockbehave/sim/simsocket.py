@@ -47,6 +47,7 @@ class SimHost(Protocol):
     kernel: Kernel
     scheduler: Scheduler
     resolver: Resolver
+    real_listener: Optional[Callable[[str, int], Optional[str]]]
 
     def enter(self) -> None: ...
 
@@ -579,6 +580,13 @@ class SimSocket(socket.socket):
         host, port = self._address(address, "connect")
         k = self._net.kernel
         ks = self._ks()
+        if self._net.real_listener is not None and ks.kind == STREAM and k.unreached(host, port):
+            where = self._net.real_listener(host, port)
+            if where is not None:
+                raise NotModelled(
+                    f"connect() to {host}:{port}, where a real socket of this process listens ({where}, made outside"
+                    " the simulation): a simulated socket cannot reach a real one"
+                )
         try:
             k.connect(ks, host, port)
             if ks.kind == STREAM and self._returns_at_once():
