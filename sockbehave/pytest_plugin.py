@@ -13,6 +13,13 @@ profile; the fixture's value is that block's ``Network``; an ``async def`` body 
 ``@pytest.mark.sockbehave_os("linux", "windows")`` that parametrizes such a test over profiles
 (node ids ``test_x[windows]``), and ``--sockbehave-os=all|linux,darwin,...``, the profiles for
 tests that use the fixtures without the marker (default: all four).
+
+For a whole suite, unmodified: ``--sockbehave-sim=OS`` runs every test on that simulated OS.
+Each test's function-scoped fixtures, body and teardown run in a ``patched(OS)`` block of
+their own (an autouse fixture set up before every other function-scoped one); fixtures of
+class, module or session scope stay on the real stack, so a server they start cannot be
+reached from the simulated test (its connect is refused, as to any port nothing listens on
+in the simulation).
 """
 
 from __future__ import annotations
@@ -79,6 +86,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="also collect the slow scenarios (seconds of real time each; 'sockbehave list' marks them)",
+    )
+    group.addoption(
+        "--sockbehave-sim",
+        metavar="OS",
+        default=None,
+        help="run every test on this simulated OS: each test's function-scoped fixtures, body and teardown "
+        "in a sockbehave.sim.patched(OS) block of its own (fixtures of broader scope stay on the real stack)",
     )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
@@ -148,6 +162,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "(linux, darwin, freebsd, windows)",
     )
     _profiles(config.getoption("sockbehave_os"), "--sockbehave-os")  # a bad value is a usage error now
+    every: Optional[str] = config.getoption("sockbehave_sim")
+    if every is not None:
+        names = _profiles(every, "--sockbehave-sim")
+        if len(names) != 1:
+            raise pytest.UsageError(f"sockbehave: --sockbehave-sim: name one OS, not {every!r}")
+        config.pluginmanager.register(EveryTestSimulated(names[0]), "sockbehave-sim-every-test")
     from .catalog import TOPICS
 
     for topic in TOPICS:
@@ -259,6 +279,34 @@ def sim_net(sockbehave_profile: str) -> Iterator[Any]:
 def sim_patched(sockbehave_profile: str) -> Any:
     """The ``Network`` of the ``patched()`` block the test body runs in (see ``pytest_pyfunc_call``)."""
     return _PatchedSlot(sockbehave_profile)
+
+
+class EveryTestSimulated:
+    """``--sockbehave-sim=OS``, registered as a plugin of its own: an autouse fixture that opens a
+    ``patched(OS)`` block before the test's other function-scoped fixtures and closes it after
+    their teardown (a plugin's autouse fixtures come first among those of one scope). A test
+    that uses ``sim_net`` or ``sim_patched`` keeps the profile those give it."""
+
+    def __init__(self, os_name: str) -> None:
+        import socket
+
+        from .sim import real_listeners
+
+        self.os_name = os_name
+        real_listeners.watch(socket.socket)  # so a server a broader fixture starts is known
+
+    def pytest_report_header(self) -> str:
+        return f"sockbehave: every test runs on the simulated {self.os_name} (--sockbehave-sim)"
+
+    @pytest.fixture(autouse=True)
+    def _sockbehave_sim_every_test(self, request: pytest.FixtureRequest) -> Iterator[None]:
+        if any(name in request.fixturenames for name in _SIM_FIXTURES):
+            yield
+            return
+        from .sim import patched
+
+        with patched(self.os_name):
+            yield
 
 
 class _PatchedSlot:
