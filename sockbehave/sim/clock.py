@@ -268,6 +268,10 @@ POLL_COST = 1e-6
 #: clock a few times per loop iteration).
 POLL_SPINS = 1_000
 SPIN_READS = 1_000_000
+#: Readiness calls (``select``, ``poll``, ``epoll``) that found something ready at once, at one
+#: virtual instant, after which the caller counts as busy-polling (a loop on ``select`` whose
+#: sockets are always writable): then it gives the other tasks a turn, as preemption would.
+READY_SPINS = 1_000
 
 
 class _SpinCounter:
@@ -304,6 +308,7 @@ class Scheduler:
         self._spawned: list[Task] = []  # every task made by new_task, for wait_ended
         self._reads = _SpinCounter(SPIN_READS)  # read_clock's busy-waiting count
         self._polls = _SpinCounter(POLL_SPINS)  # poll_point's
+        self._ready_polls = _SpinCounter(READY_SPINS)  # ready_at_once's
         #: The last ``NotModelled`` message made in this simulation (``note_not_modelled``).
         self.not_modelled = ""
         #: Whether SIGALRM's handler has SA_RESTART now (set by ``signals``' ``siginterrupt``):
@@ -517,6 +522,20 @@ class Scheduler:
                 me.predicate, me.what = None, ""
             return
         self._spin(self._polls)
+
+    def ready_at_once(self, what: str) -> None:
+        """A readiness call found something ready without waiting. Every ``READY_SPINS``-th at
+        one virtual instant is a ``poll_point``: a loop of ``select`` calls that never wait
+        (its sockets always writable) cannot starve the other tasks, as a real thread that
+        never blocks is still preempted."""
+        counter = self._ready_polls
+        now = self.clock.now
+        if now != counter.at:
+            counter.at, counter.count = now, 0
+        counter.count += 1
+        if counter.count >= counter.limit:
+            counter.count = 0
+            self.poll_point(f"{what} (every {counter.limit}th that returns at once, a busy loop's turn)")
 
     def read_clock(self) -> float:
         """The virtual time, for a program's clock read (``time.monotonic`` and friends). A

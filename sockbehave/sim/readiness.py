@@ -242,10 +242,12 @@ def _ebadf(fd: int) -> OSError:
 
 def _wait(net: SimNet, ready: Callable[[], bool], timeout: Optional[float], what: str) -> None:
     """Wait in virtual time until ``ready()`` or ``timeout`` seconds (None: no limit). A zero
-    timeout that finds nothing is a poll point: a polling loop lets the others run."""
-    if ready():
-        return
+    timeout that finds nothing is a poll point: a polling loop lets the others run; so is every
+    ``READY_SPINS``-th call that finds something at once (``Scheduler.ready_at_once``)."""
     sched = net.scheduler
+    if ready():
+        sched.ready_at_once(what)
+        return
     if timeout == 0:
         sched.poll_point(what)
         return

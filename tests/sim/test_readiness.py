@@ -339,3 +339,31 @@ def test_select_on_something_that_is_not_a_socket_fails_only_on_windows() -> Non
     finally:
         os.close(r)
         os.close(w)
+
+
+@pytest.mark.parametrize("call", ["select", "poll"])
+def test_a_loop_of_readiness_calls_that_never_wait_does_not_starve_the_other_threads(call: str) -> None:
+    """urllib3's TLS-in-TLS proxy loops on ``select(inputs, outputs, inputs)``: its sockets are
+    always writable, so the call never waits. A real thread doing that is preempted and the
+    others go on; a simulated one must give them a turn too (it used to spin for real, and the
+    tests hung until pytest-timeout's 60 s)."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        go = threading.Event()
+        sender = threading.Thread(target=lambda: (go.wait(), b.send(b"x")))
+        sender.start()
+        go.set()  # the sender can run now, but only if this thread gives it a turn
+        poller = select.poll()
+        poller.register(a, select.POLLIN | select.POLLOUT)
+        calls, readable = 0, False
+        while not readable and calls < 100_000:
+            calls += 1
+            if call == "select":
+                readable = a in select.select([a], [a], [])[0]
+            else:
+                readable = bool(poller.poll()[0][1] & select.POLLIN)
+        sender.join()
+        assert a.recv(1) == b"x"
+        a.close()
+        b.close()
+    assert calls <= 1_000  # the sender ran at the loop's 1,000th call at the latest
