@@ -26,7 +26,8 @@ Deviations, by design:
   on the readiness defined here.
 - Simulated descriptor numbers start at ``Descriptors.BASE`` (2**30) and are never reused,
   except by ``os.dup2`` onto a closed one (as a program asks).
-- ``epoll`` is level-triggered only: ``EPOLLET``, ``EPOLLONESHOT`` and ``EPOLLEXCLUSIVE``
+- ``epoll`` is level-triggered, with ``EPOLLONESHOT`` (a registration that reported an event
+  reports nothing until ``modify`` re-arms it, epoll(7)); ``EPOLLET`` and ``EPOLLEXCLUSIVE``
   raise ``NotImplementedError``, as does ``select.devpoll``.
 - A simulated thread may not wait on real descriptors (that would stop the simulation for
   real time): a call that names both kinds, or real ones with a timeout, raises
@@ -403,6 +404,8 @@ class SimEpoll(DescriptorObject):
             raise ValueError("negative sizehint")
         self._net = net
         self._registered: dict[int, int] = {}
+        #: EPOLLONESHOT registrations that reported an event: silent until ``modify`` re-arms them.
+        self._disarmed: set[int] = set()
         self._real_factory = real
         self._real: Any = None  # the host's epoll for real descriptors, made at the first one
         self._real_fds: set[int] = set()
@@ -432,10 +435,11 @@ class SimEpoll(DescriptorObject):
         raise NotModelled("epoll.fromfd()")
 
     def _events(self, eventmask: int) -> int:
-        unsupported = eventmask & (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE)
+        unsupported = eventmask & (EPOLLET | EPOLLEXCLUSIVE)
         if unsupported:
-            names = [n for n, bit in (("EPOLLET", EPOLLET), ("EPOLLONESHOT", EPOLLONESHOT)) if unsupported & bit]
-            raise NotModelled(f"epoll {' and '.join(names) or 'EPOLLEXCLUSIVE'} (only level-triggered epoll)")
+            raise NotModelled(
+                f"epoll {'EPOLLET' if unsupported & EPOLLET else 'EPOLLEXCLUSIVE'} (only level-triggered epoll)"
+            )
         return eventmask
 
     def register(self, fd: Any, eventmask: int = POLLIN | POLLPRI | POLLOUT) -> None:
@@ -448,6 +452,7 @@ class SimEpoll(DescriptorObject):
         if number in self._registered:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
         self._registered[number] = self._events(eventmask)
+        self._disarmed.discard(number)
 
     def modify(self, fd: Any, eventmask: int) -> None:
         self._check()
@@ -458,6 +463,7 @@ class SimEpoll(DescriptorObject):
         if number not in self._registered:
             raise _not_found()
         self._registered[number] = self._events(eventmask)
+        self._disarmed.discard(number)  # EPOLL_CTL_MOD re-arms a one-shot registration
 
     def unregister(self, fd: Any) -> None:
         self._check()
@@ -469,6 +475,7 @@ class SimEpoll(DescriptorObject):
         if number not in self._registered:
             raise _not_found()
         del self._registered[number]
+        self._disarmed.discard(number)
 
     def _sockets_of(self, fds: Iterable[int]) -> dict[int, Waitable]:
         socks = _sockets(self._net, "epoll", fds, timeout_zero=False)
@@ -491,14 +498,19 @@ class SimEpoll(DescriptorObject):
                 ks = socks[fd]
                 if ks.closed:  # closing a descriptor removes it from every epoll set
                     del self._registered[fd]
+                    self._disarmed.discard(fd)
                     continue
-                revents = poll_events(self._net.kernel, ks) & (mask | POLLERR | POLLHUP)
+                if fd in self._disarmed:  # epoll(7): a one-shot fd reports nothing, not even errors
+                    continue
+                revents = poll_events(self._net.kernel, ks) & ((mask & ~EPOLLONESHOT) | POLLERR | POLLHUP)
                 if revents:
                     found.append((fd, revents))
             return found if maxevents == -1 else found[:maxevents]
 
         _wait(self._net, lambda: bool(result()), seconds, describe_wait("epoll.poll()"))
-        return result()
+        found = result()
+        self._disarmed.update(fd for fd, _ in found if self._registered[fd] & EPOLLONESHOT)
+        return found
 
     def __enter__(self) -> SimEpoll:
         self._check()

@@ -367,3 +367,41 @@ def test_a_loop_of_readiness_calls_that_never_wait_does_not_starve_the_other_thr
         a.close()
         b.close()
     assert calls <= 1_000  # the sender ran at the loop's 1,000th call at the latest
+
+
+def _epoll_oneshot_transcript() -> list[object]:
+    """What epoll says of a one-shot registration (trio's epoll loop registers so): an event
+    once, then nothing while the data stays unread, then again after EPOLL_CTL_MOD."""
+    a, b = socket.socketpair()
+    ep = select.epoll()
+    seen: list[object] = []
+    try:
+        ep.register(a, select.EPOLLIN | select.EPOLLONESHOT)
+        seen.append(ep.poll(0))
+        b.send(b"x")
+        seen.append([ev for _, ev in ep.poll(0)])
+        seen.append(ep.poll(0))  # still readable, but disarmed
+        b.close()
+        seen.append(ep.poll(0))  # not even the hang-up
+        ep.modify(a, select.EPOLLIN | select.EPOLLONESHOT)
+        seen.append([ev for _, ev in ep.poll(0)])
+        with contextlib.suppress(FileExistsError):
+            ep.register(a, select.EPOLLIN)
+            seen.append("registered twice")
+        ep.unregister(a)
+        ep.register(a, select.EPOLLIN)  # a new registration is armed
+        seen.append([ev for _, ev in ep.poll(0)])
+    finally:
+        ep.close()
+        a.close()
+        b.close()
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(select, "epoll"), reason="no epoll on this host")
+def test_epoll_oneshot_reports_once_until_modified_as_on_linux() -> None:
+    real = _epoll_oneshot_transcript()
+    with patched("linux"):
+        simulated = _epoll_oneshot_transcript()
+    hup = select.EPOLLIN | select.EPOLLHUP
+    assert real == simulated == [[], [select.EPOLLIN], [], [], [hup], [hup]]
