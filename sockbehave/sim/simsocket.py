@@ -19,6 +19,7 @@ which a ``SimSocket`` made by ``socket.socket(...)`` lives on) and ``module_func
 
 from __future__ import annotations
 
+import _socket
 import builtins
 import contextlib
 import io
@@ -942,6 +943,11 @@ class SimSocket(socket.socket):
 
         def share(self, process_id: int) -> bytes:
             raise NotModelled("share()")
+
+
+# The C allocation itself (the descriptor stays -1), not the real class's ``__new__``, which
+# ``patching`` swaps while blocks are open (``_real_socket_new``): a socket is made per call.
+SimSocket.__new__ = _socket.socket.__new__  # type: ignore[method-assign]
 
 
 _OPTION_PREFIXES = {
