@@ -18,8 +18,8 @@ For a whole suite, unmodified: ``--sockbehave-sim=OS`` runs every test on that s
 Each test's function-scoped fixtures, body and teardown run in a ``patched(OS)`` block of
 their own (an autouse fixture set up before every other function-scoped one); fixtures of
 class, module or session scope stay on the real stack, so a server they start cannot be
-reached from the simulated test (its connect is refused, as to any port nothing listens on
-in the simulation).
+reached from the simulated test (its connect raises ``NotImplementedError`` naming that real
+server: ``sockbehave/sim/real_listeners.py``).
 """
 
 from __future__ import annotations

@@ -275,12 +275,20 @@ READY_SPINS = 1_000
 
 
 class _SpinCounter:
-    """Polls or clock reads at one virtual instant (``Scheduler._spin``)."""
+    """Polls, clock reads or readiness calls at one virtual instant (``Scheduler._spin``,
+    ``Scheduler.ready_at_once``)."""
 
     __slots__ = ("at", "count", "limit")
 
     def __init__(self, limit: int) -> None:
         self.at, self.count, self.limit = -1.0, 0, limit
+
+    def tick(self, now: float) -> int:
+        """Count one at virtual time ``now`` (a new instant starts a new count); the count."""
+        if now != self.at:
+            self.at, self.count = now, 0
+        self.count += 1
+        return self.count
 
 
 class Scheduler:
@@ -529,11 +537,7 @@ class Scheduler:
         (its sockets always writable) cannot starve the other tasks, as a real thread that
         never blocks is still preempted."""
         counter = self._ready_polls
-        now = self.clock.now
-        if now != counter.at:
-            counter.at, counter.count = now, 0
-        counter.count += 1
-        if counter.count >= counter.limit:
+        if counter.tick(self.clock.now) >= counter.limit:
             counter.count = 0
             self.poll_point(f"{what} (every {counter.limit}th that returns at once, a busy loop's turn)")
 
@@ -551,10 +555,7 @@ class Scheduler:
         ``POLL_COST`` (to the next timer or deadline if that comes first), and the count goes
         on from the new instant: the busy-waiting program is still spinning."""
         now = self.clock.now
-        if now != counter.at:
-            counter.at, counter.count = now, 0
-        counter.count += 1
-        if counter.count > counter.limit:
+        if counter.tick(now) > counter.limit:
             due = self._next_due()
             target = now + POLL_COST
             self.clock.advance_to(target if due is None else min(due, target))

@@ -13,7 +13,9 @@ virtual time, as the interpreter waits for them at exit), every thread that can 
 runs until it blocks, and a thread still blocked after that is an error naming it and what
 it waits on. Then every simulated thread is ended (``SimAborted``), so none outlives the block.
 
-What is swapped: ``socket.socket``; ``select.select``/``poll``/``epoll`` (``devpoll`` raises
+What is swapped: ``socket.socket``; the real class's ``__new__``, ``__init__`` and methods, so
+that a subclass of it made before the block (PySocks' ``socksocket``) simulates in a simulated
+thread (``_real_socket_new``); ``select.select``/``poll``/``epoll`` (``devpoll`` raises
 ``NotImplementedError``) and the copies ``selectors`` took of them,
 ``selectors.DefaultSelector`` and ``socketserver._ServerSelector`` (each that OS's CPython's
 choice: ``KqueueSelector`` for ``DefaultSelector`` on darwin and freebsd); the class of the

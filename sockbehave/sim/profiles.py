@@ -297,6 +297,9 @@ class Profile:
     #: SO_LINGER set with l_onoff 0: whether the l_linger given is kept (and read back) or the
     #: time the socket had stays; ``None``: not known (reading it back is ``NotModelled``).
     linger_kept_when_off: Optional[bool]
+    #: What ``getsockopt(SOL_SOCKET, SO_ACCEPTCONN)`` reads on a listening socket (0 on any
+    #: other); ``None``: the OS does not answer it (the call fails with ENOPROTOOPT).
+    acceptconn_listening: Optional[int]
     #: On/off options of which the OS reads only the value's first byte (so 256 sets them off),
     #: where the others look at the whole int.
     one_byte_options: frozenset[str]
@@ -925,6 +928,12 @@ LINUX = _p(
             "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt SO_LINGER (sk_lingertime is set only when l_onoff is "
             "nonzero); observed here: (0, 3) on a new socket reads back (0, 0) (Linux 6.18)",
         ),
+        "acceptconn_listening": (
+            1,
+            "socket(7) SO_ACCEPTCONN (0 for a socket that is not listening, 1 for one that is; read-only); "
+            "torvalds/linux@v6.12 net/core/sock.c sk_getsockopt (v.val = sk->sk_state == TCP_LISTEN); observed here: "
+            "0 before listen(), 1 after, 0 on a UDP socket, setsockopt fails ENOPROTOOPT (Linux 6.18, CPython 3.11.7)",
+        ),
         "broadcast_without_flag_error": (
             "EACCES",
             "ip(7) ERRORS (EACCES: sending to a broadcast address without the SO_BROADCAST flag); observed in a private "
@@ -1285,6 +1294,12 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4916-4932 (sosetoptlock: so_linger "
             "takes l_linger whatever l_onoff is)",
         ),
+        "acceptconn_listening": (
+            None,
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:5962-5976 (sogetoptlock: the "
+            "so_options flags it reads back do not include SO_ACCEPTCONN) and 6329-6330 (any other SOL_SOCKET option "
+            'is ENOPROTOOPT); trio\'s SocketListener catches the OSError ("SO_ACCEPTCONN fails on macOS")',
+        ),
         "broadcast_without_flag_error": (
             "EACCES",
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/ip_output.c:1095-1108 (a broadcast without IP_ALLOWBROADCAST, which SO_BROADCAST sets, is EACCES)",
@@ -1517,6 +1532,12 @@ FREEBSD = _p(
             True,
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3015-3032 (sosetopt: so_linger takes "
             "l_linger whatever l_onoff is)",
+        ),
+        "acceptconn_listening": (
+            2,
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3263 and 3269 (sogetopt: SO_ACCEPTCONN "
+            "reads so_options & SO_ACCEPTCONN, which listen sets, kern/uipc_socket.c:969), sys/socket.h:130 "
+            "(SO_ACCEPTCONN is 0x2)",
         ),
         "broadcast_without_flag_error": (
             "EACCES",
@@ -1953,6 +1974,12 @@ WINDOWS = _p(
             "1630-1632 with 1661 (SO_KEEPALIVE likewise); what a first byte other than 0 or 1 reads back is not tested",
         ),
         "linger_kept_when_off": (None, "not known: the linger structure page does not say what l_linger is kept"),
+        "acceptconn_listening": (
+            1,
+            "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"
+            'socket-options-and-ioctls-2.md:29-35 (SO_ACCEPTCONN: a BOOL, "Socket is listening", FALSE unless listen '
+            "has been performed)",
+        ),
         "keepalive_tunables": (
             dict.fromkeys(("TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT")),
             "not known: MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"

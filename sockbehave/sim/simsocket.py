@@ -97,6 +97,8 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_SNDBUF): "SO_SNDBUF",
     (socket.SOL_SOCKET, socket.SO_ERROR): "SO_ERROR",
     (socket.SOL_SOCKET, socket.SO_TYPE): "SO_TYPE",  # read-only (ssl's wrap_socket asks it)
+    # read-only: whether the socket listens (trio's SocketListener asks it); Profile.acceptconn_listening
+    **({(socket.SOL_SOCKET, socket.SO_ACCEPTCONN): "SO_ACCEPTCONN"} if hasattr(socket, "SO_ACCEPTCONN") else {}),
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
@@ -568,7 +570,12 @@ class SimSocket(socket.socket):
         return wrapped, self._shown(addr)
 
     def _accept(self) -> tuple[int, Any]:
-        raise NotModelled("socket._accept() (use accept())")
+        """The C socket's ``_accept``, which ``socket.socket.accept`` wraps and trio calls
+        itself: the accepted connection's descriptor and the peer's address (``socket(fileno=)``
+        of that descriptor makes its socket object, as with a real one)."""
+        k = self._net.kernel
+        conn, addr = self._blocking("accept", k.accept, k.acceptable)
+        return conn.fd, self._shown(addr)
 
     def connect(self, address: Any) -> None:
         if self._family == _UNIX_FAMILY:
@@ -870,8 +877,8 @@ class SimSocket(socket.socket):
         if not isinstance(value, int):
             value = bytes(memoryview(value))  # TypeError for what is neither int nor a buffer, as CPython
         name = self._option(level, optname)
-        if name == "SO_TYPE":
-            raise NotModelled("setsockopt() of SO_TYPE (a read-only option)")
+        if name in ("SO_TYPE", "SO_ACCEPTCONN"):
+            raise NotModelled(f"setsockopt() of {name} (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 
     def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None) -> Any:

@@ -320,3 +320,25 @@ def test_socket_of_a_real_descriptor_is_not_modelled_and_of_a_closed_one_is_ebad
     with patched("linux"), pytest.raises(OSError) as info:
         socket.socket(fileno=1_000_003)  # no descriptor of this process, real or simulated
     assert info.value.errno == errno.EBADF
+
+
+def _accept_by_descriptor() -> tuple[bytes, bool]:
+    """What socket.socket.accept does inside, and trio does itself: ``_accept()`` gives the new
+    descriptor's number, ``socket(fileno=)`` makes its socket."""
+    srv = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(srv.getsockname())
+    fd, addr = srv._accept()  # type: ignore[attr-defined]
+    conn = socket.socket(srv.family, srv.type, srv.proto, fileno=fd)
+    try:
+        client.sendall(b"via _accept")
+        return conn.recv(100), addr == client.getsockname()
+    finally:
+        for s in (conn, client, srv):
+            s.close()
+
+
+def test_the_c_level_accept_gives_a_descriptor_socket_fileno_wraps() -> None:
+    real = _accept_by_descriptor()
+    with patched("linux"):
+        simulated = _accept_by_descriptor()
+    assert real == simulated == (b"via _accept", True)

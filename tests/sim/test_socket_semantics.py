@@ -488,3 +488,38 @@ def test_nagle_holds_small_writes_only_until_a_full_segment_is_queued(profile: s
                 got += receiver.recv(1 << 20)
             assert bytes(got) == b"b" + b"c" * (mss - 2) + b"d"
             assert time.monotonic() == started  # no delayed ACK was waited for
+
+
+def _acceptconn_reads() -> list[int]:
+    s = socket.socket()
+    u = socket.socket(type=socket.SOCK_DGRAM)
+    try:
+        seen = [s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)]
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        seen.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
+        seen.append(u.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
+        return seen
+    finally:
+        s.close()
+        u.close()
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_ACCEPTCONN"), reason="no SO_ACCEPTCONN on this host")
+@pytest.mark.parametrize(("profile", "listening"), [("linux", 1), ("freebsd", 2), ("windows", 1)])
+def test_so_acceptconn_says_whether_a_socket_listens(profile: str, listening: int) -> None:
+    """trio's SocketListener asks it. Linux reads 1 (observed here, the same transcript), FreeBSD
+    its flag bit 0x2, Windows TRUE; each profile names its source (Profile.acceptconn_listening)."""
+    if profile == "linux" and sys.platform.startswith("linux"):
+        assert _acceptconn_reads() == [0, 1, 0]
+    with patched(profile):
+        assert _acceptconn_reads() == [0, listening, 0]
+        with pytest.raises(NotImplementedError, match=r"SO_ACCEPTCONN \(a read-only option"):
+            socket.socket().setsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN, 1)
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_ACCEPTCONN"), reason="no SO_ACCEPTCONN on this host")
+def test_so_acceptconn_is_not_answered_on_macos() -> None:
+    with patched("darwin"), pytest.raises(OSError) as info:
+        _acceptconn_reads()
+    assert info.value.errno == 42  # ENOPROTOOPT on macOS (xnu's sogetoptlock has no case for it)
