@@ -71,7 +71,7 @@ from .network import Network
 from .osview import errno_view, errorcode_view
 from .profiles import Profile, once_per_profile
 from .signals import refusing_self_signals, signal_patches
-from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, thread_net
+from .simsocket import MODULE_FUNCTIONS, SimSocket, module_functions, simulated_subclass, thread_net
 
 __all__ = ["ScenarioNetwork", "held", "patched"]
 
@@ -341,15 +341,10 @@ _SIM_SUBCLASSES: dict[type, type] = {}
 
 
 def _sim_subclass(cls: type) -> type:
-    made = _SIM_SUBCLASSES.get(cls)
-    if made is None:
-        try:
-            made = type(cls.__name__, (cls, SimSocket), {"__module__": cls.__module__})
-        except TypeError as exc:  # a layout SimSocket cannot share (its own __slots__, say)
-            raise NotModelled(f"{cls.__module__}.{cls.__qualname__}, a subclass of socket.socket ({exc})") from None
-        made.__qualname__ = cls.__qualname__
-        _SIM_SUBCLASSES[cls] = made
-    return made
+    try:
+        return simulated_subclass(_SIM_SUBCLASSES, cls, SimSocket)
+    except TypeError as exc:  # a layout SimSocket cannot share (its own __slots__, say)
+        raise NotModelled(f"{cls.__module__}.{cls.__qualname__}, a subclass of socket.socket ({exc})") from None
 
 
 #: Functions that take a descriptor (or an object with ``fileno()``) first. A simulated socket's

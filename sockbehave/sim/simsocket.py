@@ -952,6 +952,18 @@ class SimSocket(socket.socket):
             raise NotModelled("share()")
 
 
+def simulated_subclass(cache: dict[type, type], cls: type, base: type) -> type:
+    """A class derived from a program's ``cls`` and a simulated ``base`` (``cls``'s methods
+    first, the simulated socket under them), named as ``cls``; made once per ``cache``. A
+    layout the two cannot share raises ``TypeError``."""
+    made = cache.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
+        made.__qualname__ = cls.__qualname__
+        cache[cls] = made
+    return made
+
+
 # The C allocation itself (the descriptor stays -1), not the real class's ``__new__``, which
 # ``patching`` swaps while blocks are open (``_real_socket_new``): a socket is made per call.
 SimSocket.__new__ = _socket.socket.__new__  # type: ignore[method-assign]

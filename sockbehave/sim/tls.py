@@ -57,7 +57,7 @@ from typing import Any, Optional, TypeVar
 
 from .kernel import NotModelled
 from .readiness import POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, poll_events
-from .simsocket import SimSocket
+from .simsocket import SimSocket, simulated_subclass
 
 __all__ = ["SimSSLObject", "SimSSLSocket", "sim_sslsocket_class", "wrap_socket_dispatch"]
 
@@ -107,11 +107,7 @@ def sim_sslsocket_class(cls: type) -> type:
     ``cls`` (``ssl.SSLSocket``, or a program's subclass set as ``context.sslsocket_class``)."""
     if issubclass(cls, SimSSLSocket):
         return cls
-    made = _CLASSES.get(cls)
-    if made is None:
-        made = _CLASSES[cls] = type(cls.__name__, (cls, SimSSLSocket), {"__module__": cls.__module__})
-        made.__qualname__ = cls.__qualname__
-    return made
+    return simulated_subclass(_CLASSES, cls, SimSSLSocket)
 
 
 def wrap_socket_dispatch(real: Callable[..., Any]) -> Callable[..., Any]:
