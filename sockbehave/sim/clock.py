@@ -13,6 +13,9 @@ task (the thread that entered the simulation first: the scenario, or the body of
 parked until the simulation is closed (``abort``), which wakes them with ``SimAborted``.
 The root is also where signal handlers run (``interrupt_root``: Python runs them in the main
 thread): queued by a timer, run where the root waits, before it looks at its condition again.
+A task that blocks in real code while it holds the baton (on a lock or queue made outside
+the simulation) would stop every other task for ever: waiting tasks notice that after a
+bounded real time, and the simulation stops with a report that names it (``_blocked_for_real``).
 
 Deviation from real kernels, by design: nothing runs in parallel, and no wall clock is read.
 """
@@ -22,7 +25,9 @@ from __future__ import annotations
 import _thread
 import contextlib
 import heapq
+import linecache
 import os
+import sys
 import threading
 import time
 import warnings
@@ -86,6 +91,24 @@ _real_monotonic = time.monotonic  # bounds real waits while the time module may 
 _real_allocate_lock = _thread.allocate_lock  # patched() swaps the module attribute for simulated threads
 _real_rlock = _thread.RLock
 _get_ident = _thread.get_ident  # Scheduler.enter's fast path runs on every simulated call
+try:
+    _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc's CPU times
+except (AttributeError, ValueError, OSError):  # not on Windows
+    _CLOCK_TICKS = 0
+
+
+def _thread_cpu_seconds(thread: threading.Thread) -> Optional[float]:
+    """CPU seconds ``thread`` has used, where the OS says without risk (Linux's ``/proc``;
+    ``time.pthread_getcpuclockid`` is undefined behaviour for a thread that just ended); else None."""
+    native = getattr(thread, "native_id", None)
+    if native is None or _CLOCK_TICKS <= 0:
+        return None
+    try:
+        with open(f"/proc/self/task/{native}/stat", "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (proc(5))
+    except (OSError, ValueError, IndexError):  # no /proc, or the thread ended meanwhile
+        return None
 
 
 class _BatonCondition(threading.Condition):
@@ -257,6 +280,11 @@ if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's t
 #: How long (real seconds) a task waits for a hand-off before it checks whether the baton was
 #: lost (see ``Scheduler._recover``). Far above any real hand-off, which takes microseconds.
 _RECHECK_S = 5.0
+#: Real seconds a baton holder may sit on one bytecode instruction without using CPU time,
+#: while no other task runs and virtual time stands still, before it counts as blocked in real
+#: code (see ``Scheduler._blocked_for_real``). Found at the ``_RECHECK_S`` checks, so a
+#: stopped simulation is reported within about ``_STUCK_S + _RECHECK_S``.
+_STUCK_S = 5.0
 
 
 #: Virtual seconds a poll that finds nothing costs when no other task can run (a real
@@ -323,6 +351,11 @@ class Scheduler:
         #: then it does not interrupt a restartable wait; it runs when that call returns
         #: (``run_interrupts``).
         self.restart_sigalrm: Optional[Callable[[], bool]] = None
+        self._moves = 0  # baton hand-offs so far: a holder that passed it on made progress
+        #: (what the holder was doing, real time, its CPU seconds) when a waiting task first saw it
+        self._stall: Optional[tuple[tuple[Any, ...], float, Optional[float]]] = None
+        #: Why ``abort`` stopped this simulation when a task blocked in real code (else None).
+        self.stuck: Optional[str] = None
 
     @property
     def closed(self) -> bool:
@@ -337,7 +370,7 @@ class Scheduler:
             return me  # only the baton holder moves the baton, so this read needs no lock
         with self._cond:
             if self._aborted:
-                raise SimAborted("the simulated network was closed")
+                raise self._closed_error(me) if me is not None else SimAborted("the simulated network was closed")
             if me is None:
                 if self.patched:  # a patched() simulation's threads are its block's and their children
                     raise NotImplementedError(
@@ -367,15 +400,23 @@ class Scheduler:
                 return
             if self._aborted:
                 self._wake(me)  # stay signalled: every later wait of this task ends at once too
-                raise SimAborted("the simulated network was closed")
+                raise self._closed_error(me)
             if self._current is me:
                 return
+
+    def _closed_error(self, me: Task) -> BaseException:
+        """What a task waiting when the simulation closed raises: the root gets the report of a
+        task blocked in real code, if that is why it closed; the others end."""
+        if self.stuck is not None and me is self.root:
+            return SimDeadlock(self.stuck)
+        return SimAborted(self.stuck or "the simulated network was closed")
 
     def _recover(self, me: Task) -> bool:
         """No hand-off reached ``me`` for ``_RECHECK_S`` of real time. If the baton is ``me``'s
         (its signal was lost) or its holder can never pass it on (its thread has ended), take
         it, with a warning, instead of waiting for ever: the simulator must never hang for
-        real. A holder that is merely busy in real code keeps it."""
+        real. A holder that is merely busy in real code keeps it; one blocked in real code
+        (``_blocked_for_real``) stops the simulation, and the root reports it."""
         with self._cond:
             holder = self._current
             if self._aborted or holder is None:
@@ -383,7 +424,13 @@ class Scheduler:
             lost = holder is me
             dead = holder.done or (holder.thread is not None and not holder.thread.is_alive())
             if not (lost or dead):
-                return False
+                self.stuck = self._blocked_for_real(holder)
+                if self.stuck is None:
+                    return False
+        if not (lost or dead):
+            self.abort()
+            return False  # _sleep sees the abort and raises
+        with self._cond:
             self._current = me
         warnings.warn(
             f"sockbehave.sim: {me.name} took the baton after {_RECHECK_S:g} s of real time: "
@@ -392,6 +439,41 @@ class Scheduler:
             stacklevel=2,
         )
         return True
+
+    def _blocked_for_real(self, holder: Task) -> Optional[str]:
+        """The report if ``holder``, which has the baton, is blocked in real code: on a lock,
+        queue, event or socket that the simulation does not own (one made before it began),
+        so it can never pass the baton on while every other task waits for it. Seen as: since
+        a waiting task first looked, ``_STUCK_S`` real seconds ago, no hand-off, no move of
+        virtual time, the holder's thread on the same bytecode instruction of the same frame,
+        and (where the OS can say) no CPU time used, which tells a wait from a long computation
+        in C. Called with ``_cond`` held, by waiting tasks at their ``_RECHECK_S`` checks."""
+        thread = holder.thread
+        frame = None if thread is None or thread.ident is None else sys._current_frames().get(thread.ident)
+        if thread is None or frame is None:
+            self._stall = None
+            return None
+        mark = (holder, self._moves, self.clock.now, frame, frame.f_lasti)
+        now, cpu = _real_monotonic(), _thread_cpu_seconds(thread)
+        if self._stall is None or self._stall[0] != mark:
+            self._stall = (mark, now, cpu)
+            return None
+        _, since, cpu_then = self._stall
+        if now - since < _STUCK_S:
+            return None
+        if cpu is not None and cpu_then is not None and cpu - cpu_then > 0.01 * (now - since):
+            self._stall = (mark, now, cpu)  # computing in C, not waiting: it may yet finish
+            return None
+        code, line = frame.f_code, frame.f_lineno or 0
+        text = linecache.getline(code.co_filename, line).strip()
+        return (
+            f"simulated thread {holder.name} has been blocked in real code for {now - since:.1f} s of real time,"
+            f" at {code.co_filename}:{line} in {code.co_name}" + (f" ({text})" if text else "") + ","
+            f" while the other simulated threads wait for it ({self._waiting()}). It waits for real on"
+            " something the simulation does not own: a lock, queue, event or socket made before the"
+            " simulation began (at import time, say). Simulated threads wait in virtual time only on what"
+            " is made inside the simulation; the simulation was stopped"
+        )
 
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
         task = Task(name, self._count, self, thread)
@@ -628,6 +710,7 @@ class Scheduler:
         self._hand_to(me, root, wait=True)
 
     def _hand_to(self, me: Optional[Task], nxt: Task, wait: bool) -> None:
+        self._moves += 1
         self._current = nxt
         self._wake(nxt)
         if wait and me is not None:

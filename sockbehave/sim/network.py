@@ -178,7 +178,8 @@ class Network:
         close_all_pipes(self.kernel)  # a blocked reader or writer was ended above
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:
-            raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}")
+            why = f" ({self.scheduler.stuck})" if self.scheduler.stuck else ""
+            raise ScenarioError(f"sim: simulated threads did not finish: {', '.join(stuck)}{why}")
 
     def __enter__(self) -> Network:
         return self

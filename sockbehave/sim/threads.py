@@ -15,8 +15,10 @@ installed; nothing here touches a module.
 
 Deviations, by design:
 - A lock created *outside* a simulated thread (at import time, say) is a real lock. A
-  simulated thread that blocks on one while another simulated thread holds it waits for
-  real; the standard library only holds such locks for a few instructions.
+  simulated thread that blocks on one while another simulated thread holds it blocks for
+  real, holding the baton; the scheduler stops such a simulation after a bounded real time
+  and names the thread (``Scheduler._blocked_for_real``). The standard library only holds
+  such locks for a few instructions.
 - A simulated thread waiting on something only a thread outside the simulation can do
   (notify a condition, release a lock) is reported as a deadlock when nothing else can run:
   the simulation cannot know when, in real time, that will happen.

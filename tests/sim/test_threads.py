@@ -582,3 +582,72 @@ def test_time_time_starts_at_the_real_wall_clock_and_then_moves_in_virtual_time(
         assert time.time_ns() // 10**9 == int(start + 3600)
     after = time.time()
     assert before <= start <= after < start + 3600
+
+
+_MADE_AT_IMPORT = threading.Lock()  # a real lock, as a program's module-level lock is
+
+
+def _quick_stall_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)
+    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
+
+
+def test_a_thread_blocked_on_a_lock_made_before_the_block_stops_the_simulation_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The simulator never hangs for real. A lock made at import is a real lock: a simulated
+    thread that holds it across a virtual sleep makes the next one to take it block in real
+    code, holding the baton, so the holder can never run to release it (on a real stack the
+    second thread would just wait a second). That used to hang for ever; now the root gets a
+    SimDeadlock naming the blocked thread and the line where it blocks, within bounded real time."""
+    _quick_stall_checks(monkeypatch)
+
+    def holder() -> None:
+        with _MADE_AT_IMPORT:
+            time.sleep(1)
+
+    def taker() -> None:
+        with _MADE_AT_IMPORT:  # the line the report names
+            pass
+
+    started = time.perf_counter()
+    with pytest.raises(SimDeadlock) as info, patched("linux"):  # noqa: PT012 (the block is the program)
+        first = threading.Thread(target=holder, name="holder")
+        first.start()
+        second = threading.Thread(target=taker, name="taker")
+        second.start()
+        first.join()
+        second.join()
+    message = str(info.value)
+    assert "simulated thread taker has been blocked in real code" in message
+    assert f"{__file__}:" in message and "in taker (with _MADE_AT_IMPORT:" in message
+    assert "holder: time.sleep(1)" in message  # what the others wait for
+    assert "made before the simulation began" in message
+    assert time.perf_counter() - started < 30  # bounded: it never waits for ever
+    assert not _MADE_AT_IMPORT.locked()  # the holder was stopped, and let go of it
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="CPU time per thread is read from Linux's /proc")
+def test_a_long_computation_in_c_is_not_taken_for_a_blocked_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A holder that sits in one C call far longer than the stall window, but uses CPU time all
+    along (key stretching, here), is computing, not waiting: the simulation goes on."""
+    import hashlib
+
+    _quick_stall_checks(monkeypatch)
+    done = []
+
+    def stretch() -> None:
+        start = time.perf_counter()  # virtual: it does not move while this thread computes
+        hashlib.pbkdf2_hmac("sha256", b"secret", b"salt", 2_000_000)  # about 1 s of CPU, GIL released
+        done.append(time.perf_counter() - start)
+
+    with patched("linux"):
+        other = threading.Thread(target=time.sleep, args=(0.5,), name="sleeper")
+        other.start()
+        worker = threading.Thread(target=stretch, name="stretcher")
+        worker.start()
+        worker.join()
+        other.join()
+    assert done == [0.0]
