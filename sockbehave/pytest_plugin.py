@@ -19,7 +19,8 @@ Each test's function-scoped fixtures, body and teardown run in a ``patched(OS)``
 their own (an autouse fixture set up before every other function-scoped one); fixtures of
 class, module or session scope stay on the real stack, so a server they start cannot be
 reached from the simulated test (its connect raises ``NotImplementedError`` naming that real
-server: ``sockbehave/sim/real_listeners.py``).
+server: ``sockbehave/sim/real_listeners.py``). With ``--sockbehave-sim-scope=session`` the
+whole run is one simulated host instead: fixtures of every scope and every test run on it.
 """
 
 from __future__ import annotations
@@ -92,7 +93,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="OS",
         default=None,
         help="run every test on this simulated OS: each test's function-scoped fixtures, body and teardown "
-        "in a sockbehave.sim.patched(OS) block of its own (fixtures of broader scope stay on the real stack)",
+        "in a sockbehave.sim.patched(OS) block of its own (fixtures of broader scope stay on the real stack; "
+        "see --sockbehave-sim-scope)",
+    )
+    group.addoption(
+        "--sockbehave-sim-scope",
+        choices=("test", "session"),
+        default="test",
+        help="with --sockbehave-sim: 'test' (default) gives each test a fresh simulated host; 'session' runs "
+        "fixtures of every scope and every test on one simulated host, so a server a class-, module- or "
+        "session-scoped fixture starts is simulated too",
     )
     parser.addini("sockbehave", type="bool", default=False, help="collect sockbehave scenarios as tests")
 
@@ -167,7 +177,8 @@ def pytest_configure(config: pytest.Config) -> None:
         names = _profiles(every, "--sockbehave-sim")
         if len(names) != 1:
             raise pytest.UsageError(f"sockbehave: --sockbehave-sim: name one OS, not {every!r}")
-        config.pluginmanager.register(EveryTestSimulated(names[0]), "sockbehave-sim-every-test")
+        scope: str = config.getoption("sockbehave_sim_scope")
+        config.pluginmanager.register(EveryTestSimulated(names[0], scope), "sockbehave-sim-every-test")
     from .catalog import TOPICS
 
     for topic in TOPICS:
@@ -282,31 +293,112 @@ def sim_patched(sockbehave_profile: str) -> Any:
 
 
 class EveryTestSimulated:
-    """``--sockbehave-sim=OS``, registered as a plugin of its own: an autouse fixture that opens a
-    ``patched(OS)`` block before the test's other function-scoped fixtures and closes it after
-    their teardown (a plugin's autouse fixtures come first among those of one scope). A test
-    that uses ``sim_net`` or ``sim_patched`` keeps the profile those give it."""
+    """``--sockbehave-sim=OS``, registered as a plugin of its own.
 
-    def __init__(self, os_name: str) -> None:
+    Scope ``test``: an autouse fixture that opens a ``patched(OS)`` block before the test's
+    other function-scoped fixtures and closes it after their teardown (a plugin's autouse
+    fixtures come first among those of one scope).
+
+    Scope ``session``: one ``LongSimulation`` for the whole run (each xdist worker its own).
+    Each phase of each test (setup, call, teardown) is a span of it, opened inside every other
+    plugin's wrapper of that phase, so fixtures of every scope are set up and torn down on
+    the simulated host, and pytest's own work between phases runs on the real one. The
+    session's end waits, in virtual time, for the simulated threads that are not daemons.
+
+    Either way, a test that uses ``sim_net`` or ``sim_patched`` keeps the profile those give it
+    (in scope ``session``, its body runs outside the long simulation, its fixtures in it)."""
+
+    def __init__(self, os_name: str, scope: str = "test") -> None:
         import socket
 
         from .sim import real_listeners
+        from .sim.patching import LongSimulation
 
         self.os_name = os_name
+        self.long = LongSimulation(os_name) if scope == "session" else None
         real_listeners.watch(socket.socket)  # so a server a broader fixture starts is known
+        self._ended: Optional[str] = None
+        self._block: Any = None  # scope test: the Network of the block open now
 
     def pytest_report_header(self) -> str:
+        if self.long is not None:
+            return (
+                f"sockbehave: every test and fixture runs on one simulated {self.os_name} host"
+                " (--sockbehave-sim, --sockbehave-sim-scope=session)"
+            )
         return f"sockbehave: every test runs on the simulated {self.os_name} (--sockbehave-sim)"
 
     @pytest.fixture(autouse=True)
     def _sockbehave_sim_every_test(self, request: pytest.FixtureRequest) -> Iterator[None]:
-        if any(name in request.fixturenames for name in _SIM_FIXTURES):
+        if self.long is not None or any(name in request.fixturenames for name in _SIM_FIXTURES):
             yield
             return
         from .sim import patched
 
-        with patched(self.os_name):
+        with patched(self.os_name) as net:
+            self._block = net
+            try:
+                yield
+            finally:
+                self._block = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef: Any) -> Generator[None, Any, None]:
+        """Scope ``test``: a fixture of broader scope that pytest sets up after the test's block
+        opened (one requested through a function-scoped fixture of the same name, as requests'
+        suite wraps pytest-httpbin's server) is set up outside the block, on the real stack, as
+        every broader fixture is: set up inside, it would outlive its network, and later tests
+        would see a silent refusal instead of being told its server is real."""
+        block = self._block
+        if block is None or fixturedef.scope == "function":
             yield
+            return
+        from .sim.patching import stepped_out
+
+        with stepped_out(block):
+            yield
+
+    def _span(self, item: pytest.Item, own_block_ok: bool = True) -> Generator[None, Any, None]:
+        if self.long is None or not isinstance(item, pytest.Function) or not own_block_ok:
+            yield
+            return
+        with self.long.span():
+            yield
+
+    @pytest.hookimpl(hookwrapper=True, trylast=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, Any, None]:
+        yield from self._span(item)
+
+    @pytest.hookimpl(hookwrapper=True, trylast=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, None]:
+        # a body that uses sim_net or sim_patched runs on that network, outside the long one;
+        # its fixtures (broader ones included) are set up and torn down in it, as any test's
+        yield from self._span(item, own_block_ok=not (isinstance(item, pytest.Function) and _uses_sim_fixtures(item)))
+
+    @pytest.hookimpl(hookwrapper=True, trylast=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, Any, None]:
+        yield from self._span(item)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.long is None:
+            return
+        from .errors import ScenarioError
+
+        try:
+            self.long.close()
+        except ScenarioError as exc:  # SimDeadlock too: threads a real interpreter would wait for at exit
+            self._ended = str(exc)
+            if session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self._ended is not None:
+            terminalreporter.write_sep("=", "sockbehave: the simulated session did not end cleanly", red=True)
+            terminalreporter.write_line(self._ended)
+
+
+def _uses_sim_fixtures(item: pytest.Function) -> bool:
+    return any(name in item.fixturenames for name in _SIM_FIXTURES)
 
 
 class _PatchedSlot:

@@ -195,6 +195,9 @@ class Task:
     #: The wait is a system call the kernel restarts after a handler installed with
     #: SA_RESTART (a blocking socket's or pipe's read, write, accept, connect: signal(7)).
     restartable: bool = False
+    #: The root stepped out of a long simulation between two spans, keeping the baton
+    #: (``Scheduler.step_out``): its thread runs real code, and nobody waits for it to pass it.
+    away: bool = False
     #: What this task's wait condition raised when another task looked at it (a readiness the
     #: simulation does not model, say): the task is woken and raises it itself, in its own
     #: thread, where the program waits, not in the thread that happened to look.
@@ -449,6 +452,9 @@ class Scheduler:
         and (where the OS can say) no CPU time used, which tells a wait from a long computation
         in C. Called with ``_cond`` held, by waiting tasks at their ``_RECHECK_S`` checks."""
         thread = holder.thread
+        if holder.away:  # stepped out between spans: it runs real code and will come back
+            self._stall = None
+            return None
         frame = None if thread is None or thread.ident is None else sys._current_frames().get(thread.ident)
         if thread is None or frame is None:
             self._stall = None
@@ -474,6 +480,26 @@ class Scheduler:
             " simulation began (at import time, say). Simulated threads wait in virtual time only on what"
             " is made inside the simulation; the simulation was stopped"
         )
+
+    def step_out(self) -> None:
+        """The root (the calling thread) leaves the simulation until ``step_in``, keeping the
+        baton, so every other task stays where it waits: between two spans of a
+        ``LongSimulation``, the thread runs as one outside the simulation (real modules)."""
+        root = self.root
+        if root is None or root.thread is not threading.current_thread():
+            raise RuntimeError("only the root task's thread steps out of a simulation")
+        root.away = True
+        _TASKS.pop(_get_ident(), None)
+
+    def step_in(self) -> None:
+        """The root's thread, out since ``step_out``, runs in the simulation again."""
+        root = self.root
+        if root is None or root.thread is not threading.current_thread() or not root.away:
+            raise RuntimeError("only the root task's thread, stepped out, steps in again")
+        if self._aborted:
+            raise SimAborted(self.stuck or "the simulated network was closed")
+        root.away = False
+        _TASKS[_get_ident()] = root
 
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
         task = Task(name, self._count, self, thread)

@@ -632,17 +632,18 @@ def held() -> Iterator[None]:
         _uninstall()
 
 
-def _settle(net: Network) -> None:
-    """The block's body has ended: let the simulation finish, then name what is still blocked."""
+def _settle(net: Network, daemons_too: bool = True, end: str = "the end of the patched() block") -> None:
+    """The block's body has ended: let the simulation finish, then name what is still blocked
+    (daemon threads too, unless not ``daemons_too``: the interpreter's exit does not wait for them)."""
     sched = net.scheduler
     root = sched.root
 
     def others() -> list[Any]:
         return [t for t in sched.tasks() if t is not root]
 
-    sched.wait_until(
-        lambda: all(t.daemon for t in others()), None, "the end of the patched() block (waiting for non-daemon threads)"
-    )
+    sched.wait_until(lambda: all(t.daemon for t in others()), None, f"{end} (waiting for non-daemon threads)")
+    if not daemons_too:
+        return
     sched.wait_until(lambda: not sched.ready_besides(root), None, "the end of the patched() block")
     blocked = others()
     if blocked:
@@ -780,9 +781,24 @@ def patched(
     ``time.time()`` starts at the real wall clock when the block opens and then moves in
     virtual time; ``epoch`` pins where it starts (seconds since 1970), for byte-identical runs.
     """
+    net, default_timeout = _open(profile, seed, platform, trace, epoch, f"patched-{profile}")
+    body_ok = False
+    try:
+        yield net
+        body_ok = True
+        _settle(net)
+    finally:
+        _close(net, body_ok, default_timeout)
+
+
+def _open(
+    profile: str, seed: int, platform: bool, trace: bool, epoch: Optional[float], name: str
+) -> tuple[Network, Optional[float]]:
+    """Make a network and run the calling thread in it as its root task, with the swaps in place;
+    also what ``socket.getdefaulttimeout()`` was, for ``_close``."""
     if _net() is not None:
         raise NotModelled("a patched() block inside another one in the same thread")
-    net = Network(profile, seed=seed, name=f"patched-{profile}", trace=trace, epoch=epoch)
+    net = Network(profile, seed=seed, name=name, trace=trace, epoch=epoch)
     real_listeners.watch(_REAL_SOCKET)  # from the first block on: the real servers this process starts
     net.real_listener = real_listeners.listening
     _apply_view(net, platform)
@@ -791,23 +807,99 @@ def patched(
     net.scheduler.patched = True
     _NETS[net.scheduler] = net
     _install()
-    body_ok = False
+    return net, default_timeout
+
+
+def _close(net: Network, body_ok: bool, default_timeout: Optional[float]) -> None:
+    """End ``net`` (``Network.close``: every simulated thread ends) and take the swaps back."""
     try:
-        yield net
-        body_ok = True
-        _settle(net)
-    finally:
-        try:
-            if body_ok:
+        if body_ok:
+            net.close()
+        else:
+            with contextlib.suppress(ScenarioError):  # the body's own exception matters more
                 net.close()
-            else:
-                with contextlib.suppress(ScenarioError):  # the body's own exception matters more
-                    net.close()
+    finally:
+        _NETS.pop(net.scheduler, None)
+        _uninstall()
+        socket.setdefaulttimeout(default_timeout)  # a program's setdefaulttimeout stays inside
+        _restore_view(net)
+
+
+@contextlib.contextmanager
+def stepped_out(net: Network) -> Iterator[None]:
+    """Run a stretch of the block's own thread (its root task) outside the simulation, on
+    the real modules, while every simulated thread stays where it waits: for what must outlive
+    the block (a broader pytest fixture set up in the middle of a test's block)."""
+    net.scheduler.step_out()
+    try:
+        yield
+    finally:
+        net.scheduler.step_in()
+
+
+class LongSimulation:
+    """One simulated host that outlives a ``patched()`` block. ``span()`` runs the calling
+    thread on it, as a block's body runs; between spans that thread is outside it (the real
+    modules) while the simulated threads it started stay where they wait, holding their
+    sockets, and virtual time stands still. Every span must come from the thread of the first.
+    At the end of a span the simulated threads that can run, run until each waits (a server
+    finishes with the client that just left), so a span ends with only the caller running.
+    ``close()`` waits, in virtual time, for the threads that are not daemons and ends the rest.
+
+    For the pytest plugin's ``--sockbehave-sim-scope=session``: fixtures of every scope, and
+    every test, on one simulated host, as a suite runs on one real machine."""
+
+    def __init__(self, profile: str = "linux", seed: int = 0, epoch: Optional[float] = None) -> None:
+        self.profile, self._seed, self._epoch = profile, seed, epoch
+        self.net: Optional[Network] = None
+        self._default_timeout: Optional[float] = None
+        self._closed = False
+
+    @contextlib.contextmanager
+    def span(self) -> Iterator[Network]:
+        """Run the calling thread on the simulated host until the ``with`` block ends."""
+        if self._closed:
+            raise ScenarioError(f"sim: this LongSimulation of {self.profile} was closed")
+        if self.net is None:
+            self.net, self._default_timeout = _open(
+                self.profile, self._seed, False, False, self._epoch, f"session-{self.profile}"
+            )
+        else:
+            if _net() is not None:
+                raise NotModelled("a LongSimulation span inside a patched() block in the same thread")
+            self.net.scheduler.step_in()
+        net = self.net
+        try:
+            yield net
         finally:
-            _NETS.pop(net.scheduler, None)
-            _uninstall()
-            socket.setdefaulttimeout(default_timeout)  # a program's setdefaulttimeout stays inside
-            _restore_view(net)
+            sched = net.scheduler
+            if not sched.closed:
+                try:
+                    sched.wait_until(
+                        lambda: not sched.ready_besides(sched.root),
+                        None,
+                        "the end of a span (the other threads run until each waits)",
+                    )
+                finally:
+                    sched.step_out()
+
+    def close(self) -> None:
+        """End the simulation once every thread that is not a daemon has finished, in virtual
+        time; ``SimDeadlock`` names those that never can (a real interpreter would wait for
+        them at exit for ever). Daemon threads still waiting end, as at a real exit."""
+        if self._closed or self.net is None:
+            self._closed = True
+            return
+        self._closed = True
+        net = self.net
+        ok = False
+        try:
+            if not net.scheduler.closed:
+                net.scheduler.step_in()
+                _settle(net, daemons_too=False, end="the end of the simulation")
+            ok = True
+        finally:
+            _close(net, ok, self._default_timeout)
 
 
 class ScenarioNetwork(Network):

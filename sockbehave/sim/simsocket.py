@@ -593,7 +593,8 @@ class SimSocket(socket.socket):
             if where is not None:
                 raise NotModelled(
                     f"connect() to {host}:{port}, where a real socket of this process listens ({where}, made outside"
-                    " the simulation): a simulated socket cannot reach a real one"
+                    " the simulation): a simulated socket cannot reach a real one (under pytest --sockbehave-sim,"
+                    " --sockbehave-sim-scope=session simulates the servers that broader fixtures start)"
                 )
         try:
             k.connect(ks, host, port)

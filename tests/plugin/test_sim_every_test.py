@@ -3,12 +3,16 @@ function-scoped fixtures, body and teardown) in a ``patched()`` block of its own
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 SUITE = '''
 import errno
 import socket
 import threading
+import time
+
 import time
 
 import pytest
@@ -123,3 +127,178 @@ def test_a_server_a_broader_fixture_starts_is_named_not_refused(pytester: pytest
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "--sockbehave-sim=linux")
     result.assert_outcomes(passed=1)
+
+
+SESSION_SUITE = '''
+import errno
+import socket
+import socketserver
+import threading
+import time
+
+import time
+
+import pytest
+
+
+class Upper(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.sendall(self.request.recv(100).upper())
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A threading server for the whole run, as pytest-httpbin's is: simulated too."""
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Upper)
+    thread = threading.Thread(target=srv.serve_forever, name="session-server")
+    thread.start()
+    yield srv.server_address
+    srv.shutdown()
+    srv.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="class")
+def started():
+    return time.monotonic()
+
+
+class TestAgainstTheSessionServer:
+    def test_first(self, server, started):
+        with socket.create_connection(server) as c:
+            c.sendall(b"one")
+            assert c.recv(100) == b"ONE"
+            print("SIMULATED", errno.ECONNREFUSED, started)
+
+    def test_second_sees_virtual_time_go_on(self, server, started):
+        time.sleep(30)  # virtual: the run does not wait
+        with socket.create_connection(server) as c:
+            c.sendall(b"two")
+            assert c.recv(100) == b"TWO"
+        assert time.monotonic() - started >= 30
+
+
+def test_refused_on_the_simulated_os():
+    with pytest.raises(ConnectionRefusedError) as info:
+        socket.create_connection(("127.0.0.1", 9), timeout=10)
+    assert info.value.errno == 10061
+
+
+@pytest.mark.sockbehave_os("darwin")
+def test_a_sim_fixture_keeps_its_own_profile(sim_patched):
+    print("FIXTURE", sim_patched.os, errno.ECONNREFUSED)
+'''
+
+
+def test_session_scope_simulates_servers_of_every_fixture_scope(pytester: pytest.Pytester) -> None:
+    """--sockbehave-sim-scope=session: one simulated host for the whole run, so the
+    session-scoped server (a real one, unreachable, in the default scope) serves the tests,
+    its shutdown in the last teardown runs in virtual time, and a 30 s sleep costs nothing."""
+    pytester.makepyfile(test_session=SESSION_SUITE)
+    started = time.perf_counter()
+    result = pytester.runpytest(
+        "-s",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "--sockbehave-sim=windows",
+        "--sockbehave-sim-scope=session",
+    )
+    result.assert_outcomes(passed=4)
+    assert time.perf_counter() - started < 25  # (the 30 s sleep is virtual)
+    result.stdout.fnmatch_lines(
+        [
+            "sockbehave: every test and fixture runs on one simulated windows host*",
+            "*SIMULATED 10061 0.0",  # the windows numbers, virtual time from 0
+            "*FIXTURE darwin 61*",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*did not end cleanly*")
+    # the default scope: the same session server is a real one, and the client says so
+    default = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly", "--sockbehave-sim=windows")
+    default.assert_outcomes(passed=2, failed=2)
+    default.stdout.fnmatch_lines(
+        ["*NotModelled*where a real socket of this process listens*--sockbehave-sim-scope=session*"]
+    )
+
+
+def test_session_scope_names_a_thread_the_interpreter_would_wait_for_at_exit(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_forgotten="""
+        import socket, threading
+
+        def test_leaves_a_server_behind():
+            srv = socket.create_server(("127.0.0.1", 0))
+            threading.Thread(target=srv.accept, name="forgotten").start()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--sockbehave-sim=linux", "--sockbehave-sim-scope=session")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        ["*sockbehave: the simulated session did not end cleanly*", "*forgotten: accept() on <socket.socket*"]
+    )
+
+
+OVERRIDE_CONFTEST = """
+import socket
+import threading
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def server():
+    srv = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"hi")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield srv.getsockname()
+    srv.close()
+"""
+
+OVERRIDE_SUITE = """
+import socket
+
+import pytest
+
+
+@pytest.fixture
+def server(server):  # requests' conftest wraps pytest-httpbin's session server this way
+    return server
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_fetch(server, n):
+    with socket.create_connection(server, timeout=5) as c:
+        assert c.recv(10) == b"hi"
+"""
+
+
+def test_a_broader_fixture_behind_a_function_scoped_one_is_set_up_outside_the_test_block(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest sets up such a session fixture after the test's block opened. It used to start
+    its server inside the first test's block, where it died with the block, and every later
+    test got a refusal the real run never gives. Now it is set up on the real stack, as every
+    broader fixture is in scope test (and the client says its server is real); in scope
+    session it is simulated and serves every test."""
+    pytester.makeconftest(OVERRIDE_CONFTEST)  # (pytest-httpbin's plugin, in requests' suite)
+    pytester.makepyfile(test_override=OVERRIDE_SUITE)
+    test_scope = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly", "--sockbehave-sim=linux")
+    test_scope.assert_outcomes(failed=2)
+    assert test_scope.stdout.str().count("where a real socket of this process listens") >= 2
+    assert "ConnectionRefusedError" not in test_scope.stdout.str()
+    session = pytester.runpytest(
+        "-p", "no:cacheprovider", "-p", "no:randomly", "--sockbehave-sim=linux", "--sockbehave-sim-scope=session"
+    )
+    session.assert_outcomes(passed=2)
