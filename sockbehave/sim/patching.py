@@ -867,21 +867,24 @@ class LongSimulation:
         else:
             if _net() is not None:
                 raise NotModelled("a LongSimulation span inside a patched() block in the same thread")
+            if self.net.scheduler.closed:
+                why = self.net.scheduler.stuck or "it was closed"
+                raise ScenarioError(f"sim: the simulated {self.profile} host was stopped in an earlier span: {why}")
             self.net.scheduler.step_in()
         net = self.net
         try:
             yield net
         finally:
             sched = net.scheduler
-            if not sched.closed:
-                try:
+            try:
+                if not sched.closed:
                     sched.wait_until(
                         lambda: not sched.ready_besides(sched.root),
                         None,
                         "the end of a span (the other threads run until each waits)",
                     )
-                finally:
-                    sched.step_out()
+            finally:
+                sched.step_out()  # even when it was stopped (a thread blocked in real code): the next span says why
 
     def close(self) -> None:
         """End the simulation once every thread that is not a daemon has finished, in virtual
