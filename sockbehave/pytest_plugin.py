@@ -164,6 +164,25 @@ class ScenarioItem(pytest.Item):
         return Path(self.scenario.source_file), None, f"sockbehave {self.scenario.id}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """With ``--sockbehave-sim``: the simulator's swaps go in before any conftest or test module
+    is imported, and stay for the whole run (as ``sockbehave run --backend sim`` holds them),
+    so what a library takes from the standard library at import (``from time import
+    monotonic``, ``factory=queue.SimpleQueue``, ``from socket import socket``) is the swap,
+    which gives a simulated thread the simulated thing and every other thread the real one.
+    Objects made at import (a module-level lock, say) stay real (``docs/simulator.md``)."""
+    if getattr(early_config.known_args_namespace, "sockbehave_sim", None) is None:
+        return
+    import contextlib
+
+    from .sim.patching import held
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(held())
+    early_config.add_cleanup(stack.close)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sockbehave: a sockbehave catalog scenario")
     config.addinivalue_line(
@@ -309,14 +328,12 @@ class EveryTestSimulated:
     (in scope ``session``, its body runs outside the long simulation, its fixtures in it)."""
 
     def __init__(self, os_name: str, scope: str = "test") -> None:
-        import socket
-
         from .sim import real_listeners
-        from .sim.patching import LongSimulation
+        from .sim.patching import LongSimulation, real_socket_class
 
         self.os_name = os_name
         self.long = LongSimulation(os_name) if scope == "session" else None
-        real_listeners.watch(socket.socket)  # so a server a broader fixture starts is known
+        real_listeners.watch(real_socket_class())  # so a server a broader fixture starts is known
         self._ended: Optional[str] = None
         self._block: Any = None  # scope test: the Network of the block open now
 

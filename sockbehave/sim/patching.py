@@ -249,6 +249,13 @@ _STANDS_FOR: dict[type, tuple[type, ...]] = {}
 
 
 _REAL_SOCKET = socket.socket
+
+
+def real_socket_class() -> type[socket.socket]:
+    """The real ``socket.socket`` (while swaps are in, the module attribute is a stand-in)."""
+    return _REAL_SOCKET
+
+
 _DISPATCH: list[type] = []
 
 
@@ -517,9 +524,41 @@ def _replacements() -> list[tuple[object, str, Any]]:
 
     swaps += aio.replacements(_dispatch)
     swaps += pipes.replacements(_dispatch)
-    return [
+    kept = [
         (owner, name, new) for owner, name, new in swaps if name in ("__class__", "__getattr__") or hasattr(owner, name)
     ]
+    return [
+        (owner, name, _in_place_of(new, getattr(owner, name, None)))
+        if isinstance(owner, types.ModuleType) and isinstance(new, types.FunctionType)
+        else (owner, name, new)
+        for owner, name, new in kept
+    ]
+
+
+def _in_place_of(swap: types.FunctionType, real: object) -> object:
+    """A module function's swap, made to pass for the real one:
+    - with its names, so code that finds a function again by them (pytest-benchmark's timer
+      option: ``time.perf_counter``, by module and name) finds the swap while the swaps are in;
+    - where the real one is a builtin, not a method when stored on a class, as a builtin is not
+      (werkzeug's ``lock_class = threading.Lock``, then ``self.lock_class()``): a callable
+      object of a one-off class, whose ``__call__`` is the swap itself."""
+    if isinstance(real, type) or not callable(real):
+        return swap
+    names = {a: v for a in ("__module__", "__name__", "__qualname__") if isinstance(v := getattr(real, a, None), str)}
+    for attr, value in names.items():
+        setattr(swap, attr, value)
+    if hasattr(type(real), "__get__"):  # a Python function: it binds as a method, and so does the swap
+        return swap
+    text = f"<sockbehave.sim's swap for {real!r}>"
+    namespace: dict[str, Any] = {
+        "__slots__": (),
+        "__call__": staticmethod(swap),
+        "__doc__": swap.__doc__,
+        "__wrapped__": swap,
+        "__repr__": lambda self: text,
+        **{a: v for a, v in names.items() if a != "__qualname__"},  # (a class's own qualname is not its instances')
+    }
+    return type(names.get("__name__", "swap"), (), namespace)()
 
 
 class _CModule(types.ModuleType):
@@ -584,6 +623,7 @@ def _install() -> None:
     with _install_lock:
         _blocks += 1
         if _blocks > 1:
+            _reassert()
             return
         # As a thread outside the simulation: what the host has and what each module really
         # holds, not what this thread's simulated OS shows (``_hiding_class``). Saving a name a
@@ -594,6 +634,16 @@ def _install() -> None:
             for owner, name, new in _REPLACEMENTS:
                 _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
                 setattr(owner, name, new)
+
+
+def _reassert() -> None:
+    """Put back a swap that something replaced while the swaps were in: pytest-socket sets the
+    real ``socket.socket`` back before each test (``enable_socket``), which, with the swaps
+    held for a whole run (``--sockbehave-sim``), made real sockets inside the next block. What
+    the swaps put back at the end stays what they found at first."""
+    for owner, name, new in _REPLACEMENTS:
+        if name != "__class__" and vars(owner).get(name, _MISSING) is not new:
+            setattr(owner, name, new)
 
 
 def _uninstall() -> None:
@@ -870,6 +920,8 @@ class LongSimulation:
             if self.net.scheduler.closed:
                 why = self.net.scheduler.stuck or "it was closed"
                 raise ScenarioError(f"sim: the simulated {self.profile} host was stopped in an earlier span: {why}")
+            with _install_lock:
+                _reassert()
             self.net.scheduler.step_in()
         net = self.net
         try:

@@ -302,3 +302,71 @@ def test_a_broader_fixture_behind_a_function_scoped_one_is_set_up_outside_the_te
         "-p", "no:cacheprovider", "-p", "no:randomly", "--sockbehave-sim=linux", "--sockbehave-sim-scope=session"
     )
     session.assert_outcomes(passed=2)
+
+
+def test_what_a_library_took_at_import_is_simulated_in_the_test(pytester: pytest.Pytester) -> None:
+    """The swaps go in before conftest files are imported: a clock taken with ``from time import
+    ...`` and a queue class taken as a factory (trio's ``attrs.field(factory=queue.SimpleQueue)``)
+    at import work in virtual time inside the test. Before, the clock read real time (a 30 s
+    virtual sleep measured about 0 s), and the queue was the C one, which blocks for real."""
+    pytester.makeconftest(
+        """
+        import queue
+        from time import monotonic as taken_clock
+
+        MAKE_QUEUE = queue.SimpleQueue
+        """
+    )
+    pytester.makepyfile(
+        test_taken="""
+        import threading, time
+        from conftest import MAKE_QUEUE, taken_clock
+
+        def test_taken_clock_and_queue():
+            start = taken_clock()
+            time.sleep(30)
+            assert taken_clock() - start == 30.0
+            q = MAKE_QUEUE()
+            threading.Thread(target=lambda: (time.sleep(5), q.put("late"))).start()
+            assert q.get() == "late"
+            assert taken_clock() - start == 35.0
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--sockbehave-sim=linux")
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("scope", ["test", "session"])
+def test_a_plugin_that_puts_the_real_socket_class_back_before_each_test_does_not_win(
+    pytester: pytest.Pytester, scope: str
+) -> None:
+    """pytest-socket sets ``socket.socket`` back to the class it took at import before every
+    test. With the swaps held for the whole run, that made the test's sockets real (urllib3's
+    socket-level suite: real listeners in simulated threads, blocked for real)."""
+    pytester.makeconftest(
+        """
+        import socket
+        import pytest
+
+        with socket.socket() as made_here:  # the real class (pytest-socket's import comes before the swaps)
+            TAKEN = type(made_here)
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_setup(item):
+            socket.socket = TAKEN  # as pytest-socket's enable_socket() does
+        """
+    )
+    pytester.makepyfile(
+        test_put_back="""
+        import socket
+        import pytest
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_simulated(n):
+            with pytest.raises(ConnectionRefusedError) as info:
+                socket.create_connection(("127.0.0.1", 9), timeout=5)
+            assert info.value.errno == 10061  # the simulated windows, not this host
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--sockbehave-sim=windows", f"--sockbehave-sim-scope={scope}")
+    result.assert_outcomes(passed=2)

@@ -651,3 +651,22 @@ def test_a_long_computation_in_c_is_not_taken_for_a_blocked_thread(monkeypatch: 
         worker.join()
         other.join()
     assert done == [0.0]
+
+
+def test_a_swapped_builtin_stored_on_a_class_is_no_method() -> None:
+    """``lock_class = threading.Lock`` (werkzeug's routing map) or ``clock = time.monotonic`` on a
+    class, called through an instance: a builtin does not bind, so neither does its swap. Made
+    a plain Python function, it received the instance as its first argument (werkzeug's
+    import failed with ``allocate_lock() takes 0 positional arguments but 1 was given``)."""
+    with patched("linux"):
+
+        class Holder:
+            lock_class = threading.Lock
+            clock = time.monotonic
+            sleep = time.sleep
+
+        holder = Holder()
+        with holder.lock_class():
+            holder.sleep(2)
+        assert holder.clock() == 2.0
+        assert time.monotonic.__name__ == "monotonic" and time.monotonic.__module__ == "time"
