@@ -351,6 +351,12 @@ class Profile:
     localhost_addresses: tuple[str, ...]
     #: ``socket.gaierror`` for a name that does not resolve: (errno, message).
     gai_noname: tuple[int, str]
+    #: ``getaddrinfo`` of a numeric port above 65535: how many low bits of it the OS keeps
+    #: (glibc: 16, so 123456 is port 57920); None: not modelled (``NotImplementedError``).
+    gai_port_bits: Optional[int]
+    #: ``socket.gaierror`` for a negative port (CPython passes -1 as the service "-1"):
+    #: (errno, message); None: not modelled.
+    gai_bad_service: Optional[tuple[int, str]]
     #: Names whose number in the ``errno`` module differs from the socket error of that name
     #: (Windows: the C runtime's EINVAL is 22, the socket error WSAEINVAL is 10022).
     errno_module_crt: Mapping[str, int]
@@ -980,6 +986,16 @@ LINUX = _p(
             "Debian /etc/hosts (127.0.0.1 and ::1 localhost) sorted by glibc getaddrinfo (RFC 6724: ::1 first)",
         ),
         "gai_noname": ((-2, "Name or service not known"), "glibc netdb.h EAI_NONAME = -2; gai_strerror(3)"),
+        "gai_port_bits": (
+            16,
+            "observed here (Linux 6.18, glibc, CPython 3.11.7, inside unshare -n): getaddrinfo('127.0.0.1', p) gives "
+            "port 57920 for 123456 and '123456', 0 for 65536, 4464 for 70000, 5 for 2**32 + 5 (the low 16 bits)",
+        ),
+        "gai_bad_service": (
+            (-8, "Servname not supported for ai_socktype"),
+            "observed here (as gai_port_bits): port -1 with SOCK_STREAM raises gaierror(-8, 'Servname not supported "
+            "for ai_socktype'); glibc netdb.h EAI_SERVICE = -8",
+        ),
         "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
         "sys_platform": ("linux", "https://docs.python.org/3/library/sys.html#sys.platform"),
         "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
@@ -1247,6 +1263,12 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         (8, "nodename nor servname provided, or not known"),
         "macOS netdb.h EAI_NONAME = 8; macOS gai_strerror(3) (FreeBSD's text differs: its profile)",
     ),
+    "gai_port_bits": (
+        None,
+        "not modelled: what macOS's and FreeBSD's getaddrinfo do with a numeric port above 65535 (keep low bits, or "
+        "refuse with EAI_SERVICE) is not established here; getaddrinfo('127.0.0.1', 123456) there would settle it",
+    ),
+    "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
     "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
     "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
     "tcp_recvfrom_address": (
@@ -2042,6 +2064,12 @@ WINDOWS = _p(
             (11001, "getaddrinfo failed"),
             "WSAHOST_NOT_FOUND (winsock error codes page); '[Errno 11001] getaddrinfo failed' as CPython on Windows shows it",
         ),
+        "gai_port_bits": (
+            None,
+            "not modelled: what Windows' getaddrinfo does with a numeric port above 65535 is not established here; "
+            "getaddrinfo('127.0.0.1', 123456) there would settle it",
+        ),
+        "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
         "errno_module_crt": (
             {"EAGAIN": 11, "EINVAL": 22, "EBADF": 9, "EFAULT": 14, "EACCES": 13},
             "CPython Modules/errnomodule.c on MS_WINDOWS: the socket names are redefined to their WSA numbers "

@@ -11,7 +11,9 @@ Names under ``.invalid`` (RFC 6761), and strings that cannot be host names at al
 
 It never touches the host's resolver, files or network. Deviation: ``getaddrinfo`` with no
 socket type lists SOCK_STREAM, SOCK_DGRAM and SOCK_RAW for each address, in glibc's order,
-on every profile; service names (``"http"``) are not modelled, numeric ports are.
+on every profile; service names (``"http"``) are not modelled, numeric ports are. A port
+above 65535, or a negative one, is the profile's (``gai_port_bits``, ``gai_bad_service``:
+glibc keeps the low 16 bits and refuses -1 as a service name; not modelled elsewhere).
 """
 
 from __future__ import annotations
@@ -82,6 +84,30 @@ class Resolver:
         del host  # CPython's message does not name the host either
         return socket.gaierror(number, message)
 
+    def _port(self, port: Port) -> int:
+        """The port number of ``getaddrinfo``'s service: CPython passes an int as its decimal text."""
+        if port is None:
+            return 0
+        if isinstance(port, int):
+            if not -(2**63) <= port < 2**63:  # CPython's PyLong_AsLong on a 64-bit C long
+                raise OverflowError("Python int too large to convert to C long")
+            text = str(port)
+        else:
+            text = port.decode() if isinstance(port, bytes) else port
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            if self.profile.gai_bad_service is None:
+                raise NotModelled(f"getaddrinfo of the negative port {text} on {self.profile.name}")
+            raise socket.gaierror(*self.profile.gai_bad_service)
+        if not (text.isascii() and text.isdigit()):
+            raise NotModelled(f"service names in getaddrinfo ({text!r}); give the port number")
+        number = int(text)
+        if number > 65535:
+            bits = self.profile.gai_port_bits
+            if bits is None:
+                raise NotModelled(f"getaddrinfo of port {number}, above 65535, on {self.profile.name}")
+            number &= (1 << bits) - 1
+        return number
+
     def gethostname(self) -> str:
         return self.profile.hostname
 
@@ -142,7 +168,7 @@ class Resolver:
         self, host: Any, port: Port, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
     ) -> list[tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]]:
         """As ``socket.getaddrinfo``, answered by this profile's resolver."""
-        number = _port(port)
+        number = self._port(port)
         if isinstance(host, (bytes, bytearray)):
             host = bytes(host).decode("idna")
         if host is None:
@@ -178,14 +204,3 @@ def _numeric(host: str) -> Optional[str]:
 
 def _is_ip(host: str) -> bool:
     return _numeric(host) is not None
-
-
-def _port(port: Port) -> int:
-    if port is None:
-        return 0
-    if isinstance(port, int):
-        return port
-    text = port.decode() if isinstance(port, bytes) else port
-    if text.isdigit():
-        return int(text)
-    raise NotModelled(f"service names in getaddrinfo ({text!r}); give the port number")

@@ -195,3 +195,44 @@ def test_address_answers_are_shared_by_a_profiles_networks_and_bounded() -> None
     finally:
         first.close()
         second.close()
+
+
+_PORTS = (123456, "123456", 65536, 70000, 2**32 + 5, -1, 80)
+
+
+def _resolve_ports() -> list[object]:
+    seen: list[object] = []
+    for port in _PORTS:
+        try:
+            seen.append(socket.getaddrinfo("127.0.0.1", port, type=socket.SOCK_STREAM)[0][4])
+        except socket.gaierror as exc:
+            seen.append(("gaierror", exc.errno, exc.strerror))
+    return seen
+
+
+def test_a_port_out_of_range_is_what_glibc_makes_of_it_on_linux() -> None:
+    """httpx's test of a port above 65535 found this: the simulator passed 123456 on to
+    connect(), whose OverflowError the real run never gives. glibc keeps the low 16 bits, and
+    refuses -1 as a service name (observed; the same calls on this host where it is Linux)."""
+    with patched("linux"):
+        simulated = _resolve_ports()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", 65536 + 9), timeout=5)  # port 9, nobody there
+    assert simulated == [
+        ("127.0.0.1", 57920),
+        ("127.0.0.1", 57920),
+        ("127.0.0.1", 0),
+        ("127.0.0.1", 4464),
+        ("127.0.0.1", 5),
+        ("gaierror", -8, "Servname not supported for ai_socktype"),
+        ("127.0.0.1", 80),
+    ]
+    if get_profile("linux").sys_platform == __import__("sys").platform:  # numeric: no packet leaves
+        assert _resolve_ports() == simulated
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd", "windows"])
+@pytest.mark.parametrize("port", [123456, -1])
+def test_a_port_out_of_range_is_not_pretended_elsewhere(profile: str, port: int) -> None:
+    with patched(profile), pytest.raises(NotImplementedError, match=f"getaddrinfo of .*{abs(port)}.* on {profile}"):
+        socket.getaddrinfo("127.0.0.1", port)
