@@ -151,7 +151,6 @@ class Tcb:
         "snd_cap",
         "state",
         "unix",
-        "unix_sized",
         "unix_writes",
         "urg_mark",
     )
@@ -196,7 +195,6 @@ class Tcb:
         #: An end of an AF_UNIX stream socket pair (``Kernel.unix_pair``): its OS's facts; None for TCP.
         self.unix: Optional[UnixPairFacts] = None
         self.unix_writes = 0  # writes queued to this end since its reader last emptied it
-        self.unix_sized = False  # an AF_UNIX pair whose SO_SNDBUF or SO_RCVBUF was set (both ends)
         #: Received urgent data read inline (``urgent``): the bytes of ``rcv`` before the urgent
         #: byte (0: the next byte is it); -1: none.
         self.urg_mark = -1
@@ -1467,11 +1465,6 @@ class Kernel:
             raise self.fail(error)
         if not len(data):
             return 0
-        if t.unix_sized and (peer.rcv or len(data) > facts.sure_write_once_sized):
-            raise NotModelled(
-                f"how much an AF_UNIX socket pair holds on {self.profile.name} once SO_SNDBUF or SO_RCVBUF was set "
-                f"(only a first write of up to {facts.sure_write_once_sized} bytes to an end holding nothing is sure)"
-            )
         first = not peer.rcv and len(data) <= facts.sure_first_write
         if not first and (len(peer.rcv) + len(data) > facts.sure_bytes or peer.unix_writes >= facts.sure_writes):
             raise NotModelled(
@@ -1488,10 +1481,7 @@ class Kernel:
         peer = self.peer(t)
         if peer is None or t.shut_by_app or peer.read_shut:
             return True  # a send fails at once
-        if t.unix_sized:  # writable while a sure write would go (_unix_send)
-            if not peer.rcv:
-                return True
-        elif len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
+        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
             return True
         raise NotModelled(
             f"whether an AF_UNIX socket pair end is writable on {self.profile.name} while the other end holds "
@@ -1534,18 +1524,10 @@ class Kernel:
             if facts.option_error is None:
                 raise NotModelled(f"{name} on an AF_UNIX socket on {self.profile.name}")
             raise self.fail(facts.option_error)
-        if name not in _BUFFER_OPTIONS:
-            return
-        t = s.tcb
-        assert t is not None
-        if setting:  # stored, not modelled: what a write may still do is UnixPairFacts.sure_write_once_sized
-            t.unix_sized = True
-            peer = self.peer(t)
-            if peer is not None:
-                peer.unix_sized = True
-        elif facts.buffer_sizes is None or t.unix_sized:
-            after = " after a buffer size was set" if t.unix_sized else ""
-            raise NotModelled(f"reading {name} of an AF_UNIX socket pair on {self.profile.name}{after}")
+        if name in _BUFFER_OPTIONS and (setting or facts.buffer_sizes is None):
+            raise NotModelled(
+                f"{'setting' if setting else 'reading'} {name} of an AF_UNIX socket pair on {self.profile.name}"
+            )
 
     # -- UDP ----------------------------------------------------------------------------------
     def _udp_receiver(self, host: str, port: int, sender: Addr) -> Optional[KSock]:
@@ -1656,8 +1638,6 @@ class Kernel:
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
         self._unix_option(s, name, True)
-        if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
-            return  # an AF_UNIX pair end: marked, not sized (_unix_option)
         s.unknown_opts -= {name}
         if name == "SO_LINGER":
             size = struct.calcsize(self.profile.linger_format)

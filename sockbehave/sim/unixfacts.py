@@ -63,11 +63,6 @@ class UnixPairFacts:
     option_error: Optional[str]
     #: ``getsockopt`` of SO_SNDBUF and SO_RCVBUF on a fresh end; None: not modelled.
     buffer_sizes: Optional[tuple[int, int]]
-    #: Once SO_SNDBUF or SO_RCVBUF was set on an end (to any size, down to the smallest), a write
-    #: of at most this many bytes to an end that holds nothing unread still goes whole, and the
-    #: writing end is writable (select, poll) while the other holds nothing; any other write,
-    #: or asking past that, is ``NotImplementedError`` (the sizes set are not modelled).
-    sure_write_once_sized: int
     #: The errno name of ``socketpair()`` of another family (AF_INET, AF_INET6).
     other_family_error: str
     #: The size of ``sockaddr_un.sun_path``: a longer path is CPython's "AF_UNIX path too long".
@@ -119,14 +114,6 @@ LINUX_UNIX_PAIRS = build(
             f"{_LINUX_SEEN}: setsockopt and getsockopt of TCP_NODELAY and IP_TOS raise errno 95",
         ),
         "buffer_sizes": ((212992, 212992), f"{_LINUX_SEEN}: SO_SNDBUF and SO_RCVBUF read 212992 (net.core defaults)"),
-        "sure_write_once_sized": (
-            1,
-            "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt (SO_SNDBUF and SO_RCVBUF are at least SOCK_MIN_SNDBUF "
-            "and SOCK_MIN_RCVBUF, above 0) and net/unix/af_unix.c unix_stream_sendmsg (sock_alloc_send_pskb waits only "
-            "while the sender's sk_wmem_alloc, 0 with nothing unread, is at its sk_sndbuf): a one-byte write to an empty "
-            "end goes, and unix_writable (sk_wmem_alloc << 2 <= sk_sndbuf) holds while nothing is unread; trio's "
-            "_wakeup_socketpair.py notes 6 one-byte sends with both set to 1 (Linux 4.8)",
-        ),
         "other_family_error": (
             "EOPNOTSUPP",
             f"{_LINUX_SEEN}: socket.socketpair(AF_INET) raises errno 95; socketpair(2) ERRORS (EOPNOTSUPP)",
@@ -174,13 +161,6 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
             ),
             "option_error": (None, unknown),
             "buffer_sizes": (None, "the sender's SO_SNDBUF shrinks as the receiver's buffer fills; not modelled"),
-            "sure_write_once_sized": (
-                1,
-                f"{first}: with nothing unread the send space is the size set (at least 1: a size below 1 is "
-                "EINVAL), and a write no larger than the space goes without waiting; sbreserve lowers the low-water "
-                "mark to the size, so the end is writable while nothing is unread; trio's _wakeup_socketpair.py "
-                "notes one one-byte send with both set to 1 on macOS",
-            ),
             "other_family_error": (
                 "EOPNOTSUPP",
                 "socketpair(2) ERRORS (EOPNOTSUPP: the protocol does not support socket pairs; TCP's "

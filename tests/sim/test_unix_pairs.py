@@ -185,35 +185,3 @@ def test_windows_makes_cpythons_loopback_tcp_pair() -> None:
             assert (type(a), type(b)) == (socket.socket, socket.socket)
         with pytest.raises(ValueError, match="Only AF_INET and AF_INET6"):
             socket.socketpair(HOST_AF_UNIX)  # (the block hides socket.AF_UNIX, as Windows' CPython lacks it)
-
-
-@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no AF_UNIX on this host")
-@pytest.mark.parametrize("profile", ["linux", "darwin", "freebsd"])
-def test_a_pair_whose_buffer_sizes_were_set_takes_a_first_byte_and_says_what_it_does_not_know(profile: str) -> None:
-    """trio's wake-up pair sets SO_RCVBUF and SO_SNDBUF to 1, then writes one byte at a time and
-    drains it. A one-byte write to an end holding nothing goes on every OS (UnixPairFacts.
-    sure_write_once_sized); how many more would go depends on the OS's buffer accounting."""
-    with patched(profile):
-        wake, write = socket.socketpair()
-        wake.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
-        write.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
-        write.setblocking(False)
-        assert select.select([], [write], [], 0)[1] == [write]
-        assert write.send(b"\0") == 1
-        with pytest.raises(NotImplementedError, match="once SO_SNDBUF or SO_RCVBUF was set"):
-            write.send(b"\0")
-        with pytest.raises(NotImplementedError, match="after a buffer size was set"):
-            write.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
-        assert wake.recv(10) == b"\0"
-        assert write.send(b"\0") == 1  # drained: a first byte again
-        wake.close()
-        write.close()
-    if profile == "linux" and sys.platform.startswith("linux"):  # the real stack takes the same first byte
-        wake, write = socket.socketpair()
-        wake.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
-        write.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
-        write.setblocking(False)
-        assert select.select([], [write], [], 0)[1] == [write]
-        assert write.send(b"\0") == 1 and wake.recv(10) == b"\0"
-        wake.close()
-        write.close()
