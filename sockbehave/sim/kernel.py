@@ -1108,6 +1108,9 @@ class Kernel:
             if room <= 0:
                 raise WouldBlock
         taken = memoryview(data) if self.profile.send_takes_whole else memoryview(data)[:room]
+        lowat = s.opts.get("TCP_NOTSENT_LOWAT")
+        if lowat:
+            self._notsent_lowat_send(t, int(lowat), len(taken), bool(s.opts.get("TCP_NODELAY")))
         nodelay = s.opts.get("TCP_NODELAY")
         t.nodelay = bool(nodelay)
         if nodelay is None and "TCP_NODELAY" in s.opts:  # accepted where the profile does not know
@@ -1126,6 +1129,23 @@ class Kernel:
         self._pump(t)
         return len(taken)
 
+    def _notsent_lowat_send(self, t: Tcb, lowat: int, size: int, nodelay: bool) -> None:
+        """A send of ``size`` bytes on a socket with TCP_NOTSENT_LOWAT set: modelled (it goes as
+        without the option) while the bytes left unsent after it, counted as if none of them
+        could be delivered unless Nagle is off, stay below the mark; past it, Linux stops at a
+        segment boundary the model does not know (``Profile.notsent_lowat``)."""
+        self._pump(t)
+        peer = self.peer(t)
+        deliverable = 0
+        if nodelay and not t.held and peer is not None and not peer.read_shut:
+            deliverable = max(0, peer.rcv_cap - len(peer.rcv) - len(t.snd))
+        left = len(t.snd) + max(0, size - deliverable)
+        if left >= lowat:
+            raise NotModelled(
+                f"how much a send takes on {self.profile.name} with TCP_NOTSENT_LOWAT {lowat} once {left} bytes"
+                " would wait unsent (it stops at a segment boundary)"
+            )
+
     def writable(self, s: KSock) -> bool:
         self.flush()  # readiness is polled by waiting tasks: collected sockets close first
         t = s.tcb
@@ -1134,7 +1154,8 @@ class Kernel:
         if t.unix is not None:
             return self._unix_writable(t, t.unix)
         self._pump(t)
-        return len(t.snd) < t.snd_cap
+        lowat = s.opts.get("TCP_NOTSENT_LOWAT")  # include/net/tcp.h tcp_stream_memory_free, as poll asks (wake 1)
+        return len(t.snd) < t.snd_cap and (not lowat or 2 * len(t.snd) < int(lowat))
 
     def recv(self, s: KSock, n: int, peek: bool = False, waited: bool = False) -> bytes:
         """Up to ``n`` received bytes; with ``peek`` (MSG_PEEK) they stay queued. ``waited``: the
@@ -1650,6 +1671,7 @@ class Kernel:
                 linger = None if self.profile.linger_kept_when_off is None else s.opts.get(name, (0, 0))[1]
             s.opts[name] = (onoff, linger)
             return
+        self._notsent_lowat_known(s, name)
         if isinstance(value, bytes):  # an int option given as a buffer: the kernel reads a C int
             if len(value) < 4:
                 raise self.fail(self.profile.short_option_error)
@@ -1691,6 +1713,7 @@ class Kernel:
             if linger is None:
                 raise NotModelled(f"the linger time SO_LINGER reads back on {self.profile.name} after it was set off")
             return struct.pack(self.profile.linger_format, self._on_value(name) if onoff else 0, linger)
+        self._notsent_lowat_known(s, name)
         if name == "SO_ACCEPTCONN":
             listening = self.profile.acceptconn_listening
             if listening is None:
@@ -1719,6 +1742,11 @@ class Kernel:
             value = int(s.opts[name])
             return self._on_value(name, value) if value and name in self.profile.option_on_value else value
         return defaults[name]() if name in defaults else 0
+
+    def _notsent_lowat_known(self, s: KSock, name: str) -> None:
+        if name == "TCP_NOTSENT_LOWAT" and (not self.profile.notsent_lowat or s.kind != STREAM):
+            kind = "" if s.kind == STREAM else " of a datagram socket"
+            raise NotModelled(f"TCP_NOTSENT_LOWAT{kind} on {self.profile.name}")
 
     def _keepalive_rule(self, name: str) -> tuple[int, int, int, bool]:
         rule = self.profile.keepalive_tunables.get(name)

@@ -300,6 +300,10 @@ class Profile:
     #: What ``getsockopt(SOL_SOCKET, SO_ACCEPTCONN)`` reads on a listening socket (0 on any
     #: other); ``None``: the OS does not answer it (the call fails with ENOPROTOOPT).
     acceptconn_listening: Optional[int]
+    #: Whether ``TCP_NOTSENT_LOWAT`` is modelled here: stored, read back (0 before any set), and
+    #: a socket with it set is writable only while twice its unsent bytes are below it; a send
+    #: that could leave that many unsent is ``NotImplementedError``. False: not modelled.
+    notsent_lowat: bool
     #: On/off options of which the OS reads only the value's first byte (so 256 sets them off),
     #: where the others look at the whole int.
     one_byte_options: frozenset[str]
@@ -934,6 +938,13 @@ LINUX = _p(
             "torvalds/linux@v6.12 net/core/sock.c sk_setsockopt SO_LINGER (sk_lingertime is set only when l_onoff is "
             "nonzero); observed here: (0, 3) on a new socket reads back (0, 0) (Linux 6.18)",
         ),
+        "notsent_lowat": (
+            True,
+            "observed here (Linux 6.18, CPython 3.11.7): getsockopt(IPPROTO_TCP, TCP_NOTSENT_LOWAT) reads 0 before any "
+            "set and 16384 after setting 16384; torvalds/linux@v6.12 include/net/tcp.h tcp_stream_memory_free (writable "
+            "while notsent bytes << wake are below the mark) and net/ipv4/tcp.c tcp_sendmsg_locked (a send stops at an "
+            "skb boundary once notsent reaches it: how far past it a send goes is not modelled)",
+        ),
         "acceptconn_listening": (
             1,
             "socket(7) SO_ACCEPTCONN (0 for a socket that is not listening, 1 for one that is; read-only); "
@@ -1316,6 +1327,11 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:4916-4932 (sosetoptlock: so_linger "
             "takes l_linger whatever l_onoff is)",
         ),
+        "notsent_lowat": (
+            False,
+            "not modelled: xnu has TCP_NOTSENT_LOWAT (apple-oss-distributions/xnu@xnu-11417.101.15 bsd/netinet/tcp.h) "
+            "with rules of its own; a run on macOS of the linux profile's test would settle them",
+        ),
         "acceptconn_listening": (
             None,
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:5962-5976 (sogetoptlock: the "
@@ -1554,6 +1570,10 @@ FREEBSD = _p(
             True,
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3015-3032 (sosetopt: so_linger takes "
             "l_linger whatever l_onoff is)",
+        ),
+        "notsent_lowat": (
+            False,
+            "not modelled: whether FreeBSD's CPython has TCP_NOTSENT_LOWAT at all is not established here",
         ),
         "acceptconn_listening": (
             2,
@@ -1996,6 +2016,10 @@ WINDOWS = _p(
             "1630-1632 with 1661 (SO_KEEPALIVE likewise); what a first byte other than 0 or 1 reads back is not tested",
         ),
         "linger_kept_when_off": (None, "not known: the linger structure page does not say what l_linger is kept"),
+        "notsent_lowat": (
+            False,
+            "not modelled: Winsock's IPPROTO_TCP options are not known here to include TCP_NOTSENT_LOWAT",
+        ),
         "acceptconn_listening": (
             1,
             "MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"

@@ -102,6 +102,12 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
+    # when a socket counts as writable, and how much a send takes (Profile.notsent_lowat; trio sets it)
+    **(
+        {(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT): "TCP_NOTSENT_LOWAT"}
+        if hasattr(socket, "TCP_NOTSENT_LOWAT")
+        else {}
+    ),
     # stored and read back (Profile.keepalive_tunables): no keepalive probe is ever sent
     **{
         (socket.IPPROTO_TCP, getattr(socket, name)): name
