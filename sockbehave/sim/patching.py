@@ -47,6 +47,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import errno
+import functools
 import inspect
 import io
 import os
@@ -540,8 +541,8 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
     - with its names, so code that finds a function again by them (pytest-benchmark's timer
       option: ``time.perf_counter``, by module and name) finds the swap while the swaps are in;
     - where the real one is a builtin, not a method when stored on a class, as a builtin is not
-      (werkzeug's ``lock_class = threading.Lock``, then ``self.lock_class()``): a callable
-      object of a one-off class, whose ``__call__`` is the swap itself."""
+      (werkzeug's ``lock_class = threading.Lock``, then ``self.lock_class()``): the swap
+      wrapped in a ``functools.partial``, which does not bind."""
     if isinstance(real, type) or not callable(real):
         return swap
     names = {a: v for a in ("__module__", "__name__", "__qualname__") if isinstance(v := getattr(real, a, None), str)}
@@ -549,16 +550,11 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
         setattr(swap, attr, value)
     if hasattr(type(real), "__get__"):  # a Python function: it binds as a method, and so does the swap
         return swap
-    text = f"<sockbehave.sim's swap for {real!r}>"
-    namespace: dict[str, Any] = {
-        "__slots__": (),
-        "__call__": staticmethod(swap),
-        "__doc__": swap.__doc__,
-        "__wrapped__": swap,
-        "__repr__": lambda self: text,
-        **{a: v for a, v in names.items() if a != "__qualname__"},  # (a class's own qualname is not its instances')
-    }
-    return type(names.get("__name__", "swap"), (), namespace)()
+    unbound = functools.partial(swap)  # C code: no method when stored on a class, and cheap to call
+    for attr, value in names.items():
+        setattr(unbound, attr, value)
+    unbound.__doc__ = swap.__doc__
+    return unbound
 
 
 class _CModule(types.ModuleType):
