@@ -26,7 +26,7 @@ whole run is one simulated host instead: fixtures of every scope and every test 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -277,7 +277,7 @@ def _profiles(text: str, where: str) -> list[str]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if not any(name in metafunc.fixturenames for name in _SIM_FIXTURES):
+    if not _uses_sim_fixtures(metafunc.fixturenames):
         return
     marker = metafunc.definition.get_closest_marker("sockbehave_os")
     if marker is not None:
@@ -347,7 +347,7 @@ class EveryTestSimulated:
 
     @pytest.fixture(autouse=True)
     def _sockbehave_sim_every_test(self, request: pytest.FixtureRequest) -> Iterator[None]:
-        if self.long is not None or any(name in request.fixturenames for name in _SIM_FIXTURES):
+        if self.long is not None or _uses_sim_fixtures(request.fixturenames):
             yield
             return
         from .sim import patched
@@ -375,8 +375,8 @@ class EveryTestSimulated:
         with stepped_out(block):
             yield
 
-    def _span(self, item: pytest.Item, own_block_ok: bool = True) -> Generator[None, Any, None]:
-        if self.long is None or not isinstance(item, pytest.Function) or not own_block_ok:
+    def _span(self, item: pytest.Item, simulate: bool = True) -> Generator[None, Any, None]:
+        if self.long is None or not isinstance(item, pytest.Function) or not simulate:
             yield
             return
         with self.long.span():
@@ -390,7 +390,7 @@ class EveryTestSimulated:
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, None]:
         # a body that uses sim_net or sim_patched runs on that network, outside the long one;
         # its fixtures (broader ones included) are set up and torn down in it, as any test's
-        yield from self._span(item, own_block_ok=not (isinstance(item, pytest.Function) and _uses_sim_fixtures(item)))
+        yield from self._span(item, simulate=not _uses_sim_fixtures(getattr(item, "fixturenames", ())))
 
     @pytest.hookimpl(hookwrapper=True, trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, Any, None]:
@@ -414,8 +414,8 @@ class EveryTestSimulated:
             terminalreporter.write_line(self._ended)
 
 
-def _uses_sim_fixtures(item: pytest.Function) -> bool:
-    return any(name in item.fixturenames for name in _SIM_FIXTURES)
+def _uses_sim_fixtures(fixturenames: Iterable[str]) -> bool:
+    return any(name in fixturenames for name in _SIM_FIXTURES)
 
 
 class _PatchedSlot:
