@@ -476,9 +476,10 @@ class Scheduler:
             f"simulated thread {holder.name} has been blocked in real code for {now - since:.1f} s of real time,"
             f" at {code.co_filename}:{line} in {code.co_name}" + (f" ({text})" if text else "") + ","
             f" while the other simulated threads wait for it ({self._waiting()}). It waits for real on"
-            " something the simulation does not own: a lock, queue, event or socket made before the"
-            " simulation began (at import time, say). Simulated threads wait in virtual time only on what"
-            " is made inside the simulation; the simulation was stopped"
+            " something the simulation cannot see: a lock, queue, event or socket made before the"
+            " simulation began (at import time, say), or a lock inside C code (a buffered file's own"
+            " lock, held by a thread that waits in virtual time). Simulated threads wait in virtual time"
+            " only on what the simulation makes; the simulation was stopped"
         )
 
     def step_out(self) -> None:
