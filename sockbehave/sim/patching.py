@@ -540,15 +540,16 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
     """A module function's swap, made to pass for the real one:
     - with its names, so code that finds a function again by them (pytest-benchmark's timer
       option: ``time.perf_counter``, by module and name) finds the swap while the swaps are in;
-    - where the real one is a builtin, not a method when stored on a class, as a builtin is not
-      (werkzeug's ``lock_class = threading.Lock``, then ``self.lock_class()``): the swap
-      wrapped in a ``functools.partial``, which does not bind."""
-    if isinstance(real, type) or not callable(real):
+    - where the real one is a builtin or a class (``threading.Lock`` is one from Python 3.13),
+      not a method when stored on a class, as neither is (werkzeug's ``lock_class =
+      threading.Lock``, then ``self.lock_class()``): the swap wrapped in a
+      ``functools.partial``, which does not bind."""
+    if not callable(real):
         return swap
     names = {a: v for a in ("__module__", "__name__", "__qualname__") if isinstance(v := getattr(real, a, None), str)}
     for attr, value in names.items():
         setattr(swap, attr, value)
-    if hasattr(type(real), "__get__"):  # a Python function: it binds as a method, and so does the swap
+    if isinstance(real, types.FunctionType):  # a Python function: it binds as a method, and so does the swap
         return swap
     unbound = functools.partial(swap)  # C code: no method when stored on a class, and cheap to call
     for attr, value in names.items():
