@@ -426,15 +426,15 @@ class Scheduler:
                 return False
             lost = holder is me
             dead = holder.done or (holder.thread is not None and not holder.thread.is_alive())
-            if not (lost or dead):
+            if lost or dead:
+                self._current = me
+            else:
                 self.stuck = self._blocked_for_real(holder)
                 if self.stuck is None:
                     return False
-        if not (lost or dead):
+        if self.stuck is not None:  # (abort takes the lock itself)
             self.abort()
             return False  # _sleep sees the abort and raises
-        with self._cond:
-            self._current = me
         warnings.warn(
             f"sockbehave.sim: {me.name} took the baton after {_RECHECK_S:g} s of real time: "
             + ("its hand-off signal was lost" if lost else f"its holder {holder.name} ended without passing it on"),

@@ -1108,10 +1108,10 @@ class Kernel:
             if room <= 0:
                 raise WouldBlock
         taken = memoryview(data) if self.profile.send_takes_whole else memoryview(data)[:room]
+        nodelay = s.opts.get("TCP_NODELAY")
         lowat = s.opts.get("TCP_NOTSENT_LOWAT")
         if lowat:
-            self._notsent_lowat_send(t, int(lowat), len(taken), bool(s.opts.get("TCP_NODELAY")))
-        nodelay = s.opts.get("TCP_NODELAY")
+            self._notsent_lowat_send(t, int(lowat), len(taken), bool(nodelay))
         t.nodelay = bool(nodelay)
         if nodelay is None and "TCP_NODELAY" in s.opts:  # accepted where the profile does not know
             self._nagle_unknown(t, len(taken))

@@ -546,16 +546,15 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
       ``functools.partial``, which does not bind."""
     if not callable(real):
         return swap
-    names = {a: v for a in ("__module__", "__name__", "__qualname__") if isinstance(v := getattr(real, a, None), str)}
-    for attr, value in names.items():
-        setattr(swap, attr, value)
-    if isinstance(real, types.FunctionType):  # a Python function: it binds as a method, and so does the swap
-        return swap
-    unbound = functools.partial(swap)  # C code: no method when stored on a class, and cheap to call
-    for attr, value in names.items():
-        setattr(unbound, attr, value)
-    unbound.__doc__ = swap.__doc__
-    return unbound
+    # a Python function binds as a method, and so does the swap; a partial (C code, cheap to
+    # call) does not
+    passing: Any = swap if isinstance(real, types.FunctionType) else functools.partial(swap)
+    for attr in ("__module__", "__name__", "__qualname__"):
+        value = getattr(real, attr, None)
+        if isinstance(value, str):
+            setattr(passing, attr, value)
+    passing.__doc__ = swap.__doc__
+    return passing
 
 
 class _CModule(types.ModuleType):
@@ -691,7 +690,7 @@ def _settle(net: Network, daemons_too: bool = True, end: str = "the end of the p
     sched.wait_until(lambda: all(t.daemon for t in others()), None, f"{end} (waiting for non-daemon threads)")
     if not daemons_too:
         return
-    sched.wait_until(lambda: not sched.ready_besides(root), None, "the end of the patched() block")
+    sched.wait_until(lambda: not sched.ready_besides(root), None, end)
     blocked = others()
     if blocked:
         named = "; ".join(f"{t.name} ({t.what or 'not started'})" for t in blocked)
