@@ -69,6 +69,11 @@ class Network:
 
     backend = "sim"
     inline = True  # see ManagedNet.inline: deadlocks and the virtual-time limit end every run
+    #: Whether a socket made through ``socket()`` stays open until ``close`` even once nothing
+    #: refers to it, as the real backend's net keeps a scenario's sockets (``patching``'s
+    #: ``ScenarioNetwork``). Off here: as with ``socket.socket``, a collected one is closed,
+    #: with a ``ResourceWarning``.
+    holds_sockets = False
 
     def __init__(
         self,
@@ -100,6 +105,9 @@ class Network:
         # dict of callback-less references: a WeakSet's add and removal callback cost more than
         # the rest of making a socket; the entry of a collected one just stays until ``close``.
         self._sockets: dict[int, weakref.ref[SimSocket]] = {}
+        # With ``holds_sockets``: the sockets made through ``socket()``, and those accepted or
+        # duplicated from one (``hold``), strongly.
+        self._held: list[SimSocket] = []
         self._peers = 0
         self._errnames = _errno_names(self.profile)
         if trace:  # segments and socket calls in virtual time (trace.py); off by default
@@ -117,8 +125,16 @@ class Network:
     def track(self, sock: SimSocket) -> None:
         self._sockets[id(sock)] = weakref.ref(sock)  # a reused id belongs to a collected socket
 
+    def hold(self, sock: SimSocket) -> None:
+        """Keep ``sock`` open until ``close`` (see ``_held``)."""
+        sock._net_held = True
+        self._held.append(sock)
+
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
-        return (SimSocket if self.kernel.trace is None else TracedSocket)._create(self, family, type)
+        sock = (SimSocket if self.kernel.trace is None else TracedSocket)._create(self, family, type)
+        if self.holds_sockets:
+            self.hold(sock)
+        return sock
 
     def sleep(self, seconds: float) -> None:
         self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")
@@ -175,6 +191,7 @@ class Network:
             sock = ref()
             if sock is not None:
                 sock._abandon()
+        self._held.clear()  # abandoned above: they go without a warning
         close_all_pipes(self.kernel)  # a blocked reader or writer was ended above
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:

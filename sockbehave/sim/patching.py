@@ -612,6 +612,9 @@ def _module_function(name: str) -> Callable[..., Any]:
 
 
 _REPLACEMENTS: list[tuple[object, str, Any]] = []
+# What ``_reassert`` looks at: each swap's owner's namespace (a live view, taken once), the
+# name, the swap and the owner. Every scenario's block opens with it, so it must be cheap.
+_WATCHED: list[tuple[Mapping[str, Any], str, Any, object]] = []
 
 
 def _install() -> None:
@@ -627,6 +630,7 @@ def _install() -> None:
         with outside():
             if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
                 _REPLACEMENTS.extend(_replacements())
+                _WATCHED.extend((vars(o), n, new, o) for o, n, new in _REPLACEMENTS if n != "__class__")
             for owner, name, new in _REPLACEMENTS:
                 _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
                 setattr(owner, name, new)
@@ -637,8 +641,8 @@ def _reassert() -> None:
     real ``socket.socket`` back before each test (``enable_socket``), which, with the swaps
     held for a whole run (``--sockbehave-sim``), made real sockets inside the next block. What
     the swaps put back at the end stays what they found at first."""
-    for owner, name, new in _REPLACEMENTS:
-        if name != "__class__" and vars(owner).get(name, _MISSING) is not new:
+    for namespace, name, new, owner in _WATCHED:
+        if namespace.get(name, _MISSING) is not new:
             setattr(owner, name, new)
 
 
@@ -960,6 +964,10 @@ class ScenarioNetwork(Network):
     simulated host too, as inside ``patched()``; other threads keep the real modules."""
 
     _scoped = False
+    # A scenario's sockets stay open until the net closes, as on the real backend: a helper's,
+    # or the scenario's own once its function returns, were closed by the garbage collector
+    # first (with a ResourceWarning each, a tenth of the catalog's time).
+    holds_sockets = True
 
     def enter(self) -> None:
         self.scheduler.enter()  # Network.enter, without a second call: this runs on most simulated calls

@@ -54,6 +54,8 @@ class SimHost(Protocol):
 
     def track(self, sock: SimSocket) -> None: ...
 
+    def hold(self, sock: SimSocket) -> None: ...
+
     def clock(self) -> float: ...
 
 
@@ -225,6 +227,10 @@ class _WhereCPythonHasIt:
 class SimSocket(socket.socket):
     """``socket.socket`` on a simulated kernel. Made by ``Network.socket()``, or by
     ``socket.socket(...)`` inside ``patched()`` (the calling thread's simulation)."""
+
+    #: Held open by its network until it closes (``Network.hold``); what it accepts or
+    #: duplicates is held too.
+    _net_held = False
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1, fileno: Optional[int] = None) -> None:
         net = thread_net()
@@ -571,6 +577,8 @@ class SimSocket(socket.socket):
         conn, addr = self._blocking("accept", k.accept, k.acceptable)
         wrapped = self._plain_class().__new__(self._plain_class())
         wrapped._setup(self._net, (conn, conn.fd), self._family, self._type, self._proto)
+        if self._net_held:
+            self._net.hold(wrapped)
         if socket.getdefaulttimeout() is None and self._timeout:  # as socket.socket.accept
             wrapped.setblocking(True)
         return wrapped, self._shown(addr)
@@ -650,6 +658,8 @@ class SimSocket(socket.socket):
         fd = self._kernel(lambda _: self._net.kernel.dup(self._fd))
         sock = self._plain_class().__new__(self._plain_class())
         sock._setup(self._net, (ks, fd), self._family, self._type, self._proto)
+        if self._net_held:
+            self._net.hold(sock)
         sock.settimeout(self._timeout)  # as socket.socket.dup
         return sock
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import socket
+import warnings
+
 import pytest
 
 from sockbehave.backends.real import RealNet
 from sockbehave.catalog import load_catalog
+from sockbehave.kit import tcp_pair
 from sockbehave.platform_info import current_os
 from sockbehave.runner import run_many
+from sockbehave.session import net_factory
 from sockbehave.sim import Network
 from sockbehave.tables import OSES
 from sockbehave.testing import check_backend
@@ -42,6 +48,35 @@ def test_every_catalog_scenario_gives_identical_outcomes_on_sim_linux_and_real_l
         ):
             differences.append(f"{r.scenario_id}: real {real_steps} sim {sim_steps}")
     assert not differences, "\n".join(differences)
+
+
+@pytest.mark.parametrize("backend", ["real", "sim"])
+def test_a_scenarios_sockets_stay_open_until_its_net_closes_on_both_backends(backend: str) -> None:
+    """The sockets a scenario makes through its net, and those accepted or duplicated from
+    them, are closed by the net at the end, not by the garbage collector once nothing refers
+    to them (a helper's, or the scenario's own when its function returns): no ResourceWarning,
+    and the peer of a dropped one sees no end of stream."""
+    net = net_factory(backend, "linux" if backend == "sim" else None)("held-sockets")
+    net.enter()
+
+    def helper() -> socket.socket:
+        client, server = tcp_pair(net)  # server: an accepted socket
+        server.dup()  # dropped at once
+        return client  # server dropped here
+
+    try:
+        gc.collect()  # what earlier tests left behind
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            client = helper()
+            gc.collect()
+        client.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            client.recv(1)
+        assert [str(w.message) for w in caught] == []
+    finally:
+        net.close()
+    assert client.fileno() == -1
 
 
 @pytest.mark.parametrize("os_name", OSES)
