@@ -86,10 +86,10 @@ def render_value(value: Any) -> str:
     if value is None or isinstance(value, (bool, int)):
         return repr(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-        if len(data) <= MAX_LITERAL_BYTES:
-            return repr(data)
-        return f"<{len(data)} bytes>"
+        size = memoryview(value).nbytes  # without a copy: a step may return megabytes
+        if size <= MAX_LITERAL_BYTES:
+            return repr(bytes(value))
+        return f"<{size} bytes>"
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, tuple):
@@ -106,7 +106,7 @@ def render_value(value: Any) -> str:
 def from_value(value: Any) -> Outcome:
     detail: dict[str, Any] = {}
     if isinstance(value, (bytes, bytearray, memoryview)):
-        detail["length"] = len(bytes(value))
+        detail["length"] = memoryview(value).nbytes
     elif isinstance(value, tuple) and value and isinstance(value[0], (bytes, bytearray)):
         detail["length"] = len(value[0])
     return Outcome(render_value(value), detail)

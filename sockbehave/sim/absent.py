@@ -47,6 +47,9 @@ def _own_dict(module: types.ModuleType) -> dict[str, Any]:
     return found
 
 
+#: The viewed modules' own dicts (a module keeps its dict for life), whose sizes ``_lacked`` compares.
+_DICTS = [_own_dict(module) for module in _VIEWED.values()]
+
 #: ``_lacked``'s answers by profile, with the profile and the sizes of the modules' dicts they
 #: were read from (names added since, such as the kqueue view's, make a new answer). Every
 #: block asks as it opens and closes.
@@ -55,7 +58,7 @@ _LACKED: dict[int, tuple[Profile, tuple[int, ...], dict[str, frozenset[str]]]] =
 
 def _lacked(profile: Profile) -> dict[str, frozenset[str]]:
     """Per module, the names this host has and ``profile``'s CPython lacks."""
-    sizes = tuple(len(_own_dict(module)) for module in _VIEWED.values())
+    sizes = tuple(map(len, _DICTS))
     known = _LACKED.get(id(profile))
     if known is not None and known[0] is profile and known[1] == sizes:
         return known[2]

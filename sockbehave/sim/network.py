@@ -105,9 +105,9 @@ class Network:
         # dict of callback-less references: a WeakSet's add and removal callback cost more than
         # the rest of making a socket; the entry of a collected one just stays until ``close``.
         self._sockets: dict[int, weakref.ref[SimSocket]] = {}
-        # With ``holds_sockets``: the sockets made through ``socket()``, and those accepted or
-        # duplicated from one (``hold``), strongly.
-        self._held: list[SimSocket] = []
+        # With ``holds_sockets``: the open sockets made through ``socket()``, and those
+        # accepted or duplicated from one (``hold``), strongly, by id.
+        self._held: dict[int, SimSocket] = {}
         self._peers = 0
         self._errnames = _errno_names(self.profile)
         if trace:  # segments and socket calls in virtual time (trace.py); off by default
@@ -128,7 +128,11 @@ class Network:
     def hold(self, sock: SimSocket) -> None:
         """Keep ``sock`` open until ``close`` (see ``_held``)."""
         sock._net_held = True
-        self._held.append(sock)
+        self._held[id(sock)] = sock
+
+    def unhold(self, sock: SimSocket) -> None:
+        """``sock`` closed (or detached) itself: nothing to keep open."""
+        self._held.pop(id(sock), None)
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM) -> Socket:
         sock = (SimSocket if self.kernel.trace is None else TracedSocket)._create(self, family, type)

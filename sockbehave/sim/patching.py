@@ -50,6 +50,7 @@ import errno
 import functools
 import inspect
 import io
+import operator
 import os
 import queue
 import select
@@ -612,9 +613,23 @@ def _module_function(name: str) -> Callable[..., Any]:
 
 
 _REPLACEMENTS: list[tuple[object, str, Any]] = []
-# What ``_reassert`` looks at: each swap's owner's namespace (a live view, taken once), the
-# name, the swap and the owner. Every scenario's block opens with it, so it must be cheap.
-_WATCHED: list[tuple[Mapping[str, Any], str, Any, object]] = []
+# What ``_reassert`` looks at, per owner of swaps: its namespace (a live view, taken once), a
+# getter of the swapped names, the swaps in the same order, and the owner. Every scenario's
+# block opens with the check, so it compares in C, a tuple per owner.
+_WATCHED: list[tuple[Mapping[str, Any], Callable[[Mapping[str, Any]], Any], tuple[str, ...], Any, object]] = []
+
+
+def _watch(replacements: list[tuple[object, str, Any]]) -> None:
+    by_owner: dict[int, tuple[object, dict[str, Any]]] = {}
+    for owner, name, new in replacements:
+        if name != "__class__":
+            by_owner.setdefault(id(owner), (owner, {}))[1][name] = new
+    for owner, swaps in by_owner.values():
+        names, values = tuple(swaps), tuple(swaps.values())
+        # itemgetter of one name gives the value itself, of several a tuple
+        _WATCHED.append(
+            (vars(owner), operator.itemgetter(*names), names, values if len(names) > 1 else values[0], owner)
+        )
 
 
 def _install() -> None:
@@ -630,7 +645,7 @@ def _install() -> None:
         with outside():
             if not _REPLACEMENTS:  # built once: the swaps dispatch on the calling thread, so they can be reused
                 _REPLACEMENTS.extend(_replacements())
-                _WATCHED.extend((vars(o), n, new, o) for o, n, new in _REPLACEMENTS if n != "__class__")
+                _watch(_REPLACEMENTS)
             for owner, name, new in _REPLACEMENTS:
                 _saved.append((owner, name, type(owner) if name == "__class__" else vars(owner).get(name, _MISSING)))
                 setattr(owner, name, new)
@@ -641,9 +656,24 @@ def _reassert() -> None:
     real ``socket.socket`` back before each test (``enable_socket``), which, with the swaps
     held for a whole run (``--sockbehave-sim``), made real sockets inside the next block. What
     the swaps put back at the end stays what they found at first."""
-    for namespace, name, new, owner in _WATCHED:
-        if namespace.get(name, _MISSING) is not new:
-            setattr(owner, name, new)
+    for namespace, get, names, expected, owner in _WATCHED:
+        if not _unchanged(namespace, get, names, expected):
+            for name, new in zip(names, expected if len(names) > 1 else (expected,)):
+                if namespace.get(name, _MISSING) is not new:
+                    setattr(owner, name, new)
+
+
+def _unchanged(
+    namespace: Mapping[str, Any], get: Callable[[Mapping[str, Any]], Any], names: tuple[str, ...], expected: Any
+) -> bool:
+    """Whether an owner's swapped names all still hold their swaps (the common case, checked in C)."""
+    try:
+        got = get(namespace)
+        return got is expected or (
+            len(names) > 1 and bool(got == expected)
+        )  # tuples: identity first, element by element
+    except Exception:  # a swapped name deleted, or an odd __eq__: the caller looks one by one
+        return False
 
 
 def _uninstall() -> None:

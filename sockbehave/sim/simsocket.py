@@ -56,6 +56,8 @@ class SimHost(Protocol):
 
     def hold(self, sock: SimSocket) -> None: ...
 
+    def unhold(self, sock: SimSocket) -> None: ...
+
     def clock(self) -> float: ...
 
 
@@ -645,12 +647,16 @@ class SimSocket(socket.socket):
 
     def _real_close(self, _ss: Any = None) -> None:
         fd, self._fd = self._fd, -1
+        if self._net_held:
+            self._net.unhold(self)
         if fd != -1 and not self._net.scheduler.closed:  # once the network is gone, so are its sockets
             _release(self._net, fd)  # (asyncio's transports close theirs in __del__, maybe later)
 
     def detach(self) -> int:
         self._closed = True
         fd, self._fd = self._fd, -1
+        if self._net_held:
+            self._net.unhold(self)
         return fd
 
     def dup(self) -> SimSocket:

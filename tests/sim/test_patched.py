@@ -231,3 +231,52 @@ def test_held_windows_networks_count_wsaewouldblock_as_would_block_and_the_host_
             assert 10035 in vars(socket)["_blocking_errnos"] and host <= vars(socket)["_blocking_errnos"]
             net.close()
     assert vars(socket)["_blocking_errnos"] is host
+
+
+def test_a_swap_replaced_or_deleted_while_held_is_put_back_when_the_next_block_opens() -> None:
+    """What others do to swapped names between blocks (pytest-socket sets ``socket.socket``
+    back before each test): the next block puts each swap back, whether the name was
+    replaced in a module with many swaps or in one with a single swap, or deleted; when the
+    swaps end, each name is what it was before they began."""
+    import builtins
+    import selectors
+
+    from sockbehave.sim.patching import held
+    from sockbehave.sim.simsocket import SimSocket
+
+    real_socket, real_open = socket.socket, builtins.open
+    assert "__getattr__" not in vars(selectors)
+    with held():
+        swapped = (socket.socket, builtins.open, vars(selectors)["__getattr__"])
+        socket.socket = real_socket  # type: ignore[misc]
+        builtins.open = real_open
+        del selectors.__getattr__
+        with patched("linux"):
+            assert (socket.socket, builtins.open, vars(selectors)["__getattr__"]) == swapped
+            with socket.socket() as made:
+                assert isinstance(made, SimSocket)
+    assert (socket.socket, builtins.open) == (real_socket, real_open)
+    assert "__getattr__" not in vars(selectors)
+
+
+def test_a_scenario_network_lets_go_of_a_socket_once_it_is_closed_or_detached() -> None:
+    """A catalog scenario's sockets stay open until its net closes, but one it closed (or
+    detached) itself is not kept: tcp.listen-large-backlog opens and closes 1,200 of them."""
+    import gc
+    import weakref
+
+    from sockbehave.sim import get_profile
+    from sockbehave.sim.patching import ScenarioNetwork
+
+    net = ScenarioNetwork(get_profile("linux"), name="let-go")
+    net.enter()
+    try:
+        closed, detached, kept = net.socket(), net.socket(), net.socket()
+        closed.close()
+        detached.detach()
+        refs = [weakref.ref(s) for s in (closed, detached, kept)]
+        del closed, detached, kept
+        gc.collect()
+        assert [r() is None for r in refs] == [True, True, False]
+    finally:
+        net.close()
