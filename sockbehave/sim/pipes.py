@@ -41,6 +41,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
+from .buffered import BufferedReader, BufferedWriter
 from .buffers import bytes_view
 from .kernel import FD_BASE, Kernel, NotModelled, refusing
 from .pipefacts import PipeFacts
@@ -545,7 +546,7 @@ def layered(raw: io.RawIOBase, mode: str, buffering: int, encoding: Any, errors:
             raise ValueError("can't have unbuffered text I/O")
         return raw
     size = io.DEFAULT_BUFFER_SIZE if buffering < 0 else buffering
-    buffered: Any = io.BufferedReader(raw, size) if raw.readable() else io.BufferedWriter(raw, size)
+    buffered: Any = BufferedReader(raw, size) if raw.readable() else BufferedWriter(raw, size)
     if binary:
         return buffered
     return io.TextIOWrapper(buffered, encoding, errors, newline, line_buffering)

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
-from . import unixdgram, unixpaths, urgent
+from . import buffered, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
@@ -658,6 +658,10 @@ class SimSocket(socket.socket):
         if self._net_held:
             self._net.unhold(self)
         return fd
+
+    # socket.socket.makefile itself, with buffered files whose own lock waits in virtual time
+    # (``buffered``): a thread's close() of a file another thread is blocked reading.
+    makefile = buffered.makefile
 
     def dup(self) -> SimSocket:
         ks = self._ks()

@@ -416,6 +416,32 @@ def test_io_open_of_a_pipe_end_reads_and_writes_text_and_bytes() -> None:
     assert simulated == real
 
 
+def test_closing_a_file_another_thread_is_blocked_reading_waits_for_that_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """websockets' test_cli: a thread blocked in ``readline()`` holds the buffered file's own
+    lock; the main thread closes the write end, then the file. On a real OS the close waits for
+    the reader, which gets the rest and returns; in the simulation the close used to wait for
+    real on that C lock while the reader waited for the baton (stopped as a stall)."""
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)  # a stall, if any, is reported at once
+    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
+    with patched("linux"):
+        r, w = os.pipe()
+        f = open(r, "rb")  # noqa: SIM115  (closed while another thread reads it: the point)
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
+        reader.start()
+        os.write(w, b"one\n")
+        time.sleep(0.1)  # virtual: the reader takes the first line and waits inside the second
+        os.write(w, b"tail")
+        os.close(w)
+        f.close()
+        reader.join()
+        assert got == [b"one\n", b"tail"]
+        assert isinstance(f, io.BufferedReader) and type(f).__name__ == "BufferedReader"
+        assert repr(type(f)) == "<class '_io.BufferedReader'>"
+
+
 @linux_only
 def test_io_fileio_of_pipe_ends_follows_the_modes_letters_as_the_real_one_does() -> None:
     """tornado's ``PipeIOStream`` opens each end with ``io.FileIO(fd, "r+")``: the letters only

@@ -173,3 +173,35 @@ def test_modes_that_need_a_seekable_file_are_not_modelled() -> None:
             open(a.fileno(), "r+b", closefd=False)  # noqa: SIM115 (refused)
         a.close()
         b.close()
+
+
+def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``makefile`` objects are CPython's own buffered files, whose lock waits in virtual time:
+    a thread's ``close()`` of a file another thread is blocked reading waits for that read (it
+    waited for real, and the simulation stalled), and each file still passes for io's."""
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)  # a stall, if any, is reported at once
+    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
+    with patched("linux"):
+        srv = socket.create_server(("127.0.0.1", 0))
+        cli = socket.create_connection(srv.getsockname())
+        conn, _ = srv.accept()
+        f = cli.makefile("rb")
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
+        reader.start()
+        conn.sendall(b"one\n")
+        time.sleep(0.1)  # virtual: the reader takes the first line and waits inside the second
+        conn.sendall(b"tail")
+        conn.close()
+        f.close()
+        reader.join()
+        assert got == [b"one\n", b"tail"]
+        with cli.makefile("r", encoding="utf-8") as text, cli.makefile("wb") as out:
+            assert isinstance(f, io.BufferedReader) and isinstance(out, io.BufferedWriter)
+            assert (type(f).__name__, type(out).__name__, text.mode) == ("BufferedReader", "BufferedWriter", "r")
+        for s in (cli, srv):
+            s.close()
