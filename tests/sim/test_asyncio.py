@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import functools
 import gc
 import os
 import re
@@ -145,18 +146,18 @@ def test_create_server_and_create_connection(profile: str) -> None:
         assert asyncio.run(protocols()) == [b"ABCD", 1_000_004, None]
 
 
-def test_an_hour_of_asyncio_sleep_costs_little_wall_time() -> None:
+def test_half_an_hour_of_asyncio_sleep_costs_little_wall_time() -> None:
     async def main() -> float:
         start = time.monotonic()
-        await asyncio.sleep(3600)
+        await asyncio.sleep(1800)  # well inside the 3600 s virtual time limit
         return time.monotonic() - start
 
     wall = time.perf_counter()
     with patched("linux") as net:
         slept = asyncio.run(main())
         virtual = net.clock()
-    assert slept == pytest.approx(3600)
-    assert virtual >= 3600
+    assert slept == pytest.approx(1800, abs=1e-3)
+    assert virtual >= 1800
     assert time.perf_counter() - wall < WALL_BOUND
 
 
@@ -178,7 +179,7 @@ def test_call_soon_threadsafe_from_a_simulated_thread_wakes_the_loop() -> None:
         return [result]
 
     with patched("windows"):
-        assert asyncio.run(main()) == [("from", "worker", 5.0)]
+        assert asyncio.run(main()) == [("from", "worker", pytest.approx(5.0, abs=1e-3))]
 
 
 def test_run_in_executor_uses_a_simulated_thread_pool() -> None:
@@ -193,7 +194,8 @@ def test_run_in_executor_uses_a_simulated_thread_pool() -> None:
 
     wall = time.perf_counter()
     with patched("darwin"):
-        assert asyncio.run(main()) == [(1, 1.0), (2, 2.0), (3, 3.0)]  # in parallel, in virtual time
+        ms = functools.partial(pytest.approx, abs=1e-3)  # each clock read moves time on by a microsecond
+        assert asyncio.run(main()) == [(1, ms(1.0)), (2, ms(2.0)), (3, ms(3.0))]  # in parallel, in virtual time
     assert time.perf_counter() - wall < WALL_BOUND
 
 
@@ -304,7 +306,7 @@ def test_anyio_on_its_asyncio_backend(profile: str) -> None:
             async with await anyio.connect_tcp("127.0.0.1", port) as client:
                 await client.send(b"hi")
                 log.append(await client.receive())
-            with anyio.move_on_after(3600) as scope:
+            with anyio.move_on_after(1800) as scope:  # well inside the 3600 s virtual time limit
                 await anyio.sleep(7200)
             log.append(("moved on", scope.cancelled_caught))
             tg.cancel_scope.cancel()

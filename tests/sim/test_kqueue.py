@@ -190,7 +190,7 @@ def test_asyncio_echo_runs_on_the_kqueue_selector_as_on_poll(profile: str) -> No
             assert loop.run_until_complete(_echo()) == (b"ECHO ME\n", b"", "PollSelector")
         finally:
             loop.close()
-        assert net.clock() == on_kqueue
+        assert net.clock() == pytest.approx(on_kqueue, abs=1e-3)  # the loops read the clock differently often
 
 
 # -- the same answers as poll where the two coincide --------------------------------------------------

@@ -487,7 +487,7 @@ def test_nagle_holds_small_writes_only_until_a_full_segment_is_queued(profile: s
             while len(got) < mss:
                 got += receiver.recv(1 << 20)
             assert bytes(got) == b"b" + b"c" * (mss - 2) + b"d"
-            assert time.monotonic() == started  # no delayed ACK was waited for
+            assert time.monotonic() - started < 0.001  # no delayed ACK was waited for (only clock reads' microseconds)
 
 
 def _acceptconn_reads() -> list[int]:
