@@ -669,9 +669,8 @@ def _unchanged(
     """Whether an owner's swapped names all still hold their swaps (the common case, checked in C)."""
     try:
         got = get(namespace)
-        return got is expected or (
-            len(names) > 1 and bool(got == expected)
-        )  # tuples: identity first, element by element
+        # several names: a tuple, which compares each element by identity first
+        return got is expected or (len(names) > 1 and bool(got == expected))
     except Exception:  # a swapped name deleted, or an odd __eq__: the caller looks one by one
         return False
 
