@@ -100,7 +100,7 @@ class Network:
         self.kernel = Kernel(self.profile, self._clock, seed)
         self.scheduler.net = self
         self.descriptors = Descriptors(self.kernel)
-        self.resolver = Resolver(self.profile)
+        self.resolver = Resolver(self.profile, self._wait_for)
         # Every socket made here, weakly (a dropped socket is collected), for ``close``. A plain
         # dict of callback-less references: a WeakSet's add and removal callback cost more than
         # the rest of making a socket; the entry of a collected one just stays until ``close``.
@@ -141,7 +141,10 @@ class Network:
         return sock
 
     def sleep(self, seconds: float) -> None:
-        self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), "sleep()")
+        self._wait_for(seconds, "sleep()")
+
+    def _wait_for(self, seconds: float, what: str) -> None:
+        self.scheduler.wait_until(lambda: False, self._clock.now + max(0.0, seconds), what)
 
     def clock(self) -> float:
         return self._clock.now

@@ -361,6 +361,11 @@ class Profile:
     #: ``socket.gaierror`` for a negative port (CPython passes -1 as the service "-1"):
     #: (errno, message); None: not modelled.
     gai_bad_service: Optional[tuple[int, str]]
+    #: A name only DNS could answer: the simulated host's nameserver is off the host, where
+    #: nothing answers (``offhost_route``), so the lookup waits for the resolver to give up:
+    #: (seconds, ``gaierror`` (errno, message) of a forward lookup, ``herror`` (code, message)
+    #: of a reverse one); None: not modelled (``NotImplementedError`` naming the name).
+    dns_no_answer: Optional[tuple[float, tuple[int, str], tuple[int, str]]]
     #: Names whose number in the ``errno`` module differs from the socket error of that name
     #: (Windows: the C runtime's EINVAL is 22, the socket error WSAEINVAL is 10022).
     errno_module_crt: Mapping[str, int]
@@ -1007,6 +1012,15 @@ LINUX = _p(
             "observed here (as gai_port_bits): port -1 with SOCK_STREAM raises gaierror(-8, 'Servname not supported "
             "for ai_socktype'); glibc netdb.h EAI_SERVICE = -8",
         ),
+        "dns_no_answer": (
+            (10.0, (-3, "Temporary failure in name resolution"), (2, "Host name lookup failure")),
+            "observed here (Linux 6.18, glibc 2.36, CPython 3.11.7, inside unshare -n with a default route through a "
+            "veth whose other end answers nothing, resolv.conf with one nameserver and no options): getaddrinfo, "
+            "gethostbyname, gethostbyname_ex and create_connection(timeout=1) of a name each take 10.01 s and raise "
+            "gaierror(-3, 'Temporary failure in name resolution'); gethostbyaddr('198.51.100.7') takes 10.01 s and "
+            "raises herror(2, 'Host name lookup failure'); resolv.conf(5): timeout 5 s and attempts 2 by default; "
+            "glibc netdb.h EAI_AGAIN = -3, TRY_AGAIN = 2",
+        ),
         "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
         "sys_platform": ("linux", "https://docs.python.org/3/library/sys.html#sys.platform"),
         "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
@@ -1280,6 +1294,11 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "refuse with EAI_SERVICE) is not established here; getaddrinfo('127.0.0.1', 123456) there would settle it",
     ),
     "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
+    "dns_no_answer": (
+        None,
+        "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "
+        "not established here for this OS; a lookup of a name on a host whose nameserver is unreachable would settle it",
+    ),
     "errno_module_crt": ({}, "CPython Modules/errnomodule.c: the errno module has the C library's numbers"),
     "os_name": ("posix", "https://docs.python.org/3/library/os.html#os.name"),
     "tcp_recvfrom_address": (
@@ -2094,6 +2113,11 @@ WINDOWS = _p(
             "getaddrinfo('127.0.0.1', 123456) there would settle it",
         ),
         "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
+        "dns_no_answer": (
+            None,
+            "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "
+            "not established here for this OS; a lookup of a name on a host whose nameserver is unreachable would settle it",
+        ),
         "errno_module_crt": (
             {"EAGAIN": 11, "EINVAL": 22, "EBADF": 9, "EFAULT": 14, "EACCES": 13},
             "CPython Modules/errnomodule.c on MS_WINDOWS: the socket names are redefined to their WSA numbers "

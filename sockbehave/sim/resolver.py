@@ -6,8 +6,13 @@ names it knows are ``localhost`` (``Profile.localhost_addresses``), the host's o
 (``Profile.hostname`` -> ``Profile.hostname_addresses``) and numeric addresses, including the
 numbers-and-dots forms ``inet_aton(3)`` accepts (``"123123231"`` is 7.86.182.31 on every OS).
 Names under ``.invalid`` (RFC 6761), and strings that cannot be host names at all
-(``"::1q"``, ``"0.1.1.~1"``), do not resolve: ``socket.gaierror`` with the profile's EAI_NONAME. Any other name would need DNS, which the simulation does not have: it raises
-``NotImplementedError`` naming the name, rather than claiming the name does not exist.
+(``"::1q"``, ``"0.1.1.~1"``), do not resolve: ``socket.gaierror`` with the profile's
+EAI_NONAME. Any other name needs DNS. The simulated host's nameserver is off the host, where
+nothing answers (``offhost_route``): where the profile says how its resolver then gives up
+(``Profile.dns_no_answer``; linux: after 10 s, ``gaierror`` EAI_AGAIN, and ``herror``
+TRY_AGAIN for a reverse lookup), the lookup waits that long in virtual time and fails so;
+elsewhere it raises ``NotImplementedError`` naming the name, rather than claiming the name
+does not exist.
 
 It never touches the host's resolver, files or network. Deviation: ``getaddrinfo`` with no
 socket type lists SOCK_STREAM, SOCK_DGRAM and SOCK_RAW for each address, in glibc's order,
@@ -22,6 +27,7 @@ import functools
 import ipaddress
 import re
 import socket
+from collections.abc import Callable
 from typing import Any, Optional, Union
 
 from .kernel import NotModelled
@@ -73,8 +79,11 @@ _FIRST_LIMIT = 4096
 class Resolver:
     """The simulated host's resolver for one profile."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, wait: Optional[Callable[[float, str], None]] = None) -> None:
         self.profile = profile
+        #: Waits in the calling thread for (seconds, what): ``Network`` gives its scheduler's
+        #: virtual wait; without one, a lookup that would wait is not modelled.
+        self._wait = wait
         # address()'s answers: a profile's never change, so every network of it shares them
         # (parsing them again for each new network was a tenth of a small scenario's cost).
         self._first: dict[tuple[str, int], str] = once_per_profile(_FIRST, profile, dict)
@@ -145,7 +154,19 @@ class Resolver:
             return list(p.hostname_addresses)
         if name.endswith(".invalid") or name == "invalid" or not _HOSTNAME.match(name):
             raise self._gaierror(host)  # no resolver anywhere answers these
-        raise NotModelled(f"resolving {host!r} (the simulated host has no DNS; use an address)")
+        _, forward, _ = self._unanswered(f"resolving {host!r}")
+        raise socket.gaierror(*forward)
+
+    def _unanswered(self, what: str) -> tuple[float, tuple[int, str], tuple[int, str]]:
+        """A query only DNS could answer: wait, as the OS's resolver does, for the nameserver
+        off the host that never answers (``Profile.dns_no_answer``); its facts."""
+        no_answer = self.profile.dns_no_answer
+        if no_answer is None or self._wait is None:
+            raise NotModelled(
+                f"{what} on {self.profile.name} (the simulated host's nameserver never answers; use an address)"
+            )
+        self._wait(no_answer[0], f"{what} (DNS: the nameserver does not answer)")
+        return no_answer
 
     def gethostbyname(self, host: str) -> str:
         if host == "":
@@ -162,7 +183,8 @@ class Resolver:
             return self.profile.hostname, [], [numeric]
         if ipaddress.ip_address(numeric).is_loopback:
             return "localhost", [], [numeric]
-        raise NotModelled(f"reverse lookup of {numeric} (the simulated host has no DNS)")
+        _, _, reverse = self._unanswered(f"reverse lookup of {numeric}")
+        raise socket.herror(*reverse)
 
     def getaddrinfo(
         self, host: Any, port: Port, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 import threading
+import time
 
 import pytest
 
@@ -96,8 +97,36 @@ def test_socket_eai_noname_is_that_oses_number_in_its_threads(profile: str, numb
     assert seen == [host]
 
 
-def test_a_name_that_needs_dns_is_not_pretended() -> None:
-    with patched("linux"), pytest.raises(NotImplementedError, match="no DNS"):
+def test_a_name_that_needs_dns_waits_for_a_nameserver_that_never_answers_on_linux() -> None:
+    """The simulated host's nameserver is off the host, where nothing answers. glibc gives up
+    after 10 s (observed in a namespace whose default route answers nothing), whatever the
+    socket's timeout, with EAI_AGAIN; a reverse lookup with TRY_AGAIN. Meanwhile the other
+    threads run, in virtual time."""
+    ticks: list[float] = []
+
+    def tick() -> None:
+        for _ in range(3):
+            time.sleep(1)
+            ticks.append(net.clock())
+
+    with patched("linux") as net:
+        ticker = threading.Thread(target=tick)
+        ticker.start()
+        with pytest.raises(socket.gaierror) as info:
+            socket.create_connection(("doesnotexist.example", 80), timeout=1)
+        assert (info.value.errno, info.value.strerror) == (-3, "Temporary failure in name resolution")
+        assert net.clock() == pytest.approx(10.0, abs=1e-3)
+        with pytest.raises(socket.herror) as reverse:
+            socket.gethostbyaddr("198.51.100.7")
+        assert reverse.value.args == (2, "Host name lookup failure")
+        assert net.clock() == pytest.approx(20.0, abs=1e-3)
+        ticker.join()
+    assert ticks == [pytest.approx(t, abs=1e-3) for t in (1.0, 2.0, 3.0)]
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd", "windows"])
+def test_a_name_that_needs_dns_is_not_pretended_where_the_resolver_is_not_modelled(profile: str) -> None:
+    with patched(profile), pytest.raises(NotImplementedError, match=r"resolving 'example\.com' on " + profile):
         socket.create_connection(("example.com", 80))
 
 
