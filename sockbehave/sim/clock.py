@@ -668,6 +668,14 @@ class Scheduler:
         every task count together; any other move of time starts a new count.)"""
         now = self.clock.now
         due = self._next_due()
+        if due is not None and due <= now:
+            # A timer or another thread is due at this very instant (this thread's own reads
+            # brought time there) while this one runs on: a real scheduler would run it, so
+            # it gets its turn. Without this, a loop on the clock stopped time there for ever.
+            self.clock.advance_to(now)  # the timers due
+            self.poll_point("time.monotonic() (a thread due now runs first)")
+            now = self.clock.now
+            due = self._next_due()
         if due is None or due > now:
             self.clock.advance_to(now + READ_COST if due is None else min(due, now + READ_COST))
         else:

@@ -598,6 +598,20 @@ def test_code_that_measures_a_duration_finds_one_as_on_a_real_host() -> None:
             s.close()
 
 
+def test_a_loop_on_the_clock_lets_a_thread_due_meanwhile_run() -> None:
+    """A program busy-waiting on the clock moves time by its reads; when that brings time to
+    another thread's deadline, that thread runs, as a real scheduler would run it. Time stood
+    still there for ever before (a real hang; the loop here is bounded, so it fails instead)."""
+    seen: list[float] = []
+    with patched("linux") as net:
+        sleeper = threading.Thread(target=lambda: (time.sleep(0.0005), seen.append(net.clock())))
+        sleeper.start()
+        end = time.monotonic() + 0.001
+        reads = next((n for n in range(100_000) if time.monotonic() >= end), None)
+        sleeper.join()
+    assert reads is not None and seen == [pytest.approx(0.0005, abs=1e-5)]
+
+
 def test_time_time_starts_at_the_real_wall_clock_and_then_moves_in_virtual_time() -> None:
     """A fixed simulated date goes stale: urllib3 warns "System time is way off" before its
     RECENT_DATE, and a program comparing a certificate's dates with time.time() would judge a
