@@ -1258,6 +1258,8 @@ class Kernel:
         if shut_error is not None:
             raise self.fail(shut_error)
         if closed:
+            if closed_error is None:
+                raise NotModelled(f"getpeername() on {self.profile.name} of a connection that was reset or closed")
             raise self.fail(closed_error)
         return s.remote
 

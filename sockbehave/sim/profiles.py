@@ -239,8 +239,9 @@ class Profile:
     shut_rd_wakes_waiting: bool
     #: getpeername() of a TCP socket (error when both directions are shut, error once the
     #: connection is closed by a reset or the closing handshake); a None first item: the address
-    #: while not closed. None: not modelled for such sockets.
-    getpeername_errors: Optional[tuple[Optional[str], str]]
+    #: while not closed; a None second item: not modelled once closed. None: not modelled for
+    #: such sockets.
+    getpeername_errors: Optional[tuple[Optional[str], Optional[str]]]
     #: The error an RST leaves pending, by the receiver's state.
     reset_error_established: str
     reset_error_close_wait: str
@@ -1933,9 +1934,11 @@ WINDOWS = _p(
             "documented",
         ),
         "getpeername_errors": (
-            None,
-            "not documented for a connection shut down both ways or reset (the getpeername page lists WSAENOTCONN for "
-            "a socket that is not connected)",
+            (None, None),
+            "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:9514-9567 (test_shutdown, run on Windows: after "
+            "shutdown(SD_BOTH) on both ends of a loopback connection, getpeername succeeds on each and gives the other "
+            "end's address); once the connection is reset or closed: not documented (the getpeername page lists "
+            "WSAENOTCONN for a socket that is not connected), so not modelled",
         ),
         "shut_rd_arriving": (
             None,
@@ -2278,9 +2281,13 @@ WINDOWS = _p(
             "(after the peer's FIN, a send and the peer's RST, recv fails with WSAECONNABORTED rather than returning 0)",
         ),
         "accept_inherits_nonblock": (
-            None,
-            "not known: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-ioctlsocket says a new "
-            "socket is blocking, and no page read so far says whether accept() copies the listener's FIONBIO mode",
+            True,
+            "inferred: https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept (Remarks: the "
+            "new socket has the same properties as the listening socket, including the events WSAAsyncSelect or "
+            "WSAEventSelect registered, which themselves make a socket non-blocking; MicrosoftDocs/sdk-api@ea42082f "
+            "sdk-api-src/content/winsock2/nf-winsock2-accept.md) and tokio-rs/mio#1247 (mio's Windows accept relies on "
+            "the accepted socket inheriting the listener's non-blocking mode, from those Remarks); the page does not "
+            "name FIONBIO, and a run on Windows would settle it",
         ),
         "accept_inherits_nodelay": (
             None,

@@ -404,11 +404,6 @@ def test_getpeername_of_a_shut_or_reset_connection_as_on_linux() -> None:
     assert _peer_names() == [True, True, errno.ENOTCONN]
 
 
-def test_getpeername_of_a_shut_connection_is_not_modelled_on_windows() -> None:
-    with patched("windows"), pytest.raises(NotImplementedError, match=r"getpeername\(\) on windows"):
-        _peer_names()
-
-
 @pytest.mark.parametrize(
     ("profile", "keepalive", "keepcnt"), [("darwin", 0x8, 4), ("freebsd", 0x8, 4), ("windows", 1, None)]
 )
@@ -523,3 +518,35 @@ def test_so_acceptconn_is_not_answered_on_macos() -> None:
     with patched("darwin"), pytest.raises(OSError) as info:
         _acceptconn_reads()
     assert info.value.errno == 42  # ENOPROTOOPT on macOS (xnu's sogetoptlock has no case for it)
+
+
+def test_windows_getpeername_after_a_shutdown_both_ways_and_after_a_reset() -> None:
+    """Wine's test_shutdown, run on Windows: the peer's address after SD_BOTH. After a reset
+    nothing says what Windows reports: not modelled, by name."""
+    net = Network("windows")
+    cli, conn = _pair(net)
+    cli.shutdown(socket.SHUT_RDWR)
+    assert cli.getpeername() == conn.getsockname()
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("HH", 1, 0))
+    conn.close()  # resets the connection
+    with pytest.raises(NotImplementedError, match=r"getpeername\(\) on windows of a connection that was reset"):
+        cli.getpeername()
+    net.close()
+
+
+@pytest.mark.parametrize("profile", ["darwin", "windows"])
+def test_a_socket_accepted_from_a_non_blocking_listener_is_non_blocking(profile: str) -> None:
+    """The listener's non-blocking mode: xnu's accept copies it, and so does Winsock's, by the
+    accept page's 'same properties' (inferred: Profile.accept_inherits_nonblock), while
+    CPython's socket object still says blocking (Linux's accept does not copy it: the
+    catalog's tcp.accept-from-nonblocking-listener, against the real stack)."""
+    with patched(profile):
+        srv = socket.create_server(("127.0.0.1", 0))
+        srv.setblocking(False)
+        cli = socket.create_connection(srv.getsockname())
+        conn, _ = srv.accept()
+        assert conn.gettimeout() is None
+        with pytest.raises(BlockingIOError):
+            conn.recv(1)
+        for s in (conn, cli, srv):
+            s.close()
