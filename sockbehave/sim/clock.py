@@ -486,8 +486,9 @@ class Scheduler:
             f" at {code.co_filename}:{line} in {code.co_name}" + (f" ({text})" if text else "") + ","
             f" while the other simulated threads wait for it ({self._waiting()}). It waits for real on"
             " something the simulation cannot see: a lock, queue, event or socket made before the"
-            " simulation began (at import time, say), or a lock inside C code (a buffered file's own"
-            " lock, held by a thread that waits in virtual time). Simulated threads wait in virtual time"
+            " simulation began (at import time, say), or a lock inside C code held by a thread that waits"
+            " in virtual time (buffered files over simulated descriptors are guarded against this: see"
+            " sim/buffered.py). Simulated threads wait in virtual time"
             " only on what the simulation makes; the simulation was stopped"
         )
 
@@ -677,10 +678,15 @@ class Scheduler:
             now = self.clock.now
             due = self._next_due()
         if due is None or due > now:
-            self.clock.advance_to(now + READ_COST if due is None else min(due, now + READ_COST))
+            self._move_on(READ_COST, due)
         else:
             self._spin(self._reads)
         return now
+
+    def _move_on(self, cost: float, due: Optional[float]) -> None:
+        """Move virtual time on by ``cost``, but not past ``due`` (the next timer or deadline)."""
+        target = self.clock.now + cost
+        self.clock.advance_to(target if due is None else min(due, target))
 
     def _spin(self, counter: _SpinCounter) -> None:
         """Count one poll or clock read; past its limit at one instant, time moves by
@@ -688,9 +694,7 @@ class Scheduler:
         on from the new instant: the busy-waiting program is still spinning."""
         now = self.clock.now
         if counter.tick(now) > counter.limit:
-            due = self._next_due()
-            target = now + POLL_COST
-            self.clock.advance_to(target if due is None else min(due, target))
+            self._move_on(POLL_COST, self._next_due())
             counter.at = self.clock.now
 
     def run_first(self, task: Task, what: str) -> None:

@@ -614,9 +614,11 @@ def _module_function(name: str) -> Callable[..., Any]:
 
 _REPLACEMENTS: list[tuple[object, str, Any]] = []
 # What ``_reassert`` looks at, per owner of swaps: its namespace (a live view, taken once), a
-# getter of the swapped names, the swaps in the same order, and the owner. Every scenario's
-# block opens with the check, so it compares in C, a tuple per owner.
-_WATCHED: list[tuple[Mapping[str, Any], Callable[[Mapping[str, Any]], Any], tuple[str, ...], Any, object]] = []
+# getter of the swapped names, the names and the swaps in the same order, and the owner. Every
+# scenario's block opens with the check, so it compares in C, a tuple per owner.
+_WATCHED: list[
+    tuple[Mapping[str, Any], Callable[[Mapping[str, Any]], Any], tuple[str, ...], tuple[Any, ...], object]
+] = []
 
 
 def _watch(replacements: list[tuple[object, str, Any]]) -> None:
@@ -625,11 +627,7 @@ def _watch(replacements: list[tuple[object, str, Any]]) -> None:
         if name != "__class__":
             by_owner.setdefault(id(owner), (owner, {}))[1][name] = new
     for owner, swaps in by_owner.values():
-        names, values = tuple(swaps), tuple(swaps.values())
-        # itemgetter of one name gives the value itself, of several a tuple
-        _WATCHED.append(
-            (vars(owner), operator.itemgetter(*names), names, values if len(names) > 1 else values[0], owner)
-        )
+        _WATCHED.append((vars(owner), operator.itemgetter(*swaps), tuple(swaps), tuple(swaps.values()), owner))
 
 
 def _install() -> None:
@@ -656,21 +654,19 @@ def _reassert() -> None:
     real ``socket.socket`` back before each test (``enable_socket``), which, with the swaps
     held for a whole run (``--sockbehave-sim``), made real sockets inside the next block. What
     the swaps put back at the end stays what they found at first."""
-    for namespace, get, names, expected, owner in _WATCHED:
-        if not _unchanged(namespace, get, names, expected):
-            for name, new in zip(names, expected if len(names) > 1 else (expected,)):
+    for namespace, get, names, swaps, owner in _WATCHED:
+        if not _unchanged(namespace, get, swaps):
+            for name, new in zip(names, swaps):
                 if namespace.get(name, _MISSING) is not new:
                     setattr(owner, name, new)
 
 
-def _unchanged(
-    namespace: Mapping[str, Any], get: Callable[[Mapping[str, Any]], Any], names: tuple[str, ...], expected: Any
-) -> bool:
-    """Whether an owner's swapped names all still hold their swaps (the common case, checked in C)."""
+def _unchanged(namespace: Mapping[str, Any], get: Callable[[Mapping[str, Any]], Any], swaps: tuple[Any, ...]) -> bool:
+    """Whether an owner's swapped names all still hold their swaps (the common case, checked in C:
+    a tuple compares each element by identity first)."""
     try:
         got = get(namespace)
-        # several names: a tuple, which compares each element by identity first
-        return got is expected or (len(names) > 1 and bool(got == expected))
+        return bool((got if len(swaps) > 1 else (got,)) == swaps)  # itemgetter of one name: the value itself
     except Exception:  # a swapped name deleted, or an odd __eq__: the caller looks one by one
         return False
 

@@ -577,10 +577,7 @@ class SimSocket(socket.socket):
     def accept(self) -> tuple[SimSocket, Any]:
         k = self._net.kernel
         conn, addr = self._blocking("accept", k.accept, k.acceptable)
-        wrapped = self._plain_class().__new__(self._plain_class())
-        wrapped._setup(self._net, (conn, conn.fd), self._family, self._type, self._proto)
-        if self._net_held:
-            self._net.hold(wrapped)
+        wrapped = self._sibling(conn, conn.fd)
         if socket.getdefaulttimeout() is None and self._timeout:  # as socket.socket.accept
             wrapped.setblocking(True)
         return wrapped, self._shown(addr)
@@ -666,11 +663,18 @@ class SimSocket(socket.socket):
     def dup(self) -> SimSocket:
         ks = self._ks()
         fd = self._kernel(lambda _: self._net.kernel.dup(self._fd))
-        sock = self._plain_class().__new__(self._plain_class())
+        sock = self._sibling(ks, fd)
+        sock.settimeout(self._timeout)  # as socket.socket.dup
+        return sock
+
+    def _sibling(self, ks: KSock, fd: int) -> SimSocket:
+        """A socket object of this one's kind for descriptor ``fd`` (an accepted connection, a
+        duplicate), held by the network as this one is (``Network.hold``)."""
+        cls = self._plain_class()
+        sock = cls.__new__(cls)
         sock._setup(self._net, (ks, fd), self._family, self._type, self._proto)
         if self._net_held:
             self._net.hold(sock)
-        sock.settimeout(self._timeout)  # as socket.socket.dup
         return sock
 
     # -- sending --------------------------------------------------------------------------
