@@ -416,15 +416,12 @@ def test_io_open_of_a_pipe_end_reads_and_writes_text_and_bytes() -> None:
     assert simulated == real
 
 
-def test_closing_a_file_another_thread_is_blocked_reading_waits_for_that_read(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_closing_a_file_another_thread_is_blocked_reading_waits_for_that_read() -> None:
     """websockets' test_cli: a thread blocked in ``readline()`` holds the buffered file's own
     lock; the main thread closes the write end, then the file. On a real OS the close waits for
     the reader, which gets the rest and returns; in the simulation the close used to wait for
     real on that C lock while the reader waited for the baton (stopped as a stall)."""
-    from sockbehave.sim import clock
-
-    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)  # a stall, if any, is reported at once
-    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
     with patched("linux"):
         r, w = os.pipe()
         f = open(r, "rb")  # noqa: SIM115  (closed while another thread reads it: the point)

@@ -175,20 +175,20 @@ def test_modes_that_need_a_seekable_file_are_not_modelled() -> None:
         b.close()
 
 
-def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_read(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _connected() -> tuple[socket.socket, socket.socket, socket.socket]:
+    """A loopback listener, a client connected to it, and the server's end."""
+    srv = socket.create_server(("127.0.0.1", 0))
+    cli = socket.create_connection(srv.getsockname())
+    return srv, cli, srv.accept()[0]
+
+
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_read() -> None:
     """``makefile`` objects are CPython's own buffered files, whose lock waits in virtual time:
     a thread's ``close()`` of a file another thread is blocked reading waits for that read (it
     waited for real, and the simulation stalled), and each file still passes for io's."""
-    from sockbehave.sim import clock
-
-    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)  # a stall, if any, is reported at once
-    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
     with patched("linux"):
-        srv = socket.create_server(("127.0.0.1", 0))
-        cli = socket.create_connection(srv.getsockname())
-        conn, _ = srv.accept()
+        srv, cli, conn = _connected()
         f = cli.makefile("rb")
         got: list[bytes] = []
         reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
@@ -203,5 +203,33 @@ def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_rea
         with cli.makefile("r", encoding="utf-8") as text, cli.makefile("wb") as out:
             assert isinstance(f, io.BufferedReader) and isinstance(out, io.BufferedWriter)
             assert (type(f).__name__, type(out).__name__, text.mode) == ("BufferedReader", "BufferedWriter", "r")
+        for s in (cli, srv):
+            s.close()
+
+
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_a_read_write_makefile_reads_in_one_thread_writes_in_another_and_closes_while_read() -> None:
+    """``makefile("rwb")`` is CPython's ``BufferedRWPair``: a reader and a writer, each with its
+    own lock. One thread can write while another is blocked reading (each side waits on its own
+    lock), and a ``close()`` while another thread is blocked reading waits for that read in
+    virtual time (it waited for real on the reader's lock, and the simulation stalled)."""
+    with patched("linux"):
+        srv, cli, conn = _connected()
+        f = cli.makefile("rwb")
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
+        reader.start()
+        time.sleep(0.1)  # virtual: the reader is blocked inside its first line
+        f.write(b"ping\n")
+        f.flush()  # the writer's side is free while the reader waits
+        assert conn.recv(100) == b"ping\n"
+        conn.sendall(b"pong\n")
+        time.sleep(0.1)  # the reader takes that line and waits inside the second
+        conn.sendall(b"tail")
+        conn.close()
+        f.close()
+        reader.join()
+        assert got == [b"pong\n", b"tail"]
+        assert isinstance(f, io.BufferedRWPair) and type(f).__name__ == "BufferedRWPair"
         for s in (cli, srv):
             s.close()

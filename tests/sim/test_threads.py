@@ -629,22 +629,13 @@ def test_time_time_starts_at_the_real_wall_clock_and_then_moves_in_virtual_time(
 _MADE_AT_IMPORT = threading.Lock()  # a real lock, as a program's module-level lock is
 
 
-def _quick_stall_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sockbehave.sim import clock
-
-    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)
-    monkeypatch.setattr(clock, "_STUCK_S", 0.3)
-
-
-def test_a_thread_blocked_on_a_lock_made_before_the_block_stops_the_simulation_by_name(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_a_thread_blocked_on_a_lock_made_before_the_block_stops_the_simulation_by_name() -> None:
     """The simulator never hangs for real. A lock made at import is a real lock: a simulated
     thread that holds it across a virtual sleep makes the next one to take it block in real
     code, holding the baton, so the holder can never run to release it (on a real stack the
     second thread would just wait a second). That used to hang for ever; now the root gets a
     SimDeadlock naming the blocked thread and the line where it blocks, within bounded real time."""
-    _quick_stall_checks(monkeypatch)
 
     def holder() -> None:
         with _MADE_AT_IMPORT:
@@ -672,12 +663,12 @@ def test_a_thread_blocked_on_a_lock_made_before_the_block_stops_the_simulation_b
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="CPU time per thread is read from Linux's /proc")
-def test_a_long_computation_in_c_is_not_taken_for_a_blocked_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_a_long_computation_in_c_is_not_taken_for_a_blocked_thread() -> None:
     """A holder that sits in one C call far longer than the stall window, but uses CPU time all
     along (key stretching, here), is computing, not waiting: the simulation goes on."""
     import hashlib
 
-    _quick_stall_checks(monkeypatch)
     done = []
 
     def stretch() -> None:
