@@ -316,7 +316,9 @@ class EveryTestSimulated:
 
     Scope ``test``: an autouse fixture that opens a ``patched(OS)`` block before the test's
     other function-scoped fixtures and closes it after their teardown (a plugin's autouse
-    fixtures come first among those of one scope).
+    fixtures come first among those of one scope). The hooks pytest calls between the phases
+    (``pytest_runtest_makereport``, ``pytest_exception_interact``, ``pytest_runtest_logreport``)
+    and the set-up of a broader fixture run outside that block, on the real host.
 
     Scope ``session``: one ``LongSimulation`` for the whole run (each xdist worker its own).
     Each phase of each test (setup, call, teardown) is a span of it, opened inside every other
@@ -366,14 +368,37 @@ class EveryTestSimulated:
         suite wraps pytest-httpbin's server) is set up outside the block, on the real stack, as
         every broader fixture is: set up inside, it would outlive its network, and later tests
         would see a silent refusal instead of being told its server is real."""
+        if fixturedef.scope == "function":
+            yield
+            return
+        yield from self._outside_the_block()
+
+    def _outside_the_block(self) -> Generator[None, Any, None]:
+        """Scope ``test``: run a hook on the real host, although the test's block is open (it
+        spans setup to teardown). Those pytest calls between a test's phases are
+        pytest's and other plugins' code, not the test's: on the windows profile,
+        pytest-timeout's ``pytest_exception_interact`` found ``signal.setitimer`` hidden, and
+        the first failing test ended the session with an INTERNALERROR."""
         block = self._block
-        if block is None or fixturedef.scope == "function":
+        if block is None:
             yield
             return
         from .sim.patching import stepped_out
 
         with stepped_out(block):
             yield
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self) -> Generator[None, Any, None]:
+        yield from self._outside_the_block()
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_exception_interact(self) -> Generator[None, Any, None]:
+        yield from self._outside_the_block()
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_logreport(self) -> Generator[None, Any, None]:
+        yield from self._outside_the_block()
 
     def _span(self, item: pytest.Item, simulate: bool = True) -> Generator[None, Any, None]:
         if self.long is None or not isinstance(item, pytest.Function) or not simulate:

@@ -3,6 +3,7 @@ function-scoped fixtures, body and teardown) in a ``patched()`` block of its own
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -370,3 +371,49 @@ def test_a_plugin_that_puts_the_real_socket_class_back_before_each_test_does_not
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "--sockbehave-sim=windows", f"--sockbehave-sim-scope={scope}")
     result.assert_outcomes(passed=2)
+
+
+def test_pytests_own_hooks_between_a_tests_phases_run_on_the_real_host(pytester: pytest.Pytester) -> None:
+    """A test's block spans its setup, body and teardown, but the hooks pytest calls between
+    those phases are pytest's and its plugins' code: they see the real host. pytest-timeout
+    cancels its timer with ``signal.setitimer`` when a test fails (``pytest_exception_interact``);
+    on the windows profile that name was hidden and the first failing test ended the session
+    with an INTERNALERROR."""
+    pytester.makeconftest(
+        """
+        import signal
+        import threading
+
+        def _seen(hook):
+            print("HOOK", hook, hasattr(signal, "setitimer"), type(threading.Lock()).__module__)
+
+        def pytest_runtest_makereport(item, call):
+            _seen(f"makereport-{call.when}")
+
+        def pytest_exception_interact(node, call, report):
+            signal.setitimer(signal.ITIMER_REAL, 0)  # what pytest-timeout does
+            _seen("exception_interact")
+
+        def pytest_runtest_logreport(report):
+            _seen(f"logreport-{report.when}")
+        """
+    )
+    pytester.makepyfile(
+        test_fails="""
+        import signal
+
+        def test_fails():
+            assert not hasattr(signal, "setitimer")  # the body is on windows
+            assert 1 == 2
+
+        def test_after():
+            pass
+        """
+    )
+    result = pytester.runpytest("-s", "-p", "no:cacheprovider", "-p", "no:randomly", "--sockbehave-sim=windows")
+    result.assert_outcomes(failed=1, passed=1)
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    hooks = [list(m) for m in re.findall(r"HOOK (\S+) (\S+) (\S+)", result.stdout.str())]
+    assert ["exception_interact", "True", "_thread"] in hooks
+    assert all(seen == "True" and lock == "_thread" for _, seen, lock in hooks), hooks
+    assert len(hooks) == 13, hooks  # three phases of two tests, each reported and logged, and the failure
