@@ -93,7 +93,11 @@ def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable
 
 def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callable[[Any], None]:
     def simulated(net: Network, loop: Any) -> None:
-        if net.profile.asyncio_default_loop != "SelectorEventLoop":  # per-OS fact: the profile's
+        real(loop)
+        _name_tasks_in_deadlocks(loop)
+        if net.profile.asyncio_default_loop == "SelectorEventLoop":  # per-OS fact: the profile's
+            return
+        try:
             warnings.warn(
                 f"sockbehave.sim runs asyncio's {EVENT_LOOP} event loop on the {net.profile.name} profile, "
                 f"not the {net.profile.asyncio_default_loop} that OS uses by default; "
@@ -101,8 +105,12 @@ def _self_pipe_patch(real: Callable[[Any], None], dispatch: Dispatch) -> Callabl
                 SelectorLoopWarning,
                 stacklevel=_callers_level(),
             )
-        real(loop)
-        _name_tasks_in_deadlocks(loop)
+        except BaseException:
+            # Raised as an error (filterwarnings = error), the warning ends the loop's __init__
+            # half-way: close what it has made, or the half-made loop fails again when collected
+            # (an unraisable AttributeError, which ended httpx's run with an INTERNALERROR).
+            selector_events.BaseSelectorEventLoop.close(loop)
+            raise
 
     return dispatch(real, simulated)
 

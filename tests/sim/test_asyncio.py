@@ -271,6 +271,25 @@ def test_the_windows_profile_says_it_runs_the_selector_loop() -> None:
     assert warning.filename == __file__  # it points at the user's asyncio.run()
 
 
+def test_the_selector_loop_warning_as_an_error_leaves_no_half_made_loop() -> None:
+    """Under ``filterwarnings = error`` (httpx's suite) the warning ends ``new_event_loop`` on
+    the windows profile. It came before the loop made its self-pipe, and the half-made loop then
+    raised ``AttributeError: ... '_ssock'`` when collected (an unraisable exception, which in
+    httpx's suite ended the run with an INTERNALERROR)."""
+    unraisable: list[Any] = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SelectorLoopWarning)
+            with patched("windows"):
+                with pytest.raises(SelectorLoopWarning):
+                    asyncio.new_event_loop()
+                gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert [repr(u.exc_value) for u in unraisable if not issubclass(u.exc_type, ResourceWarning)] == []
+
+
 def test_the_loop_outside_the_simulation_stays_real() -> None:
     """A thread outside the block (pytest's, another loop's) keeps the real socketpair and clock."""
     seen: list[Any] = []
