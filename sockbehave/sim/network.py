@@ -60,8 +60,15 @@ _ERRNAMES: dict[int, tuple[Profile, dict[int, str]]] = {}  # id(profile) -> (pro
 
 
 def _errno_names(profile: Profile) -> dict[int, str]:
-    """Errno number -> name on ``profile``, built once per profile (read-only after that)."""
-    return once_per_profile(_ERRNAMES, profile, lambda: {num: name for name, (num, _) in profile.errnos.items()})
+    """Errno number -> name on ``profile`` (the OS's numbers, and the errnos its exceptions carry
+    where those differ: Windows' 22 is EINVAL), built once per profile (read-only after that)."""
+
+    def make() -> dict[int, str]:
+        names = {num: name for name, num in profile.exception_errnos.items()}
+        names.update((num, name) for name, (num, _) in profile.errnos.items())
+        return names
+
+    return once_per_profile(_ERRNAMES, profile, make)
 
 
 class Network:

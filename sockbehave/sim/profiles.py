@@ -107,10 +107,10 @@ _BSD_ERRNO: Errnos = {
 _DARWIN_ERRNO: Errnos = {**_BSD_ERRNO, "EOPNOTSUPP": (102, "Operation not supported on socket")}
 
 _WINDOWS_ERRNO: Errnos = {
-    # CPython on Windows raises OSError with errno == winerror == the WSA code; WSAEACCES is the
-    # exception: it is mapped to EACCES (13), hence PermissionError (python/cpython@v3.13.5
-    # PC/errmap.h:9-22 winerror_to_errno; it maps WSAEBADF and WSAEINVAL to 9 and 22 too).
-    "EACCES": (13, "An attempt was made to access a socket in a way forbidden by its access permissions"),
+    # The Winsock codes: what getsockopt(SO_ERROR), connect_ex and an exception's winerror give.
+    # An exception's errno is the same number, except where exception_errnos says (WSAEACCES,
+    # 10013, is errno 13, hence PermissionError).
+    "EACCES": (10013, "An attempt was made to access a socket in a way forbidden by its access permissions"),
     "EBADF": (10009, "The file handle supplied is not valid"),
     "EINVAL": (10022, "An invalid argument was supplied"),
     "EWOULDBLOCK": (10035, "A non-blocking socket operation could not be completed immediately"),
@@ -176,8 +176,12 @@ class Profile:
     name: str
     #: symbolic name -> (number, message) for every error the kernel raises.
     errnos: Errnos
-    #: CPython sets ``winerror`` too (Windows only).
+    #: CPython sets ``winerror`` too (Windows only): the OS's number (``errnos``), printed as
+    #: ``[WinError N]``.
     sets_winerror: bool
+    #: The errno an exception carries where it is not the OS's number: CPython on Windows gives
+    #: six Winsock codes the C runtime's errno (WSAEINVAL, 10022: errno 22, winerror 10022).
+    exception_errnos: Mapping[str, int]
     #: Names the kernel uses that this OS spells differently (Windows: EAGAIN is WSAEWOULDBLOCK).
     errno_aliases: Mapping[str, str]
     #: Option constants this OS does not have at all (setsockopt gives ENOPROTOOPT).
@@ -815,6 +819,7 @@ LINUX = _p(
         "urgent": (LINUX_URGENT, "sockbehave/sim/urgentfacts.py (UrgentFacts.sources names the source of each fact)"),
         "errnos": (_LINUX_ERRNO, _ERRNO_SOURCES["linux"]),
         "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
+        "exception_errnos": ({}, "CPython Modules/socketmodule.c set_error: PyErr_SetFromErrno, errno as it is"),
         "errno_aliases": ({}, "errno(3): EWOULDBLOCK is EAGAIN on Linux; Python's errno.errorcode names 11 EAGAIN"),
         "missing_options": (
             ("SO_EXCLUSIVEADDRUSE",),
@@ -1166,6 +1171,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     **_HOST,
     **_CPYTHON_POSIX,
     "sets_winerror": (False, "CPython Objects/exceptions.c: winerror exists only on Windows"),
+    "exception_errnos": ({}, "CPython Modules/socketmodule.c set_error: PyErr_SetFromErrno, errno as it is"),
     "errno_aliases": ({}, "sys/errno.h: EWOULDBLOCK is defined as EAGAIN (35)"),
     "missing_options": (
         ("SO_EXCLUSIVEADDRUSE",),
@@ -1855,6 +1861,13 @@ WINDOWS = _p(
         "sets_winerror": (
             True,
             "CPython Modules/socketmodule.c set_error: PyErr_SetExcFromWindowsErr(WSAGetLastError())",
+        ),
+        "exception_errnos": (
+            {"EINTR": 4, "EBADF": 9, "EACCES": 13, "EFAULT": 14, "EINVAL": 22, "EMFILE": 24},
+            "python/cpython@121bcec508a0862018964e8d7d6ea4ea7e2d4700 PC/errmap.h winerror_to_errno (Winsock codes "
+            "are errno values, except WSAEINTR, WSAEBADF, WSAEACCES, WSAEFAULT, WSAEINVAL and WSAEMFILE: the code "
+            "less 10000), which Objects/exceptions.c oserror_parse_args applies to every winerror since "
+            "python/cpython#90931 (bpo-46775; 3.9.13, 3.10.5, 3.11)",
         ),
         "missing_options": (
             ("SO_REUSEPORT",),

@@ -47,6 +47,7 @@ from typing import Any, Optional, Protocol, Union
 from . import unixdgram
 from .clock import Scheduler
 from .kernel import DGRAM, FD_BASE, Kernel, KSock, NotModelled
+from .oserrors import exception_for
 from .pipes import PipeEnd
 from .threads import describe_wait
 
@@ -207,24 +208,6 @@ def _sockets(net: SimNet, call: str, fds: Iterable[int], timeout_zero: bool) -> 
     return found
 
 
-#: The Winsock codes CPython reports as the C runtime's errno (PC/errmap.h ``winerror_to_errno``,
-#: 3.13.5): every other Winsock code is its own errno.
-_WINSOCK_CRT_ERRNOS = frozenset({"EINTR", "EBADF", "EACCES", "EFAULT", "EINVAL", "EMFILE"})
-
-
-def _select_error(net: SimNet, name: str) -> OSError:
-    """The error CPython's select raises on the simulated OS: on Windows (3.9.13 and later)
-    ``winerror`` is the Winsock code and the errno that code's C runtime twin where it has
-    one (WSAEINVAL 10022: EINVAL), else the Winsock code itself (WSAENOTSOCK: 10038)."""
-    profile = net.kernel.profile
-    number, message = profile.errnos[name]
-    if not profile.sets_winerror:
-        return OSError(number, message)
-    exc = OSError(getattr(errno, name) if name in _WINSOCK_CRT_ERRNOS else number, message)
-    exc.winerror = number  # type: ignore[attr-defined]
-    return exc
-
-
 def _is_socket(net: SimNet, fd: int) -> bool:
     """Whether ``fd`` is an open socket: a simulated one, or a real descriptor of a socket (not
     standard input, a file, a pipe, simulated or real, nor a closed socket's number)."""
@@ -278,9 +261,9 @@ def select(
     fds = [fd for entries in sets for _, fd in entries]
     profile = net.kernel.profile
     if not fds and profile.select_empty_error:
-        raise _select_error(net, profile.select_empty_error)
+        raise exception_for(profile, profile.select_empty_error)
     if profile.select_non_socket_error and not all(_is_socket(net, fd) for fd in fds):
-        raise _select_error(net, profile.select_non_socket_error)  # Winsock's select takes sockets only
+        raise exception_for(profile, profile.select_non_socket_error)  # Winsock's select takes sockets only
     socks = _sockets(net, "select()", fds, timeout == 0)
     if socks is None:
         return real(rlist, wlist, xlist, 0)  # type: ignore[no-any-return]

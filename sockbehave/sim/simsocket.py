@@ -9,8 +9,8 @@ Every public method of ``socket.socket`` is overridden here, implemented or rais
 blocks, ``0.0`` is non-blocking, a number waits that long in virtual time), CPython's argument
 validation (the same exception types and messages), address tuples and name resolution
 through ``resolver``, option constants, ``sendall``, closing on garbage collection (with
-CPython's ``ResourceWarning``), and turning a kernel errno into the exception CPython raises on
-the simulated OS (one helper, ``raise_errno``).
+CPython's ``ResourceWarning``). ``raise_errno`` gives the exception CPython raises on the
+simulated OS for a kernel errno (built by ``oserrors``).
 
 For ``patched()`` it provides ``thread_net()`` (the simulation the calling thread belongs to,
 which a ``SimSocket`` made by ``socket.socket(...)`` lives on) and ``module_functions(net)``
@@ -36,6 +36,7 @@ from . import buffered, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
+from .oserrors import exception_for
 from .profiles import Profile
 from .resolver import Resolver
 
@@ -59,6 +60,8 @@ class SimHost(Protocol):
     def unhold(self, sock: SimSocket) -> None: ...
 
     def clock(self) -> float: ...
+
+    def errno_name(self, number: int) -> str: ...
 
 
 __all__ = [
@@ -125,31 +128,10 @@ _SOCKET_KINDS = {int(k): k for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM)}
 _FAMILIES = {int(f): f for f in (socket.AF_INET, socket.AF_INET6)}
 _PROTOS: dict[str, tuple[int, ...]] = {STREAM: (0, socket.IPPROTO_TCP), DGRAM: (0, socket.IPPROTO_UDP)}
 
-# CPython picks the OSError subclass from the errno (Objects/exceptions.c, errnomap).
-_EXCEPTIONS: dict[str, type[OSError]] = {
-    "EAGAIN": BlockingIOError,
-    "EWOULDBLOCK": BlockingIOError,
-    "EALREADY": BlockingIOError,
-    "EINPROGRESS": BlockingIOError,
-    "EPIPE": BrokenPipeError,
-    "ESHUTDOWN": BrokenPipeError,
-    "ECONNABORTED": ConnectionAbortedError,
-    "ECONNREFUSED": ConnectionRefusedError,
-    "ECONNRESET": ConnectionResetError,
-    "EACCES": PermissionError,
-    "EPERM": PermissionError,
-    "ETIMEDOUT": TimeoutError,
-}
-
 
 def raise_errno(net: SimHost, name: str) -> OSError:
     """The exception CPython raises on ``net``'s OS for errno ``name`` (to be raised by the caller)."""
-    name = net.profile.errno_aliases.get(name, name)
-    number, message = net.profile.errnos[name]
-    exc = _EXCEPTIONS.get(name, OSError)(number, message)
-    if net.profile.sets_winerror:
-        exc.winerror = number  # type: ignore[attr-defined]  # as CPython on Windows: errno == winerror
-    return exc
+    return exception_for(net.profile, name)
 
 
 def _would_block() -> None:
@@ -632,8 +614,8 @@ class SimSocket(socket.socket):
             return self._net.profile.errnos[self._net.profile.errno_aliases.get("EAGAIN", "EAGAIN")][0]
         except socket.gaierror:
             raise  # CPython raises resolution errors from connect_ex too
-        except OSError as exc:
-            return int(exc.errno or 0)
+        except OSError as exc:  # on Windows the Winsock code itself (CPython's internal_connect)
+            return int(getattr(exc, "winerror", None) or exc.errno or 0)
         return 0
 
     def shutdown(self, how: int) -> None:

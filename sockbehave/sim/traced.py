@@ -73,8 +73,7 @@ class TracedSocket(SimSocket):
         if isinstance(exc, socket.timeout) and not getattr(exc, "errno", None):
             return "timeout"
         if isinstance(exc, OSError) and exc.errno is not None:
-            names = {num: n for n, (num, _) in self._net.profile.errnos.items()}
-            return f"{type(exc).__name__} {names.get(exc.errno, exc.errno)}"
+            return f"{type(exc).__name__} {self._net.errno_name(exc.errno)}"
         return type(exc).__name__
 
     def _plain_class(self) -> builtins.type[SimSocket]:

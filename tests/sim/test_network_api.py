@@ -175,7 +175,8 @@ def test_windows_exclusiveaddruse_prevents_the_reuseaddr_hijack() -> None:
     thief.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     with pytest.raises(PermissionError) as info:
         thief.bind(first.getsockname())
-    assert info.value.errno == 13 and getattr(info.value, "winerror", None) == 13
+    # WSAEACCES: winerror 10013, errno 13 (CPython's winerror_to_errno), hence PermissionError
+    assert info.value.errno == 13 and getattr(info.value, "winerror", None) == 10013
 
 
 def test_windows_plain_bind_over_a_reuseaddr_listener_is_in_use() -> None:
