@@ -406,6 +406,12 @@ class SimEpoll(DescriptorObject):
             raise NotModelled(f"epoll on descriptor {fd}, which is not a socket of this simulation")
         return True
 
+    def _check_open(self, number: int) -> None:
+        """epoll_ctl(2) on a closed descriptor fails with EBADF, whatever the operation."""
+        found = self._net.descriptors.lookup(number)
+        if isinstance(found, (PipeEnd, KSock)) and found.closed:
+            raise _ebadf(number)
+
     def _real_epoll(self) -> Any:
         if self._real is None:
             if self._real_factory is None:
@@ -432,6 +438,7 @@ class SimEpoll(DescriptorObject):
             self._real_epoll().register(number, self._events(eventmask))
             self._real_fds.add(number)
             return
+        self._check_open(number)
         if number in self._registered:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
         self._registered[number] = self._events(eventmask)
@@ -443,6 +450,7 @@ class SimEpoll(DescriptorObject):
         if number in self._real_fds:
             self._real.modify(number, self._events(eventmask))
             return
+        self._check_open(number)
         if number not in self._registered:
             raise _not_found()
         self._registered[number] = self._events(eventmask)
@@ -455,6 +463,7 @@ class SimEpoll(DescriptorObject):
             self._real_fds.discard(number)
             self._real.unregister(number)
             return
+        self._check_open(number)
         if number not in self._registered:
             raise _not_found()
         del self._registered[number]

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from sockbehave.outcome import errno_name
 from sockbehave.sim import SimDeadlock, patched
 from sockbehave.sim.readiness import Descriptors
 
@@ -407,3 +408,48 @@ def test_epoll_oneshot_reports_once_until_modified_as_on_linux() -> None:
         simulated = _epoll_oneshot_transcript()
     hup = select.EPOLLIN | select.EPOLLHUP
     assert real == simulated == [[], [select.EPOLLIN], [], [], [hup], [hup]]
+
+
+def _epoll_of_closed_descriptors() -> list[str]:
+    """epoll_ctl on a closed socket or pipe end, and on one closed after it was registered."""
+    seen = []
+    ep = select.epoll()
+    sock = socket.socket()
+    r, w = os.pipe()
+    closed_sock = sock.fileno()
+    sock.close()  # closed after every descriptor is made, so that no number is given again
+    os.close(r)
+    try:
+        for fd in (closed_sock, r):
+            for call, args in ((ep.register, (fd, select.EPOLLIN)), (ep.modify, (fd, 0)), (ep.unregister, (fd,))):
+                try:
+                    call(*args)  # type: ignore[operator]
+                    seen.append("ok")
+                except OSError as exc:
+                    seen.append(errno_name(exc.errno))
+        a, b = socket.socketpair()
+        ep.register(a.fileno(), select.EPOLLIN)
+        b.send(b"x")
+        seen.append(f"ready {len(ep.poll(0))}")
+        registered = a.fileno()
+        a.close()  # the kernel drops a closed file from every epoll set
+        seen.append(f"after close {len(ep.poll(0))}")
+        try:
+            ep.unregister(registered)
+        except OSError as exc:
+            seen.append(errno_name(exc.errno))
+        b.close()
+    finally:
+        ep.close()
+        os.close(w)
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(select, "epoll"), reason="epoll is Linux's")
+@pytest.mark.parametrize("stack", ["real", "sim"])
+def test_epoll_of_a_closed_descriptor_is_ebadf_as_on_linux(stack: str) -> None:
+    """epoll_ctl(2): EBADF when fd is not a valid descriptor. The simulation accepted a closed
+    one, and ``EpollSelector.register`` and asyncio's ``add_reader`` then waited on nothing."""
+    with patched("linux") if stack == "sim" else contextlib.nullcontext():
+        seen = _epoll_of_closed_descriptors()
+    assert seen == ["EBADF"] * 6 + ["ready 1", "after close 0", "EBADF"]
