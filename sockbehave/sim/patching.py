@@ -139,16 +139,40 @@ def _selector_for(net: Network, preference: tuple[tuple[str, str], ...]) -> type
 
 def _dispatch_selector_class(real: type, preference: tuple[tuple[str, str], ...]) -> type:
     """A stand-in for a module's chosen selector class (``selectors.DefaultSelector``,
-    ``socketserver._ServerSelector``): in a simulated thread it makes the class that OS's
-    CPython would have chosen (``_selector_for``), anywhere else the host's ``real``."""
+    ``socketserver._ServerSelector``): in a simulated thread it is the class that OS's CPython
+    would have chosen (``_selector_for``), anywhere else the host's ``real``. So it makes that
+    class's selectors, ``isinstance`` against it asks about that class, and a class a program
+    derives from it inside the simulation derives from that class (on macOS, from
+    ``KqueueSelector``). A class derived from it outside keeps the host's class behind it."""
 
-    class Chosen(real):  # type: ignore[misc]
+    def now() -> type:
+        net = _net()
+        return real if net is None else _selector_for(net, preference)
+
+    class ChosenMeta(type(real)):  # type: ignore[misc]  # ABCMeta
+        def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> Any:
+            if _net() is not None and any(base is stand_in[0] for base in bases):
+                bases = tuple(now() if base is stand_in[0] else base for base in bases)
+                return type(real)(name, bases, namespace, **kwargs)
+            return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+        def __instancecheck__(cls, instance: Any) -> bool:
+            if cls is stand_in[0]:
+                return isinstance(instance, now())
+            return bool(super().__instancecheck__(instance))
+
+        def __subclasscheck__(cls, subclass: type) -> bool:
+            if cls is stand_in[0]:
+                return issubclass(subclass, now())
+            return bool(super().__subclasscheck__(subclass))
+
+    class Chosen(real, metaclass=ChosenMeta):  # type: ignore[misc]
         def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-            if cls is not Chosen:  # a subclass a program made of it: the host's class behind it
+            if cls is not Chosen:  # derived from it outside the simulation: the host's class behind it
                 return super().__new__(cls)
-            net = _net()
-            return (real if net is None else _selector_for(net, preference))(*args, **kwargs)
+            return now()(*args, **kwargs)
 
+    stand_in = [Chosen]
     Chosen.__name__ = Chosen.__qualname__ = real.__name__
     Chosen.__module__ = real.__module__
     return Chosen

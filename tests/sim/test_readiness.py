@@ -453,3 +453,32 @@ def test_epoll_of_a_closed_descriptor_is_ebadf_as_on_linux(stack: str) -> None:
     with patched("linux") if stack == "sim" else contextlib.nullcontext():
         seen = _epoll_of_closed_descriptors()
     assert seen == ["EBADF"] * 6 + ["ready 1", "after close 0", "EBADF"]
+
+
+@pytest.mark.parametrize(
+    ("os_name", "chosen"), [("linux", "EpollSelector"), ("darwin", "KqueueSelector"), ("windows", "SelectSelector")]
+)
+def test_a_selector_class_derived_from_defaultselector_in_the_block_is_that_oses_and_isinstance_holds(
+    os_name: str, chosen: str
+) -> None:
+    """On macOS ``selectors.DefaultSelector`` is ``KqueueSelector``, so a program's subclass of it
+    is one: made in a darwin block it was the host's epoll selector, refused on darwin as
+    NotImplementedError. And ``isinstance(selectors.DefaultSelector(), selectors.DefaultSelector)``
+    is true, in the block and outside it (it was false on every profile)."""
+    assert isinstance(selectors.DefaultSelector(), selectors.DefaultSelector)  # before any block
+    with patched(os_name):
+
+        class Mine(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+            pass
+
+        a, b = socket.socketpair()
+        with Mine() as mine, selectors.DefaultSelector() as default:
+            assert chosen in [c.__name__ for c in type(mine).__mro__]
+            assert isinstance(default, selectors.DefaultSelector) and isinstance(mine, selectors.DefaultSelector)
+            mine.register(a, selectors.EVENT_READ)
+            b.send(b"x")
+            assert [key.fileobj for key, _ in mine.select(1)] == [a]
+        a.close()
+        b.close()
+    with selectors.DefaultSelector() as outside:
+        assert isinstance(outside, selectors.DefaultSelector)
