@@ -68,6 +68,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import os
 import selectors
 import sys
 import warnings
@@ -81,6 +82,9 @@ from .simsocket import raise_errno, thread_net
 from .threads import describe_wait
 
 __all__ = ["SimKevent", "SimKqueue", "kqueue_selector", "module_names"]
+
+#: The real ``os.fstat``, taken at import (a simulated thread's may be swapped): is a real descriptor open?
+_REAL_FSTAT = os.fstat
 
 # The values both kernels share (xnu and FreeBSD sys/event.h; Profile.kqueue_constants has them per OS).
 _READ, _WRITE = -1, -2
@@ -402,6 +406,10 @@ class SimKqueue(DescriptorObject):
         if ident in kernel.objects:
             raise NotModelled(f"kqueue on descriptor {ident}, an epoll or kqueue object (only sockets and pipes)")
         if ident < Descriptors.BASE:
+            try:
+                _REAL_FSTAT(ident)
+            except (OSError, OverflowError):
+                return None  # no such descriptor open in this process: EBADF, as kevent(2) says
             raise NotModelled(
                 f"a real descriptor ({ident}) in a simulated kqueue: a simulated thread cannot wait for it"
             )

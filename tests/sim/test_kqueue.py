@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import select
 import selectors
@@ -444,7 +445,7 @@ def test_the_same_events_every_run(profile: str) -> None:
         (lambda s: S.kevent(s, S.KQ_FILTER_VNODE, S.KQ_EV_ADD, S.KQ_NOTE_WRITE), "KQ_FILTER_VNODE"),
         (lambda s: S.kevent(s, S.KQ_FILTER_AIO), "KQ_FILTER_AIO"),
         (lambda s: S.kevent(s, -10), "kqueue filter -10"),  # EVFILT_USER: -10 on xnu, -11 on FreeBSD
-        (lambda s: S.kevent(0), "a real descriptor"),
+        (lambda s: S.kevent(2), "a real descriptor"),  # standard error: open (pytest's capture keeps it so)
         (lambda s: S.kevent(S.kqueue()), "an epoll or kqueue object"),
     ],
 )
@@ -622,4 +623,23 @@ def test_a_kqueue_selector_loop_wakes_on_a_self_pipe(profile: str) -> None:
             assert ready == ["wakeup"]
             assert os.read(r, 10) == b"!"
         os.close(r)
+        os.close(w)
+
+
+@pytest.mark.parametrize("profile", BSD)
+def test_a_closed_real_descriptor_in_a_kqueue_is_ebadf(profile: str) -> None:
+    """kevent(2) refuses a descriptor that is not open with EBADF; a real one that is open stays
+    refused by name, since a simulated thread cannot wait for it (it was refused even closed)."""
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        with patched(profile):
+            kq = S.kqueue()  # (no context manager: CPython's kqueue object has none)
+            with pytest.raises(OSError) as caught:
+                kq.control([S.kevent(r, S.KQ_FILTER_READ, S.KQ_EV_ADD)], 0, 0)
+            assert caught.value.errno == errno.EBADF
+            with pytest.raises(NotImplementedError, match="a real descriptor"):
+                kq.control([S.kevent(w, S.KQ_FILTER_WRITE, S.KQ_EV_ADD)], 0, 0)
+            kq.close()
+    finally:
         os.close(w)
