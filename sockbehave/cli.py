@@ -616,6 +616,7 @@ class _Progress:
         self._shown = False
 
     def __call__(self, run: ScenarioRun) -> None:
+        _check_signalled()  # called as each scenario ends: a swallowed Ctrl-C stops the run here
         self._done += 1
         if not self._enabled or self._clock() - self._start < 1.0:
             return
@@ -1055,22 +1056,45 @@ class _Terminated(BaseException):
     """SIGTERM, turned into an exception so that temporaries are removed on the way out."""
 
 
-def _on_sigterm(signum: int, frame: Optional[FrameType]) -> NoReturn:
-    raise _Terminated
+#: The signals that arrived while the command ran. The exception a handler raises is lost when
+#: it lands in code that cannot pass it on (CPython prints and drops one raised inside a
+#: ``__del__`` or a weakref callback, which the garbage collector runs anywhere), and a run
+#: went on to its end and exited 0 after Ctrl-C; ``_check_signalled`` raises it again.
+_SIGNALLED: list[int] = []
+
+
+def _on_signal(signum: int, frame: Optional[FrameType]) -> NoReturn:
+    _SIGNALLED.append(signum)
+    if signum == signal.SIGTERM:
+        raise _Terminated
+    raise KeyboardInterrupt
+
+
+def _check_signalled() -> None:
+    """Raise again an interruption that arrived but was swallowed on its way (see ``_SIGNALLED``)."""
+    if _SIGNALLED:
+        if _SIGNALLED[-1] == signal.SIGTERM:
+            raise _Terminated
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """While a command runs in the main thread, SIGTERM unwinds it like Ctrl-C does."""
+def _signals_raise() -> Iterator[None]:
+    """While a command runs in the main thread, SIGTERM unwinds it like Ctrl-C does, and both
+    are remembered (``_SIGNALLED``). A SIGINT the process was started ignoring stays ignored."""
+    _SIGNALLED.clear()
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _on_signal)}
     except (ValueError, OSError):  # not the main thread (an embedding program): leave signals alone
         yield
         return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _on_signal)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _quiet_broken_pipe(out: TextIO) -> int:
@@ -1086,7 +1110,7 @@ def _quiet_broken_pipe(out: TextIO) -> int:
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Run the ``sockbehave`` command; returns its exit status, never raises for bad input,
     an unwritable output, a closed pipe or an interruption."""
-    with _sigterm_raises():
+    with _signals_raise():
         try:
             args = _parser().parse_args(argv)
             commands: dict[str, Callable[[], int]] = {
@@ -1104,6 +1128,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
                 "site": lambda: _cmd_site(args, out, err),
             }
             status = commands[args.command]()
+            _check_signalled()
             out.flush()
             return status
         except (InputError, OutputError) as exc:
