@@ -83,9 +83,6 @@ from .threads import describe_wait
 
 __all__ = ["SimKevent", "SimKqueue", "kqueue_selector", "module_names"]
 
-#: The real ``os.fstat``, taken at import (a simulated thread's may be swapped): is a real descriptor open?
-_REAL_FSTAT = os.fstat
-
 # The values both kernels share (xnu and FreeBSD sys/event.h; Profile.kqueue_constants has them per OS).
 _READ, _WRITE = -1, -2
 _ADD, _DELETE, _ENABLE, _DISABLE, _ONESHOT = 0x1, 0x2, 0x4, 0x8, 0x10
@@ -407,7 +404,7 @@ class SimKqueue(DescriptorObject):
             raise NotModelled(f"kqueue on descriptor {ident}, an epoll or kqueue object (only sockets and pipes)")
         if ident < Descriptors.BASE:
             try:
-                _REAL_FSTAT(ident)
+                os.fstat(ident)  # a real descriptor goes to the real call, as readiness._is_socket asks
             except (OSError, OverflowError):
                 return None  # no such descriptor open in this process: EBADF, as kevent(2) says
             raise NotModelled(

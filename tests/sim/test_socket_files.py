@@ -182,6 +182,14 @@ def _connected() -> tuple[socket.socket, socket.socket, socket.socket]:
     return srv, cli, srv.accept()[0]
 
 
+def _two_lines_read_in_a_thread(f: Any) -> tuple[threading.Thread, list[bytes]]:
+    """A started thread that reads two lines of ``f``, and the list they go to."""
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
+    reader.start()
+    return reader, got
+
+
 @pytest.mark.usefixtures("quick_stall_checks")
 def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_read() -> None:
     """``makefile`` objects are CPython's own buffered files, whose lock waits in virtual time:
@@ -190,9 +198,7 @@ def test_closing_a_makefile_another_thread_is_blocked_reading_waits_for_that_rea
     with patched("linux"):
         srv, cli, conn = _connected()
         f = cli.makefile("rb")
-        got: list[bytes] = []
-        reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
-        reader.start()
+        reader, got = _two_lines_read_in_a_thread(f)
         conn.sendall(b"one\n")
         time.sleep(0.1)  # virtual: the reader takes the first line and waits inside the second
         conn.sendall(b"tail")
@@ -216,9 +222,7 @@ def test_a_read_write_makefile_reads_in_one_thread_writes_in_another_and_closes_
     with patched("linux"):
         srv, cli, conn = _connected()
         f = cli.makefile("rwb")
-        got: list[bytes] = []
-        reader = threading.Thread(target=lambda: got.extend([f.readline(), f.readline()]))
-        reader.start()
+        reader, got = _two_lines_read_in_a_thread(f)
         time.sleep(0.1)  # virtual: the reader is blocked inside its first line
         f.write(b"ping\n")
         f.flush()  # the writer's side is free while the reader waits
