@@ -8,7 +8,9 @@ programs start, and how the run ends:
 
 - ``DONE``: every program and every non-daemon thread it started finished (as at
   interpreter exit; daemon threads are dropped with the simulation);
-- ``RAISED``: a program's main code raised (its traceback is printed, as Python would);
+- ``RAISED``: a program's main code raised (its traceback is printed, as Python would; a
+  thread that raises prints ``Exception in thread NAME:`` and its traceback to the program's
+  error output, as the interpreter's own ``threading.excepthook`` does, and the run goes on);
 - ``WAITING``: every thread is left waiting for something that can never happen, or is still
   waiting at the virtual time limit: the real programs would hang there (a server waiting for
   its next client ends this way);
@@ -38,7 +40,7 @@ from types import CodeType
 from typing import Any, Optional, TextIO
 
 from ..errors import InputError
-from .clock import SimAborted, SimDeadlock
+from .clock import SimAborted, SimDeadlock, current_task
 from .kernel import NotModelled
 from .patching import patched
 from .trace import Trace
@@ -103,7 +105,7 @@ class _Output:
     """One program's ``print`` and ``input``: lines tagged with its name when several run."""
 
     def __init__(self, program: Program, tag: bool, out: TextIO, err: TextIO) -> None:
-        self._program = program
+        self.program = program
         self._prefix = f"{program.name} | " if tag else ""
         self.out, self.err = out, err
         self._lines = list(program.inputs or ())
@@ -124,9 +126,9 @@ class _Output:
         self.write_lines(text[:-1] if text.endswith("\n") else text, self.err if file is sys.stderr else self.out)
 
     def input(self, prompt: object = "") -> str:
-        if self._program.inputs is None:
+        if self.program.inputs is None:
             raise NotModelled(
-                f"input() in {self._program.name} without --input (reading the terminal would stop virtual time)"
+                f"input() in {self.program.name} without --input (reading the terminal would stop virtual time)"
             )
         if not self._lines:
             raise EOFError("EOF when reading a line")  # as input() at the end of a real standard input
@@ -192,10 +194,13 @@ def run(
     waiting = not_modelled = ""
     clock = 0.0
     recorded: Optional[Trace] = None
+    outputs = [_Output(program, len(programs) > 1, out, err) for program in programs]
+    host_hook = threading.excepthook
+    threading.excepthook = _thread_errors(outputs, host_hook)
     try:
         with patched(os_name, seed=seed, platform=platform, trace=trace) as net:
             try:
-                _start_and_wait(programs, net, gap, failed, out, err)
+                _start_and_wait(programs, outputs, net, gap, failed)
             except SimDeadlock as exc:
                 waiting = str(exc)
             clock, recorded = net.clock(), net.trace
@@ -206,6 +211,7 @@ def run(
     except _Ended:
         pass
     finally:
+        threading.excepthook = host_hook  # as the programs' process ends, whatever they set
         sys.argv, sys.path[:] = saved_argv, saved_path
         _forget_their_modules(saved_modules, folders)
     return replace(_ending(failed, waiting, not_modelled, clock), trace=recorded)
@@ -224,15 +230,34 @@ class _Ended(Exception):
     """Ends the ``patched()`` block of a run: what still waits there is dropped, not reported."""
 
 
+def _thread_errors(outputs: Sequence[_Output], host_hook: Any) -> Any:
+    """A ``threading.excepthook`` that prints a simulated thread's error as the programs' own
+    interpreter would, to the error output of the program whose code it ran (the first
+    program's when no frame is theirs); a thread outside the simulation keeps ``host_hook``."""
+
+    def hook(args: Any) -> None:
+        if current_task() is None:
+            host_hook(args)
+            return
+        if args.exc_type is SystemExit:
+            return  # as CPython's hook: a thread that exits says nothing
+        files = {frame.filename for frame in traceback.extract_tb(args.exc_traceback)}
+        output = next((o for o in outputs if str(o.program.path) in files), outputs[0])
+        name = args.thread.name if args.thread is not None else threading.get_ident()
+        shown = traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        output.write_lines(f"Exception in thread {name}:\n" + "".join(shown), output.err)
+
+    return hook
+
+
 def _start_and_wait(
-    programs: Sequence[Program], net: Any, gap: float, failed: list[str], out: TextIO, err: TextIO
+    programs: Sequence[Program], outputs: Sequence[_Output], net: Any, gap: float, failed: list[str]
 ) -> None:
-    tag = len(programs) > 1
     threads = []
-    for i, program in enumerate(programs):
+    for i, (program, output) in enumerate(zip(programs, outputs)):
         if i:
             net.sleep(gap)
-        threads.append(_thread_for(program, _Output(program, tag, out, err), failed))
+        threads.append(_thread_for(program, output, failed))
         threads[-1].start()
     for thread in threads:
         thread.join()

@@ -154,6 +154,33 @@ def test_daemon_threads_are_dropped_and_siblings_import_and_the_process_state_co
     sys.modules.pop("helper", None)
 
 
+def test_a_thread_that_raises_prints_to_its_programs_error_output_and_the_run_goes_on(cli: CLI, tmp_path: Path) -> None:
+    program = write(
+        tmp_path,
+        "worker.py",
+        """
+        import threading
+
+        def work():
+            1 / 0
+
+        t = threading.Thread(target=work, name="worker")
+        t.start()
+        t.join()
+        print("joined")
+        """,
+    )
+    other = write(tmp_path, "other.py", "print('other')\n")
+    code, out, err = cli("simulate", "--os", "windows", program, other)
+    assert code == 0 and out.splitlines() == ["worker.py | joined", "other.py | other"]
+    shown = [line for line in err.splitlines() if line.startswith("worker.py | ")]
+    assert (
+        shown[0] == "worker.py | Exception in thread worker:"
+        and shown[-1] == "worker.py | ZeroDivisionError: division by zero"
+    )
+    assert f'File "{program}", line 5, in work' in err
+
+
 def test_the_unmodelled_is_reported_even_when_the_program_catches_it(cli: CLI, tmp_path: Path) -> None:
     program = write(
         tmp_path,
