@@ -50,6 +50,9 @@ __all__ = ["DONE", "NOT_MODELLED", "RAISED", "WAITING", "Ending", "Program", "lo
 #: How a run ends (also ``sockbehave simulate``'s exit status).
 DONE, RAISED, WAITING, NOT_MODELLED = 0, 1, 3, 4
 
+#: This package's folder: its frames that start a simulated thread are left out of tracebacks.
+_SIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
 #: The largest program file read, and the largest ``--input`` file: a guard, not a model.
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -244,7 +247,10 @@ def _thread_errors(outputs: Sequence[_Output], host_hook: Any) -> Any:
         files = {frame.filename for frame in traceback.extract_tb(args.exc_traceback)}
         output = next((o for o in outputs if str(o.program.path) in files), outputs[0])
         name = args.thread.name if args.thread is not None else threading.get_ident()
-        shown = traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        tb = args.exc_traceback
+        while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename.startswith(_SIM_DIR):
+            tb = tb.tb_next  # the simulator's own start of a thread, where CPython's is threading.py's
+        shown = traceback.format_exception(args.exc_type, args.exc_value, tb)
         output.write_lines(f"Exception in thread {name}:\n" + "".join(shown), output.err)
 
     return hook
