@@ -202,6 +202,9 @@ class Task:
     #: simulation does not model, say): the task is woken and raises it itself, in its own
     #: thread, where the program waits, not in the thread that happened to look.
     raised: Optional[BaseException] = None
+    #: The wait's outcome is not modelled past this instant (``wait_until``'s ``on_stall``):
+    #: what it raises in this task when nothing else can run without time moving on.
+    on_stall: Optional[Callable[[], BaseException]] = None
 
     def ready(self, now: float) -> bool:
         if self.done:
@@ -589,10 +592,18 @@ class Scheduler:
 
     # -- waiting ------------------------------------------------------------------------
     def wait_until(
-        self, predicate: Callable[[], bool], deadline: Optional[float], what: str, restartable: bool = False
+        self,
+        predicate: Callable[[], bool],
+        deadline: Optional[float],
+        what: str,
+        restartable: bool = False,
+        on_stall: Optional[Callable[[], BaseException]] = None,
     ) -> bool:
         """Let other tasks and time run until ``predicate()`` or ``deadline``; False on deadline.
-        A ``restartable`` wait is a system call SA_RESTART restarts (``restart_sigalrm``)."""
+        A ``restartable`` wait is a system call SA_RESTART restarts (``restart_sigalrm``).
+        With ``on_stall``, only other tasks may run: when none can without time moving on (or a
+        deadlock being reported), the wait raises ``on_stall()`` instead (a wait the real OS
+        might not have made: how long it lasts is not modelled)."""
         me = self.enter()
         restarted = restartable and self.restart_sigalrm is not None and self.restart_sigalrm()
         while True:
@@ -606,10 +617,11 @@ class Scheduler:
                 report, me.deadlocked = me.deadlocked, None
                 raise SimDeadlock(report)
             me.predicate, me.deadline, me.what, me.restartable = predicate, deadline, what, restarted
+            me.on_stall = on_stall
             try:
                 self._run_others_or_advance(me, what)
             finally:
-                me.predicate, me.deadline, me.what, me.restartable = None, None, "", False
+                me.predicate, me.deadline, me.what, me.restartable, me.on_stall = None, None, "", False, None
                 raised, me.raised = me.raised, None
             if raised is not None:
                 raise raised
@@ -735,6 +747,11 @@ class Scheduler:
             return
         if me.ready(self.clock.now):
             return
+        stalled = self._stalled()
+        if stalled is not None:
+            if stalled is not me:
+                self._hand_to(me, stalled, wait=True)
+            return
         due = self._next_due()
         root = self.root
         if root is not None and root is not me and root.what:
@@ -752,6 +769,15 @@ class Scheduler:
             )
         else:
             self.clock.advance_to(due)
+
+    def _stalled(self) -> Optional[Task]:
+        """Nothing can run now: the first task whose wait must not outlast this instant
+        (``wait_until``'s ``on_stall``), made ready to raise, rather than time moving on."""
+        for task in self._tasks:
+            if task.on_stall is not None and task.raised is None and not task.done:
+                task.raised = task.on_stall()
+                return task
+        return None
 
     def _report(self, me: Task, message: str) -> None:
         """A deadlock: raise it in the root task, which owns the simulation; ``me`` stays parked."""
@@ -795,7 +821,7 @@ class Scheduler:
                 self._cond.notify_all()  # wait_ended counts the tasks that are done
             return
         while not self._aborted:
-            nxt = self._pick(me)
+            nxt = self._pick(me) or self._stalled()
             if nxt is not None:
                 self._hand_to(None, nxt, wait=False)
                 return

@@ -72,6 +72,18 @@ class WouldBlock(Exception):
     """A real kernel would make the caller wait here."""
 
 
+class UnsureRoom(Exception):
+    """A write to an AF_UNIX socket pair that may or may not fit on the real OS (its buffer
+    accounting is modelled only up to ``UnixPairFacts.sure_bytes``), and nothing of it surely
+    fits now. A caller that sends all of its data (a blocking ``sendall``) waits for room, as
+    the real one would at some point; one whose answer is how much was taken must refuse
+    (``feature``, for ``NotModelled``)."""
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(feature)
+        self.feature = feature
+
+
 class NotModelled(NotImplementedError):
     def __init__(self, feature: str) -> None:
         message = f"sockbehave.sim doesn't (yet) model {feature}"
@@ -1075,17 +1087,19 @@ class Kernel:
             raise self.fail(unconnected)
         return s.tcb
 
-    def send(self, s: KSock, data: bytes | memoryview, push: bool = False) -> int:
+    def send(self, s: KSock, data: bytes | memoryview, push: bool = False, whole: bool = False) -> int:
         """Queue what fits of ``data`` (all of it where ``Profile.send_takes_whole``) and send it
         as far as the peer has room; with ``push``, even where Nagle's algorithm would hold it
-        (urgent data, ``urgent.send``)."""
+        (urgent data, ``urgent.send``). ``whole``: the caller sends on until all of ``data`` is
+        queued (a blocking ``sendall``), so an AF_UNIX pair takes what surely fits and raises
+        ``UnsureRoom`` when nothing does, where another caller gets ``NotModelled``."""
         if s.kind == DGRAM:
             if s.remote is None:
                 raise self.fail("EDESTADDRREQ")
             return self.sendto(s, data, s.remote[0], s.remote[1])
         t = self._connected_tcb(s, self.profile.send_unconnected_error)
         if t.unix is not None:
-            return self._unix_send(t, t.unix, data)
+            return self._unix_send(t, t.unix, data, whole)
         cant_send = t.shut_by_app or t.fin_queued or t.reset or t.state == "CLOSED"
         cant_error = self.profile.send_after_shutdown_error if t.shut_by_app else self.profile.send_after_close_error
         if self.profile.send_error_order == "error-first" and t.error:
@@ -1474,8 +1488,9 @@ class Kernel:
         s.tcb, s.local, s.remote = self._unix_tcb(mine, theirs, facts), mine, theirs
         listener.queue.append(self._unix_tcb(theirs, mine, facts))
 
-    def _unix_send(self, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview) -> int:
-        """A write goes straight into the other end's buffer, if it surely fits there."""
+    def _unix_send(self, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview, whole: bool = False) -> int:
+        """A write goes straight into the other end's buffer, if it surely fits there (with
+        ``whole``, what surely fits of it; see ``send``)."""
         if t.shut_by_app:
             raise self.fail(self.profile.send_after_shutdown_error)
         peer = self.peer(t)
@@ -1488,17 +1503,39 @@ class Kernel:
             raise self.fail(error)
         if not len(data):
             return 0
-        first = not peer.rcv and len(data) <= facts.sure_first_write
-        if not first and (len(peer.rcv) + len(data) > facts.sure_bytes or peer.unix_writes >= facts.sure_writes):
-            raise NotModelled(
+        room = self._unix_room(peer, facts)
+        if len(data) > room:
+            feature = (
                 f"how much an AF_UNIX socket pair holds on {self.profile.name} past {facts.sure_bytes} unread bytes "
                 f"or {facts.sure_writes} unread writes (it depends on each write's buffer overhead)"
             )
+            if not whole:
+                raise NotModelled(feature)
+            if not room:
+                raise UnsureRoom(feature)
+            data = data[:room]
         if peer.rcv is EMPTY:
             peer.rcv = ByteQueue()
         peer.rcv.append(data)
         peer.unix_writes += 1
         return len(data)
+
+    @staticmethod
+    def _unix_room(peer: Tcb, facts: UnixPairFacts) -> int:
+        """How many bytes one write to ``peer`` surely fits: up to ``sure_first_write`` when it
+        holds nothing unread, up to ``sure_bytes`` unread in fewer than ``sure_writes`` writes."""
+        first = 0 if peer.rcv else facts.sure_first_write
+        more = facts.sure_bytes - len(peer.rcv) if peer.unix_writes < facts.sure_writes else 0
+        return max(first, more, 0)
+
+    def unix_send_room(self, s: KSock) -> bool:
+        """Whether a ``whole`` send on AF_UNIX pair end ``s`` can go on: part of a write surely
+        fits, or the send fails at once (closed, shut down, no peer)."""
+        t = s.tcb
+        if s.closed or t is None or t.unix is None or t.shut_by_app:
+            return True
+        peer = self.peer(t)
+        return peer is None or peer.read_shut or self._unix_room(peer, t.unix) > 0
 
     def _unix_writable(self, t: Tcb, facts: UnixPairFacts) -> bool:
         peer = self.peer(t)

@@ -35,7 +35,7 @@ from typing import Any, Optional, Protocol, TypeVar
 from . import buffered, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .clock import Scheduler, current_task
-from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, WouldBlock
+from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, UnsureRoom, WouldBlock
 from .oserrors import exception_for
 from .profiles import Profile
 from .resolver import Resolver
@@ -425,6 +425,27 @@ class SimSocket(socket.socket):
         if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}", restartable):
             raise socket.timeout("timed out")
 
+    def _unsure_wait(
+        self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int, first: bool, feature: str
+    ) -> None:
+        """``_wait`` for room the real OS may have had: only other threads may run meanwhile;
+        if time would have to move on (or the call is not to wait), ``feature`` is not modelled."""
+        if self._returns_at_once(flags):
+            raise NotModelled(feature)
+        if self._timeout is not None and not self._k.nonblock:
+            raise NotModelled(f"{what}() with a timeout on a descriptor made blocking by fcntl or os.set_blocking")
+        stalled = (
+            f"{feature}: a blocking {what}() found no room, and no other thread could make some without time moving on"
+        )
+        if not self._net.scheduler.wait_until(
+            ready,
+            deadline,
+            f"{what}() on {self._described()}",
+            first and self._timeout is None,
+            on_stall=lambda: NotModelled(stalled),
+        ):
+            raise NotModelled(stalled)
+
     def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool], flags: int = 0) -> T:
         """Try ``attempt``; while the kernel says WouldBlock, wait as the timeout allows."""
         ks = self._ks()
@@ -672,11 +693,17 @@ class SimSocket(socket.socket):
         while True:  # send at least once (an empty send too), until nothing is left
             try:
                 with view[sent:] as rest:  # released even when the kernel raises (see bytes_view)
-                    sent += urgent.send(k, ks, rest) if flags & _OOB else k.send(ks, rest)
+                    sent += urgent.send(k, ks, rest) if flags & _OOB else k.send(ks, rest, whole=whole)
             except KernelError as exc:
                 if sent and returns_count_after_error(self._net, what, partial_rule):
                     return sent
                 raise raise_errno(self._net, exc.name) from None
+            except UnsureRoom as unsure:
+                # An AF_UNIX pair full as far as the model knows: the real one may have room.
+                # Waiting is right only while another thread drains it at this very instant.
+                self._unsure_wait(lambda: k.unix_send_room(ks), deadline, what, flags, not sent, unsure.feature)
+                waited = True
+                continue
             except WouldBlock:
                 if sent and not whole:
                     return sent

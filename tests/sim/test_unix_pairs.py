@@ -12,6 +12,7 @@ import gc
 import select
 import socket
 import sys
+import threading
 from typing import Any, Callable
 
 import pytest
@@ -172,6 +173,56 @@ def test_what_the_model_does_not_know_is_not_implemented() -> None:
         with pytest.raises(NotImplementedError, match="EVFILT_WRITE on an AF_UNIX socket pair end on darwin"):
             kq.control(None, 1, 0)
         kq.close()
+        a.close()
+        b.close()
+
+
+def bulk_through_a_pair_with_a_reader(timeout: Any = None) -> list[Any]:
+    """Blocking sends far past what the model is sure a pair holds, drained by a thread."""
+    data = bytes(range(256)) * 1200  # 307,200 bytes
+    a, b = socket.socketpair()
+    a.settimeout(timeout)
+    got = bytearray()
+
+    def read() -> None:
+        while chunk := b.recv(65536):
+            got.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    with b:
+        with a:
+            sent = [a.sendall(data), a.send(data[:100_000]) if timeout is None else a.sendall(data[:100_000])]
+        reader.join()
+    return [*sent, bytes(got) == data + data[:100_000]]
+
+
+def test_a_blocking_sendall_past_the_sure_bounds_waits_for_a_reader_as_on_linux() -> None:
+    """A blocking send queues all of its data (send(2)): past the bounds the model is sure of,
+    it waits for room a reader makes at the same virtual instant (``UnsureRoom``)."""
+    real = bulk_through_a_pair_with_a_reader()
+    for profile in ("linux", "darwin", "freebsd"):
+        with patched(profile):
+            assert bulk_through_a_pair_with_a_reader() == real == [None, 100_000, True], profile
+            assert bulk_through_a_pair_with_a_reader(timeout=5.0) == [None, None, True], profile
+
+
+@pytest.mark.parametrize("profile", ["linux", "darwin"])
+def test_a_blocking_sendall_that_only_time_or_nobody_could_drain_is_not_implemented(profile: str) -> None:
+    """Whether the real pair would have held it all (and the send returned at once) is not
+    modelled: no deadlock report, no wait in virtual time, but NotImplementedError, in the sender."""
+    with patched(profile):
+        a, b = socket.socketpair()
+        with pytest.raises(NotImplementedError, match="no other thread could make some without time moving on"):
+            a.sendall(b"x" * 300_000)  # nobody reads
+        late = threading.Timer(1.0, lambda: b.recv(1_000_000))
+        late.start()
+        with pytest.raises(NotImplementedError, match=f"how much an AF_UNIX socket pair holds on {profile}"):
+            a.sendall(b"y" * 300_000)  # only a reader one second later
+        late.join()
+        a.setblocking(False)
+        with pytest.raises(NotImplementedError, match=f"how much an AF_UNIX socket pair holds on {profile}"):
+            a.sendall(b"z" * 300_000)  # non-blocking: how much the first send takes is the answer
         a.close()
         b.close()
 
