@@ -646,16 +646,37 @@ class Kernel:
         s.local = (host, port)
         _insert(self._bound, (s.kind, port), s)
 
+    def _route_source(self, peer_host: str) -> str:
+        """The source address of a packet to ``peer_host``: the address of the interface its
+        route leaves by (canonical and local, so bind's checks of it would pass)."""
+        if _is_loopback(peer_host):
+            return "::1" if ":" in peer_host else "127.0.0.1"
+        if ":" in peer_host:
+            return "::1"  # deviation: the simulated host has no IPv6 address off loopback
+        return _norm(self.profile.lan_address)  # the route out is the LAN interface
+
     def _autobind(self, s: KSock, peer_host: str) -> None:
+        """Before a socket's first packet to ``peer_host``: an unbound one takes the route's
+        source address and an automatic port."""
         if s.local is None:
-            if _is_loopback(peer_host):
-                source = "::1" if ":" in peer_host else "127.0.0.1"
-            elif ":" in peer_host:
-                source = "::1"  # deviation: the simulated host has no IPv6 address off loopback
-            else:
-                source = _norm(self.profile.lan_address)  # the route out is the LAN interface
-            # Each source is canonical and local, so bind's checks of the address would pass.
-            self._take_port(s, source, 0)
+            self._take_port(s, self._route_source(peer_host), 0)
+
+    def _source(self, s: KSock, peer_host: str) -> Addr:
+        """Where a packet of bound socket ``s`` to ``peer_host`` comes from: one bound to the
+        wildcard address sends from the route's source address, with its own port."""
+        assert s.local is not None
+        host, port = s.local
+        return (self._route_source(peer_host), port) if _wildcard(host) else s.local
+
+    def _connect_source(self, s: KSock, peer_host: str) -> None:
+        """A connect fixes the local address of a socket bound to the wildcard: the route's
+        source (Linux ``ip4_datagram_connect`` and ``tcp_v4_connect``, the BSDs'
+        ``in_pcbconnect``, Winsock's getsockname page: the address of a socket bound to
+        INADDR_ANY is known once it is connected); ``getsockname`` then says it."""
+        if s.local is None:
+            self._autobind(s, peer_host)
+        else:
+            s.local = self._source(s, peer_host)
 
     def is_local(self, host: str) -> bool:
         """``host`` (numeric, canonical) is an address of this host."""
@@ -713,7 +734,7 @@ class Kernel:
         self._not_to_a_group(host, "connect()")
         if s.kind == DGRAM:
             self._check_route(host)
-            self._autobind(s, host)
+            self._connect_source(s, host)
             s.remote = (host, port)
             return
         if s.listening:
@@ -728,6 +749,7 @@ class Kernel:
             # An automatic port is one nothing held (``_ephemeral``), so no TIME_WAIT pair has it.
             self._autobind(s, host)
         else:
+            self._connect_source(s, host)
             self._connect_over_time_wait(s, remote)
         s.remote = remote
         s.connecting = True
@@ -1620,21 +1642,21 @@ class Kernel:
             raise self.fail(self.profile.broadcast_without_flag_error)
         self._not_to_a_group(host, "sendto()")
         self._autobind(s, host)
-        assert s.local is not None
+        source = self._source(s, host)
         limit = self._udp_limit(s, ":" in host, len(data))
         if len(data) > limit:
             raise self.fail("EMSGSIZE")
         if not self.is_local(host):
             if self.trace is not None:
-                self._seg("UDP", s.local, (host, port), len(data), note="no answer: off this host")
+                self._seg("UDP", source, (host, port), len(data), note="no answer: off this host")
             return len(data)  # off this host: gone, and nothing answers (black hole route)
-        receiver = self._udp_receiver(host, port, s.local)
+        receiver = self._udp_receiver(host, port, source)
         if receiver is None:
             reported = self.profile.icmp_unreachable_to == "all" or s.remote is not None
             if self.trace is not None:
-                self._seg("UDP", s.local, (host, port), len(data))
+                self._seg("UDP", source, (host, port), len(data))
                 note = "reported to the socket" if reported else "not reported to an unconnected socket"
-                self._seg("ICMP port unreachable", (host, port), s.local, note=note)
+                self._seg("ICMP port unreachable", (host, port), source, note=note)
             if reported:
                 s.error = self.profile.icmp_unreachable_error
             return len(data)
@@ -1643,9 +1665,9 @@ class Kernel:
             receiver.read_shut and self.profile.udp_shut_rd == "flush"
         )
         if self.trace is not None:
-            self._seg("UDP", s.local, (host, port), len(data), note="" if fits else "dropped: receive buffer full")
+            self._seg("UDP", source, (host, port), len(data), note="" if fits else "dropped: receive buffer full")
         if fits:  # else dropped silently, as UDP does
-            receiver.dgrams.append((bytes(data), s.local))
+            receiver.dgrams.append((bytes(data), source))
             receiver.dgram_bytes += len(data)
         return len(data)
 

@@ -554,3 +554,51 @@ def test_a_socket_accepted_from_a_non_blocking_listener_is_non_blocking(profile:
             conn.recv(1)
         for s in (conn, cli, srv):
             s.close()
+
+
+def wildcard_sources(family: int = socket.AF_INET) -> list[object]:
+    """What a socket bound to the wildcard address looks like from the peer, and to itself."""
+    wild, dest = ("0.0.0.0", "127.0.0.1") if family == socket.AF_INET else ("::", "::1")
+    seen: list[object] = []
+    with socket.socket(family, socket.SOCK_DGRAM) as rx, socket.socket(family, socket.SOCK_DGRAM) as s:
+        rx.bind((dest, 0))
+        rx.settimeout(1)
+        s.bind((wild, 0))
+        s.sendto(b"a", rx.getsockname())
+        seen += [rx.recvfrom(10)[1][0], s.getsockname()[0]]
+        s.connect(rx.getsockname())
+        s.send(b"b")
+        seen += [rx.recvfrom(10)[1][0], s.getsockname()[0]]
+        rx.sendto(b"reply", s.getsockname())  # a server bound to one address answers a connected client
+        seen.append(s.recv(10))
+    with socket.socket(family) as ls, socket.socket(family) as c:
+        ls.bind((dest, 0))
+        ls.listen()
+        c.bind((wild, 0))
+        c.connect(ls.getsockname())
+        conn, peer = ls.accept()
+        with conn:
+            seen += [peer[0], c.getsockname()[0]]
+    with socket.socket(family, socket.SOCK_DGRAM) as srv, socket.socket(family, socket.SOCK_DGRAM) as cli:
+        srv.bind((wild, 0))  # a UDP server on every address, a client connected to loopback
+        cli.settimeout(1)
+        cli.connect((dest, srv.getsockname()[1]))
+        cli.send(b"ping")
+        _, sender = srv.recvfrom(10)
+        srv.sendto(b"pong", sender)
+        seen += [sender[0], cli.recv(10)]
+    return seen
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reference is the real Linux stack")
+def test_a_socket_bound_to_the_wildcard_sends_from_its_routes_address_as_on_linux() -> None:
+    real = wildcard_sources()
+    assert real == ["127.0.0.1", "0.0.0.0", "127.0.0.1", "127.0.0.1", b"reply", "127.0.0.1", "127.0.0.1"] + [
+        "127.0.0.1",
+        b"pong",
+    ]
+    for profile in ALL:
+        with patched(profile):
+            assert wildcard_sources() == real, profile
+            v6 = wildcard_sources(socket.AF_INET6)
+        assert v6 == ["::1", "::", "::1", "::1", b"reply", "::1", "::1", "::1", b"pong"], profile
