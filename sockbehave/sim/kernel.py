@@ -218,6 +218,8 @@ class KSock:
     __slots__ = (
         "closed",
         "connect_error",
+        "connect_error_read",
+        "connect_unreported",
         "connecting",
         "dgram_bytes",
         "dgrams",
@@ -256,6 +258,8 @@ class KSock:
         self.queue: deque[Tcb] = _NOTHING_QUEUED  # listen() gives a listener its own
         self.tcb: Optional[Tcb] = None
         self.connect_error: Optional[str] = None  # a pending connect's result, when it fails later
+        self.connect_unreported = False  # a connect returned in progress; no connect() has reported its end
+        self.connect_error_read = False  # SO_ERROR has given connect_error
         self.port_locked = False  # bound to an explicit port: keeps it even once its connection is closed
         self.connecting = False
         self.refs = 1  # descriptors (dup, fromfd) that refer to this socket
@@ -726,9 +730,11 @@ class Kernel:
         host = _norm(host)
         return _is_loopback(host) and self._listener((host, port)) is None
 
-    def connect(self, s: KSock, host: str, port: int) -> None:
+    def connect(self, s: KSock, host: str, port: int, nonblocking: bool = False) -> None:
         """Start (and on loopback usually finish) a connection. Raises WouldBlock while the
-        outcome is still pending; ``connect_done`` then says when to look again."""
+        outcome is still pending; ``connect_done`` then says when to look again. A
+        ``nonblocking`` caller is told of a refusal later, even one that came at once (the
+        error waits in ``connect_error``: ``SO_ERROR``, readiness, the next connect)."""
         self.check_open(s)
         host = _norm(host)
         self._not_to_a_group(host, "connect()")
@@ -743,6 +749,8 @@ class Kernel:
             raise self.fail("EISCONN")
         if s.connecting:
             raise self.fail("EALREADY")
+        if s.connect_unreported:
+            self._report_failed_connect(s)
         local = self._check_route(host)
         remote = (host, port)
         if s.local is None:
@@ -761,11 +769,26 @@ class Kernel:
                 assert s.local is not None
                 self._seg("SYN", s.local, s.remote, note="no answer: off this host (retries not modelled)")
             self._finish_connect_later(s, "ETIMEDOUT", self.profile.connect_give_up_after)
+            s.connect_unreported = True
             raise WouldBlock
         self._try_handshake(s, first_try=True)
-        if s.connecting:
+        if s.connecting or (nonblocking and s.connect_error):
+            # Even a refusal on loopback comes after a non-blocking connect returned: Linux
+            # __inet_stream_connect returns EINPROGRESS once the SYN is sent (observed here).
+            s.connect_unreported = True
             raise WouldBlock
         self.finish_connect(s)
+
+    def _report_failed_connect(self, s: KSock) -> None:
+        """connect() on a socket whose earlier connect returned in progress and then failed:
+        ``Profile.connect_after_unreported_failure``."""
+        rule = self.profile.connect_after_unreported_failure
+        if rule == "unknown":
+            raise NotModelled(f"connect() again after a non-blocking connect failed, on {self.profile.name}")
+        s.connect_unreported = False
+        error = "ECONNABORTED" if s.connect_error_read or not s.connect_error else s.connect_error
+        s.connect_error = None
+        raise self.fail(error)
 
     def _connect_over_time_wait(self, s: KSock, remote: Addr) -> None:
         """A socket bound to a port whose pair with ``remote`` is still in TIME_WAIT (it bound
@@ -848,7 +871,7 @@ class Kernel:
         def done() -> None:
             if s.connecting:
                 s.connecting = False
-                s.connect_error = error
+                s.connect_error, s.connect_error_read = error, False
                 s.remote = None
 
         if delay <= 0:
@@ -883,6 +906,7 @@ class Kernel:
 
     def finish_connect(self, s: KSock) -> None:
         """After ``connect`` raised WouldBlock and ``connect_done``: the final result."""
+        s.connect_unreported = False
         if s.connect_error:
             error, s.connect_error = s.connect_error, None
             raise self.fail(error)
@@ -1764,8 +1788,12 @@ class Kernel:
             assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
             return s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]
         if name == "SO_ERROR":
-            pending = s.error or (s.tcb.error if s.tcb else None) or s.connect_error
+            unread_connect_error = None if s.connect_error_read else s.connect_error
+            pending = s.error or (s.tcb.error if s.tcb else None) or unread_connect_error
             s.error = None
+            if pending is not None and pending == unread_connect_error:
+                # Taken (sock_error, every OS); the socket still shows a failed connect to readiness.
+                s.connect_error_read = True
             if s.tcb is not None and pending == s.tcb.error:
                 s.tcb.error = None  # reading SO_ERROR clears it (socket(7) SO_ERROR: sock_error)
             return self.profile.errnos[self.profile.errno_aliases.get(pending, pending)][0] if pending else 0

@@ -240,7 +240,7 @@ Fired = tuple[bool, int, bool, Optional[str]]  # (fires, data, EV_EOF, pending e
 
 def _unconnected(ks: KSock) -> Fired:
     if ks.connect_error is not None:  # a failed connect: soisdisconnected, both directions shut
-        return True, 0, True, ks.connect_error
+        return True, 0, True, None if ks.connect_error_read else ks.connect_error  # SO_ERROR took it
     if ks.local is not None:
         raise NotModelled(
             "kqueue on a TCP socket that is bound but neither listening nor connected (the simulator does not tell one "

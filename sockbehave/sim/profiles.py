@@ -407,6 +407,10 @@ class Profile:
     #: connect() from an explicitly bound port whose (local, remote) pair is still in TIME_WAIT:
     #: "reuse" (the TIME_WAIT connection is recycled), an errno name, or "unknown" (not modelled).
     time_wait_connect: str
+    #: connect() again on a TCP socket whose non-blocking connect failed (refused, timed out)
+    #: before any connect() reported it: "pending-error" (the failure, once; ECONNABORTED if
+    #: SO_ERROR already took it; then the socket connects afresh), or "unknown" (not modelled).
+    connect_after_unreported_failure: str
     #: Standard-library names the catalog asks about (``Net.stdlib_has``) -> whether that OS's
     #: CPython defines them; a name not listed is not modelled.
     stdlib_names: Mapping[str, bool]
@@ -1071,6 +1075,13 @@ LINUX = _p(
             "a TIME_WAIT pair that saw TCP timestamps is taken over whatever tcp_tw_reuse says); observed here "
             "(tcp.tw-reuse-outgoing-connect, also with tcp_tw_reuse=0; EADDRNOTAVAIL with tcp_timestamps=0)",
         ),
+        "connect_after_unreported_failure": (
+            "pending-error",
+            "torvalds/linux@v6.12 net/ipv4/af_inet.c __inet_stream_connect (a socket still SS_CONNECTING whose "
+            "sk_state is TCP_CLOSE goes to sock_error: sock_error(sk) or -ECONNABORTED, then SS_UNCONNECTED); observed "
+            "here, Linux 6.18: a second connect_ex after a refused non-blocking one gives ECONNREFUSED, after reading "
+            "SO_ERROR ECONNABORTED, and a third EINPROGRESS (tests/sim/test_socket_semantics.py)",
+        ),
         "stdlib_names": (_STDLIB_LINUX, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
@@ -1182,7 +1193,14 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "xnu (xnu-11417.101.15) bsd/netinet/tcp_usrreq.c:389 tcp_usr_listen binds an unbound socket to an ephemeral port",
     ),
     "send_unconnected_error": ("ENOTCONN", "FreeBSD send(2) ERRORS: ENOTCONN"),
-    "nonblocking_connect_error": ("EINPROGRESS", "FreeBSD connect(2) ERRORS: EINPROGRESS"),
+    "nonblocking_connect_error": (
+        "EINPROGRESS",
+        "FreeBSD connect(2) ERRORS: EINPROGRESS; on loopback too, even when the port is closed: the RST comes "
+        "back through a queue after connect returned (inferred: FreeBSD 13's if_simloop hands the segment to "
+        "netisr_queue, F-Stack/f-stack@5cb586b5 freebsd/net/if_loop.c:365; xnu's lo_output hands it to "
+        "ifnet_input_extended, apple-oss-distributions/xnu@xnu-11417.101.15 bsd/net/if_loop.c:329, whose default "
+        "strategy is the DLIL worker thread, bsd/net/dlil_input.c:94)",
+    ),
     "backlog_overflow": (
         "drop",
         "xnu (xnu-11417.101.15) bsd/netinet/tcp_input.c:2723-2735: the SYN is dropped when sonewconn refuses",
@@ -1453,6 +1471,11 @@ DARWIN = _p(
             "the same address pair is closed only in TIME_WAIT with TF_RCVD_CC, else EADDRINUSE); "
             "bsd/netinet/tcp_var.h:1117 (TF_RCVD_CC, a T/TCP flag nothing in bsd/netinet sets any more)",
         ),
+        "connect_after_unreported_failure": (
+            "unknown",
+            "not read yet: what the BSDs' soconnect and tcp_usr_connect do with a socket whose connection attempt was "
+            "dropped (a run of tests/sim/test_socket_semantics.py's probe there would settle it)",
+        ),
         "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
@@ -1714,6 +1737,11 @@ FREEBSD = _p(
             "EADDRINUSE",
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) netinet/tcp_usrreq.c:1609-1622 (tcp_connect: an earlier "
             "incarnation of the pair, TIME_WAIT included, makes connect fail with EADDRINUSE) and netinet/in_pcb.c:1564-1573",
+        ),
+        "connect_after_unreported_failure": (
+            "unknown",
+            "not read yet: what the BSDs' soconnect and tcp_usr_connect do with a socket whose connection attempt was "
+            "dropped (a run of tests/sim/test_socket_semantics.py's probe there would settle it)",
         ),
         "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
         # stack-limits
@@ -2182,6 +2210,11 @@ WINDOWS = _p(
             "unknown",
             "not documented: the Winsock connect and SO_REUSEADDR pages do not say what connect() from a port whose "
             "pair is in TIME_WAIT does",
+        ),
+        "connect_after_unreported_failure": (
+            "unknown",
+            "not documented: the Winsock connect page says only that error codes from repeated connect calls "
+            "while a connection is pending vary among implementations, and advises against using them",
         ),
         "stdlib_names": (
             {

@@ -146,7 +146,9 @@ def poll_events(kernel: Kernel, ks: Waitable) -> int:
         return 0  # SYN_SENT: nothing yet
     t = ks.tcb
     if t is None:  # TCP_CLOSE: a fresh socket, or a connect that failed
-        return POLLOUT | POLLHUP | (POLLIN | POLLERR | POLLRDHUP if ks.connect_error else 0)
+        if not ks.connect_error:
+            return POLLOUT | POLLHUP
+        return POLLOUT | POLLHUP | POLLIN | POLLRDHUP | (0 if ks.connect_error_read else POLLERR)  # SO_ERROR took it
     if t.read_shut and t.unix is None and kernel.profile.shut_rd_recv_error is not None:
         raise NotModelled(f"select/poll of a TCP socket shut down for reading on {kernel.profile.name}")
     gone = t.reset or t.state == "CLOSED"

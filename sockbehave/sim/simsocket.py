@@ -613,7 +613,7 @@ class SimSocket(socket.socket):
                     " --sockbehave-sim-scope=session simulates the servers that broader fixtures start)"
                 )
         try:
-            k.connect(ks, host, port)
+            k.connect(ks, host, port, nonblocking=self._returns_at_once())
             if ks.kind == STREAM and self._returns_at_once():
                 raise raise_errno(self._net, self._net.profile.nonblocking_connect_error)
             return

@@ -295,11 +295,23 @@ def test_eof_carries_the_pending_socket_error_in_fflags(profile: str) -> None:
         assert [(f, fl & 0x8000, ff) for f, fl, ff, _ in events(kq)[-2:]] == [(-1, 0x8000, 0), (-2, 0x8000, 0)]
         refused = socket.socket()
         refused.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            refused.connect(("127.0.0.1", 9))  # even on loopback the refusal comes after connect returned
+        kq2 = S.kqueue()
+        got = events(kq2, add(refused, -1, -2))
+        assert [(f, fl & 0x8000, ff) for f, fl, ff, _ in got] == [
+            (-1, 0x8000, ECONNREFUSED),
+            (-2, 0x8000, ECONNREFUSED),
+        ]
+        assert refused.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == ECONNREFUSED  # taken: EOF stays
+        assert [(f, fl & 0x8000, ff) for f, fl, ff, _ in events(kq2)] == [(-1, 0x8000, 0), (-2, 0x8000, 0)]
+        told = socket.socket()  # a blocking connect reports the refusal itself, and takes the error with it:
         with pytest.raises(ConnectionRefusedError):
-            refused.connect(("127.0.0.1", 9))  # on loopback the refusal comes at once, and the error with it
+            told.connect(("127.0.0.1", 9))
         # now the socket looks like one that was bound and never connected: not modelled, and it says why
         with pytest.raises(NotImplementedError, match="bound but neither listening nor connected"):
-            S.kqueue().control(add(refused, -1), 1, 0)
+            S.kqueue().control(add(told, -1), 1, 0)
+        told.close()
         lost = socket.socket()  # a connect off the machine: unanswered until the profile gives up (ETIMEDOUT)
         lost.setblocking(False)
         with pytest.raises(BlockingIOError):

@@ -3,6 +3,7 @@ validation as CPython does it, and closing sockets the garbage collector takes."
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import gc
 import hashlib
@@ -600,3 +601,63 @@ def test_a_socket_bound_to_the_wildcard_sends_from_its_routes_address_as_on_linu
             assert wildcard_sources() == real, profile
             v6 = wildcard_sources(socket.AF_INET6)
         assert v6 == ["::1", "::", "::1", "::1", b"reply", "::1", "::1", "::1", b"pong"], profile
+
+
+def refused_without_waiting() -> list[object]:
+    """Non-blocking connects to a closed loopback port, and what the next connect says."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()
+    seen: list[object] = []
+    for read_so_error in (False, True):
+        with socket.socket() as c:
+            c.setblocking(False)
+            seen.append(errno.errorcode.get(c.connect_ex(closed)))
+            _, writable, _ = select.select([], [c], [], 5)
+            seen.append(bool(writable))
+            poller = select.poll()
+            poller.register(c, select.POLLIN | select.POLLOUT)
+            seen.append(poller.poll(0)[0][1] & (select.POLLERR | select.POLLIN | select.POLLOUT))
+            if read_so_error:
+                seen.append(errno.errorcode.get(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)))
+                seen.append(poller.poll(0)[0][1] & select.POLLERR)
+            seen += [errno.errorcode.get(c.connect_ex(closed)) for _ in range(2)]
+
+    async def by_asyncio() -> str:
+        with socket.socket() as c:
+            c.setblocking(False)
+            try:
+                await asyncio.get_running_loop().sock_connect(c, closed)
+            except OSError as exc:
+                return str(exc).replace(str(closed[1]), "PORT")
+        return "connected"
+
+    seen.append(asyncio.run(by_asyncio()))
+    return seen
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reference is the real Linux stack")
+def test_a_refusal_reaches_a_non_blocking_connect_later_as_on_linux() -> None:
+    """Linux's connect returns EINPROGRESS once the SYN is sent, even when loopback's RST came
+    back meanwhile; the next connect reports the failure (ECONNABORTED once SO_ERROR took it),
+    and the one after starts afresh (``Profile.connect_after_unreported_failure``)."""
+    real = refused_without_waiting()
+    err, pollin, pollout = select.POLLERR, select.POLLIN, select.POLLOUT
+    assert real == [
+        *("EINPROGRESS", True, err | pollin | pollout, "ECONNREFUSED", "EINPROGRESS"),
+        *("EINPROGRESS", True, err | pollin | pollout, "ECONNREFUSED", 0, "ECONNABORTED", "EINPROGRESS"),
+        "[Errno 111] Connect call failed ('127.0.0.1', PORT)",
+    ]
+    with patched("linux"):
+        assert refused_without_waiting() == real
+
+
+@pytest.mark.parametrize("profile", ["darwin", "freebsd"])
+def test_connecting_again_after_an_unreported_failure_is_not_modelled_on_the_bsds(profile: str) -> None:
+    with patched(profile), socket.socket() as c:
+        c.setblocking(False)
+        assert c.connect_ex(("127.0.0.1", 9)) == errno.EINPROGRESS  # the RST comes through a queue
+        with pytest.raises(
+            NotImplementedError, match=f"connect\\(\\) again after a non-blocking connect failed, on {profile}"
+        ):
+            c.connect_ex(("127.0.0.1", 9))
