@@ -87,6 +87,8 @@ def _connect_cb_patch(real: Callable[..., None], dispatch: Dispatch) -> Callable
             fut.set_exception(exc)
         else:
             fut.set_result(None)
+        finally:
+            fut = None  # as CPython's (gh-124859): the error's traceback must not keep the future alive
 
     return dispatch(real, simulated)
 

@@ -254,6 +254,30 @@ def test_a_deadlocked_asyncio_program_ends_in_sim_deadlock_naming_the_wait() -> 
     assert [u.exc_value for u in unraisable] == []
 
 
+@pytest.mark.filterwarnings("ignore::sockbehave.sim.aio.SelectorLoopWarning")
+@pytest.mark.parametrize("profile", ["linux", "windows"])
+def test_a_failed_sock_connects_error_does_not_keep_its_future_alive(profile: str) -> None:
+    """CPython's ``_sock_connect_cb`` drops its future when it is done (gh-124859), so the error's
+    traceback holds no cycle back to it (anyio's happy-eyeballs test counts on it)."""
+
+    async def refused() -> BaseException:
+        with socket.socket() as c:
+            c.setblocking(False)
+            try:
+                await asyncio.get_running_loop().sock_connect(c, ("127.0.0.1", 9))
+            except OSError as exc:
+                return exc
+        raise AssertionError("connected to a closed port")
+
+    with patched(profile):
+        exc = asyncio.run(refused())
+    assert "Connect call failed" in str(exc)
+    tb = exc.__traceback__
+    while tb is not None:
+        assert not any(isinstance(v, asyncio.Future) for v in tb.tb_frame.f_locals.values()), tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+
+
 def test_the_windows_profile_says_it_runs_the_selector_loop() -> None:
     async def main() -> str:
         return type(asyncio.get_running_loop()).__name__
