@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import operator
 import re
 import socket
 from collections.abc import Callable
@@ -92,6 +93,14 @@ class Resolver:
         number, message = self.profile.gai_noname
         del host  # CPython's message does not name the host either
         return socket.gaierror(number, message)
+
+    def bytes_host(self, host: bytes) -> str:
+        """A host name given as bytes: CPython hands it to the C resolver as it is (only a str
+        is IDNA-encoded first), and no name with a byte past ASCII resolves."""
+        try:
+            return host.decode("ascii")
+        except UnicodeDecodeError:
+            raise self._gaierror(repr(host)) from None
 
     def _port(self, port: Port) -> int:
         """The port number of ``getaddrinfo``'s service: CPython passes an int as its decimal text."""
@@ -191,8 +200,10 @@ class Resolver:
     ) -> list[tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]]:
         """As ``socket.getaddrinfo``, answered by this profile's resolver."""
         number = self._port(port)
+        # CPython's "iiii" arguments: any object with __index__ (a C int), else TypeError
+        family, type, proto, flags = map(operator.index, (family, type, proto, flags))
         if isinstance(host, (bytes, bytearray)):
-            host = bytes(host).decode("idna")
+            host = self.bytes_host(bytes(host))
         if host is None:
             passive = flags & socket.AI_PASSIVE
             hosts = ["0.0.0.0", "::"] if passive else ["::1", "127.0.0.1"]  # noqa: S104 - simulated

@@ -473,7 +473,7 @@ class SimSocket(socket.socket):
     def _host(self, host: Any, what: str) -> str:
         if type(host) is not str:  # a plain str (most calls) needs neither check
             if isinstance(host, (bytes, bytearray)):
-                host = bytes(host).decode("idna")
+                host = self._net.resolver.bytes_host(bytes(host))
             if not isinstance(host, str):
                 raise TypeError(f"str, bytes or bytearray expected, not {host.__class__.__name__}")
         if host == "":

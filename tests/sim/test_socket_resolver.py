@@ -265,3 +265,35 @@ def test_a_port_out_of_range_is_what_glibc_makes_of_it_on_linux() -> None:
 def test_a_port_out_of_range_is_not_pretended_elsewhere(profile: str, port: int) -> None:
     with patched(profile), pytest.raises(NotImplementedError, match=f"getaddrinfo of .*{abs(port)}.* on {profile}"):
         socket.getaddrinfo("127.0.0.1", port)
+
+
+class _Flag:
+    """An argument that is an int only through ``__index__``, as CPython's C ints accept."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+
+def test_getaddrinfo_reads_its_numbers_and_bytes_hosts_as_cpython_does() -> None:
+    def answers() -> list[object]:
+        got: list[object] = [
+            sorted({a[4][0] for a in socket.getaddrinfo("127.0.0.1", 80, _Flag(0), _Flag(1), 0, _Flag(0))}),
+            sorted({a[4][0] for a in socket.getaddrinfo(b"127.0.0.1", 80, type=socket.SOCK_STREAM)}),
+        ]
+        try:
+            socket.getaddrinfo("127.0.0.1", 80, flags="1")  # type: ignore[arg-type]
+        except TypeError as exc:
+            got.append(type(exc).__name__)
+        return got
+
+    real = answers()  # numeric hosts only: nothing is looked up off the machine
+    assert real == [["127.0.0.1"], ["127.0.0.1"], "TypeError"]
+    with patched("linux"):
+        assert answers() == real
+        # a bytes name is what the C resolver gets, not a string to decode as IDNA 2003 (UnicodeError)
+        for name in (b"xn--fa-hia.invalid", b"\xff.invalid"):
+            with pytest.raises(socket.gaierror):
+                socket.getaddrinfo(name, 80)
