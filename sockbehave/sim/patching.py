@@ -96,7 +96,10 @@ def _dispatch(real: Callable[..., Any], simulated: Callable[..., Any]) -> Callab
 
     def call(*args: Any, **kwargs: Any) -> Any:
         net = _net()
-        return real(*args, **kwargs) if net is None else simulated(net, *args, **kwargs)
+        try:
+            return real(*args, **kwargs) if net is None else simulated(net, *args, **kwargs)
+        finally:  # a traceback keeps this frame (the f_back of the call that raised): not the arguments
+            del args, kwargs
 
     call.__name__ = getattr(real, "__name__", "call")
     call.__doc__ = getattr(real, "__doc__", None)

@@ -272,6 +272,8 @@ def test_a_failed_sock_connects_error_does_not_keep_its_future_alive(profile: st
     with patched(profile):
         exc = asyncio.run(refused())
     assert "Connect call failed" in str(exc)
+    gc.collect()
+    assert [type(r).__name__ for r in gc.get_referrers(exc) if isinstance(r, asyncio.Future)] == []
     tb = exc.__traceback__
     while tb is not None:
         assert not any(isinstance(v, asyncio.Future) for v in tb.tb_frame.f_locals.values()), tb.tb_frame.f_code.co_name
