@@ -68,6 +68,9 @@ _WAITERS = "_sockbehave_sim_waiters"
 _TASK = "_sockbehave_sim_task"
 
 _THREAD_ENTRIES = frozenset({"run", "run_task", "_bootstrap", "_bootstrap_inner"})
+#: Taken at import, as the scheduler's lock method (clock._acquire): naming a wait is the
+#: simulator's own bookkeeping, which a tool that wraps os.path later must not see.
+_abspath, _normcase = os.path.abspath, os.path.normcase
 _OWN_DIR = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
 _PLUMBING_DIRS = (
     _OWN_DIR,
@@ -83,7 +86,7 @@ _PLUMBING = {
 @functools.cache
 def _frame_kind(filename: str) -> int:
     """0: the program's own code; 1: standard-library plumbing; 2: sockbehave.sim itself."""
-    path = os.path.normcase(os.path.abspath(filename))
+    path = _normcase(_abspath(filename))
     if path.startswith(_OWN_DIR):
         return 2
     return 1 if path in _PLUMBING or path.startswith(_PLUMBING_DIRS) else 0

@@ -22,6 +22,7 @@ import pytest
 
 from sockbehave.errors import ScenarioError
 from sockbehave.sim import SimDeadlock, patched
+from sockbehave.sim.clock import current_task
 from sockbehave.sim.clock import outside as threads_outside
 from sockbehave.sim.threads import SimLock
 
@@ -703,3 +704,24 @@ def test_a_swapped_builtin_stored_on_a_class_is_no_method() -> None:
             holder.sleep(2)
         assert holder.clock() == 2.0
         assert time.monotonic.__name__ == "monotonic" and time.monotonic.__module__ == "time"
+
+
+def test_naming_a_wait_calls_nothing_a_blocking_call_detector_may_wrap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """blockbuster (anyio's suite turns it on for every test) wraps ``os.path.abspath`` and
+    ``_thread.LockType.acquire`` once the simulator is imported; the simulator's bookkeeping
+    (naming a wait for deadlock reports) must not reach the wrapped functions."""
+
+    real_abspath = os.path.abspath
+
+    def wrapped(path: str) -> str:
+        if current_task() is not None:  # as blockbuster raises only where it looks
+            raise AssertionError(f"os.path.abspath({path!r}) called in a simulated thread")
+        return real_abspath(path)
+
+    code = compile("ev.wait(1.0)\n", "<a program file never seen before>", "exec")
+    monkeypatch.setattr(os.path, "abspath", wrapped)
+    with patched("linux"):
+        ev = threading.Event()
+        threading.Timer(0.5, ev.set).start()
+        exec(code, {"ev": ev})  # a wait made from a new file name
+        assert ev.is_set()
