@@ -334,10 +334,13 @@ class SimPoll:
             for fd, mask in self._registered.items():
                 real.register(fd, mask)
             return real.poll(0)  # type: ignore[no-any-return]
+        # CPython's poll() passes poll(2) an array made at the call: a descriptor another thread
+        # registers, modifies or unregisters meanwhile counts from the next call on.
+        watched = dict(self._registered)
 
         def result() -> list[tuple[int, int]]:
             found = []
-            for fd, mask in self._registered.items():
+            for fd, mask in watched.items():
                 revents = poll_events(self._net.kernel, socks[fd]) & (mask | POLLERR | POLLHUP | POLLNVAL)
                 if revents:
                     found.append((fd, revents))
@@ -489,7 +492,10 @@ class SimEpoll(DescriptorObject):
         def result() -> list[tuple[int, int]]:
             found = []
             for fd, mask in list(self._registered.items()):
-                ks = socks[fd]
+                ks = socks.get(fd)
+                if ks is None:  # registered by another thread during this wait: epoll(7) reports it
+                    socks.update(self._sockets_of([fd]))
+                    ks = socks[fd]
                 if ks.closed:  # closing a descriptor removes it from every epoll set
                     del self._registered[fd]
                     self._disarmed.discard(fd)

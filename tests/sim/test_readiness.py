@@ -11,6 +11,7 @@ import selectors
 import socket
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -482,3 +483,41 @@ def test_a_selector_class_derived_from_defaultselector_in_the_block_is_that_oses
         b.close()
     with selectors.DefaultSelector() as outside:
         assert isinstance(outside, selectors.DefaultSelector)
+
+
+def _registered_while_another_thread_waits(kind: str) -> list[object]:
+    """One thread waits in ``poll`` on an empty set; another registers a readable socket."""
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen()
+        with socket.create_connection(srv.getsockname()) as cli:
+            conn, _ = srv.accept()
+            with conn:
+                cli.sendall(b"x")  # conn is readable from now on
+                poller: Any = select.epoll() if kind == "epoll" else select.poll()
+                got: list[object] = []
+                waiter = threading.Thread(target=lambda: got.append(poller.poll(1.0 if kind == "epoll" else 1000)))
+                waiter.start()
+                time.sleep(0.1)  # (on the real stack the outcome is the same if the waiter is not yet waiting)
+                poller.register(conn.fileno(), select.EPOLLIN if kind == "epoll" else select.POLLIN)
+                waiter.join()
+                got.append(poller.poll(0))
+                if kind == "epoll":
+                    poller.close()
+                return [[(fd == conn.fileno(), events) for fd, events in found] for found in got]  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not hasattr(select, "epoll"), reason="epoll is Linux's")
+def test_epoll_reports_a_descriptor_registered_while_another_thread_waits_as_on_linux() -> None:
+    """epoll(7): a descriptor added during epoll_wait is reported by that wait (cheroot's keep-alive
+    connections are registered so); the simulation raised KeyError in the waiting thread."""
+    real = _registered_while_another_thread_waits("epoll")
+    with patched("linux"):
+        simulated = _registered_while_another_thread_waits("epoll")
+    assert real == simulated == [[(True, select.EPOLLIN)], [(True, select.EPOLLIN)]]
+
+
+def test_poll_sees_a_descriptor_registered_while_it_waits_from_its_next_call() -> None:
+    """CPython's poll() gives poll(2) the array it built at the call: the waiting call times out."""
+    with patched("linux"):
+        assert _registered_while_another_thread_waits("poll") == [[], [(True, select.POLLIN)]]
