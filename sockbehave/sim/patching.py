@@ -391,6 +391,12 @@ _FD_FUNCTIONS = (
     ("os", ("get_inheritable", "set_inheritable", "get_blocking", "set_blocking", "fstat", "read", "write")),
     ("os", ("close", "dup", "dup2", "fsync", "ftruncate", "lseek", "isatty", "ttyname", "fdopen", "sendfile")),
     ("os", ("readv", "writev", "pread", "pwrite")),
+    # the rest of os that takes a descriptor (cheroot fchmods its AF_UNIX listener), and the
+    # calls that take one in place of a path: the host's EBADF for a simulated number was a
+    # wrong answer; they are refused by name (fdcalls models none of them)
+    ("os", ("fchmod", "fchown", "fstatvfs", "fdatasync", "fchdir", "fpathconf", "device_encoding")),
+    ("os", ("posix_fadvise", "posix_fallocate", "stat", "chmod", "chown", "utime", "statvfs", "pathconf")),
+    ("os", ("truncate", "listdir", "scandir")),
     ("fcntl", ("fcntl", "ioctl", "flock", "lockf")),
     ("io", ("open",)),  # open(fd) too: builtins.open is io.open
     ("builtins", ("open",)),

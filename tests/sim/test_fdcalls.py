@@ -165,3 +165,25 @@ def test_os_dup_and_close_on_windows_sockets_are_not_modelled() -> None:
             for call in (lambda: os.dup(s.fileno()), lambda: os.close(s.fileno())):
                 with pytest.raises(NotImplementedError, match="on windows"):
                     call()
+
+
+def test_every_os_call_on_a_descriptor_is_modelled_or_refused_by_name_never_the_hosts_ebadf() -> None:
+    """A simulated number given to the host's call is EBADF there: a wrong answer a program
+    catches as an ordinary OSError (cheroot's fchmod of its AF_UNIX listener fell back to a
+    path and failed elsewhere). ``os.stat(fd)`` is ``os.fstat(fd)``."""
+    with patched("linux"), socket.socket() as s:
+        fd = s.fileno()
+        assert os.stat(fd).st_mode == os.fstat(fd).st_mode
+        with pytest.raises(ValueError, match="cannot use fd and follow_symlinks together"):
+            os.stat(fd, follow_symlinks=False)
+        calls = [
+            lambda: os.fchmod(fd, 0o777),
+            lambda: os.chmod(fd, 0o777),
+            lambda: os.fchown(fd, -1, -1),
+            lambda: os.fstatvfs(fd),
+            lambda: os.fdatasync(fd),
+            lambda: os.fpathconf(fd, "PC_PIPE_BUF"),
+        ]
+        for call in calls:
+            with pytest.raises(NotImplementedError, match="on a simulated socket's descriptor"):
+                call()
