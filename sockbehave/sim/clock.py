@@ -345,6 +345,9 @@ class Scheduler:
         self.clock = clock
         #: A program still waiting after this much virtual time is reported, like a deadlock.
         self.max_virtual_time = max_virtual_time
+        #: Where the limit is counted from (``max_virtual_time`` is absolute): 0, or the start
+        #: of a long simulation's span (``LongSimulation.span``).
+        self.limit_start = 0.0
         #: What a program's ``time.time()`` shows at virtual time 0 (``Network`` sets it).
         self.epoch = 0.0
         self._cond = _BatonCondition(_real_rlock())
@@ -768,7 +771,7 @@ class Scheduler:
         elif due > self.max_virtual_time:
             self._report(
                 me,
-                f"simulated {what} still waiting after the {self.max_virtual_time:g} s virtual time limit"
+                f"simulated {what} still waiting after the {self.max_virtual_time - self.limit_start:g} s virtual time limit"
                 f" (waiting: {self._waiting()})",
             )
         else:
@@ -841,7 +844,9 @@ class Scheduler:
             # Nobody can ever wake the rest: the root (else the first of them) reports it.
             target = self.root if self.root in self._tasks else self._tasks[0]
             limit = (
-                f"the {self.max_virtual_time:g} s virtual time limit passed" if due is not None else "no timer is due"
+                f"the {self.max_virtual_time - self.limit_start:g} s virtual time limit passed"
+                if due is not None
+                else "no timer is due"
             )
             target.deadlocked = (
                 f"simulated {target.what or 'call'} in {target.name} can never complete: every other task has"

@@ -962,6 +962,7 @@ class LongSimulation:
         self.net: Optional[Network] = None
         self._default_timeout: Optional[float] = None
         self._closed = False
+        self._limit: Optional[float] = None  # the virtual time limit, counted afresh in each span
 
     @contextlib.contextmanager
     def span(self) -> Iterator[Network]:
@@ -982,6 +983,12 @@ class LongSimulation:
                 _reassert()
             self.net.scheduler.step_in()
         net = self.net
+        if self._limit is None:
+            self._limit = net.scheduler.max_virtual_time  # (virtual time starts at 0)
+        # A span's waits get the whole limit, whatever earlier spans used: one test that waits
+        # for an hour must not leave every later test at the limit.
+        net.scheduler.limit_start = net.clock()
+        net.scheduler.max_virtual_time = net.scheduler.limit_start + self._limit
         try:
             yield net
         finally:

@@ -103,3 +103,16 @@ def test_a_span_stopped_by_a_thread_blocked_for_real_says_so_in_the_next(monkeyp
     with pytest.raises(ScenarioError, match="stopped in an earlier span: simulated thread taker"), sim.span():
         pass
     sim.close()
+
+
+def test_each_span_has_the_whole_virtual_time_limit() -> None:
+    """The 3,600 s limit of a wait counts from each span's start: a session whose tests wait
+    an hour between them does not leave every later test at the limit (cheroot's suite)."""
+    sim = LongSimulation("linux")
+    for _ in range(3):
+        with sim.span() as net:
+            time.sleep(3000)  # virtual; 9,000 s in all
+    with sim.span() as net, pytest.raises(SimDeadlock, match="3600 s virtual time limit"):
+        time.sleep(3601)
+    assert net.clock() >= 9000
+    sim.close()
