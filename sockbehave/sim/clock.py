@@ -295,6 +295,11 @@ _RECHECK_S = 5.0
 #: code (see ``Scheduler._blocked_for_real``). Found at the ``_RECHECK_S`` checks, so a
 #: stopped simulation is reported within about ``_STUCK_S + _RECHECK_S``.
 _STUCK_S = 5.0
+#: Real seconds a baton holder may run Python without waiting (no hand-off, no move of virtual
+#: time) while another task is ready or has a deadline pending, before the simulation stops
+#: as not modelled: a real OS would have preempted it (a busy loop that waits for another
+#: thread never ends here, where one thread runs at a time). See ``Scheduler._busy``.
+_BUSY_S = 20.0
 
 
 #: Virtual seconds a poll that finds nothing costs when no other task can run (a real
@@ -376,6 +381,9 @@ class Scheduler:
         self._moves = 0  # baton hand-offs so far: a holder that passed it on made progress
         #: (what the holder was doing, real time, its CPU seconds) when a waiting task first saw it
         self._stall: Optional[tuple[tuple[Any, ...], float, Optional[float]]] = None
+        self._busy_since: Optional[tuple[tuple[Any, ...], float]] = None
+        #: Set with ``stuck`` when the holder ran on where a real OS would have preempted it.
+        self.preempt = False
         #: Why ``abort`` stopped this simulation when a task blocked in real code (else None).
         self.stuck: Optional[str] = None
 
@@ -428,9 +436,10 @@ class Scheduler:
 
     def _closed_error(self, me: Task) -> BaseException:
         """What a task waiting when the simulation closed raises: the root gets the report of a
-        task blocked in real code, if that is why it closed; the others end."""
+        task blocked in real code, or busy where a real OS would preempt it (not modelled), if
+        that is why it closed; the others end."""
         if self.stuck is not None and me is self.root:
-            return SimDeadlock(self.stuck)
+            return NotImplementedError(self.stuck) if self.preempt else SimDeadlock(self.stuck)
         return SimAborted(self.stuck or "the simulated network was closed")
 
     def _recover(self, me: Task) -> bool:
@@ -450,8 +459,14 @@ class Scheduler:
             else:
                 self.stuck = self._blocked_for_real(holder)
                 if self.stuck is None:
+                    self.stuck = self._busy(holder)
+                    self.preempt = self.stuck is not None
+                if self.stuck is None:
                     return False
         if self.stuck is not None:  # (abort takes the lock itself)
+            if self.preempt:
+                note_not_modelled(self.stuck)
+                _interrupt(holder.thread)  # the busy loop ends with SimAborted where it runs
             self.abort()
             return False  # _sleep sees the abort and raises
         warnings.warn(
@@ -461,6 +476,32 @@ class Scheduler:
             stacklevel=2,
         )
         return True
+
+    def _busy(self, holder: Task) -> Optional[str]:
+        """The report if ``holder`` has run for ``_BUSY_S`` real seconds without a hand-off or a
+        move of virtual time while another task could run now or once time moved on (one is
+        ready, or a timer or deadline is pending): where a real OS would have preempted it.
+        A holder whose fellows all wait for it without a deadline may compute as long as it
+        likes. Called with ``_cond`` held, at the waiting tasks' ``_RECHECK_S`` checks."""
+        mark = (holder, self._moves, self.clock.now)
+        now = _real_monotonic()
+        if holder.away or not (self.ready_besides(holder) or self._next_due() is not None):
+            self._busy_since = None
+            return None
+        if self._busy_since is None or self._busy_since[0] != mark:
+            self._busy_since = (mark, now)
+            return None
+        if now - self._busy_since[1] < _BUSY_S:
+            return None
+        frame = None if holder.thread is None else sys._current_frames().get(holder.thread.ident or 0)
+        where = f" at {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}" if frame else ""
+        return (
+            f"sockbehave.sim doesn't (yet) model preemption: simulated thread {holder.name} has run for"
+            f" {now - self._busy_since[1]:.1f} s of real time{where} without waiting, while other simulated"
+            f" threads could run ({self._waiting()}). One simulated thread runs at a time and gives way only when"
+            " it waits; a real OS would have preempted this one (a loop that spins until another thread acts, say)."
+            " The simulation was stopped"
+        )
 
     def _blocked_for_real(self, holder: Task) -> Optional[str]:
         """The report if ``holder``, which has the baton, is blocked in real code: on a lock,
@@ -513,14 +554,14 @@ class Scheduler:
         _TASKS.pop(_get_ident(), None)
 
     def step_in(self) -> None:
-        """The root's thread, out since ``step_out``, runs in the simulation again."""
+        """The root's thread, out since ``step_out``, runs in the simulation again; if the
+        simulation was stopped (its report was raised in the root already), it stays out."""
         root = self.root
         if root is None or root.thread is not threading.current_thread() or not root.away:
             raise RuntimeError("only the root task's thread, stepped out, steps in again")
-        if self._aborted:
-            raise SimAborted(self.stuck or "the simulated network was closed")
         root.away = False
-        _TASKS[_get_ident()] = root
+        if not self._aborted:  # (abort ended every task's simulated life, the root's too)
+            _TASKS[_get_ident()] = root
 
     def _register(self, name: str, thread: Optional[threading.Thread]) -> Task:
         task = Task(name, self._count, self, thread)
@@ -888,6 +929,15 @@ class Scheduler:
             ):
                 thread.join(max(0.0, deadline - _real_monotonic()))
         return [t.name for t in self._spawned if not t.done or t.pooled or (t.thread is not None and _alive(t.thread))]
+
+
+def _interrupt(thread: Optional[threading.Thread]) -> None:
+    """Raise ``SimAborted`` in ``thread`` at its next bytecode (a busy loop never waits, so it
+    would never see the simulation end otherwise)."""
+    import ctypes  # (here: only a stopped busy loop needs it, and it costs start-up time)
+
+    if thread is not None and thread.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SimAborted))
 
 
 def _alive(thread: threading.Thread) -> bool:

@@ -893,8 +893,9 @@ def patched(
     body_ok = False
     try:
         yield net
-        body_ok = True
-        _settle(net)
+        body_ok = not net.scheduler.closed  # a simulation stopped in the body has said why there
+        if body_ok:
+            _settle(net)
     finally:
         _close(net, body_ok, default_timeout)
 

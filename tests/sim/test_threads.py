@@ -725,3 +725,36 @@ def test_naming_a_wait_calls_nothing_a_blocking_call_detector_may_wrap(monkeypat
         threading.Timer(0.5, ev.set).start()
         exec(code, {"ev": ev})  # a wait made from a new file name
         assert ev.is_set()
+
+
+@pytest.mark.usefixtures("quick_stall_checks")
+def test_a_thread_that_spins_while_others_could_run_stops_the_simulation_as_not_modelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One simulated thread runs at a time: a loop that spins until another thread acts would
+    hang for real (found with cheroot's suite). After ``_BUSY_S`` of real time it is reported
+    as not modelled (preemption), and the loop itself ends."""
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_BUSY_S", 0.3)
+    stop: list[int] = []
+    spun = threading.Event()
+
+    def spin() -> None:
+        try:
+            while not stop:
+                pass
+        finally:
+            spun.set()
+
+    def program() -> None:
+        with patched("linux"):
+            threading.Thread(target=spin, name="spinner", daemon=True).start()
+            time.sleep(1)  # virtual: it can end only when the spinner lets time move
+            stop.append(1)
+
+    started = time.monotonic()
+    with pytest.raises(NotImplementedError, match="doesn't \\(yet\\) model preemption: simulated thread spinner"):
+        program()
+    assert spun.wait(10), "the busy loop still runs"
+    assert time.monotonic() - started < 30
