@@ -23,6 +23,7 @@ whose sockets are no descriptors (``Profile.socket_descriptor_flags``): they rai
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable
 from typing import Any, Optional
@@ -167,12 +168,22 @@ def dup2(net: SimHost, fd: int, fd2: int, inheritable: bool = True) -> int:
     return fd2
 
 
+def fchmod(net: SimHost, fd: int, mode: int) -> None:
+    """``os.fchmod`` of a socket's descriptor, as ``Profile.socket_fchmod`` says (Linux: it
+    succeeds on the socket's own inode, and a bound AF_UNIX path keeps its mode)."""
+    mode = operator.index(mode)  # CPython's "i" argument: TypeError for anything else
+    _socket(net, fd, "os.fchmod()")
+    if net.profile.socket_fchmod is None:
+        raise NotModelled(f"os.fchmod() of a socket's descriptor on {net.profile.name}")
+
+
 #: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.
 _MODELLED: dict[str, Callable[..., Any]] = {
     "os.close": close,
     "os.dup": dup,
     "os.dup2": dup2,
     "os.sendfile": sendfile,
+    "os.fchmod": fchmod,
     "fcntl.fcntl": fcntl,
     "os.get_blocking": get_blocking,
     "os.set_blocking": set_blocking,

@@ -448,6 +448,9 @@ class Profile:
     #: (``S_IFSOCK``; read bits unless nothing more can be received and nothing is left, write
     #: bits unless nothing more can be sent, none on a listener; size: the unread bytes).
     socket_file_io: Optional[str]
+    #: ``os.fchmod`` of a socket's descriptor: "no-effect" (it succeeds and changes nothing the
+    #: simulation models: not the mode of a bound AF_UNIX path), or None (not modelled).
+    socket_fchmod: Optional[str]
     #: Whether a socket accept() returns takes the listening socket's O_NONBLOCK (before
     #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
     #: wait on such a socket with no timeout is ``NotModelled``).
@@ -1121,6 +1124,12 @@ LINUX = _p(
             "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
         ),
         # descriptor flags
+        "socket_fchmod": (
+            "no-effect",
+            "torvalds/linux@v6.12 net/socket.c sockfs_setattr (simple_setattr on the socket's own sockfs inode, "
+            "not the path it is bound to); observed here: os.fchmod of an AF_UNIX and an AF_INET socket returns None, "
+            "Linux 6.18",
+        ),
         "socket_file_io": (
             "fixed",
             "recv(2) and send(2) (Linux man-pages 6.03): with no flags they are read(2) and write(2); observed here "
@@ -1516,6 +1525,11 @@ DARWIN = _p(
             "sending'): not modelled",
         ),
         # descriptor flags
+        "socket_fchmod": (
+            None,
+            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
+            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
+        ),
         "socket_file_io": (
             "by-state",
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/sys_socket.c:102-103 (a socket's fileops read and "
@@ -1786,6 +1800,11 @@ FREEBSD = _p(
             "FreeBSD send(2) (April 27, 2020): MSG_DONTWAIT requests the call to return when it would block otherwise",
         ),
         # descriptor flags
+        "socket_fchmod": (
+            None,
+            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
+            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
+        ),
         "socket_file_io": (
             "by-state",
             "F-Stack/f-stack@5cb586b5 freebsd/kern/sys_socket.c:106-112 (a socket's fileops read, write and stat), "
@@ -2277,6 +2296,11 @@ WINDOWS = _p(
             "https://docs.python.org/3/library/os.html#os.set_blocking (on Windows only for pipes, since 3.12); "
             "python/cpython@v3.13.0 Lib/socket.py:531 (on Windows socket.get_inheritable uses os.get_handle_inheritable: "
             "a socket is a handle, not a C descriptor): not modelled",
+        ),
+        "socket_fchmod": (
+            None,
+            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
+            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
         ),
         "socket_file_io": (
             None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -176,8 +177,8 @@ def test_every_os_call_on_a_descriptor_is_modelled_or_refused_by_name_never_the_
         assert os.stat(fd).st_mode == os.fstat(fd).st_mode
         with pytest.raises(ValueError, match="cannot use fd and follow_symlinks together"):
             os.stat(fd, follow_symlinks=False)
+        assert os.fchmod(fd, 0o777) is None  # Linux: the socket's own inode (Profile.socket_fchmod)
         calls = [
-            lambda: os.fchmod(fd, 0o777),
             lambda: os.chmod(fd, 0o777),
             lambda: os.fchown(fd, -1, -1),
             lambda: os.fstatvfs(fd),
@@ -187,3 +188,18 @@ def test_every_os_call_on_a_descriptor_is_modelled_or_refused_by_name_never_the_
         for call in calls:
             with pytest.raises(NotImplementedError, match="on a simulated socket's descriptor"):
                 call()
+
+
+def test_fchmod_of_a_socket_succeeds_on_linux_and_is_not_modelled_elsewhere() -> None:
+    def fchmod() -> object:
+        with socket.socket() as s:
+            return os.fchmod(s.fileno(), 0o777)
+
+    real = fchmod() if sys.platform == "linux" else None
+    with patched("linux"):
+        assert fchmod() is real is None
+    with (
+        patched("darwin"),
+        pytest.raises(NotImplementedError, match=r"os.fchmod\(\) of a socket's descriptor on darwin"),
+    ):
+        fchmod()
