@@ -170,11 +170,15 @@ def dup2(net: SimHost, fd: int, fd2: int, inheritable: bool = True) -> int:
 
 def fchmod(net: SimHost, fd: int, mode: int) -> None:
     """``os.fchmod`` of a socket's descriptor, as ``Profile.socket_fchmod`` says (Linux: it
-    succeeds on the socket's own inode, and a bound AF_UNIX path keeps its mode)."""
+    succeeds on the socket's own inode, and a bound AF_UNIX path keeps its mode; the BSDs:
+    EINVAL, a socket has no vnode)."""
     mode = operator.index(mode)  # CPython's "i" argument: TypeError for anything else
     _socket(net, fd, "os.fchmod()")
-    if net.profile.socket_fchmod is None:
+    rule = net.profile.socket_fchmod
+    if rule is None:
         raise NotModelled(f"os.fchmod() of a socket's descriptor on {net.profile.name}")
+    if rule != "no-effect":
+        raise raise_errno(net, rule)
 
 
 #: "module.function" -> its model, called as ``model(net, fd, *rest_of_the_arguments)``.

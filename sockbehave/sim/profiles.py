@@ -449,7 +449,8 @@ class Profile:
     #: bits unless nothing more can be sent, none on a listener; size: the unread bytes).
     socket_file_io: Optional[str]
     #: ``os.fchmod`` of a socket's descriptor: "no-effect" (it succeeds and changes nothing the
-    #: simulation models: not the mode of a bound AF_UNIX path), or None (not modelled).
+    #: simulation models: not the mode of a bound AF_UNIX path), an errno name it fails with,
+    #: or None (not modelled).
     socket_fchmod: Optional[str]
     #: Whether a socket accept() returns takes the listening socket's O_NONBLOCK (before
     #: CPython's own ``socket.accept`` adjusts it); ``None`` where not known (a call that would
@@ -1526,9 +1527,10 @@ DARWIN = _p(
         ),
         # descriptor flags
         "socket_fchmod": (
-            None,
-            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
-            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
+            "EINVAL",
+            "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/vfs/vfs_syscalls.c:7979-7988 (fchmod1 asks file_vnode "
+            "for the descriptor's vnode) and bsd/kern/kern_descrip.c:2060-2080 (file_vnode: EINVAL when the "
+            "descriptor is no vnode, as a socket's is not)",
         ),
         "socket_file_io": (
             "by-state",
@@ -1801,9 +1803,9 @@ FREEBSD = _p(
         ),
         # descriptor flags
         "socket_fchmod": (
-            None,
-            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
-            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
+            "EINVAL",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/vfs_syscalls.c:2907 (fchmod calls the file's fo_chmod), "
+            "kern/sys_socket.c:114 (a socket's is invfo_chmod) and kern/kern_descrip.c:5113-5117 (invfo_chmod: EINVAL)",
         ),
         "socket_file_io": (
             "by-state",
@@ -2299,8 +2301,7 @@ WINDOWS = _p(
         ),
         "socket_fchmod": (
             None,
-            "not read yet: what fchmod(2) of a socket's descriptor does there (a run of "
-            "tests/sim/test_fdcalls.py's probe on that OS would settle it)",
+            "not modelled: a Windows socket is a handle, not a C descriptor (see socket_descriptor_flags)",
         ),
         "socket_file_io": (
             None,

@@ -5,6 +5,7 @@ Linux, and what is refused. Linux itself is compared with the real stack in
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import sys
@@ -190,16 +191,17 @@ def test_every_os_call_on_a_descriptor_is_modelled_or_refused_by_name_never_the_
                 call()
 
 
-def test_fchmod_of_a_socket_succeeds_on_linux_and_is_not_modelled_elsewhere() -> None:
+def test_fchmod_of_a_socket_succeeds_on_linux_and_is_einval_on_the_bsds() -> None:
     def fchmod() -> object:
         with socket.socket() as s:
-            return os.fchmod(s.fileno(), 0o777)
+            try:
+                return os.fchmod(s.fileno(), 0o777)
+            except OSError as exc:
+                return errno.errorcode[exc.errno or 0]
 
     real = fchmod() if sys.platform == "linux" else None
     with patched("linux"):
         assert fchmod() is real is None
-    with (
-        patched("darwin"),
-        pytest.raises(NotImplementedError, match=r"os.fchmod\(\) of a socket's descriptor on darwin"),
-    ):
-        fchmod()
+    for profile in ("darwin", "freebsd"):
+        with patched(profile):
+            assert fchmod() == "EINVAL"  # Profile.socket_fchmod: no vnode to change
