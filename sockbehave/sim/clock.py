@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import ctypes  # (at import: an import inside a simulated thread waits on simulated locks)
 import heapq
 import linecache
 import os
@@ -466,7 +467,8 @@ class Scheduler:
         if self.stuck is not None:  # (abort takes the lock itself)
             if self.preempt:
                 note_not_modelled(self.stuck)
-                _interrupt(holder.thread)  # the busy loop ends with SimAborted where it runs
+                # the busy loop ends where it runs: a simulated thread quietly, the root with the report
+                _interrupt(holder.thread, _preempted(self.stuck) if holder is self.root else SimAborted)
             self.abort()
             return False  # _sleep sees the abort and raises
         warnings.warn(
@@ -931,13 +933,21 @@ class Scheduler:
         return [t.name for t in self._spawned if not t.done or t.pooled or (t.thread is not None and _alive(t.thread))]
 
 
-def _interrupt(thread: Optional[threading.Thread]) -> None:
-    """Raise ``SimAborted`` in ``thread`` at its next bytecode (a busy loop never waits, so it
-    would never see the simulation end otherwise)."""
-    import ctypes  # (here: only a stopped busy loop needs it, and it costs start-up time)
+def _preempted(report: str) -> type[BaseException]:
+    """A ``NotImplementedError`` class whose instances, made with no arguments (as an
+    asynchronous exception is), carry ``report``."""
 
+    def init(self: BaseException) -> None:
+        NotImplementedError.__init__(self, report)
+
+    return type("SimPreemptionNotModelled", (NotImplementedError,), {"__init__": init})
+
+
+def _interrupt(thread: Optional[threading.Thread], exc: type[BaseException]) -> None:
+    """Raise ``exc`` in ``thread`` at its next bytecode (a busy loop never waits, so it would
+    never see the simulation end otherwise)."""
     if thread is not None and thread.ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SimAborted))
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(exc))
 
 
 def _alive(thread: threading.Thread) -> bool:

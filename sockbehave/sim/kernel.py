@@ -1574,7 +1574,7 @@ class Kernel:
         more = facts.sure_bytes - len(peer.rcv) if peer.unix_writes < facts.sure_writes else 0
         return max(first, more, 0)
 
-    def unix_send_room(self, s: KSock) -> bool:
+    def unix_send_can_go_on(self, s: KSock) -> bool:
         """Whether a ``whole`` send on AF_UNIX pair end ``s`` can go on: part of a write surely
         fits, or the send fails at once (closed, shut down, no peer)."""
         t = s.tcb

@@ -206,6 +206,8 @@ def run(
                 _start_and_wait(programs, outputs, net, gap, failed)
             except SimDeadlock as exc:
                 waiting = str(exc)
+            except NotImplementedError:  # the simulation was stopped as not modelled (a busy loop):
+                pass  # the scheduler's not_modelled says why
             clock, recorded = net.clock(), net.trace
             not_modelled = net.scheduler.not_modelled
             # Every wait the programs are owed is done: leave through the error path, where the

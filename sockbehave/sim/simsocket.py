@@ -405,11 +405,22 @@ class SimSocket(socket.socket):
         return bool(flags & _DONTWAIT) or o_nonblock(self._net, self._k)
 
     def _wait(
-        self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int = 0, restartable: bool = True
+        self,
+        ready: Callable[[], bool],
+        deadline: Optional[float],
+        what: str,
+        flags: int = 0,
+        restartable: bool = True,
+        unsure: Optional[str] = None,
     ) -> None:
         """Wait for ``ready`` as the timeout allows: EAGAIN when non-blocking, else a timeout.
         MSG_DONTWAIT in ``flags`` makes a blocking socket's call non-blocking; with a timeout,
-        CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing."""
+        CPython waits for readiness before each try (sock_call_ex), so the flag changes nothing.
+        ``unsure``: the real OS may not have made this wait (room in an AF_UNIX pair past what
+        the model knows): only other threads may run meanwhile, and where time would have to
+        move on, or the call would not wait, ``unsure`` is not modelled."""
+        if unsure is not None and self._returns_at_once(flags):
+            raise NotModelled(unsure)
         if self._returns_at_once(flags):
             # A call that found nothing to do: a poll (see Scheduler.poll_point), so a loop
             # that retries it cannot starve the thread it waits for. (No socket in the text: a
@@ -422,29 +433,16 @@ class SimSocket(socket.socket):
         # A blocking call (no timeout) is one system call, which SA_RESTART restarts; with a
         # timeout CPython waits in poll() first, which a signal always interrupts (signal(7)).
         restartable = restartable and self._timeout is None
-        if not self._net.scheduler.wait_until(ready, deadline, f"{what}() on {self._described()}", restartable):
-            raise socket.timeout("timed out")
-
-    def _unsure_wait(
-        self, ready: Callable[[], bool], deadline: Optional[float], what: str, flags: int, first: bool, feature: str
-    ) -> None:
-        """``_wait`` for room the real OS may have had: only other threads may run meanwhile;
-        if time would have to move on (or the call is not to wait), ``feature`` is not modelled."""
-        if self._returns_at_once(flags):
-            raise NotModelled(feature)
-        if self._timeout is not None and not self._k.nonblock:
-            raise NotModelled(f"{what}() with a timeout on a descriptor made blocking by fcntl or os.set_blocking")
         stalled = (
-            f"{feature}: a blocking {what}() found no room, and no other thread could make some without time moving on"
+            f"{unsure}: a blocking {what}() found no room, and no other thread could make some without time moving on"
         )
+        on_stall = None if unsure is None else (lambda: NotModelled(stalled))
         if not self._net.scheduler.wait_until(
-            ready,
-            deadline,
-            f"{what}() on {self._described()}",
-            first and self._timeout is None,
-            on_stall=lambda: NotModelled(stalled),
+            ready, deadline, f"{what}() on {self._described()}", restartable, on_stall
         ):
-            raise NotModelled(stalled)
+            if unsure is not None:
+                raise NotModelled(stalled)
+            raise socket.timeout("timed out")
 
     def _blocking(self, what: str, attempt: Callable[[KSock], T], ready: Callable[[KSock], bool], flags: int = 0) -> T:
         """Try ``attempt``; while the kernel says WouldBlock, wait as the timeout allows."""
@@ -701,7 +699,7 @@ class SimSocket(socket.socket):
             except UnsureRoom as unsure:
                 # An AF_UNIX pair full as far as the model knows: the real one may have room.
                 # Waiting is right only while another thread drains it at this very instant.
-                self._unsure_wait(lambda: k.unix_send_room(ks), deadline, what, flags, not sent, unsure.feature)
+                self._wait(lambda: k.unix_send_can_go_on(ks), deadline, what, flags, not sent, unsure.feature)
                 waited = True
                 continue
             except WouldBlock:

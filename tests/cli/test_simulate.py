@@ -181,6 +181,31 @@ def test_a_thread_that_raises_prints_to_its_programs_error_output_and_the_run_go
     assert f'File "{program}", line 5, in work' in err and "clock.py" not in err  # not the simulator's frames
 
 
+def test_a_busy_loop_that_waits_for_another_thread_ends_as_not_modelled(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_RECHECK_S", 0.05)  # the stall checks at once, not after 20 s
+    monkeypatch.setattr(clock, "_BUSY_S", 0.3)
+    program = write(
+        tmp_path,
+        "spin.py",
+        """
+        import threading
+        flag = []
+        threading.Timer(1.0, flag.append, [1]).start()
+        while not flag:  # a real OS would preempt this loop; one simulated thread runs at a time
+            pass
+        print("done")
+        """,
+    )
+    code, out, err = cli("simulate", "--os", "linux", program)
+    assert (code, out) == (4, "")
+    assert err.count("\n") == 1 and "doesn't (yet) model preemption: simulated thread spin.py" in err
+    assert "spin.py:5" in err
+
+
 def test_the_unmodelled_is_reported_even_when_the_program_catches_it(cli: CLI, tmp_path: Path) -> None:
     program = write(
         tmp_path,
