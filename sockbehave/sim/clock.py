@@ -448,28 +448,31 @@ class Scheduler:
         (its signal was lost) or its holder can never pass it on (its thread has ended), take
         it, with a warning, instead of waiting for ever: the simulator must never hang for
         real. A holder that is merely busy in real code keeps it; one blocked in real code
-        (``_blocked_for_real``) stops the simulation, and the root reports it."""
+        (``_blocked_for_real``), or busy where a real OS would preempt it (``_busy``), stops the
+        simulation, and the root reports it."""
         with self._cond:
             holder = self._current
-            if self._aborted or holder is None:
+            if self._aborted or holder is None or self.stuck is not None:  # (another task is stopping it)
                 return False
             lost = holder is me
             dead = holder.done or (holder.thread is not None and not holder.thread.is_alive())
             if lost or dead:
                 self._current = me
             else:
-                self.stuck = self._blocked_for_real(holder)
-                if self.stuck is None:
-                    self.stuck = self._busy(holder)
-                    self.preempt = self.stuck is not None
-                if self.stuck is None:
+                stuck, preempt = self._blocked_for_real(holder), False
+                if stuck is None:
+                    stuck = self._busy(holder)
+                    preempt = stuck is not None
+                if stuck is None:
                     return False
+                self.stuck, self.preempt = stuck, preempt
         if self.stuck is not None:  # (abort takes the lock itself)
             if self.preempt:
                 note_not_modelled(self.stuck)
+            self.abort()  # before the busy loop ends: its thread must hand the baton to nobody
+            if self.preempt:
                 # the busy loop ends where it runs: a simulated thread quietly, the root with the report
                 _interrupt(holder.thread, _preempted(self.stuck) if holder is self.root else SimAborted)
-            self.abort()
             return False  # _sleep sees the abort and raises
         warnings.warn(
             f"sockbehave.sim: {me.name} took the baton after {_RECHECK_S:g} s of real time: "
