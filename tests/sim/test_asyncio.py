@@ -273,8 +273,8 @@ def test_a_failed_sock_connects_error_does_not_keep_its_future_alive(profile: st
         exc = asyncio.run(refused())
     assert "Connect call failed" in str(exc)
     # The simulator's own frames the traceback keeps (each one raised through, and the frames
-    # that called them) hold no future, nor arguments that do. (asyncio's own frames hold
-    # theirs before CPython 3.11.11 and 3.12.8, which took gh-124859.)
+    # that called them) hold no future, nor arguments that do. (asyncio's own frames may hold
+    # theirs: gh-124859 reached only some CPython releases.)
     tb, seen = exc.__traceback__, set()
     while tb is not None:
         frame: Any = tb.tb_frame
