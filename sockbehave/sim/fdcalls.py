@@ -203,17 +203,12 @@ def model_of(module: str, name: str) -> Callable[..., Any]:
     take both); a call neither models raises ``NotImplementedError`` naming the kind of
     descriptor, and on a closed number EBADF."""
     key = f"{module}.{name}"
-    # os.stat(fd) is os.fstat(fd) (os.stat: "path may be ... an open file descriptor")
-    modelled_as = "os.fstat" if key == "os.stat" else key
-    on_socket, on_pipe = _MODELLED.get(modelled_as), pipes.MODELS.get(modelled_as)
+    if key == "os.stat":
+        return _stat_of_a_descriptor(model_of("os", "fstat"))
+    on_socket, on_pipe = _MODELLED.get(key), pipes.MODELS.get(key)
 
     def call(net: SimHost, fd: int, *args: Any, **kwargs: Any) -> Any:
         net.enter()
-        if modelled_as != key and kwargs:  # os.stat's keywords, checked as CPython's path_converter does
-            if kwargs.pop("dir_fd", None) is not None:
-                raise ValueError("stat: can't specify both dir_fd and fd")
-            if not kwargs.pop("follow_symlinks", True):
-                raise ValueError("stat: cannot use fd and follow_symlinks together")
         end = pipes.end_of(net, fd)
         if end is not None and on_pipe is not None:
             return on_pipe(net, end, fd, *args, **kwargs)
@@ -226,3 +221,17 @@ def model_of(module: str, name: str) -> Callable[..., Any]:
         return on_socket(net, fd, *args, **kwargs)
 
     return call
+
+
+def _stat_of_a_descriptor(fstat: Callable[..., Any]) -> Callable[..., Any]:
+    """``os.stat(fd)`` is ``os.fstat(fd)`` (os.stat: "path may be ... an open file descriptor"),
+    with its keywords checked as CPython's path_converter checks them."""
+
+    def stat(net: SimHost, fd: int, *, dir_fd: Optional[int] = None, follow_symlinks: bool = True) -> Any:
+        if dir_fd is not None:
+            raise ValueError("stat: can't specify both dir_fd and fd")
+        if not follow_symlinks:
+            raise ValueError("stat: cannot use fd and follow_symlinks together")
+        return fstat(net, fd)
+
+    return stat

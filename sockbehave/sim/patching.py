@@ -963,7 +963,6 @@ class LongSimulation:
         self.net: Optional[Network] = None
         self._default_timeout: Optional[float] = None
         self._closed = False
-        self._limit: Optional[float] = None  # the virtual time limit, counted afresh in each span
 
     @contextlib.contextmanager
     def span(self) -> Iterator[Network]:
@@ -983,17 +982,15 @@ class LongSimulation:
             with _install_lock:
                 _reassert()
             self.net.scheduler.step_in()
-        net = self.net
-        if self._limit is None:
-            self._limit = net.scheduler.max_virtual_time  # (virtual time starts at 0)
+        net, sched = self.net, self.net.scheduler
         # A span's waits get the whole limit, whatever earlier spans used: one test that waits
         # for an hour must not leave every later test at the limit.
-        net.scheduler.limit_start = net.clock()
-        net.scheduler.max_virtual_time = net.scheduler.limit_start + self._limit
+        limit = sched.max_virtual_time - sched.limit_start
+        sched.limit_start = net.clock()
+        sched.max_virtual_time = sched.limit_start + limit
         try:
             yield net
         finally:
-            sched = net.scheduler
             try:
                 if not sched.closed:
                     sched.wait_until(
