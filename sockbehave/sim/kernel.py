@@ -1768,14 +1768,34 @@ class Kernel:
             if not lowest <= value <= highest:
                 raise self.fail("EINVAL")
         if name in _BUFFER_OPTIONS:
-            factor = self.profile.rcvbuf_set_factor if name == "SO_RCVBUF" else self.profile.sndbuf_set_factor
-            value = max(value * factor, self.profile.sockbuf_minimums[_BUFFER_OPTIONS.index(name)])
-            if s.tcb is not None:  # a connected socket's buffer changes at once (socket(7): sk_sndbuf)
+            value = self._buffer_request(s, name, value)
+            if s.tcb is not None and s.tcb.unix is None:  # a connected socket's changes at once (socket(7): sk_sndbuf)
                 if name == "SO_RCVBUF":
                     s.tcb.rcv_cap = value
                 else:
                     s.tcb.snd_cap = value
         s.opts[name] = value
+
+    def _buffer_request(self, s: KSock, name: str, value: int) -> int:
+        """What setsockopt(SO_RCVBUF or SO_SNDBUF, value) stores (``Profile.sockbuf_out_of_range``)."""
+        p = self.profile
+        which = _BUFFER_OPTIONS.index(name)
+        factor = p.rcvbuf_set_factor if name == "SO_RCVBUF" else p.sndbuf_set_factor
+        lowest, highest = p.sockbuf_minimums[which], (p.sockbuf_maximums or (None, None))[which]
+        rule = p.sockbuf_out_of_range
+        if rule == "clamp":  # read as unsigned, clamped, then multiplied
+            value %= 2**32
+            return max(min(value, highest if highest is not None else value) * factor, lowest)
+        if value * factor >= lowest and (highest is None or value <= highest):
+            return value * factor
+        if rule in ("refuse", "cap") and value * factor < lowest:
+            raise self.fail("EINVAL")
+        if rule == "refuse" or (rule == "cap" and s.opts.get(name) == highest):
+            raise self.fail("ENOBUFS")
+        if rule == "cap":
+            assert highest is not None  # only a known maximum is exceeded
+            return highest * factor
+        raise NotModelled(f"setsockopt({name}, {value}) on {p.name}: a size outside what is known to be stored")
 
     def getsockopt(self, s: KSock, name: str) -> int | bytes:
         self.check_open(s)

@@ -424,6 +424,13 @@ class Profile:
     #: SO_RCVBUF), raised to at least (receive, send) ``sockbuf_minimums``.
     sndbuf_set_factor: int
     sockbuf_minimums: tuple[int, int]
+    #: The largest (receive, send) size setsockopt takes, before the factor; None: not known.
+    sockbuf_maximums: Optional[tuple[int, int]]
+    #: A size outside those bounds: "clamp" (Linux: the int is read as unsigned, clamped to the
+    #: maximum, multiplied, then raised to the minimum), "refuse" (EINVAL below the minimum,
+    #: ENOBUFS above the maximum), "cap" (EINVAL below the minimum; above the maximum the
+    #: maximum, or ENOBUFS once the buffer has it); None: such a size is ``NotModelled``.
+    sockbuf_out_of_range: Optional[str]
     #: Seconds between a connect's SYN retransmissions, in order; past the end each wait doubles.
     syn_retry_waits: tuple[float, ...]
     #: bind() of a v4-mapped address (``::ffff:127.0.0.1``) on an AF_INET6 socket with
@@ -1103,6 +1110,20 @@ LINUX = _p(
             (2304, 4608),
             "socket(7) SO_RCVBUF/SO_SNDBUF: the doubled value has a minimum; observed here (Linux 6.18, tcp.buffer-minimums)",
         ),
+        "sockbuf_maximums": (
+            (212992, 212992),
+            "net.core.rmem_max and wmem_max: Debian linux-source-6.12 6.12.117-1~deb12u1 (stable 6.12.117) net/core/sock.c:282-287 sets them to SK_RMEM_MAX and "
+            "SK_WMEM_MAX, include/net/sock.h:2895-2898 SKB_TRUESIZE(256) x 256, 212992 with x86_64's struct sizes "
+            "(computed; wmem_default, the same macro, reads 212992 here); a host that raises the sysctls clamps there "
+            "instead (this machine's wmem_max 4194304: setsockopt(SO_SNDBUF, 10**7) reads back 8388608, observed)",
+        ),
+        "sockbuf_out_of_range": (
+            "clamp",
+            "Debian linux-source-6.12 6.12.117-1~deb12u1 (stable 6.12.117) net/core/sock.c:1314-1331 (SO_SNDBUF: min_t(u32, val, wmem_max), doubled, at least "
+            "SOCK_MIN_SNDBUF; no error, 'treated in BSD as hints') and 1346-1353, 958-977 (SO_RCVBUF with rmem_max); "
+            "socket(7) SO_RCVBUF/SO_SNDBUF (the maximum is rmem_max/wmem_max); observed here: -1 reads back 2 x "
+            "wmem_max (u32), 0 the minimum",
+        ),
         "syn_retry_waits": (
             (1.0, 1.0, 1.0, 1.0, 1.0),
             "https://docs.kernel.org/networking/ip-sysctl.html (tcp_syn_linear_timeouts, 4 by default: the first SYN "
@@ -1505,6 +1526,18 @@ DARWIN = _p(
             "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4966-4995 (below 1 is EINVAL) and uipc_socket2.c:804-822 "
             "(sbreserve stores the request, no minimum)",
         ),
+        "sockbuf_maximums": (
+            (8388608, 8388608),
+            "xnu (xnu-11417.101.15) bsd/sys/socketvar.h:199 (SB_MAX 8 MiB, kern.ipc.maxsockbuf) and bsd/kern/uipc_mbuf.c:2501-2515 "
+            "(boot only lowers it, for a small cluster pool)",
+        ),
+        "sockbuf_out_of_range": (
+            "cap",
+            "xnu (xnu-11417.101.15) bsd/kern/uipc_socket.c:4980-4993 (below 1 is EINVAL; sbreserve failing is ENOBUFS) and "
+            "uipc_socket2.c:804-822 (above sb_max the size becomes sb_max, and fails only when the buffer already "
+            "has it); xnu-10002.81.5 and earlier refused above sb_max x 2048 / 2304 (7456540) with ENOBUFS instead "
+            "(uipc_socket2.c:819 there), so older macOS differs",
+        ),
         "syn_retry_waits": (
             (1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 64.0, 64.0),
             "xnu (xnu-11417.101.15) bsd/netinet/tcp_timer.c:883-884 (tcp_syn_backoff) and 1257-1264 (SYN_SENT uses it), "
@@ -1779,6 +1812,17 @@ FREEBSD = _p(
             (1, 1),
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3086-3105 (below 1 is EINVAL) and "
             "kern/uipc_sockbuf.c:610-640 (sbreserve_locked stores the request, no minimum)",
+        ),
+        "sockbuf_maximums": (
+            (1864135, 1864135),
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_sockbuf.c:67-69 (sb_max_adj = SB_MAX x MCLBYTES / (MSIZE + MCLBYTES)), sys/sockbuf.h:67 "
+            "(SB_MAX 2 MiB, kern.ipc.maxsockbuf), sys/param.h:177-185 (MSIZE 256, MCLBYTES 2048): 1864135; "
+            "getsockopt(2) (FreeBSD 12.2) names kern.ipc.maxsockbuf as the absolute maximum",
+        ),
+        "sockbuf_out_of_range": (
+            "refuse",
+            "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3099-3101 (below 1 is EINVAL), kern/uipc_sockbuf.c:624-625 (sbreserve_locked "
+            "refuses more than sb_max_adj) and 698-700 (sbsetopt: ENOBUFS)",
         ),
         "syn_retry_waits": (
             (1.0,),
@@ -2269,6 +2313,17 @@ WINDOWS = _p(
             (0, 0),
             "wine-mirror/wine@wine-10.0 dlls/ws2_32/tests/sock.c:1301-1318 (SO_RCVBUF set to 0 reads back 0) and "
             "5172-5173, 5212-5219 (SO_SNDBUF 0x123 reads back 0x123); that SO_SNDBUF has no minimum at all is inferred",
+        ),
+        "sockbuf_maximums": (
+            None,
+            "not documented: Microsoft's SOL_SOCKET socket options page (SO_RCVBUF, SO_SNDBUF) and setsockopt page "
+            "give none, and wine-mirror/wine tests set at most 4096 (dlls/ws2_32/tests/sock.c:1291-1318, wine-9.7); "
+            "a larger size is stored as given (inferred)",
+        ),
+        "sockbuf_out_of_range": (
+            None,
+            "not documented: a negative size is not modelled (the setsockopt page's WSAEINVAL names only an "
+            "invalid optval)",
         ),
         "syn_retry_waits": (
             (1.0,),

@@ -148,6 +148,19 @@ def _c_int(value: Any) -> int:
         raise
 
 
+def _option_value(value: Any) -> int | bytes:
+    """``setsockopt``'s value as CPython reads it: a C int if it is an integer that fits one,
+    else a buffer (its TypeError names the type, for an integer out of range too)."""
+    with contextlib.suppress(TypeError):
+        number = operator.index(value)
+        if -(2**31) <= number < 2**31:
+            return number
+    try:
+        return bytes(memoryview(value))
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not '{type(value).__name__}'") from None
+
+
 def _buffer_size(value: int, what: str) -> int:
     if value < 0:
         raise ValueError(f"negative buffersize in {what}")
@@ -912,8 +925,7 @@ class SimSocket(socket.socket):
     def setsockopt(self, level: int, optname: int, value: Any, optlen: Optional[int] = None) -> None:
         if value is None:
             raise NotModelled("setsockopt(level, optname, None, optlen)")
-        if not isinstance(value, int):
-            value = bytes(memoryview(value))  # TypeError for what is neither int nor a buffer, as CPython
+        value = _option_value(value)
         name = self._option(level, optname)
         if name in ("SO_TYPE", "SO_ACCEPTCONN"):
             raise NotModelled(f"setsockopt() of {name} (a read-only option)")

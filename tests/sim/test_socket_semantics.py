@@ -162,6 +162,14 @@ def test_the_tutorial_file_transfer_arrives_intact(profile: str) -> None:
         (lambda s, u: s.bind(("127.0.0.1", 70000)), OverflowError, "port must be 0-65535"),
         (lambda s, u: s.send("text"), TypeError, "bytes-like object is required"),
         (lambda s, u: s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2000), OSError, "buflen out of range"),
+        # an int that is no C int is read as a buffer, as CPython's third parse of the arguments does
+        (lambda s, u: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2**31), TypeError, "not 'int'"),
+        (lambda s, u: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, -(2**31) - 1), TypeError, "not 'int'"),
+        (
+            lambda s, u: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1.5),
+            TypeError,
+            "^a bytes-like object is required, not 'float'",
+        ),
     ],
 )
 def test_argument_validation_is_cpythons(call: object, exc: type[BaseException], message: str) -> None:
@@ -664,3 +672,19 @@ def test_connecting_again_after_an_unreported_failure_is_not_modelled_on_the_bsd
             NotImplementedError, match=f"connect\\(\\) again after a non-blocking connect failed, on {profile}"
         ):
             c.connect_ex(("127.0.0.1", 9))
+
+
+def test_setsockopt_reads_an_index_as_an_int_as_cpython_does() -> None:
+    class Size:
+        def __index__(self) -> int:
+            return 5000
+
+    real = socket.socket()
+    with real:
+        real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, Size())
+        expected = real.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    s = Network("linux").socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, Size())
+    assert s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 10000
+    if sys.platform == "linux":
+        assert expected == 10000

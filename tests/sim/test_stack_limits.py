@@ -5,6 +5,7 @@ queue, and v4-mapped binds under IPV6_V6ONLY."""
 from __future__ import annotations
 
 import socket
+import sys
 
 import pytest
 
@@ -59,6 +60,56 @@ def test_linux_doubles_so_sndbuf_as_it_does_so_rcvbuf() -> None:
     s = Network("linux").socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 10000)
     assert s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 20000
+
+
+def _set_sizes(profile: str, *sizes: int) -> list[object]:
+    """What each setsockopt(SO_SNDBUF, size) on one TCP socket stores, or the errno it raises."""
+    net = Network(profile)
+    s = net.socket()
+    got: list[object] = []
+    for size in sizes:
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+            got.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+        except OSError as exc:
+            got.append(net.errno_name(exc.errno or 0))  # the simulated OS's numbers
+    return got
+
+
+@pytest.mark.parametrize(
+    ("profile", "outcomes"),
+    [
+        # clamped to wmem_max (read as unsigned: -1 too), doubled, raised to the minimum
+        ("linux", [425984, 425984, 4608, 425984, 425984]),
+        # EINVAL below 1; above kern.ipc.maxsockbuf's adjusted size ENOBUFS
+        ("freebsd", ["ENOBUFS", "EINVAL", "EINVAL", 1864135, "ENOBUFS"]),
+        # above sb_max the size becomes sb_max, and ENOBUFS once it has it
+        ("darwin", [8388608, "EINVAL", "EINVAL", 8388608, "ENOBUFS"]),
+    ],
+)
+def test_a_buffer_size_out_of_range_is_clamped_or_refused_as_each_os_does(profile: str, outcomes: list[object]) -> None:
+    assert _set_sizes(profile, 10**7, -1, 0, 1864135 if profile == "freebsd" else 8388608, 2**31 - 1) == outcomes
+
+
+def test_a_windows_buffer_size_no_source_covers_is_not_modelled() -> None:
+    assert _set_sizes("windows", 0, 10**7) == [0, 10**7]
+    with pytest.raises(NotModelled, match=r"setsockopt\(SO_SNDBUF, -1\) on windows"):
+        _set_sizes("windows", -1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="this machine's Linux")
+def test_real_linux_clamps_to_its_own_wmem_max_as_the_profile_clamps_to_the_default() -> None:
+    """The rule is Linux's on this machine too; only the sysctl's value may differ."""
+    with open("/proc/sys/net/core/wmem_max", encoding="ascii") as f:
+        wmem_max = int(f.read())
+    real = socket.socket()
+    with real:
+        seen = []
+        for size in (-1, wmem_max + 1, 0):
+            real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+            seen.append(real.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+    assert seen == [2 * wmem_max, 2 * wmem_max, 4608]
+    assert _set_sizes("linux", -1, 212993, 0) == [2 * 212992, 2 * 212992, 4608]
 
 
 def _late_client_gets_in_at(profile: str, accept_at: float) -> float:
