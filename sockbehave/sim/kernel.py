@@ -163,6 +163,8 @@ class Tcb:
         "snd_cap",
         "state",
         "unix",
+        "unix_charge",
+        "unix_exact",
         "unix_writes",
         "urg_mark",
     )
@@ -207,6 +209,10 @@ class Tcb:
         #: An end of an AF_UNIX stream socket pair (``Kernel.unix_pair``): its OS's facts; None for TCP.
         self.unix: Optional[UnixPairFacts] = None
         self.unix_writes = 0  # writes queued to this end since its reader last emptied it
+        #: The most those writes can charge their writer's SO_SNDBUF (``UnixPairFacts.write_charge``).
+        self.unix_charge = 0
+        #: Whether those writes were all small and none is read yet (``UnixPairFacts.small_writes``).
+        self.unix_exact = True
         #: Received urgent data read inline (``urgent``): the bytes of ``rcv`` before the urgent
         #: byte (0: the next byte is it); -1: none.
         self.urg_mark = -1
@@ -1145,7 +1151,7 @@ class Kernel:
             return self.sendto(s, data, s.remote[0], s.remote[1])
         t = self._connected_tcb(s, self.profile.send_unconnected_error)
         if t.unix is not None:
-            return self._unix_send(t, t.unix, data, whole)
+            return self._unix_send(s, t, t.unix, data, whole)
         cant_send = t.shut_by_app or t.fin_queued or t.reset or t.state == "CLOSED"
         cant_error = self.profile.send_after_shutdown_error if t.shut_by_app else self.profile.send_after_close_error
         if self.profile.send_error_order == "error-first" and t.error:
@@ -1212,7 +1218,7 @@ class Kernel:
         if s.closed or t is None or t.error or t.reset or t.state == "CLOSED":
             return True
         if t.unix is not None:
-            return self._unix_writable(t, t.unix)
+            return self._unix_writable(s, t, t.unix)
         self._pump(t)
         lowat = s.opts.get("TCP_NOTSENT_LOWAT")  # include/net/tcp.h tcp_stream_memory_free, as poll asks (wake 1)
         return len(t.snd) < t.snd_cap and (not lowat or 2 * len(t.snd) < int(lowat))
@@ -1242,7 +1248,10 @@ class Kernel:
             if mark >= 0:
                 t.urg_mark = mark - len(data) if len(data) <= mark else -1  # -1: the urgent byte is read
             if not t.rcv:
-                t.unix_writes = 0
+                t.unix_writes = t.unix_charge = 0
+                t.unix_exact = True
+            else:
+                t.unix_exact = False  # a write partly read still charges all of it
             peer = self.peer(t)
             if peer is not None:
                 self._pump(peer)
@@ -1372,7 +1381,8 @@ class Kernel:
             if rule is None:
                 raise NotModelled(f"shutdown(SHUT_RD) on {self.profile.name} with received data still queued")
             t.rcv.clear()  # "discard": the BSDs' sorflush
-            t.unix_writes = 0
+            t.unix_writes = t.unix_charge = 0
+            t.unix_exact = True
             t.urg_mark = -1
         t.read_shut = True
 
@@ -1534,7 +1544,7 @@ class Kernel:
         s.tcb, s.local, s.remote = self._unix_tcb(mine, theirs, facts), mine, theirs
         listener.queue.append(self._unix_tcb(theirs, mine, facts))
 
-    def _unix_send(self, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview, whole: bool = False) -> int:
+    def _unix_send(self, s: KSock, t: Tcb, facts: UnixPairFacts, data: bytes | memoryview, whole: bool = False) -> int:
         """A write goes straight into the other end's buffer, if it surely fits there (with
         ``whole``, what surely fits of it; see ``send``)."""
         if t.shut_by_app:
@@ -1549,11 +1559,15 @@ class Kernel:
             raise self.fail(error)
         if not len(data):
             return 0
-        room = self._unix_room(peer, facts)
+        full = self._unix_surely_full(s, peer, facts, len(data))
+        if full:
+            raise WouldBlock
+        room = len(data) if full is False else self._unix_room(s, peer, facts)
         if len(data) > room:
             feature = (
                 f"how much an AF_UNIX socket pair holds on {self.profile.name} past {facts.sure_bytes} unread bytes "
-                f"or {facts.sure_writes} unread writes (it depends on each write's buffer overhead)"
+                f"or {facts.sure_writes} unread writes, or past what surely fits its writer's SO_SNDBUF "
+                f"({self._unix_sndbuf(s, facts)}; it depends on each write's buffer overhead)"
             )
             if not whole:
                 raise NotModelled(feature)
@@ -1564,15 +1578,37 @@ class Kernel:
             peer.rcv = ByteQueue()
         peer.rcv.append(data)
         peer.unix_writes += 1
+        peer.unix_exact = peer.unix_exact and facts.small_writes is not None and len(data) <= facts.small_writes[0]
+        if facts.write_charge is not None:
+            per_byte, per_write = facts.write_charge
+            peer.unix_charge += per_byte * len(data) + per_write
         return len(data)
 
     @staticmethod
-    def _unix_room(peer: Tcb, facts: UnixPairFacts) -> int:
-        """How many bytes one write to ``peer`` surely fits: up to ``sure_first_write`` when it
-        holds nothing unread, up to ``sure_bytes`` unread in fewer than ``sure_writes`` writes."""
+    def _unix_sndbuf(s: KSock, facts: UnixPairFacts) -> int:
+        """The SO_SNDBUF of AF_UNIX pair end ``s``: as set, else a fresh end's."""
+        return int(s.opts.get("SO_SNDBUF", facts.buffer_sizes[0] if facts.buffer_sizes else 0))
+
+    def _unix_surely_full(self, s: KSock, peer: Tcb, facts: UnixPairFacts, size: int) -> Optional[bool]:
+        """Whether a write of ``size`` bytes from ``s`` finds the pair full, where every write
+        to ``peer`` since it was last emptied is known to charge ``small_writes``' amount (and
+        this one is that small too); None where not known."""
+        if facts.small_writes is None or not peer.unix_exact or size > facts.small_writes[0]:
+            return None
+        return peer.unix_writes * facts.small_writes[1] >= self._unix_sndbuf(s, facts)
+
+    def _unix_room(self, s: KSock, peer: Tcb, facts: UnixPairFacts) -> int:
+        """How many bytes one write from ``s`` to ``peer`` surely fits: up to ``sure_first_write``
+        when it holds nothing unread, up to ``sure_bytes`` unread in fewer than ``sure_writes``
+        writes; and (``write_charge``) no more than what the writer's SO_SNDBUF surely takes
+        after what the writes since ``peer`` was last emptied charge it."""
         first = 0 if peer.rcv else facts.sure_first_write
         more = facts.sure_bytes - len(peer.rcv) if peer.unix_writes < facts.sure_writes else 0
-        return max(first, more, 0)
+        room = max(first, more)
+        if facts.write_charge is not None:
+            per_byte, per_write = facts.write_charge
+            room = min(room, (self._unix_sndbuf(s, facts) - peer.unix_charge - per_write) // per_byte)
+        return max(room, 0)
 
     def unix_send_can_go_on(self, s: KSock) -> bool:
         """Whether a ``whole`` send on AF_UNIX pair end ``s`` can go on: part of a write surely
@@ -1581,13 +1617,17 @@ class Kernel:
         if s.closed or t is None or t.unix is None or t.shut_by_app:
             return True
         peer = self.peer(t)
-        return peer is None or peer.read_shut or self._unix_room(peer, t.unix) > 0
+        return peer is None or peer.read_shut or self._unix_room(s, peer, t.unix) > 0
 
-    def _unix_writable(self, t: Tcb, facts: UnixPairFacts) -> bool:
+    def _unix_writable(self, s: KSock, t: Tcb, facts: UnixPairFacts) -> bool:
         peer = self.peer(t)
         if peer is None or t.shut_by_app or peer.read_shut:
             return True  # a send fails at once
-        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
+        if facts.small_writes is not None and peer.unix_exact:  # Linux's unix_writable: 4 x the charge
+            return 4 * peer.unix_writes * facts.small_writes[1] <= self._unix_sndbuf(s, facts)
+        # Within the facts' bounds, and (Linux's unix_writable) with 4 x the charge within SO_SNDBUF.
+        charge_fits = facts.write_charge is None or 4 * peer.unix_charge <= self._unix_sndbuf(s, facts)
+        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes and charge_fits:
             return True
         raise NotModelled(
             f"whether an AF_UNIX socket pair end is writable on {self.profile.name} while the other end holds "
@@ -1630,7 +1670,7 @@ class Kernel:
             if facts.option_error is None:
                 raise NotModelled(f"{name} on an AF_UNIX socket on {self.profile.name}")
             raise self.fail(facts.option_error)
-        if name in _BUFFER_OPTIONS and (setting or facts.buffer_sizes is None):
+        if name in _BUFFER_OPTIONS and (facts.buffer_sizes is None or (setting and facts.write_charge is None)):
             raise NotModelled(
                 f"{'setting' if setting else 'reading'} {name} of an AF_UNIX socket pair on {self.profile.name}"
             )
@@ -1806,7 +1846,7 @@ class Kernel:
             raise NotModelled(f"whether a socket accepted on {self.profile.name} has its listener's {name}")
         if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
             assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
-            return s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]
+            return int(s.opts.get(name, s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]))
         if name == "SO_ERROR":
             unread_connect_error = None if s.connect_error_read else s.connect_error
             pending = s.error or (s.tcb.error if s.tcb else None) or unread_connect_error

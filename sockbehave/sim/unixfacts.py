@@ -63,6 +63,18 @@ class UnixPairFacts:
     option_error: Optional[str]
     #: ``getsockopt`` of SO_SNDBUF and SO_RCVBUF on a fresh end; None: not modelled.
     buffer_sizes: Optional[tuple[int, int]]
+    #: The most one write of n bytes charges its writer's SO_SNDBUF while any of it is unread,
+    #: as (per byte, per write). A write surely goes whole while the writes since the reader last
+    #: emptied its end and it, so charged, stay within the writer's SO_SNDBUF (as set, or
+    #: ``buffer_sizes``); the reader's SO_RCVBUF plays no part. None: setting either size is not
+    #: modelled.
+    write_charge: Optional[tuple[int, int]]
+    #: (size, charge): a write of at most ``size`` bytes charges exactly ``charge``. While every
+    #: write since the reader last emptied its end was that small and none of them is read, a
+    #: small write goes while they charge less than the writer's SO_SNDBUF and finds the pair
+    #: full (EAGAIN, or a wait) once they charge it all; the end is writable (select, poll)
+    #: while 4 x their charge is within SO_SNDBUF. None: not modelled.
+    small_writes: Optional[tuple[int, int]]
     #: The errno name of ``socketpair()`` of another family (AF_INET, AF_INET6).
     other_family_error: str
     #: The size of ``sockaddr_un.sun_path``: a longer path is CPython's "AF_UNIX path too long".
@@ -77,6 +89,7 @@ class UnixPairFacts:
 
 _LINUX_SEEN = "observed here (Linux 6.18, CPython 3.11.7, socket.socketpair())"
 _LINUX_AF_UNIX = "torvalds/linux net/unix/af_unix.c"
+_LINUX_6_12 = "Linux 6.12.117 (Debian linux-source-6.12 6.12.117-1~deb12u1)"
 _XNU = "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_usrreq.c"
 _FREEBSD = "F-Stack/f-stack@5cb586b5 freebsd/kern/uipc_usrreq.c (FreeBSD 13, vendored by F-Stack)"
 
@@ -114,6 +127,27 @@ LINUX_UNIX_PAIRS = build(
             f"{_LINUX_SEEN}: setsockopt and getsockopt of TCP_NODELAY and IP_TOS raise errno 95",
         ),
         "buffer_sizes": ((212992, 212992), f"{_LINUX_SEEN}: SO_SNDBUF and SO_RCVBUF read 212992 (net.core defaults)"),
+        "write_charge": (
+            (2, 1024),
+            f"{_LINUX_SEEN}: with SO_SNDBUF set to 1, 3000, 10000 and 50000 (read back 4608, 6000, 20000, 100000), "
+            "non-blocking writes of 1, 100, 1000 and 2000 bytes take 6/6/2/2, 8/8/3/2, 27/27/9/5 and 131/131/44/23 "
+            "writes before EAGAIN, each at or above what 2 x length + 1024 per write allows; a reader's SO_RCVBUF of 1 "
+            "leaves 278 one-byte writes, as by default; a write partly read keeps its charge (1000 bytes with 999 "
+            f"read still hold a 6000-byte SO_SNDBUF to two more 1000-byte writes). {_LINUX_6_12} "
+            "net/unix/af_unix.c:2313-2325 (unix_stream_sendmsg allocates each skb on the sender, at most "
+            "sk_sndbuf / 2 - 64 bytes), net/core/sock.c:2937-2952 (charged to the sender's sk_wmem_alloc), "
+            "af_unix.c:2931-2946 (freed only once wholly read); the reader's sk_rcvbuf is read nowhere in net/unix/",
+        ),
+        "small_writes": (
+            (192, 768),
+            f"{_LINUX_SEEN}: with SO_SNDBUF set to 1000000 (read back 2000000), non-blocking writes of 1 to 192 bytes "
+            "take 2605 writes before EAGAIN (768 bytes each: the 2605th finds 2604 x 768 = 1999872 charged, below "
+            "2000000), of 193 to 599 bytes 1563; by default 278 writes of 50 bytes go and select() says writable "
+            "while at most 69 are unread (4 x 69 x 768 <= 212992), with SO_SNDBUF 1 six go and one stays writable; "
+            "python-trio/trio@60d0c2f8 src/trio/_core/_wakeup_socketpair.py:21-30 counts 6 one-byte writes with "
+            f"SO_SNDBUF 1 on Linux 4.8 too. {_LINUX_6_12} net/core/sock.c:2937 (a send waits or fails once the charge "
+            "reaches sk_sndbuf), net/unix/af_unix.c:602-606 (unix_writable: (charge << 2) <= sk_sndbuf)",
+        ),
         "other_family_error": (
             "EOPNOTSUPP",
             f"{_LINUX_SEEN}: socket.socketpair(AF_INET) raises errno 95; socketpair(2) ERRORS (EOPNOTSUPP)",
@@ -161,6 +195,8 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
             ),
             "option_error": (None, unknown),
             "buffer_sizes": (None, "the sender's SO_SNDBUF shrinks as the receiver's buffer fills; not modelled"),
+            "write_charge": (None, "as buffer_sizes"),
+            "small_writes": (None, "as buffer_sizes"),
             "other_family_error": (
                 "EOPNOTSUPP",
                 "socketpair(2) ERRORS (EOPNOTSUPP: the protocol does not support socket pairs; TCP's "

@@ -13,6 +13,7 @@ import select
 import socket
 import sys
 import threading
+import time
 from typing import Any, Callable
 
 import pytest
@@ -96,6 +97,33 @@ def small_nonblocking_writes() -> list[Any]:
     return got
 
 
+def small_writes_against_set_buffers() -> list[Any]:
+    """trio's wake-up pair: SO_SNDBUF 1 on the writer, SO_RCVBUF 1 on the reader, non-blocking
+    one-byte writes until EAGAIN; and the same for 50-byte writes by default and with 3000."""
+    got: list[Any] = []
+    for sndbuf in (1, None, 3000):
+        a, b = socket.socketpair()
+        with a, b:
+            if sndbuf is not None:
+                a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+                b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+            got += [a.getsockopt(socket.SOL_SOCKET, opt) for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF)]
+            got.append(b.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+            a.setblocking(False)
+            writes = last_writable = 0
+            while True:
+                if select.select([], [a], [], 0)[1]:
+                    last_writable = writes
+                try:
+                    a.send(b"w" * (1 if sndbuf == 1 else 50))
+                except BlockingIOError:
+                    break
+                writes += 1
+            got += [writes, last_writable, len(b.recv(100_000)), select.select([], [a], [], 0)[1] == [a]]
+            got.append([a.send(b"v" * 100) for _ in range(3)])  # emptied: three more go
+    return got
+
+
 def collected_end() -> list[Any]:
     a, b = socket.socketpair()
     b.send(b"x")
@@ -105,7 +133,15 @@ def collected_end() -> list[Any]:
         return [a.recv(10), a.recv(10)]
 
 
-PROBES = [identity, close_with_unread_data, close_after_sending, half_close, poll_events, small_nonblocking_writes]
+PROBES = [
+    identity,
+    close_with_unread_data,
+    close_after_sending,
+    half_close,
+    poll_events,
+    small_nonblocking_writes,
+    small_writes_against_set_buffers,
+]
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.__name__ for p in PROBES])
@@ -173,6 +209,56 @@ def test_what_the_model_does_not_know_is_not_implemented() -> None:
         with pytest.raises(NotImplementedError, match="EVFILT_WRITE on an AF_UNIX socket pair end on darwin"):
             kq.control(None, 1, 0)
         kq.close()
+        a.close()
+        b.close()
+
+
+def test_a_set_so_sndbuf_bounds_what_surely_fits_and_a_partly_read_write_keeps_its_charge() -> None:
+    """UnixPairFacts.write_charge: with SO_SNDBUF 3000 (6000), one 1000-byte write surely fits
+    (its charge is at most 3024) and a second may not; reading all but a byte of it frees no
+    charge (real Linux takes two more, the model knows only that it is not sure)."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 3000)
+        a.setblocking(False)
+        assert a.send(b"k" * 1000) == 1000
+        with pytest.raises(NotImplementedError, match=r"what surely fits its writer's SO_SNDBUF \(6000"):
+            a.send(b"k" * 1000)
+        assert len(b.recv(999)) == 999
+        with pytest.raises(NotImplementedError, match="what surely fits its writer's SO_SNDBUF"):
+            a.send(b"k" * 1000)
+        with pytest.raises(NotImplementedError, match="whether an AF_UNIX socket pair end is writable"):
+            select.select([], [a], [], 0)
+        assert b.recv(10) == b"k"
+        assert a.send(b"k" * 1000) == 1000  # emptied: the charge is gone
+        a.close()
+        b.close()
+    with patched("darwin"):
+        a, b = socket.socketpair()
+        with a, b, pytest.raises(NotImplementedError, match="setting SO_SNDBUF of an AF_UNIX socket pair on darwin"):
+            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
+
+
+def test_a_blocking_small_write_to_a_full_pair_waits_for_the_reader() -> None:
+    """Once the small writes charge all of SO_SNDBUF the pair is surely full: a blocking send
+    waits (here until the reader thread empties it a second later), no NotImplementedError."""
+    with patched("linux"):
+        a, b = socket.socketpair()
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
+        for _ in range(6):
+            a.send(b"x")
+
+        def drain() -> None:
+            time.sleep(1)
+            b.recv(100)
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+        started = time.monotonic()
+        assert a.send(b"y") == 1
+        assert 1 <= time.monotonic() - started < 1.01
+        reader.join()
+        assert b.recv(10) == b"y"
         a.close()
         b.close()
 
