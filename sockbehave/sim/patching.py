@@ -740,9 +740,16 @@ def held() -> Iterator[None]:
         _uninstall()
 
 
+#: Virtual seconds that daemon threads waiting with a timeout get, once a ``patched()`` block's
+#: body has ended, to end on their own: a thread pool's idle workers (trio's and anyio's wait
+#: 10 s for work before they exit).
+DAEMON_GRACE = 60.0
+
+
 def _settle(net: Network, daemons_too: bool = True, end: str = "the end of the patched() block") -> None:
     """The block's body has ended: let the simulation finish, then name what is still blocked
-    (daemon threads too, unless not ``daemons_too``: the interpreter's exit does not wait for them)."""
+    (daemon threads too, unless not ``daemons_too``: the interpreter's exit does not wait for
+    them). Daemon threads that wait with a timeout get ``DAEMON_GRACE`` virtual seconds first."""
     sched = net.scheduler
     root = sched.root
 
@@ -753,6 +760,9 @@ def _settle(net: Network, daemons_too: bool = True, end: str = "the end of the p
     if not daemons_too:
         return
     sched.wait_until(lambda: not sched.ready_besides(root), None, end)
+    if any(t.deadline is not None for t in others()):
+        waiting = f"{end} (giving daemon threads that wait with a timeout {DAEMON_GRACE:g} s to end)"
+        sched.wait_until(lambda: not others(), sched.clock.now + DAEMON_GRACE, waiting)
     blocked = others()
     if blocked:
         named = "; ".join(f"{t.name} ({t.what or 'not started'})" for t in blocked)

@@ -22,7 +22,9 @@ virtual, so anything that measures one against the other would be a silently wro
 - Starting a process otherwise stays real, but is noted as not modelled (``note_not_modelled``,
   without raising): its sockets reach the real host, not the simulated one, and a run that
   goes on is not what that OS would do (``sockbehave simulate`` says so). Reading its pipes
-  with ``communicate`` is a wait on real descriptors, which ``readiness`` refuses.
+  with ``communicate`` is a wait on real descriptors, which ``readiness`` refuses. The one
+  exception is ``ctypes.util.find_library``'s search (``ldconfig -p``, ``gcc``, ``ld``), which
+  reads the host's libraries and touches no network (trio runs it when imported).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import weakref
 from collections.abc import Callable
+from types import FrameType
 from typing import Any, Optional
 
 from .clock import note_not_modelled
@@ -86,13 +89,26 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
                 "a real process started from a simulated thread while a SIGCHLD handler is set (its exit would"
                 " come as a real signal, at a real moment virtual time cannot place)"
             )
-        note_not_modelled(
-            "a real process started from a simulated thread (it runs outside the simulation: its sockets reach"
-            " the real host, its time is real)"
-        )
+        if not _library_search():
+            note_not_modelled(
+                "a real process started from a simulated thread (it runs outside the simulation: its sockets reach"
+                " the real host, its time is real)"
+            )
         result = real_start(process, *args, **kwargs)
         _CHILDREN.setdefault(net, weakref.WeakSet()).add(process)
         return result
+
+    def _library_search() -> bool:
+        """Whether the process is started by ``ctypes.util``'s search for a shared library: its
+        caller, past ``subprocess`` and the dispatching wrappers (a few frames up)."""
+        frame: Optional[FrameType] = sys._getframe(2)
+        for _ in range(8):
+            if frame is None:
+                return False
+            if frame.f_globals.get("__name__") == "ctypes.util":
+                return True
+            frame = frame.f_back
+        return False
 
     real_signal = signal.signal
 

@@ -178,8 +178,11 @@ class SimLock:
 
 
 class SimRLock:
-    """``threading.RLock`` for a simulated thread: an owner and a count over a ``SimLock``."""
+    """``threading.RLock`` for a simulated thread: an owner and a count over a ``SimLock``.
+    Its class says it comes from ``_thread``, as the C lock ``threading.RLock()`` makes does
+    (trio asserts that its lock is that signal-safe one, not ``threading._PyRLock``)."""
 
+    __module__ = "_thread"
     __slots__ = ("__weakref__", "_count", "_lock", "_owner")
 
     def __init__(self) -> None:

@@ -223,6 +223,26 @@ def test_the_unmodelled_is_reported_even_when_the_program_catches_it(cli: CLI, t
     assert "does not model" in err and "SOCK_RAW" in err
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="ctypes.util runs ldconfig on Linux")
+def test_a_shared_library_search_starts_real_processes_without_a_note(cli: CLI, tmp_path: Path) -> None:
+    """ctypes.util.find_library runs ``ldconfig -p`` (trio calls it when imported): a real
+    process that reads the host's libraries and touches no network, so it is no not-modelled
+    note; any other real process is one."""
+    program = write(
+        tmp_path,
+        "libs.py",
+        """
+        import ctypes.util
+        print(ctypes.util.find_library("c") is not None)
+        """,
+    )
+    other = write(tmp_path, "other.py", "import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'pass'])\n")
+    code, out, err = cli("simulate", "--os", "linux", program)
+    assert (code, out) == (0, "True\n") and "every program finished" in err
+    code, out, err = cli("simulate", "--os", "linux", other)
+    assert code == 4 and "a real process started from a simulated thread" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -25,6 +25,7 @@ from sockbehave.errors import ScenarioError
 from sockbehave.sim import SimDeadlock, patched
 from sockbehave.sim.clock import current_task
 from sockbehave.sim.clock import outside as threads_outside
+from sockbehave.sim.patching import DAEMON_GRACE
 from sockbehave.sim.threads import SimLock
 
 pytest_plugins = ["pytester"]
@@ -297,6 +298,29 @@ def test_a_thread_still_blocked_when_the_block_ends_is_an_error_naming_it_and_no
         _leave_a_thread_blocked_in_accept()
     # none survives: no thread that was not there before (one of another test may have ended)
     assert set(threading.enumerate()) <= before
+
+
+def test_daemon_threads_waiting_with_a_timeout_get_a_grace_to_end_as_idle_pool_workers_do() -> None:
+    """trio's and anyio's idle worker threads wait 10 s for work, as daemons: the block's end
+    lets them time out (DAEMON_GRACE, in virtual time) rather than naming them as blocked."""
+    ended: list[float] = []
+
+    def idle_worker() -> None:
+        threading.Event().wait(10)
+        ended.append(time.monotonic())
+
+    with patched() as net:
+        threading.Thread(target=idle_worker, daemon=True).start()
+        time.sleep(1)
+    assert ended == [pytest.approx(10.0, abs=1e-3)] and net.clock() == pytest.approx(10.0, abs=1e-3)
+
+    def heartbeat() -> None:
+        while True:
+            time.sleep(1)
+
+    with pytest.raises(ScenarioError, match=r"still blocked .*: heartbeat \(time\.sleep\(1\)\)"), patched() as net:
+        threading.Thread(target=heartbeat, name="heartbeat", daemon=True).start()
+    assert net.clock() == pytest.approx(DAEMON_GRACE, abs=1e-3)
 
 
 def test_threads_outside_the_simulation_keep_the_real_socket_time_and_threading() -> None:
@@ -760,3 +784,13 @@ def test_a_thread_that_spins_while_others_could_run_stops_the_simulation_as_not_
     while spinner[0] in sys._current_frames() and time.monotonic() - started < 30:
         time.sleep(0.01)  # real: outside the block
     assert spinner[0] not in sys._current_frames(), "the busy loop still runs"
+
+
+def test_a_simulated_rlock_says_it_is_threads_signal_safe_c_lock() -> None:
+    """trio asserts ``type(threading.RLock()).__module__ == "_thread"``: CPython's C lock, not
+    the pure-Python ``threading._PyRLock``."""
+    real = threading.RLock()
+    with patched("linux"):
+        simulated = threading.RLock()
+        assert type(simulated).__module__ == type(real).__module__ == "_thread"
+        assert not isinstance(simulated, type(real))  # a lock of its own, waiting in virtual time
