@@ -34,6 +34,7 @@ from typing import Any, Optional, Protocol, TypeVar
 
 from . import buffered, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
+from .captured import refuse_outside_imports
 from .clock import Scheduler, current_task
 from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, UnsureRoom, WouldBlock
 from .oserrors import exception_for
@@ -233,6 +234,7 @@ class SimSocket(socket.socket):
         net = thread_net()
         if net is None:
             raise TypeError("SimSocket objects come from Network.socket() or socket.socket inside patched()")
+        refuse_outside_imports()
         if fileno is None:
             self._setup(net, None, family, type, proto)
         else:  # socket.socket(fileno=...) and socket.fromfd: a descriptor of this simulation
@@ -1145,6 +1147,7 @@ def module_functions(net: SimHost) -> dict[str, Callable[..., Any]]:
     resolver: Resolver = net.resolver
 
     def socketpair(family: Optional[int] = None, type: int = socket.SOCK_STREAM, proto: int = 0) -> tuple[Any, Any]:
+        refuse_outside_imports()
         facts = net.profile.unix_pairs
         if facts is None:
             return _tcp_pair(net, socket.AF_INET if family is None else family, type, proto)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from sockbehave.sim import patched
+
 pytest.importorskip("trio")
 
 PROGRAM = Path(__file__).parent / "data" / "trio_program.py"
@@ -27,6 +29,18 @@ def _run(*argv: str, show_elapsed: bool = False) -> subprocess.CompletedProcess[
     if show_elapsed:
         env["SHOW_ELAPSED"] = "1"
     return subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120, env=env, check=False)
+
+
+def test_a_trio_imported_outside_the_simulation_is_refused_by_name() -> None:
+    """Imported here, before the block, trio holds the C socket methods: on a simulated socket
+    they would fail with EBADF and trio would call the socket closed (a wrong answer)."""
+    import trio
+
+    async def main() -> None:
+        await trio.sleep(1)
+
+    with patched("linux"), pytest.raises(NotImplementedError, match="trio imported outside the simulation"):
+        trio.run(main)
 
 
 def test_a_trio_program_gives_the_real_transcript_on_linux_every_run() -> None:
