@@ -98,16 +98,20 @@ def main() -> None:
     print(f"{len(chosen)} scenarios")
     jobs = len(chosen)
 
+    def agreed(backend: str, os_name: str | None = None) -> None:
+        report = run_catalog(catalog, chosen, backend=backend, os_name=os_name, jobs=jobs)
+        disagreed = [f"{r.scenario} {r.step}: {r.verdict}, saw {r.observed}" for r in report.failing]
+        assert not disagreed, f"{backend} {os_name or 'here'}: " + "; ".join(disagreed)
+
     def all_profiles() -> None:
         for os_name in OSES:
-            report = run_catalog(catalog, chosen, backend="sim", os_name=os_name, jobs=jobs)
-            assert not report.failing, report.failing
+            agreed("sim", os_name)
 
     def sim_here() -> None:
-        assert not run_catalog(catalog, chosen, backend="sim", jobs=jobs).failing
+        agreed("sim")
 
     def real_here() -> None:
-        assert not run_catalog(catalog, chosen, backend="real", jobs=jobs).failing
+        agreed("real")
 
     four = timed(all_profiles, args.repeat)
     one = timed(sim_here, args.repeat)
