@@ -405,6 +405,8 @@ class Kernel:
         self.unix_made: set[object] = set()
         #: Bytes each AF_UNIX datagram sender (by ``KSock.unix_id``) has queued and not yet read.
         self.unix_unread: dict[int, int] = {}
+        #: ... and how many datagrams, and how many of them are not small (``UnixDgramFacts.small_dgrams``).
+        self.unix_unread_dgrams: dict[int, list[int]] = {}
         #: The packet trace, when the network asked for one (``trace.py``); every hook is one test of this.
         self.trace: Optional[Trace] = None
         #: Addresses of this host that are not loopback (the LAN address, what the host
@@ -1507,8 +1509,14 @@ class Kernel:
         return -2 * self._pairs
 
     def unix_dgram_taken(self, data: bytes, sender: Addr) -> None:
-        """An AF_UNIX datagram left its receiver's queue: its sender has that much less unread."""
+        """An AF_UNIX datagram left its receiver's queue: its sender has that much less unread,
+        and one datagram fewer (``unix_unread_dgrams``)."""
         self.unix_unread[sender[1]] -= len(data)
+        counts = self.unix_unread_dgrams[sender[1]]
+        counts[0] -= 1
+        facts = self.profile.unix_dgrams
+        if facts is None or facts.small_dgrams is None or len(data) > facts.small_dgrams[0]:
+            counts[1] -= 1
 
     def _unix_listen(self, s: KSock, backlog: int) -> None:
         if s.tcb is not None:
@@ -1662,7 +1670,11 @@ class Kernel:
         """Options an AF_UNIX pair end refuses or the model does not know (``UnixPairFacts``);
         on an AF_UNIX datagram socket, only the SOL_SOCKET ones other than the buffer sizes."""
         if s.unix and s.kind == DGRAM and (name in _BUFFER_OPTIONS or not name.startswith("SO_")):
-            raise NotModelled(f"{name} on an AF_UNIX datagram socket on {self.profile.name}")
+            dgram_facts = self.profile.unix_dgrams
+            known = dgram_facts is not None and (dgram_facts.small_dgrams if setting else dgram_facts.buffer_sizes)
+            if name not in _BUFFER_OPTIONS or not known:
+                raise NotModelled(f"{name} on an AF_UNIX datagram socket on {self.profile.name}")
+            return
         facts = s.tcb.unix if s.tcb is not None else None
         if facts is None:
             return
@@ -1847,6 +1859,10 @@ class Kernel:
         if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
             assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
             return int(s.opts.get(name, s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]))
+        if name in _BUFFER_OPTIONS and s.unix and s.kind == DGRAM:
+            sizes = self.profile.unix_dgrams.buffer_sizes if self.profile.unix_dgrams else None
+            assert sizes is not None  # _unix_option refused it otherwise
+            return int(s.opts.get(name, sizes[name == "SO_RCVBUF"]))
         if name == "SO_ERROR":
             unread_connect_error = None if s.connect_error_read else s.connect_error
             pending = s.error or (s.tcb.error if s.tcb else None) or unread_connect_error

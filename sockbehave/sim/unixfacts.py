@@ -262,6 +262,15 @@ class UnixDgramFacts:
     connected_elsewhere_error: Optional[str]
     #: The errno name of a send on a connected socket whose peer closed; None: not modelled.
     peer_closed_error: Optional[str]
+    #: ``getsockopt`` of SO_SNDBUF and SO_RCVBUF on a fresh socket; None: not modelled. A set
+    #: SO_SNDBUF moves the longest datagram (``max_dgram``) by as much as it moved.
+    buffer_sizes: Optional[tuple[int, int]]
+    #: (size, charge): a datagram of at most ``size`` bytes charges its sender's SO_SNDBUF exactly
+    #: ``charge`` until it is read. While every unread datagram of a sender is that small, a small
+    #: send goes while they charge less than SO_SNDBUF and finds it full (EAGAIN, or a wait) once
+    #: they charge it all, and the sender is writable while 4 x their charge is within SO_SNDBUF.
+    #: None: setting SO_SNDBUF or SO_RCVBUF is not modelled.
+    small_dgrams: Optional[tuple[int, int]]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -311,6 +320,22 @@ LINUX_UNIX_DGRAMS = build(
             "ECONNREFUSED",
             f"{_LINUX_DGRAM_SEEN}: send on a connected socket whose peer closed raises errno 111",
         ),
+        "buffer_sizes": (
+            (212992, 212992),
+            f"{_LINUX_DGRAM_SEEN}: SO_SNDBUF and SO_RCVBUF read 212992 (net.core defaults); with SO_SNDBUF set to 1024 "
+            "(read back 4608) a 4576-byte datagram is sent and a 4577-byte one raises EMSGSIZE",
+        ),
+        "small_dgrams": (
+            (192, 768),
+            f"{_LINUX_DGRAM_SEEN}: with SO_SNDBUF 1024 (4608) a sender takes 6 datagrams of 1, 64 or 192 bytes and 4 of "
+            "193 before EAGAIN, 8 of 64 bytes with SO_SNDBUF 3000 (6000), 11 with 20000 (the receiver's queue limit "
+            "first), whether connected or not and whatever the receiver's SO_RCVBUF; select says writable while 1 is "
+            "unread with 4608, and after the receiver drained them. Linux 6.12.117 (Debian linux-source-6.12) "
+            "net/unix/af_unix.c unix_dgram_sendmsg allocates each datagram on the sender (sock_alloc_send_pskb, "
+            "net/core/sock.c:2937: it fails once the charge reaches sk_sndbuf), and unix_dgram_poll asks "
+            "unix_writable (af_unix.c:602-606: (charge << 2) <= sk_sndbuf); the charge is the stream pair's "
+            "(UnixPairFacts.small_writes)",
+        ),
     },
 )
 
@@ -347,6 +372,11 @@ def _bsd_dgrams(src: str, space: str, noname: str, enobufs: str, emsgsize: str, 
             ),
             "connected_elsewhere_error": (None, unknown),
             "peer_closed_error": (None, unknown),
+            "buffer_sizes": (None, unknown),
+            "small_dgrams": (
+                None,
+                "not read in the source yet: the buffers count mbufs (a run on this OS would settle it)",
+            ),
         },
     )
 

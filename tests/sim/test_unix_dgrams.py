@@ -156,10 +156,73 @@ def test_the_bsds_refuse_what_their_buffers_cannot_take(profile: str) -> None:
 def test_what_is_not_modelled_says_so() -> None:
     with patched("windows"), pytest.raises(AttributeError, match="has no attribute 'AF_UNIX'"):
         _dgram()  # Windows' CPython has no socket.AF_UNIX (Profile.stdlib_names)
-    with patched("linux"), _dgram() as s, pytest.raises(NotImplementedError, match="SO_RCVBUF on an AF_UNIX datagram"):
+    with patched("darwin"), _dgram() as s, pytest.raises(NotImplementedError, match="SO_RCVBUF on an AF_UNIX datagram"):
         s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
     with patched("linux"), pytest.raises(NotImplementedError, match="socketpair"):
         socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+
+
+def send_buffer_program() -> list[Any]:
+    """anyio's UDP back-pressure fixture: a sender with SO_SNDBUF set sends small datagrams,
+    connected or not, until EAGAIN, asking select whether it is writable before each; the
+    receiver drains them. Then the longest datagram that SO_SNDBUF allows."""
+    got: list[Any] = []
+    with _dir() as path:
+        for n, (sndbuf, size, connect) in enumerate(
+            [(1024, 64, False), (1024, 64, True), (None, 64, False), (None, 64, True), (3000, 192, True)]
+        ):
+            with _dgram() as receiver, _dgram() as sender:
+                receiver.bind(path(f"r{n}"))
+                receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)  # plays no part
+                if sndbuf is not None:
+                    sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+                got.append(sender.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+                if connect:
+                    sender.connect(path(f"r{n}"))
+                sender.setblocking(False)
+                sent = writable = 0
+                while True:
+                    if select.select([], [sender], [], 0)[1]:
+                        writable = sent
+                    try:
+                        sender.send(b"d" * size) if connect else sender.sendto(b"d" * size, path(f"r{n}"))
+                    except BlockingIOError:
+                        break
+                    sent += 1
+                _drain(receiver)
+                got += [sent, writable, select.select([], [sender], [], 0)[1] == [sender]]
+        with _dgram() as receiver, _dgram() as sender:
+            receiver.bind(path("big"))
+            sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1024)
+            sender.sendto(b"b" * 4576, path("big"))
+            got.append(_error(lambda: sender.sendto(b"b" * 4577, path("big"))))
+    return got
+
+
+SEND_BUFFER = [
+    *(4608, 6, 1, True, 4608, 6, 1, True),  # 6 x 768 bytes fill 4608; writable while 4 x 768 x 1 fits
+    *(212992, 11, 11, True, 212992, 11, 10, True),  # the receiver's queue limit (11) first
+    *(6000, 8, 1, True),
+    "OSError: Message too long",  # longer than SO_SNDBUF - 32
+]
+
+
+def test_a_set_send_buffer_bounds_a_senders_small_datagrams_as_on_linux() -> None:
+    with patched("linux"):
+        assert send_buffer_program() == SEND_BUFFER
+    if current_os() == "linux":
+        assert send_buffer_program() == SEND_BUFFER  # the real stack, where they were observed
+
+
+def test_past_small_datagrams_a_set_send_buffer_is_not_modelled() -> None:
+    with patched("linux"), _dir() as path, _dgram() as receiver, _dgram() as sender:
+        receiver.bind(path("r"))
+        sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1024)
+        sender.sendto(b"L" * 193, path("r"))  # the first surely goes
+        with pytest.raises(NotImplementedError, match="AF_UNIX datagram receiver on linux takes one more"):
+            sender.sendto(b"L" * 193, path("r"))  # real Linux takes 4: 193 bytes charge more than 768
+    with patched("freebsd"), _dgram() as s, pytest.raises(NotImplementedError, match="SO_SNDBUF on an AF_UNIX"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1024)
 
 
 def pair_program() -> list[Any]:
@@ -190,16 +253,24 @@ PAIR_LINUX = [
 def test_a_datagram_socket_pair_is_two_unnamed_sockets_connected_to_each_other() -> None:
     with patched("linux"):
         assert pair_program() == PAIR_LINUX
-        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-        with a, b:
-            for _ in range(11):
-                a.send(b"x")
-            # Linux takes far more from an end whose receiver is connected back (no queue-length
-            # limit, only the send buffer's): how many is not modelled, not refused
-            with pytest.raises(NotImplementedError, match="takes one more"):
-                a.send(b"x")
+        # An end whose receiver is connected back has no queue-length limit, only its send
+        # buffer's: one-byte datagrams charge 768 bytes each, so 278 fit 212992
+        assert datagrams_a_pair_takes() == 278
     if current_os() == "linux":
         assert pair_program() == PAIR_LINUX
+        assert datagrams_a_pair_takes() == 278
+
+
+def datagrams_a_pair_takes() -> int:
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with a, b:
+        a.setblocking(False)
+        sent = 0
+        with contextlib.suppress(BlockingIOError):
+            while sent < 1000:
+                a.send(b"x")
+                sent += 1
+        return sent
 
 
 def dontwait_program() -> list[str]:
