@@ -1884,6 +1884,15 @@ class Kernel:
             if listening is None:
                 raise self.fail("ENOPROTOOPT")
             return listening if s.listening else 0
+        if name in ("SO_DOMAIN", "SO_PROTOCOL"):
+            answered = self.profile.identity_options.get(name)
+            if answered is None:
+                raise NotModelled(f"getsockopt({name}) on {self.profile.name}")
+            if not answered:
+                raise self.fail("ENOPROTOOPT")
+            if name == "SO_DOMAIN":
+                return s.family
+            return 0 if s.unix else (6 if s.kind == STREAM else 17)  # IPPROTO_TCP, IPPROTO_UDP everywhere
         if name == "SO_TYPE":
             # the socket's type: socket(7) (Linux man-pages 6.03), getsockopt(2) (FreeBSD, macOS),
             # and learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options all

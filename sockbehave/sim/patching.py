@@ -574,6 +574,7 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
     """A module function's swap, made to pass for the real one:
     - with its names, so code that finds a function again by them (pytest-benchmark's timer
       option: ``time.perf_counter``, by module and name) finds the swap while the swaps are in;
+    - with its signature (``__wrapped__``: trio's tests bind ``getaddrinfo``'s arguments by it);
     - where the real one is a builtin or a class (``threading.Lock`` is one from Python 3.13),
       not a method when stored on a class, as neither is (werkzeug's ``lock_class =
       threading.Lock``, then ``self.lock_class()``): the swap wrapped in a
@@ -588,6 +589,7 @@ def _in_place_of(swap: types.FunctionType, real: object) -> object:
         if isinstance(value, str):
             setattr(passing, attr, value)
     passing.__doc__ = swap.__doc__
+    passing.__wrapped__ = real  # inspect.signature() follows it: the real one's parameters
     return passing
 
 

@@ -305,6 +305,10 @@ class Profile:
     #: What ``getsockopt(SOL_SOCKET, SO_ACCEPTCONN)`` reads on a listening socket (0 on any
     #: other); ``None``: the OS does not answer it (the call fails with ENOPROTOOPT).
     acceptconn_listening: Optional[int]
+    #: Whether ``getsockopt(SOL_SOCKET, SO_DOMAIN)`` and ``SO_PROTOCOL`` answer (the socket's
+    #: family, and its protocol: 6 for TCP, 17 for UDP, 0 for AF_UNIX) or fail with ENOPROTOOPT
+    #: (False); an option not listed is ``NotModelled``. Both are read-only.
+    identity_options: Mapping[str, bool]
     #: Whether ``TCP_NOTSENT_LOWAT`` is modelled here: stored, read back (0 before any set), and
     #: a socket with it set is writable only while twice its unsent bytes are below it; a send
     #: that could leave that many unsent is ``NotImplementedError``. False: not modelled.
@@ -366,6 +370,12 @@ class Profile:
     #: ``socket.gaierror`` for a negative port (CPython passes -1 as the service "-1"):
     #: (errno, message); None: not modelled.
     gai_bad_service: Optional[tuple[int, str]]
+    #: ``socket.gaierror`` for a service name (not a number) with ``AI_NUMERICSERV``: (errno,
+    #: message); None: not modelled.
+    gai_numericserv_name: Optional[tuple[int, str]]
+    #: ``socket.gaierror`` for a socket type the resolver does not know (not 0, stream, datagram
+    #: or raw, nor SOCK_SEQPACKET or DCCP, which are not modelled): (errno, message); None: not modelled.
+    gai_bad_socktype: Optional[tuple[int, str]]
     #: A name only DNS could answer: the simulated host's nameserver is off the host, where
     #: nothing answers (``offhost_route``), so the lookup waits for the resolver to give up:
     #: (seconds, ``gaierror`` (errno, message) of a forward lookup, ``herror`` (code, message)
@@ -977,6 +987,12 @@ LINUX = _p(
             "torvalds/linux@v6.12 net/core/sock.c sk_getsockopt (v.val = sk->sk_state == TCP_LISTEN); observed here: "
             "0 before listen(), 1 after, 0 on a UDP socket, setsockopt fails ENOPROTOOPT (Linux 6.18, CPython 3.11.7)",
         ),
+        "identity_options": (
+            {"SO_DOMAIN": True, "SO_PROTOCOL": True},
+            "socket(7) (Linux man-pages 6.03) SO_DOMAIN and SO_PROTOCOL (read-only, since Linux 2.6.32); observed "
+            "here: 2 and 6 for AF_INET TCP, 10 and 17 for AF_INET6 UDP, 1 and 0 for AF_UNIX; setting either is "
+            "ENOPROTOOPT",
+        ),
         "broadcast_without_flag_error": (
             "EACCES",
             "ip(7) ERRORS (EACCES: sending to a broadcast address without the SO_BROADCAST flag); observed in a private "
@@ -1031,7 +1047,19 @@ LINUX = _p(
         "gai_bad_service": (
             (-8, "Servname not supported for ai_socktype"),
             "observed here (as gai_port_bits): port -1 with SOCK_STREAM raises gaierror(-8, 'Servname not supported "
-            "for ai_socktype'); glibc netdb.h EAI_SERVICE = -8",
+            "for ai_socktype'), and so does any port with SOCK_RAW (0 too; None gives the address); glibc netdb.h EAI_SERVICE = -8",
+        ),
+        "gai_bad_socktype": (
+            (-7, "ai_socktype not supported"),
+            "observed here (Linux 6.18, glibc, CPython 3.11.7): getaddrinfo('::1', '12345', type=-1), type=99 and "
+            "SOCK_STREAM | SOCK_NONBLOCK raise gaierror(-7, 'ai_socktype not supported'), EAI_SOCKTYPE; trio's "
+            "test_socket.py test_getaddrinfo expects EAI_SOCKTYPE for type=-1 on Linux with glibc",
+        ),
+        "gai_numericserv_name": (
+            (-2, "Name or service not known"),
+            "observed here (Linux 6.18, glibc, CPython 3.11.7): getaddrinfo('127.0.0.1', 'port', flags=AI_NUMERICSERV) "
+            "raises gaierror(-2, 'Name or service not known'), EAI_NONAME; getaddrinfo(3): AI_NUMERICSERV 'inhibits the "
+            "invocation of a name resolution service'",
         ),
         "dns_no_answer": (
             (10.0, (-3, "Temporary failure in name resolution"), (2, "Host name lookup failure")),
@@ -1350,6 +1378,8 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "refuse with EAI_SERVICE) is not established here; getaddrinfo('127.0.0.1', 123456) there would settle it",
     ),
     "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
+    "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
+    "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
     "dns_no_answer": (
         None,
         "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "
@@ -1412,6 +1442,11 @@ DARWIN = _p(
             "apple-oss-distributions/xnu@xnu-11417.101.15 bsd/kern/uipc_socket.c:5962-5976 (sogetoptlock: the "
             "so_options flags it reads back do not include SO_ACCEPTCONN) and 6329-6330 (any other SOL_SOCKET option "
             'is ENOPROTOOPT); trio\'s SocketListener catches the OSError ("SO_ACCEPTCONN fails on macOS")',
+        ),
+        "identity_options": (
+            {},
+            "not modelled: xnu (xnu-11417.101.15) bsd/sys/socket.h defines neither, so macOS's CPython has neither "
+            "socket.SO_DOMAIN nor SO_PROTOCOL",
         ),
         "broadcast_without_flag_error": (
             "EACCES",
@@ -1678,6 +1713,11 @@ FREEBSD = _p(
             "FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) kern/uipc_socket.c:3263 and 3269 (sogetopt: SO_ACCEPTCONN "
             "reads so_options & SO_ACCEPTCONN, which listen sets, kern/uipc_socket.c:969), sys/socket.h:130 "
             "(SO_ACCEPTCONN is 0x2)",
+        ),
+        "identity_options": (
+            {},
+            "not modelled: FreeBSD 13 (F-Stack/f-stack@5cb586b5 freebsd/) sys/socket.h:170-174 numbers SO_PROTOCOL "
+            "0x1016 and SO_DOMAIN 0x1019, not Linux's 38 and 39, which the host's constants carry",
         ),
         "broadcast_without_flag_error": (
             "EACCES",
@@ -2154,6 +2194,7 @@ WINDOWS = _p(
             'socket-options-and-ioctls-2.md:29-35 (SO_ACCEPTCONN: a BOOL, "Socket is listening", FALSE unless listen '
             "has been performed)",
         ),
+        "identity_options": ({}, "not modelled: Windows' CPython has neither socket.SO_DOMAIN nor SO_PROTOCOL"),
         "keepalive_tunables": (
             dict.fromkeys(("TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT")),
             "not known: MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b desktop-src/WinSock/"
@@ -2222,6 +2263,8 @@ WINDOWS = _p(
             "getaddrinfo('127.0.0.1', 123456) there would settle it",
         ),
         "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
+        "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
+        "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
         "dns_no_answer": (
             None,
             "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "

@@ -41,6 +41,8 @@ Port = Union[int, str, bytes, None]
 _HOSTNAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$")
 _PROTO: dict[int, int] = {socket.SOCK_STREAM: socket.IPPROTO_TCP, socket.SOCK_DGRAM: socket.IPPROTO_UDP}
 _ANY_TYPES = (socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_RAW)  # glibc's order for type 0
+#: Types some resolver answers with protocols the simulation has not (SCTP, DCCP): not modelled.
+_OTHER_KNOWN_TYPES = (5, 6)  # SOCK_SEQPACKET, SOCK_DCCP (Linux's numbers)
 
 
 def inet_aton_form(text: str) -> Optional[str]:
@@ -93,6 +95,13 @@ class Resolver:
         number, message = self.profile.gai_noname
         del host  # CPython's message does not name the host either
         return socket.gaierror(number, message)
+
+    def _unknown_type(self, type: int) -> None:
+        """A socket type ``getaddrinfo`` answers otherwise (SOCK_SEQPACKET with SCTP, DCCP) is not
+        modelled; one the resolver knows nothing of fails (``Profile.gai_bad_socktype``)."""
+        if type in _OTHER_KNOWN_TYPES or self.profile.gai_bad_socktype is None:
+            raise NotModelled(f"getaddrinfo of socket type {type} on {self.profile.name}")
+        raise socket.gaierror(*self.profile.gai_bad_socktype)
 
     def bytes_host(self, host: bytes) -> str:
         """A host name given as bytes: CPython hands it to the C resolver as it is (only a str
@@ -199,9 +208,19 @@ class Resolver:
         self, host: Any, port: Port, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
     ) -> list[tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]]:
         """As ``socket.getaddrinfo``, answered by this profile's resolver."""
-        number = self._port(port)
         # CPython's "iiii" arguments: any object with __index__ (a C int), else TypeError
         family, type, proto, flags = map(operator.index, (family, type, proto, flags))
+        if flags & _AI_NUMERICSERV and isinstance(port, (str, bytes)) and not _numeric_service(port):
+            if self.profile.gai_numericserv_name is None:
+                raise NotModelled(f"a service name with AI_NUMERICSERV in getaddrinfo on {self.profile.name}")
+            raise socket.gaierror(*self.profile.gai_numericserv_name)
+        if type not in (0, *_ANY_TYPES):
+            self._unknown_type(type)
+        number = self._port(port)
+        if type == socket.SOCK_RAW and port is not None:  # a raw socket has no service, not even "0"
+            if self.profile.gai_bad_service is None:
+                raise NotModelled(f"getaddrinfo of SOCK_RAW with a port on {self.profile.name}")
+            raise socket.gaierror(*self.profile.gai_bad_service)
         if isinstance(host, (bytes, bytearray)):
             host = self.bytes_host(bytes(host))
         if host is None:
@@ -220,6 +239,16 @@ class Resolver:
             for kind in types:
                 out.append((fam, socket.SocketKind(kind), proto or _PROTO.get(kind, 0), "", sockaddr))
         return out
+
+
+_AI_NUMERICSERV: int = int(getattr(socket, "AI_NUMERICSERV", 0))
+
+
+def _numeric_service(port: str | bytes) -> bool:
+    """Whether a service is a number (perhaps negative: ``_port``'s own rule), not a name."""
+    text = port.decode("ascii", "replace") if isinstance(port, bytes) else port
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdigit()
 
 
 def _family_of(address: str) -> int:

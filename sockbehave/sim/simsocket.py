@@ -107,6 +107,12 @@ _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_TYPE): "SO_TYPE",  # read-only (ssl's wrap_socket asks it)
     # read-only: whether the socket listens (trio's SocketListener asks it); Profile.acceptconn_listening
     **({(socket.SOL_SOCKET, socket.SO_ACCEPTCONN): "SO_ACCEPTCONN"} if hasattr(socket, "SO_ACCEPTCONN") else {}),
+    # read-only: the socket's family and protocol (trio's fromfd asks them); Profile.identity_options
+    **{
+        (socket.SOL_SOCKET, getattr(socket, name)): name
+        for name in ("SO_DOMAIN", "SO_PROTOCOL")
+        if hasattr(socket, name)
+    },
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
@@ -929,7 +935,7 @@ class SimSocket(socket.socket):
             raise NotModelled("setsockopt(level, optname, None, optlen)")
         value = _option_value(value)
         name = self._option(level, optname)
-        if name in ("SO_TYPE", "SO_ACCEPTCONN"):
+        if name in ("SO_TYPE", "SO_ACCEPTCONN", "SO_DOMAIN", "SO_PROTOCOL"):
             raise NotModelled(f"setsockopt() of {name} (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 

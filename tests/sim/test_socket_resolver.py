@@ -297,3 +297,54 @@ def test_getaddrinfo_reads_its_numbers_and_bytes_hosts_as_cpython_does() -> None
         for name in (b"xn--fa-hia.invalid", b"\xff.invalid"):
             with pytest.raises(socket.gaierror):
                 socket.getaddrinfo(name, 80)
+
+
+def _edge_answers() -> list[object]:
+    """getaddrinfo's refusals that take no lookup (numeric hosts, or numeric-only flags)."""
+    calls = [
+        ("::1", "12345", 0, -1, 0),  # trio's test: an unknown socket type
+        ("::1", "12345", 0, 99, 0),
+        ("::1", "12345", 0, socket.SOCK_STREAM | getattr(socket, "SOCK_NONBLOCK", 0o4000), 0),
+        ("::1", "12345", 0, socket.SOCK_RAW, 0),  # a raw socket has no service
+        ("::1", 0, 0, socket.SOCK_RAW, 0),
+        ("::1", None, 0, socket.SOCK_RAW, 0),
+        ("127.0.0.1", "port", 0, socket.SOCK_STREAM, socket.AI_NUMERICSERV),  # trio's numeric-only try
+        ("host", "port", 0, socket.SOCK_STREAM, socket.AI_NUMERICHOST | socket.AI_NUMERICSERV),
+    ]
+    got: list[object] = []
+    for host, port, family, kind, flags in calls:
+        try:
+            got.append([(a[1], a[4][:2]) for a in socket.getaddrinfo(host, port, family, kind, 0, flags)])
+        except socket.gaierror as exc:
+            got.append(("gaierror", exc.errno, exc.strerror))
+    return got
+
+
+def test_getaddrinfo_refuses_unknown_types_raw_services_and_names_with_numeric_flags_as_glibc() -> None:
+    """trio's test_socket.py found these: an unknown type gave ValueError (SocketKind(-1)), and a
+    service name with AI_NUMERICSERV NotImplementedError, where glibc answers with gaierrors."""
+    with patched("linux"):
+        simulated = _edge_answers()
+    assert simulated == [
+        ("gaierror", -7, "ai_socktype not supported"),
+        ("gaierror", -7, "ai_socktype not supported"),
+        ("gaierror", -7, "ai_socktype not supported"),
+        ("gaierror", -8, "Servname not supported for ai_socktype"),
+        ("gaierror", -8, "Servname not supported for ai_socktype"),
+        [(socket.SOCK_RAW, ("::1", 0))],
+        ("gaierror", -2, "Name or service not known"),
+        ("gaierror", -2, "Name or service not known"),
+    ]
+    if get_profile("linux").sys_platform == __import__("sys").platform:  # numeric or numeric-only: no lookup
+        assert _edge_answers() == simulated
+    with patched("darwin"), pytest.raises(NotImplementedError, match="AI_NUMERICSERV in getaddrinfo on darwin"):
+        socket.getaddrinfo("127.0.0.1", "port", 0, socket.SOCK_STREAM, 0, socket.AI_NUMERICSERV)
+
+
+def test_a_swapped_module_function_has_the_real_ones_signature() -> None:
+    """trio's tests bind getaddrinfo's arguments by inspect.signature(socket.getaddrinfo)."""
+    import inspect
+
+    real = inspect.signature(socket.getaddrinfo)
+    with patched("linux"):
+        assert inspect.signature(socket.getaddrinfo) == real

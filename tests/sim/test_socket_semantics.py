@@ -688,3 +688,26 @@ def test_setsockopt_reads_an_index_as_an_int_as_cpython_does() -> None:
     assert s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 10000
     if sys.platform == "linux":
         assert expected == 10000
+
+
+def _identity_options() -> list[object]:
+    got: list[object] = []
+    kinds = [(socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET6, socket.SOCK_DGRAM)]
+    if hasattr(socket, "AF_UNIX"):
+        kinds += [(socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_UNIX, socket.SOCK_DGRAM)]
+    for family, kind in kinds:
+        with socket.socket(family, kind) as s:
+            got += [s.getsockopt(socket.SOL_SOCKET, getattr(socket, n)) for n in ("SO_DOMAIN", "SO_PROTOCOL")]
+    return got
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_DOMAIN"), reason="the host's CPython has no SO_DOMAIN")
+def test_so_domain_and_so_protocol_read_the_family_and_protocol_as_on_linux() -> None:
+    """trio's fromfd asks them (Profile.identity_options); elsewhere they are not modelled."""
+    with patched("linux"):
+        simulated = _identity_options()
+    assert simulated[:4] == [socket.AF_INET, 6, socket.AF_INET6, 17]
+    if sys.platform == "linux":
+        assert _identity_options() == simulated
+    with patched("darwin"), socket.socket() as s, pytest.raises(NotImplementedError, match="SO_DOMAIN"):
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
