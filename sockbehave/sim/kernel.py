@@ -25,8 +25,9 @@ pair follows ``Profile.time_wait_connect`` (Linux's takeover needs timestamps, i
 An AF_UNIX stream socket pair (``unix_pair``, what ``socketpair()`` makes on the POSIX
 profiles, and each connection of a named AF_UNIX socket: ``unix_bind``, ``unix_connect``) is
 two ``Tcb``s that never send a segment: a write goes straight to the other end's receive
-buffer, with no Nagle, no ACKs and no TIME_WAIT, as far as ``Profile.unix_pairs`` says it
-surely fits (``unixfacts``: past that, ``NotModelled``). Their addresses carry the name the
+buffer, with no Nagle, no ACKs and no TIME_WAIT: in Linux's socket buffers, charged to the
+writer's SO_SNDBUF (``UnixPairFacts.skb_charge``), or as far as ``Profile.unix_pairs`` says it
+surely fits (the BSDs; past that, ``NotModelled``). Their addresses carry the name the
 socket layer shows (a path, or ``''``) and a placeholder port below zero, never bound; a name
 is a key the socket layer made (``unixpaths``: a socket file's inode, an abstract name).
 
@@ -48,7 +49,7 @@ from .buffers import EMPTY, ByteQueue
 from .clock import Clock, note_not_modelled
 from .profiles import Profile
 from .trace import Trace
-from .unixfacts import UnixPairFacts
+from .unixfacts import SkbCharge, UnixPairFacts
 
 __all__ = ["KSock", "Kernel", "KernelError", "NotModelled", "Tcb", "WouldBlock"]
 
@@ -73,8 +74,8 @@ class WouldBlock(Exception):
 
 
 class UnsureRoom(Exception):
-    """A write to an AF_UNIX socket pair that may or may not fit on the real OS (its buffer
-    accounting is modelled only up to ``UnixPairFacts.sure_bytes``), and nothing of it surely
+    """A write to an AF_UNIX socket pair that may or may not fit on the real OS (where its buffer
+    accounting is modelled only up to ``UnixPairFacts.sure_bytes``: the BSDs), and nothing of it surely
     fits now. A caller that sends all of its data (a blocking ``sendall``) waits for room, as
     the real one would at some point; one whose answer is how much was taken must refuse
     (``feature``, for ``NotModelled``)."""
@@ -164,7 +165,7 @@ class Tcb:
         "state",
         "unix",
         "unix_charge",
-        "unix_exact",
+        "unix_skbs",
         "unix_writes",
         "urg_mark",
     )
@@ -209,10 +210,11 @@ class Tcb:
         #: An end of an AF_UNIX stream socket pair (``Kernel.unix_pair``): its OS's facts; None for TCP.
         self.unix: Optional[UnixPairFacts] = None
         self.unix_writes = 0  # writes queued to this end since its reader last emptied it
-        #: The most those writes can charge their writer's SO_SNDBUF (``UnixPairFacts.write_charge``).
+        #: Where ``UnixPairFacts.skb_charge`` is known: the buffers queued here, each [bytes left
+        #: unread, its truesize], and what they charge their writer's SO_SNDBUF (all of a buffer's
+        #: truesize until it is wholly read).
+        self.unix_skbs: Optional[deque[list[int]]] = None
         self.unix_charge = 0
-        #: Whether those writes were all small and none is read yet (``UnixPairFacts.small_writes``).
-        self.unix_exact = True
         #: Received urgent data read inline (``urgent``): the bytes of ``rcv`` before the urgent
         #: byte (0: the next byte is it); -1: none.
         self.urg_mark = -1
@@ -1249,11 +1251,10 @@ class Kernel:
             data = t.rcv.take(n)
             if mark >= 0:
                 t.urg_mark = mark - len(data) if len(data) <= mark else -1  # -1: the urgent byte is read
+            if t.unix_skbs:
+                self._unix_consumed(t, len(data))
             if not t.rcv:
-                t.unix_writes = t.unix_charge = 0
-                t.unix_exact = True
-            else:
-                t.unix_exact = False  # a write partly read still charges all of it
+                t.unix_writes = 0
             peer = self.peer(t)
             if peer is not None:
                 self._pump(peer)
@@ -1384,7 +1385,7 @@ class Kernel:
                 raise NotModelled(f"shutdown(SHUT_RD) on {self.profile.name} with received data still queued")
             t.rcv.clear()  # "discard": the BSDs' sorflush
             t.unix_writes = t.unix_charge = 0
-            t.unix_exact = True
+            t.unix_skbs = None
             t.urg_mark = -1
         t.read_shut = True
 
@@ -1567,56 +1568,74 @@ class Kernel:
             raise self.fail(error)
         if not len(data):
             return 0
-        full = self._unix_surely_full(s, peer, facts, len(data))
-        if full:
-            raise WouldBlock
-        room = len(data) if full is False else self._unix_room(s, peer, facts)
+        if facts.skb_charge is not None:
+            return self._unix_send_skbs(peer, facts.skb_charge, self._unix_sndbuf(s, facts), data)
+        room = self._unix_room(peer, facts)
         if len(data) > room:
             feature = (
                 f"how much an AF_UNIX socket pair holds on {self.profile.name} past {facts.sure_bytes} unread bytes "
-                f"or {facts.sure_writes} unread writes, or past what surely fits its writer's SO_SNDBUF "
-                f"({self._unix_sndbuf(s, facts)}; it depends on each write's buffer overhead)"
+                f"or {facts.sure_writes} unread writes (it depends on each write's buffer overhead)"
             )
             if not whole:
                 raise NotModelled(feature)
             if not room:
                 raise UnsureRoom(feature)
             data = data[:room]
+        self._unix_queue(peer, data)
+        return len(data)
+
+    @staticmethod
+    def _unix_queue(peer: Tcb, data: bytes | memoryview) -> None:
         if peer.rcv is EMPTY:
             peer.rcv = ByteQueue()
         peer.rcv.append(data)
         peer.unix_writes += 1
-        peer.unix_exact = peer.unix_exact and facts.small_writes is not None and len(data) <= facts.small_writes[0]
-        if facts.write_charge is not None:
-            per_byte, per_write = facts.write_charge
-            peer.unix_charge += per_byte * len(data) + per_write
-        return len(data)
+
+    def _unix_send_skbs(self, peer: Tcb, skbs: SkbCharge, sndbuf: int, data: bytes | memoryview) -> int:
+        """Linux's unix_stream_sendmsg: the write goes in buffers (``SkbCharge.chunk``), each
+        taken while what the unread ones charge is below the writer's SO_SNDBUF; the count of
+        what went, or (nothing went) ``WouldBlock``."""
+        sent = 0
+        while sent < len(data):
+            if peer.unix_charge >= sndbuf:
+                if sent:
+                    break
+                raise WouldBlock
+            chunk = skbs.chunk(len(data) - sent, sndbuf)
+            self._unix_queue(peer, data[sent : sent + chunk])
+            if peer.unix_skbs is None:
+                peer.unix_skbs = deque()
+            truesize = skbs.truesize(chunk)
+            peer.unix_skbs.append([chunk, truesize])
+            peer.unix_charge += truesize
+            sent += chunk
+        return sent
+
+    @staticmethod
+    def _unix_consumed(t: Tcb, n: int) -> None:
+        """``n`` bytes of ``t``'s buffers were read: each wholly read one stops charging."""
+        skbs = t.unix_skbs
+        while n and skbs:
+            first = skbs[0]
+            used = min(n, first[0])
+            first[0] -= used
+            n -= used
+            if not first[0]:
+                t.unix_charge -= first[1]
+                skbs.popleft()
 
     @staticmethod
     def _unix_sndbuf(s: KSock, facts: UnixPairFacts) -> int:
         """The SO_SNDBUF of AF_UNIX pair end ``s``: as set, else a fresh end's."""
         return int(s.opts.get("SO_SNDBUF", facts.buffer_sizes[0] if facts.buffer_sizes else 0))
 
-    def _unix_surely_full(self, s: KSock, peer: Tcb, facts: UnixPairFacts, size: int) -> Optional[bool]:
-        """Whether a write of ``size`` bytes from ``s`` finds the pair full, where every write
-        to ``peer`` since it was last emptied is known to charge ``small_writes``' amount (and
-        this one is that small too); None where not known."""
-        if facts.small_writes is None or not peer.unix_exact or size > facts.small_writes[0]:
-            return None
-        return peer.unix_writes * facts.small_writes[1] >= self._unix_sndbuf(s, facts)
-
-    def _unix_room(self, s: KSock, peer: Tcb, facts: UnixPairFacts) -> int:
-        """How many bytes one write from ``s`` to ``peer`` surely fits: up to ``sure_first_write``
-        when it holds nothing unread, up to ``sure_bytes`` unread in fewer than ``sure_writes``
-        writes; and (``write_charge``) no more than what the writer's SO_SNDBUF surely takes
-        after what the writes since ``peer`` was last emptied charge it."""
+    @staticmethod
+    def _unix_room(peer: Tcb, facts: UnixPairFacts) -> int:
+        """How many bytes one write to ``peer`` surely fits: up to ``sure_first_write`` when it
+        holds nothing unread, up to ``sure_bytes`` unread in fewer than ``sure_writes`` writes."""
         first = 0 if peer.rcv else facts.sure_first_write
         more = facts.sure_bytes - len(peer.rcv) if peer.unix_writes < facts.sure_writes else 0
-        room = max(first, more)
-        if facts.write_charge is not None:
-            per_byte, per_write = facts.write_charge
-            room = min(room, (self._unix_sndbuf(s, facts) - peer.unix_charge - per_write) // per_byte)
-        return max(room, 0)
+        return max(first, more, 0)
 
     def unix_send_can_go_on(self, s: KSock) -> bool:
         """Whether a ``whole`` send on AF_UNIX pair end ``s`` can go on: part of a write surely
@@ -1625,17 +1644,15 @@ class Kernel:
         if s.closed or t is None or t.unix is None or t.shut_by_app:
             return True
         peer = self.peer(t)
-        return peer is None or peer.read_shut or self._unix_room(s, peer, t.unix) > 0
+        return peer is None or peer.read_shut or self._unix_room(peer, t.unix) > 0
 
     def _unix_writable(self, s: KSock, t: Tcb, facts: UnixPairFacts) -> bool:
         peer = self.peer(t)
         if peer is None or t.shut_by_app or peer.read_shut:
             return True  # a send fails at once
-        if facts.small_writes is not None and peer.unix_exact:  # Linux's unix_writable: 4 x the charge
-            return 4 * peer.unix_writes * facts.small_writes[1] <= self._unix_sndbuf(s, facts)
-        # Within the facts' bounds, and (Linux's unix_writable) with 4 x the charge within SO_SNDBUF.
-        charge_fits = facts.write_charge is None or 4 * peer.unix_charge <= self._unix_sndbuf(s, facts)
-        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes and charge_fits:
+        if facts.skb_charge is not None:  # Linux's unix_writable: 4 x sk_wmem_alloc (charge + 1) within it
+            return 4 * (peer.unix_charge + 1) <= self._unix_sndbuf(s, facts)
+        if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
             return True
         raise NotModelled(
             f"whether an AF_UNIX socket pair end is writable on {self.profile.name} while the other end holds "
@@ -1682,7 +1699,7 @@ class Kernel:
             if facts.option_error is None:
                 raise NotModelled(f"{name} on an AF_UNIX socket on {self.profile.name}")
             raise self.fail(facts.option_error)
-        if name in _BUFFER_OPTIONS and (facts.buffer_sizes is None or (setting and facts.write_charge is None)):
+        if name in _BUFFER_OPTIONS and (facts.buffer_sizes is None or (setting and facts.skb_charge is None)):
             raise NotModelled(
                 f"{'setting' if setting else 'reading'} {name} of an AF_UNIX socket pair on {self.profile.name}"
             )

@@ -1,18 +1,19 @@
 """Per-OS facts about AF_UNIX sockets, each with its source: stream socket pairs
 (``socket.socketpair()``, ``Profile.unix_pairs``) and datagram sockets (``Profile.unix_dgrams``).
 
-Owns: the data the kernel's socket-pair model reads (how much a pair surely holds, the errors
+Owns: the data the kernel's socket-pair model reads (how much a pair holds or surely holds, the errors
 of a pair whose other end is gone, what a close with unread data tells the other end, which
 options an AF_UNIX socket refuses), and the data of the datagram model (``unixdgram``: the
 longest datagram, when a receiver's queue is surely open or surely full, the errors) for each
 profile. Data only: nothing here acts, and nothing branches on an OS name. Both classes'
 ``__post_init__`` refuses a value without a source, as ``Profile`` does.
 
-A pair's capacity is not one number on any OS: Linux charges each write's buffer overhead
-(``skb->truesize``) against the sender's ``SO_SNDBUF``, the BSDs shrink the sender's buffer as
-the receiver's fills and count mbufs too. So only what surely fits is modelled (``sure_*``); a
-write past it is ``NotImplementedError``, as is asking whether an end past ``writable_*`` is
-writable. Windows has no entry: its CPython's ``socketpair()`` is the loopback TCP pair of
+A pair's capacity is not one number on any OS: Linux charges each write's buffers
+(``skb->truesize``) against the sender's ``SO_SNDBUF``, which ``SkbCharge`` computes as Linux
+does (so the Linux pair is exact); the BSDs shrink the sender's buffer as the receiver's fills
+and count mbufs too, so there only what surely fits is modelled (``sure_*``), a write past it
+is ``NotImplementedError``, as is asking whether an end past ``writable_*`` is writable.
+Also ``SkbCharge`` is a computation, not a fact: its numbers are the facts. Windows has no entry: its CPython's ``socketpair()`` is the loopback TCP pair of
 ``socket.py``'s fallback, which is what the simulation makes there.
 """
 
@@ -31,9 +32,37 @@ __all__ = [
     "BSD_UNIX_PAIRS_FREEBSD",
     "LINUX_UNIX_DGRAMS",
     "LINUX_UNIX_PAIRS",
+    "SkbCharge",
     "UnixDgramFacts",
     "UnixPairFacts",
 ]
+
+
+@dataclass(frozen=True)
+class SkbCharge:
+    """How Linux cuts an AF_UNIX stream write into socket buffers and charges each to the
+    writer's SO_SNDBUF (``truesize``): a buffer's head, its pages, and the ``sk_buff`` itself."""
+
+    skb: int  # SKB_DATA_ALIGN(sizeof(struct sk_buff))
+    shinfo: int  # SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), at the end of every head
+    align: int  # SMP_CACHE_BYTES: SKB_DATA_ALIGN rounds a head up to it
+    page: int  # PAGE_SIZE
+    head_max: int  # SKB_MAX_HEAD(0): what a head holds before pages take the rest
+    frags_max: int  # UNIX_SKB_FRAGS_SZ: pages one buffer may have
+    min_alloc: int  # the smallest kmalloc cache a head lands in
+
+    def chunk(self, left: int, sndbuf: int) -> int:
+        """How much of the ``left`` bytes of a write the next buffer takes."""
+        return min(left, (sndbuf >> 1) - 64, self.head_max + self.frags_max)
+
+    def truesize(self, size: int) -> int:
+        """What a buffer of ``size`` bytes charges: its pages hold what passes ``head_max``
+        (in whole pages), its head the rest, allocated in a power-of-two kmalloc cache."""
+        paged = min(size, -(-max(0, size - self.head_max) // self.page) * self.page)
+        head = size - paged
+        need = -(-head // self.align) * self.align + self.shinfo
+        alloc = max(self.min_alloc, 1 << (need - 1).bit_length())
+        return self.skb + alloc + -(-paged // self.page) * self.page
 
 
 @dataclass(frozen=True)
@@ -63,18 +92,10 @@ class UnixPairFacts:
     option_error: Optional[str]
     #: ``getsockopt`` of SO_SNDBUF and SO_RCVBUF on a fresh end; None: not modelled.
     buffer_sizes: Optional[tuple[int, int]]
-    #: The most one write of n bytes charges its writer's SO_SNDBUF while any of it is unread,
-    #: as (per byte, per write). A write surely goes whole while the writes since the reader last
-    #: emptied its end and it, so charged, stay within the writer's SO_SNDBUF (as set, or
-    #: ``buffer_sizes``); the reader's SO_RCVBUF plays no part. None: setting either size is not
-    #: modelled.
-    write_charge: Optional[tuple[int, int]]
-    #: (size, charge): a write of at most ``size`` bytes charges exactly ``charge``. While every
-    #: write since the reader last emptied its end was that small and none of them is read, a
-    #: small write goes while they charge less than the writer's SO_SNDBUF and finds the pair
-    #: full (EAGAIN, or a wait) once they charge it all; the end is writable (select, poll)
-    #: while 4 x their charge is within SO_SNDBUF. None: not modelled.
-    small_writes: Optional[tuple[int, int]]
+    #: How each write is cut into buffers and what each charges its writer's SO_SNDBUF until
+    #: it is wholly read. Where known, the pair's capacity is exact and ``sure_*``/``writable_*``
+    #: are not used; setting SO_SNDBUF and SO_RCVBUF is modelled only then. None: not known.
+    skb_charge: Optional[SkbCharge]
     #: The errno name of ``socketpair()`` of another family (AF_INET, AF_INET6).
     other_family_error: str
     #: The size of ``sockaddr_un.sun_path``: a longer path is CPython's "AF_UNIX path too long".
@@ -127,26 +148,21 @@ LINUX_UNIX_PAIRS = build(
             f"{_LINUX_SEEN}: setsockopt and getsockopt of TCP_NODELAY and IP_TOS raise errno 95",
         ),
         "buffer_sizes": ((212992, 212992), f"{_LINUX_SEEN}: SO_SNDBUF and SO_RCVBUF read 212992 (net.core defaults)"),
-        "write_charge": (
-            (2, 1024),
-            f"{_LINUX_SEEN}: with SO_SNDBUF set to 1, 3000, 10000 and 50000 (read back 4608, 6000, 20000, 100000), "
-            "non-blocking writes of 1, 100, 1000 and 2000 bytes take 6/6/2/2, 8/8/3/2, 27/27/9/5 and 131/131/44/23 "
-            "writes before EAGAIN, each at or above what 2 x length + 1024 per write allows; a reader's SO_RCVBUF of 1 "
-            "leaves 278 one-byte writes, as by default; a write partly read keeps its charge (1000 bytes with 999 "
-            f"read still hold a 6000-byte SO_SNDBUF to two more 1000-byte writes). {_LINUX_6_12} "
-            "net/unix/af_unix.c:2313-2325 (unix_stream_sendmsg allocates each skb on the sender, at most "
-            "sk_sndbuf / 2 - 64 bytes), net/core/sock.c:2937-2952 (charged to the sender's sk_wmem_alloc), "
-            "af_unix.c:2931-2946 (freed only once wholly read); the reader's sk_rcvbuf is read nowhere in net/unix/",
-        ),
-        "small_writes": (
-            (192, 768),
-            f"{_LINUX_SEEN}: with SO_SNDBUF set to 1000000 (read back 2000000), non-blocking writes of 1 to 192 bytes "
-            "take 2605 writes before EAGAIN (768 bytes each: the 2605th finds 2604 x 768 = 1999872 charged, below "
-            "2000000), of 193 to 599 bytes 1563; by default 278 writes of 50 bytes go and select() says writable "
-            "while at most 69 are unread (4 x 69 x 768 <= 212992), with SO_SNDBUF 1 six go and one stays writable; "
+        "skb_charge": (
+            SkbCharge(skb=256, shinfo=320, align=64, page=4096, head_max=3776, frags_max=32768, min_alloc=512),
+            f"{_LINUX_6_12} net/unix/af_unix.c:2313-2325 (unix_stream_sendmsg: each buffer holds at most "
+            "sk_sndbuf / 2 - 64 and SKB_MAX_HEAD(0) + UNIX_SKB_FRAGS_SZ bytes, what passes SKB_MAX_HEAD(0) in pages, "
+            "and is allocated on the sender), net/core/sock.c:2937-2952 (sock_alloc_send_pskb: taken while "
+            "sk_wmem_alloc is below sk_sndbuf, then charged to it), include/linux/skbuff.h:266-274 (SKB_TRUESIZE, "
+            "SKB_MAX_HEAD), af_unix.c:2931-2946 (a buffer stops charging once wholly read), 602-606 (unix_writable: "
+            "4 x sk_wmem_alloc, which starts at 1, within sk_sndbuf); the sizes (sk_buff 256, skb_shared_info 320, "
+            "64-byte cache lines, 4096-byte pages, heads in kmalloc caches of at least 512) observed here "
+            f"({_LINUX_SEEN}): non-blocking writes of 65536 bytes take 65536, 65536, 65536, 36544 then EAGAIN, of "
+            "100000 100000, 100000, 36544; 1, 192, 193, 1000, 3776, 3777, 4096, 8192, 10000 and 36544 bytes take "
+            "278, 278, 167, 93, 49, 44, 44, 24, 17 and 6 writes; with SO_SNDBUF 1 (4608) six one-byte writes; a "
+            "reader's SO_RCVBUF changes nothing; select says writable while 4 x (charge + 1) <= SO_SNDBUF; "
             "python-trio/trio@60d0c2f8 src/trio/_core/_wakeup_socketpair.py:21-30 counts 6 one-byte writes with "
-            f"SO_SNDBUF 1 on Linux 4.8 too. {_LINUX_6_12} net/core/sock.c:2937 (a send waits or fails once the charge "
-            "reaches sk_sndbuf), net/unix/af_unix.c:602-606 (unix_writable: (charge << 2) <= sk_sndbuf)",
+            "SO_SNDBUF 1 on Linux 4.8 too",
         ),
         "other_family_error": (
             "EOPNOTSUPP",
@@ -195,8 +211,7 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
             ),
             "option_error": (None, unknown),
             "buffer_sizes": (None, "the sender's SO_SNDBUF shrinks as the receiver's buffer fills; not modelled"),
-            "write_charge": (None, "as buffer_sizes"),
-            "small_writes": (None, "as buffer_sizes"),
+            "skb_charge": (None, "as buffer_sizes"),
             "other_family_error": (
                 "EOPNOTSUPP",
                 "socketpair(2) ERRORS (EOPNOTSUPP: the protocol does not support socket pairs; TCP's "
