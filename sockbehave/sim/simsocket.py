@@ -168,10 +168,22 @@ def _option_value(value: Any) -> int | bytes:
         raise TypeError(f"a bytes-like object is required, not '{type(value).__name__}'") from None
 
 
-def _buffer_size(value: int, what: str) -> int:
-    if value < 0:
+def _ssize(value: Any) -> int:
+    """``value`` read as CPython's "n" argument (a C ``Py_ssize_t``), with its errors."""
+    if sys.version_info < (3, 10) and isinstance(value, float):
+        raise TypeError("integer argument expected, got float")
+    number = operator.index(value)  # "'float' object cannot be interpreted as an integer"
+    if not -(2**63) <= number < 2**63:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return number
+
+
+def _buffer_size(value: Any, what: str) -> int:
+    """A receive size, converted and checked as CPython's ``recv`` family does first."""
+    number = _ssize(value)
+    if number < 0:
         raise ValueError(f"negative buffersize in {what}")
-    return value
+    return number
 
 
 def _ancillary_items(ancdata: Any) -> list[Any]:
@@ -850,14 +862,16 @@ class SimSocket(socket.socket):
         return self._blocking(what, attempt, k.readable, flags)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        bufsize = _buffer_size(bufsize, "recv")
         flags = self._recv_flags(flags, "recv")
-        if _buffer_size(bufsize, "recv") == 0:  # CPython makes no system call for this (strace)
+        if bufsize == 0:  # CPython makes no system call for this (strace)
             return b""
         return self._recv_from(bufsize, "recv", flags)[0]
 
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
+        bufsize = _buffer_size(bufsize, "recvfrom")
         flags = self._recv_flags(flags, "recvfrom")
-        data, addr, _ = self._recv_from(_buffer_size(bufsize, "recvfrom"), "recvfrom", flags)
+        data, addr, _ = self._recv_from(bufsize, "recvfrom", flags)
         return data, self._peer_shown(addr)
 
     def _peer_shown(self, addr: Optional[tuple[str, int]]) -> Any:
@@ -878,13 +892,14 @@ class SimSocket(socket.socket):
     def _into(
         self, buffer: Any, nbytes: int, flags: int, what: str, too_small: str
     ) -> tuple[int, Optional[tuple[str, int]]]:
+        nbytes = _buffer_size(nbytes, what)
         flags = self._recv_flags(flags, what)
         with memoryview(buffer).cast("B") as view:  # held only during the call (see bytes_view)
             if view.readonly:
                 raise TypeError(
                     f"{what}() argument 1 must be read-write bytes-like object, not {buffer.__class__.__name__}"
                 )
-            if _buffer_size(nbytes, what) > len(view):
+            if nbytes > len(view):
                 raise ValueError(too_small)
             if not (nbytes or len(view)):
                 return 0, None  # as recv(0)
@@ -901,6 +916,7 @@ class SimSocket(socket.socket):
 
     @_WhereCPythonHasIt
     def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
+        bufsize, ancbufsize = _ssize(bufsize), _ssize(ancbufsize)
         flags = self._recv_flags(flags, "recvmsg")
         if bufsize < 0:
             raise ValueError("negative buffer size in recvmsg()")

@@ -162,6 +162,12 @@ def test_the_tutorial_file_transfer_arrives_intact(profile: str) -> None:
         (lambda s, u: s.bind(("127.0.0.1", 70000)), OverflowError, "port must be 0-65535"),
         (lambda s, u: s.send("text"), TypeError, "bytes-like object is required"),
         (lambda s, u: s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2000), OSError, "buflen out of range"),
+        # sizes are C ssize_t arguments, converted before any I/O (trio's stream check passes 1.5)
+        (lambda s, u: u.recv(1.5), TypeError, "float.*integer|integer.*float"),
+        (lambda s, u: u.recv("3"), TypeError, "'str' object cannot be interpreted as an integer"),
+        (lambda s, u: u.recvfrom(2**63), OverflowError, "too large to convert to C ssize_t"),
+        (lambda s, u: u.recv_into(bytearray(4), 1.5), TypeError, "float.*integer|integer.*float"),
+        (lambda s, u: u.recvmsg(4, 1.5), TypeError, "float.*integer|integer.*float"),
         # an int that is no C int is read as a buffer, as CPython's third parse of the arguments does
         (lambda s, u: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2**31), TypeError, "not 'int'"),
         (lambda s, u: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, -(2**31) - 1), TypeError, "not 'int'"),
