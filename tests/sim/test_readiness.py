@@ -5,6 +5,7 @@ sockets, with timeouts in virtual time and descriptors that cannot be mistaken f
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import select
 import selectors
@@ -521,3 +522,15 @@ def test_poll_sees_a_descriptor_registered_while_it_waits_from_its_next_call() -
     """CPython's poll() gives poll(2) the array it built at the call: the waiting call times out."""
     with patched("linux"):
         assert _registered_while_another_thread_waits("poll") == [[], [(True, select.POLLIN)]]
+
+
+@pytest.mark.parametrize("stack", ["real", "sim"])
+def test_select_of_a_closed_socket_says_ebadf_in_the_oses_words(stack: str) -> None:
+    """trio's test_wait_on_invalid_object matches the text: '[Errno 9] Bad file descriptor'."""
+    with patched("linux") if stack == "sim" else contextlib.nullcontext():
+        s = socket.socket()
+        fd = s.fileno()
+        s.close()
+        with pytest.raises(OSError) as caught:
+            select.select([fd], [], [], 0)
+    assert (caught.value.errno, caught.value.strerror) == (errno.EBADF, os.strerror(errno.EBADF))
