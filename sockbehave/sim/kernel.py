@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import random
 import struct
 import sys
@@ -248,6 +249,7 @@ class KSock:
         "tcb",
         "unix",
         "unix_id",
+        "unix_paired",
         "unix_peer",
         "unknown_opts",
         "write_shut",
@@ -285,6 +287,7 @@ class KSock:
         #: connected to (``unixdgram``).
         self.unix_id = 0
         self.unix_peer: object = None
+        self.unix_paired = False  # an end of socketpair(AF_UNIX, SOCK_DGRAM): it has its peer's credentials
         self.write_shut = False  # a datagram socket's shutdown(SHUT_WR)
         self.read_shut = False  # a datagram socket's shutdown(SHUT_RD) (Profile.udp_shut_rd)
 
@@ -1845,6 +1848,16 @@ class Kernel:
                     s.tcb.snd_cap = value
         s.opts[name] = value
 
+    def _peercred(self, s: KSock) -> bytes:
+        """SO_PEERCRED (``UnixPairFacts.peercred``): this process's credentials where a peer's
+        were taken (every simulated socket belongs to this process), else (0, -1, -1)."""
+        facts = self.profile.unix_pairs
+        getuid, getgid = getattr(os, "getuid", None), getattr(os, "getgid", None)
+        if facts is None or not facts.peercred or getuid is None or getgid is None:
+            raise NotModelled(f"SO_PEERCRED on {self.profile.name}")
+        taken = s.unix and (s.tcb is not None or s.listening or s.unix_paired)
+        return struct.pack("3i", *((os.getpid(), getuid(), getgid()) if taken else (0, -1, -1)))
+
     def _buffer_request(self, s: KSock, name: str, value: int) -> int:
         """What setsockopt(SO_RCVBUF or SO_SNDBUF, value) stores (``Profile.sockbuf_out_of_range``)."""
         p = self.profile
@@ -1901,6 +1914,8 @@ class Kernel:
             if listening is None:
                 raise self.fail("ENOPROTOOPT")
             return listening if s.listening else 0
+        if name == "SO_PEERCRED":
+            return self._peercred(s)
         if name in ("SO_DOMAIN", "SO_PROTOCOL"):
             answered = self.profile.identity_options.get(name)
             if answered is None:

@@ -113,6 +113,8 @@ _OPTIONS: dict[tuple[int, int], str] = {
         for name in ("SO_DOMAIN", "SO_PROTOCOL")
         if hasattr(socket, name)
     },
+    # read-only: the peer process's credentials (cheroot's peercreds); UnixPairFacts.peercred
+    **({(socket.SOL_SOCKET, socket.SO_PEERCRED): "SO_PEERCRED"} if hasattr(socket, "SO_PEERCRED") else {}),
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
@@ -951,7 +953,7 @@ class SimSocket(socket.socket):
             raise NotModelled("setsockopt(level, optname, None, optlen)")
         value = _option_value(value)
         name = self._option(level, optname)
-        if name in ("SO_TYPE", "SO_ACCEPTCONN", "SO_DOMAIN", "SO_PROTOCOL"):
+        if name in ("SO_TYPE", "SO_ACCEPTCONN", "SO_DOMAIN", "SO_PROTOCOL", "SO_PEERCRED"):
             raise NotModelled(f"setsockopt() of {name} (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 

@@ -38,6 +38,7 @@ def pair(kernel: Kernel, family: int) -> tuple[KSock, KSock]:
     keys = (kernel.unix_name_unnamed(ends[0]), kernel.unix_name_unnamed(ends[1]))
     for s, key, other in ((ends[0], keys[1], ends[1]), (ends[1], keys[0], ends[0])):
         s.unix_peer, s.remote = key, ("", other.unix_id)
+        s.unix_paired = True
     return ends
 
 

@@ -102,6 +102,11 @@ class UnixPairFacts:
     sun_path: int
     #: Whether names in the abstract namespace (a leading NUL byte) exist (Linux only).
     abstract_names: bool
+    #: Whether ``getsockopt(SOL_SOCKET, SO_PEERCRED)`` answers: a ``struct ucred`` (pid, uid,
+    #: gid) of the process at the other end of a pair, a connected or accepted stream socket and
+    #: a listener (in a simulation, this process), and (0, -1, -1) on any other socket. False:
+    #: not modelled (the BSDs ask ``LOCAL_PEERCRED`` instead).
+    peercred: bool
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -173,6 +178,14 @@ LINUX_UNIX_PAIRS = build(
             True,
             "unix(7) (Linux man-pages 6.03) section Address format: abstract (a leading null byte)",
         ),
+        "peercred": (
+            True,
+            "unix(7) (Linux man-pages 6.03) SO_PEERCRED (the credentials of the peer process, from connect, "
+            f"listen or socketpair); {_LINUX_SEEN}: both ends of a stream and a datagram pair, a connected and an "
+            "accepted stream socket and a listener read (pid, uid, gid) of this process, still after the peer "
+            "closed; an unconnected, bound or connected datagram socket and a TCP socket read (0, -1, -1); a "
+            "buffer of 4 or 8 bytes gets that many, of 20 bytes 12; setsockopt of it is ENOPROTOOPT",
+        ),
     },
 )
 
@@ -219,6 +232,7 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
             ),
             "sun_path": (104, f"{un_h} (struct sockaddr_un: sun_path holds 104 bytes)"),
             "abstract_names": (False, f"{un_h} (a path names a file; there is no abstract namespace)"),
+            "peercred": (False, "no SO_PEERCRED: the BSDs' getpeereid and LOCAL_PEERCRED are not modelled"),
         },
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import sys
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,52 @@ def test_what_the_model_does_not_know_is_not_implemented(tmp_path: Path) -> None
             socket.socket(socket.AF_UNIX).bind("\0abstract")
         with pytest.raises(OSError, match="AF_UNIX path too long"):  # sun_path is 104 bytes there
             socket.socket(socket.AF_UNIX).bind(str(tmp_path / ("x" * (105 - len(str(tmp_path)) - 1))))
+
+
+def peer_credentials(directory: str) -> list[Any]:
+    """SO_PEERCRED on every kind of socket, as cheroot's peercreds ask it."""
+
+    def cred(s: socket.socket) -> Any:
+        return struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+
+    a, b = socket.socketpair()
+    da, db = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    lone, listener = socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)
+    got = [cred(a), a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED), cred(da), cred(lone)]
+    listener.bind(os.path.join(directory, "l"))
+    got.append(cred(listener))  # bound: no credentials yet
+    listener.listen()
+    client = socket.socket(socket.AF_UNIX)
+    client.connect(os.path.join(directory, "l"))
+    accepted, _ = listener.accept()
+    receiver, sender = (
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM),
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM),
+    )
+    receiver.bind(os.path.join(directory, "r"))
+    sender.connect(os.path.join(directory, "r"))
+    tcp = socket.socket()
+    got += [cred(listener), cred(client), cred(accepted), cred(receiver), cred(sender), cred(tcp)]
+    a.close()
+    got.append(cred(b))  # the peer's credentials outlive it
+    got.append(len(b.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 20)))
+    for s in (b, da, db, lone, listener, client, accepted, receiver, sender, tcp):
+        s.close()
+    return got
+
+
+def test_so_peercred_names_this_process_where_linux_takes_a_peers_credentials(tmp_path: Path) -> None:
+    """UnixPairFacts.peercred: every simulated socket belongs to this process, so where Linux
+    took the peer's credentials (a pair, connect, listen) they are this process's."""
+    me = (os.getpid(), os.getuid(), os.getgid())
+    none = (0, -1, -1)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "sim").mkdir()
+    real = peer_credentials(str(tmp_path / "real"))
+    with patched("linux"):
+        simulated = peer_credentials(str(tmp_path / "sim"))
+    assert simulated == real == [me, me[0], me, none, none, me, me, me, none, none, none, me, 12]
+    with patched("darwin"):
+        a, b = socket.socketpair()
+        with a, b, pytest.raises(NotImplementedError, match="SO_PEERCRED on darwin"):
+            a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
