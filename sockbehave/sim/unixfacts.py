@@ -13,7 +13,7 @@ A pair's capacity is not one number on any OS: Linux charges each write's buffer
 does (so the Linux pair is exact); the BSDs shrink the sender's buffer as the receiver's fills
 and count mbufs too, so there only what surely fits is modelled (``sure_*``), a write past it
 is ``NotImplementedError``, as is asking whether an end past ``writable_*`` is writable.
-Also ``SkbCharge`` is a computation, not a fact: its numbers are the facts. Windows has no entry: its CPython's ``socketpair()`` is the loopback TCP pair of
+``SkbCharge``'s method only computes; its numbers are the facts, with their source. Windows has no entry: its CPython's ``socketpair()`` is the loopback TCP pair of
 ``socket.py``'s fallback, which is what the simulation makes there.
 """
 
