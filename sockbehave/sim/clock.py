@@ -490,7 +490,9 @@ class Scheduler:
         likes. Called with ``_cond`` held, at the waiting tasks' ``_RECHECK_S`` checks."""
         mark = (holder, self._moves, self.clock.now)
         now = _real_monotonic()
-        if holder.away or not (self.ready_besides(holder) or self._next_due() is not None):
+        frame = None if holder.thread is None else sys._current_frames().get(holder.thread.ident or 0)
+        idle = holder.away or not (self.ready_besides(holder) or self._next_due() is not None)
+        if idle or (frame is not None and frame.f_code is _SLEEP_CODE):  # waiting for its own turn: no loop
             self._busy_since = None
             return None
         if self._busy_since is None or self._busy_since[0] != mark:
@@ -498,7 +500,6 @@ class Scheduler:
             return None
         if now - self._busy_since[1] < _BUSY_S:
             return None
-        frame = None if holder.thread is None else sys._current_frames().get(holder.thread.ident or 0)
         where = f" at {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}" if frame else ""
         return (
             f"sockbehave.sim doesn't (yet) model preemption: simulated thread {holder.name} has run for"
@@ -955,3 +956,7 @@ def _interrupt(thread: Optional[threading.Thread], exc: type[BaseException]) -> 
 
 def _alive(thread: threading.Thread) -> bool:
     return not isinstance(thread, threading._DummyThread) and thread.is_alive()
+
+
+#: The code a thread runs while it waits for the baton (``Scheduler._busy`` never blames it).
+_SLEEP_CODE = Scheduler._sleep.__code__

@@ -794,3 +794,19 @@ def test_a_simulated_rlock_says_it_is_threads_signal_safe_c_lock() -> None:
         simulated = threading.RLock()
         assert type(simulated).__module__ == type(real).__module__ == "_thread"
         assert not isinstance(simulated, type(real))  # a lock of its own, waiting in virtual time
+
+
+def test_a_thread_waiting_for_its_turn_is_never_reported_as_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The busy-loop check samples the holder's frame: a holder parked in the scheduler's own
+    wait for the baton (a hand-off under way, found by a loaded CI run: "MainThread has run
+    for 0.3 s ... at clock.py in _sleep") is not spinning."""
+    from sockbehave.sim import clock
+
+    monkeypatch.setattr(clock, "_BUSY_S", 0.0)
+    with patched("linux") as net:
+        threading.Thread(target=time.sleep, args=(5,), name="parked", daemon=True).start()
+        time.sleep(0)  # let it start and park in its wait
+        parked = next(t for t in net.scheduler.tasks() if t.name == "parked")
+        with net.scheduler._cond:
+            assert net.scheduler._busy(parked) is None
+            assert net.scheduler._busy(parked) is None  # the second look would report a spinner
