@@ -376,6 +376,10 @@ class Profile:
     #: ``socket.gaierror`` for a socket type the resolver does not know (not 0, stream, datagram
     #: or raw, nor SOCK_SEQPACKET or DCCP, which are not modelled): (errno, message); None: not modelled.
     gai_bad_socktype: Optional[tuple[int, str]]
+    #: Whether ``getaddrinfo`` takes a service name: looked up per socket type (tcp, udp) in the
+    #: host's services database, as ``getservbyname`` is; a type without it is left out, and a
+    #: name no type has fails with ``gai_bad_service``. False: not modelled.
+    gai_service_names: bool
     #: A name only DNS could answer: the simulated host's nameserver is off the host, where
     #: nothing answers (``offhost_route``), so the lookup waits for the resolver to give up:
     #: (seconds, ``gaierror`` (errno, message) of a forward lookup, ``herror`` (code, message)
@@ -1055,6 +1059,13 @@ LINUX = _p(
             "SOCK_STREAM | SOCK_NONBLOCK raise gaierror(-7, 'ai_socktype not supported'), EAI_SOCKTYPE; trio's "
             "test_socket.py test_getaddrinfo expects EAI_SOCKTYPE for type=-1 on Linux with glibc",
         ),
+        "gai_service_names": (
+            True,
+            "observed here (Linux 6.18, glibc, CPython 3.11.7, Debian's netbase /etc/services): getaddrinfo("
+            "'127.0.0.1', 'http') gives SOCK_STREAM port 80 only, 'domain' SOCK_STREAM and SOCK_DGRAM 53, 'ntp' "
+            "SOCK_DGRAM 123 only, 'http' with SOCK_DGRAM and 'nosuchsvc' or 'HTTP' gaierror(-8); getaddrinfo(3): "
+            "service is looked up in the services database (services(5))",
+        ),
         "gai_numericserv_name": (
             (-2, "Name or service not known"),
             "observed here (Linux 6.18, glibc, CPython 3.11.7): getaddrinfo('127.0.0.1', 'port', flags=AI_NUMERICSERV) "
@@ -1380,6 +1391,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
     "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
     "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
+    "gai_service_names": (False, "not modelled: how that OS's getaddrinfo answers a service name was not read"),
     "dns_no_answer": (
         None,
         "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "
@@ -2265,6 +2277,7 @@ WINDOWS = _p(
         "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
         "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
         "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
+        "gai_service_names": (False, "not modelled: how that OS's getaddrinfo answers a service name was not read"),
         "dns_no_answer": (
             None,
             "not modelled: how long the resolver waits for a nameserver that never answers, and what it then raises, is "

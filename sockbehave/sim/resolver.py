@@ -23,6 +23,8 @@ glibc keeps the low 16 bits and refuses -1 as a service name; not modelled elsew
 
 from __future__ import annotations
 
+import _socket
+import contextlib
 import functools
 import ipaddress
 import operator
@@ -216,7 +218,9 @@ class Resolver:
             raise socket.gaierror(*self.profile.gai_numericserv_name)
         if type not in (0, *_ANY_TYPES):
             self._unknown_type(type)
-        number = self._port(port)
+        named = isinstance(port, (str, bytes)) and bool(port) and not _numeric_service(port)
+        ports = self._service_ports(port) if named else None  # type: ignore[arg-type]
+        number = 0 if named else self._port(port)
         if type == socket.SOCK_RAW and port is not None:  # a raw socket has no service, not even "0"
             if self.profile.gai_bad_service is None:
                 raise NotModelled(f"getaddrinfo of SOCK_RAW with a port on {self.profile.name}")
@@ -232,13 +236,31 @@ class Resolver:
         else:
             addresses = self.addresses(str(host), family)
         types = [type] if type else list(_ANY_TYPES)
+        if ports is not None:  # only the types the service has a port for
+            types = [kind for kind in types if kind in ports]
+            if not types:
+                assert self.profile.gai_bad_service is not None  # _service_ports refused it otherwise
+                raise socket.gaierror(*self.profile.gai_bad_service)
         out = []
         for address in addresses:
             fam = socket.AddressFamily(_family_of(address))
-            sockaddr: tuple[Any, ...] = (address, number) if fam == socket.AF_INET else (address, number, 0, 0)
             for kind in types:
+                n = number if ports is None else ports[kind]
+                sockaddr: tuple[Any, ...] = (address, n) if fam == socket.AF_INET else (address, n, 0, 0)
                 out.append((fam, socket.SocketKind(kind), proto or _PROTO.get(kind, 0), "", sockaddr))
         return out
+
+    def _service_ports(self, service: str | bytes) -> dict[int, int]:
+        """A service name's port for each socket type it has one for (``Profile.gai_service_names``:
+        the host's services database, as ``getservbyname`` reads it)."""
+        text = service.decode("ascii", "replace") if isinstance(service, bytes) else service
+        if not self.profile.gai_service_names or self.profile.gai_bad_service is None:
+            raise NotModelled(f"service names in getaddrinfo ({text!r}) on {self.profile.name}; give the port number")
+        ports = {}
+        for kind, protocol in ((socket.SOCK_STREAM, "tcp"), (socket.SOCK_DGRAM, "udp")):
+            with contextlib.suppress(OSError, UnicodeError):
+                ports[int(kind)] = _socket.getservbyname(text, protocol)
+        return ports
 
 
 _AI_NUMERICSERV: int = int(getattr(socket, "AI_NUMERICSERV", 0))

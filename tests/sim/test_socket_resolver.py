@@ -67,7 +67,7 @@ def test_getaddrinfo_shapes() -> None:
         (socket.AF_INET, socket.SOCK_DGRAM, 17, "", ("127.0.0.1", 0))
     ]
     with pytest.raises(NotImplementedError, match="service names"):
-        r.getaddrinfo("localhost", "http")
+        Resolver(get_profile("darwin")).getaddrinfo("localhost", "http")
 
 
 @pytest.mark.parametrize(("profile", "number"), [("linux", -2), ("freebsd", 8), ("windows", 11001)])
@@ -348,3 +348,26 @@ def test_a_swapped_module_function_has_the_real_ones_signature() -> None:
     real = inspect.signature(socket.getaddrinfo)
     with patched("linux"):
         assert inspect.signature(socket.getaddrinfo) == real
+
+
+def _service_answers() -> list[object]:
+    got: list[object] = []
+    cases: list[tuple[object, int]] = [
+        ("http", 0), ("domain", 0), ("ntp", 0), ("http", socket.SOCK_DGRAM), ("ntp", socket.SOCK_STREAM),
+        (b"http", 0), ("HTTP", 0), ("nosuchservice", 0), ("http", socket.SOCK_RAW),
+    ]  # fmt: skip
+    for service, kind in cases:
+        try:
+            got.append([(a[1], a[4][1]) for a in socket.getaddrinfo("127.0.0.1", service, 0, kind)])  # type: ignore[arg-type]
+        except socket.gaierror as exc:
+            got.append((exc.errno, exc.strerror))
+    return got
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux", reason="glibc's answers, compared with this machine's")
+def test_a_service_name_is_looked_up_per_socket_type_as_glibc_does() -> None:
+    """trio's tests resolve 'http': the name's port for each type the services database has it
+    for (the host's, as getservbyname reads it); none: EAI_SERVICE."""
+    real = _service_answers()  # numeric host: nothing leaves the machine
+    with patched("linux"):
+        assert _service_answers() == real
