@@ -1519,7 +1519,7 @@ class Kernel:
         counts = self.unix_unread_dgrams[sender[1]]
         counts[0] -= 1
         facts = self.profile.unix_dgrams
-        if facts is None or facts.small_dgrams is None or len(data) > facts.small_dgrams[0]:
+        if facts is None or not facts.small(len(data)):
             counts[1] -= 1
 
     def _unix_listen(self, s: KSock, backlog: int) -> None:
@@ -1572,7 +1572,7 @@ class Kernel:
         if not len(data):
             return 0
         if facts.skb_charge is not None:
-            return self._unix_send_skbs(peer, facts.skb_charge, self._unix_sndbuf(s, facts), data)
+            return self._unix_send_skbs(peer, facts.skb_charge, self.unix_buffer_size(s, "SO_SNDBUF") or 0, data)
         room = self._unix_room(peer, facts)
         if len(data) > room:
             feature = (
@@ -1627,10 +1627,12 @@ class Kernel:
                 t.unix_charge -= first[1]
                 skbs.popleft()
 
-    @staticmethod
-    def _unix_sndbuf(s: KSock, facts: UnixPairFacts) -> int:
-        """The SO_SNDBUF of AF_UNIX pair end ``s``: as set, else a fresh end's."""
-        return int(s.opts.get("SO_SNDBUF", facts.buffer_sizes[0] if facts.buffer_sizes else 0))
+    def unix_buffer_size(self, s: KSock, name: str) -> Optional[int]:
+        """SO_SNDBUF or SO_RCVBUF of AF_UNIX socket ``s``: as set, else a fresh one's (its pair's
+        or the datagram facts' ``buffer_sizes``); None where that is not known."""
+        facts = s.tcb.unix if s.tcb is not None else (self.profile.unix_dgrams if s.unix and s.kind == DGRAM else None)
+        sizes = facts.buffer_sizes if facts is not None else None
+        return None if sizes is None else int(s.opts.get(name, sizes[name == "SO_RCVBUF"]))
 
     @staticmethod
     def _unix_room(peer: Tcb, facts: UnixPairFacts) -> int:
@@ -1654,7 +1656,7 @@ class Kernel:
         if peer is None or t.shut_by_app or peer.read_shut:
             return True  # a send fails at once
         if facts.skb_charge is not None:  # Linux's unix_writable: 4 x sk_wmem_alloc (charge + 1) within it
-            return 4 * (peer.unix_charge + 1) <= self._unix_sndbuf(s, facts)
+            return 4 * (peer.unix_charge + 1) <= (self.unix_buffer_size(s, "SO_SNDBUF") or 0)
         if len(peer.rcv) <= facts.writable_bytes and peer.unix_writes <= facts.writable_writes:
             return True
         raise NotModelled(
@@ -1886,13 +1888,10 @@ class Kernel:
         self._unix_option(s, name, False)
         if name in s.unknown_opts:
             raise NotModelled(f"whether a socket accepted on {self.profile.name} has its listener's {name}")
-        if name in _BUFFER_OPTIONS and s.tcb is not None and s.tcb.unix is not None:
-            assert s.tcb.unix.buffer_sizes is not None  # _unix_option refused it otherwise
-            return int(s.opts.get(name, s.tcb.unix.buffer_sizes[name == "SO_RCVBUF"]))
-        if name in _BUFFER_OPTIONS and s.unix and s.kind == DGRAM:
-            sizes = self.profile.unix_dgrams.buffer_sizes if self.profile.unix_dgrams else None
-            assert sizes is not None  # _unix_option refused it otherwise
-            return int(s.opts.get(name, sizes[name == "SO_RCVBUF"]))
+        if name in _BUFFER_OPTIONS and ((s.tcb is not None and s.tcb.unix is not None) or (s.unix and s.kind == DGRAM)):
+            size = self.unix_buffer_size(s, name)
+            assert size is not None  # _unix_option refused it otherwise
+            return size
         if name == "SO_ERROR":
             unread_connect_error = None if s.connect_error_read else s.connect_error
             pending = s.error or (s.tcb.error if s.tcb else None) or unread_connect_error

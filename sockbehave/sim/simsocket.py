@@ -94,6 +94,8 @@ _DONTWAIT = _CALL_FLAGS.get("MSG_DONTWAIT", 0)
 _OOB = _CALL_FLAGS.get("MSG_OOB", 0)
 _INT_MAX = 2**31 - 1
 
+#: Options getsockopt reads and setsockopt refuses (``NotImplementedError``, by name).
+_READ_ONLY_OPTIONS = ("SO_TYPE", "SO_ACCEPTCONN", "SO_DOMAIN", "SO_PROTOCOL", "SO_PEERCRED")
 _OPTIONS: dict[tuple[int, int], str] = {
     (socket.SOL_SOCKET, socket.SO_REUSEADDR): "SO_REUSEADDR",
     (socket.SOL_SOCKET, SO_REUSEPORT): "SO_REUSEPORT",
@@ -953,7 +955,7 @@ class SimSocket(socket.socket):
             raise NotModelled("setsockopt(level, optname, None, optlen)")
         value = _option_value(value)
         name = self._option(level, optname)
-        if name in ("SO_TYPE", "SO_ACCEPTCONN", "SO_DOMAIN", "SO_PROTOCOL", "SO_PEERCRED"):
+        if name in _READ_ONLY_OPTIONS:
             raise NotModelled(f"setsockopt() of {name} (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
 

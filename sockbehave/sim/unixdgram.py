@@ -63,7 +63,7 @@ def send(kernel: Kernel, s: KSock, data: bytes | memoryview, key: Optional[objec
         if s.unix_peer is None:
             raise kernel.fail("ENOTCONN")
         key = s.unix_peer
-    if len(data) > _longest(facts, s):
+    if len(data) > _longest(kernel, facts, s):
         raise kernel.fail("EMSGSIZE")
     target = _receiver(kernel, facts, s, key, connected)
     room = _room(kernel, facts, s, target, len(data))
@@ -83,21 +83,15 @@ def send(kernel: Kernel, s: KSock, data: bytes | memoryview, key: Optional[objec
     kernel.unix_unread[s.unix_id] = kernel.unix_unread.get(s.unix_id, 0) + len(data)
     counts = kernel.unix_unread_dgrams.setdefault(s.unix_id, [0, 0])
     counts[0] += 1
-    if facts.small_dgrams is None or len(data) > facts.small_dgrams[0]:
+    if not facts.small(len(data)):
         counts[1] += 1
     return len(data)
 
 
-def _sndbuf(facts: UnixDgramFacts, s: KSock) -> Optional[int]:
-    """The sender's SO_SNDBUF: as set, else a fresh socket's (None where not known)."""
-    default = facts.buffer_sizes[0] if facts.buffer_sizes else None
-    return int(s.opts.get("SO_SNDBUF", default)) if default is not None else None
-
-
-def _longest(facts: UnixDgramFacts, s: KSock) -> int:
+def _longest(kernel: Kernel, facts: UnixDgramFacts, s: KSock) -> int:
     """The longest datagram ``s`` may send: ``max_dgram`` less what a set SO_SNDBUF took off
     (Linux: SO_SNDBUF - 32 either way)."""
-    sndbuf = _sndbuf(facts, s)
+    sndbuf = kernel.unix_buffer_size(s, "SO_SNDBUF")
     if facts.buffer_sizes is None or sndbuf is None:
         return facts.max_dgram
     return facts.max_dgram - (facts.buffer_sizes[0] - sndbuf)
@@ -106,7 +100,7 @@ def _longest(facts: UnixDgramFacts, s: KSock) -> int:
 def _exact_charge(kernel: Kernel, facts: UnixDgramFacts, s: KSock, size: int) -> Optional[int]:
     """What the unread datagrams of ``s`` charge its SO_SNDBUF, where every one of them and the
     one of ``size`` bytes are small (``small_dgrams``); None where not known."""
-    if facts.small_dgrams is None or size > facts.small_dgrams[0]:
+    if facts.small_dgrams is None or not facts.small(size):
         return None
     count, large = kernel.unix_unread_dgrams.get(s.unix_id, (0, 0))
     return None if large else count * facts.small_dgrams[1]
@@ -129,7 +123,7 @@ def pollout(kernel: Kernel, s: KSock) -> bool:
     if facts.when_full != "wait":
         return True
     charge = _exact_charge(kernel, facts, s, 0)
-    sndbuf = _sndbuf(facts, s)
+    sndbuf = kernel.unix_buffer_size(s, "SO_SNDBUF")
     if charge is not None and sndbuf is not None:  # Linux's unix_writable: 4 x the charge within SO_SNDBUF
         if 4 * charge > sndbuf:
             return False
@@ -176,7 +170,7 @@ def _room(kernel: Kernel, facts: UnixDgramFacts, s: KSock, target: KSock, size: 
         return False
     if facts.full_bytes is not None and target.dgram_bytes + size + (held + 1) * facts.full_overhead > facts.full_bytes:
         return False
-    charge, sndbuf = _exact_charge(kernel, facts, s, size), _sndbuf(facts, s)
+    charge, sndbuf = _exact_charge(kernel, facts, s, size), kernel.unix_buffer_size(s, "SO_SNDBUF")
     if charge is not None and sndbuf is not None:  # the send fails or waits once the charge reaches SO_SNDBUF
         return charge < sndbuf
     unread = kernel.unix_unread.get(s.unix_id, 0)

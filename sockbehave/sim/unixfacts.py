@@ -305,6 +305,10 @@ class UnixDgramFacts:
     def __post_init__(self) -> None:
         require_sources(self, "AF_UNIX datagram facts")
 
+    def small(self, size: int) -> bool:
+        """Whether a datagram of ``size`` bytes charges exactly ``small_dgrams``' amount."""
+        return self.small_dgrams is not None and size <= self.small_dgrams[0]
+
 
 _LINUX_DGRAM_SEEN = "observed here (Linux 6.18, CPython 3.11.7, AF_UNIX SOCK_DGRAM sockets bound to paths)"
 
