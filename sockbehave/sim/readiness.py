@@ -222,9 +222,8 @@ def _is_socket(net: SimNet, fd: int) -> bool:
         return False
 
 
-def _ebadf(fd: int) -> OSError:
+def _ebadf() -> OSError:
     """A closed descriptor's error, worded as the OS words it (trio's tests match the text)."""
-    del fd
     return OSError(errno.EBADF, os.strerror(errno.EBADF))
 
 
@@ -271,9 +270,8 @@ def select(
     socks = _sockets(net, "select()", fds, timeout == 0)
     if socks is None:
         return real(rlist, wlist, xlist, 0)  # type: ignore[no-any-return]
-    for fd, ks in socks.items():
-        if ks.closed:
-            raise _ebadf(fd)
+    if any(ks.closed for ks in socks.values()):
+        raise _ebadf()
 
     failed_connect_is_exceptional = profile.select_failed_connect == "except"
 
@@ -417,7 +415,7 @@ class SimEpoll(DescriptorObject):
         """epoll_ctl(2) on a closed descriptor fails with EBADF, whatever the operation."""
         found = self._net.descriptors.lookup(number)
         if isinstance(found, (PipeEnd, KSock)) and found.closed:
-            raise _ebadf(number)
+            raise _ebadf()
 
     def _real_epoll(self) -> Any:
         if self._real is None:
