@@ -225,11 +225,13 @@ class KSock:
     """A socket as the kernel sees it."""
 
     __slots__ = (
+        "addr_only",
         "closed",
         "connect_error",
         "connect_error_read",
         "connect_unreported",
         "connecting",
+        "cork",
         "dgram_bytes",
         "dgrams",
         "error",
@@ -260,6 +262,9 @@ class KSock:
         self.family = family
         self.kind = kind
         self.local: Optional[Addr] = None
+        #: The address of a bind() that took no port (IP_BIND_ADDRESS_NO_PORT): the first
+        #: connect, listen or send takes one there (``local`` stays None until then).
+        self.addr_only: Optional[str] = None
         self.remote: Optional[Addr] = None
         self.closed = False
         self.opts: dict[str, Any] = {}
@@ -278,6 +283,9 @@ class KSock:
         self.nonblock: Optional[bool] = False
         self.dgrams: deque[tuple[bytes, Addr]] = deque() if kind == DGRAM else _NOTHING_QUEUED
         self.dgram_bytes = 0
+        #: UDP: a datagram sent with MSG_MORE, waiting for a send without it (its parts, and
+        #: where the first part was sent: ``Kernel.sendto``)
+        self.cork: Optional[tuple[list[bytes], str, int]] = None
         self.error: Optional[str] = None  # UDP: a pending ICMP error
         self.unix = False  # an AF_UNIX socket: its names and connections are ``unix_*`` (``unixdgram``)
         #: Options an accepted socket's listener set whose copying the profile does not know
@@ -649,6 +657,9 @@ class Kernel:
         host = self._unmap(s, host)
         if not (_wildcard(host) or self.is_local(host)):
             raise self.fail("EADDRNOTAVAIL")  # not an address of this host (every OS: bind(2), Winsock bind)
+        if port == 0 and s.opts.get("IP_BIND_ADDRESS_NO_PORT"):  # (Profile.bind_address_no_port)
+            s.addr_only = host  # a later bind() may still change it, as nothing holds a port yet
+            return
         self._take_port(s, host, port)
 
     def _take_port(self, s: KSock, host: str, port: int) -> None:
@@ -676,7 +687,7 @@ class Kernel:
         """Before a socket's first packet to ``peer_host``: an unbound one takes the route's
         source address and an automatic port."""
         if s.local is None:
-            self._take_port(s, self._route_source(peer_host), 0)
+            self._take_port(s, self._route_source(peer_host) if s.addr_only is None else s.addr_only, 0)
 
     def _source(self, s: KSock, peer_host: str) -> Addr:
         """Where a packet of bound socket ``s`` to ``peer_host`` comes from: one bound to the
@@ -710,10 +721,12 @@ class Kernel:
         if s.unix:
             self._unix_listen(s, backlog)
             return
+        if s.addr_only is not None and s.local is None:
+            self._take_port(s, s.addr_only, 0)
         if s.local is None:
             if p.listen_needs_bind:
                 raise self.fail("EINVAL")
-            self.bind(s, "127.0.0.1", 0)
+            self._take_port(s, "127.0.0.1", 0)  # bind()'s checks would pass: an automatic port
         backlog = max(backlog, 0)
         if backlog > p.somaxconn or (backlog == 0 and p.backlog_zero_means_max):
             backlog = p.somaxconn
@@ -769,6 +782,8 @@ class Kernel:
         if s.local is None:
             # An automatic port is one nothing held (``_ephemeral``), so no TIME_WAIT pair has it.
             self._autobind(s, host)
+            if s.addr_only is not None:  # the wildcard address of an address-only bind: the route's
+                self._connect_source(s, host)
         else:
             self._connect_source(s, host)
             self._connect_over_time_wait(s, remote)
@@ -1146,16 +1161,20 @@ class Kernel:
             raise self.fail(unconnected)
         return s.tcb
 
-    def send(self, s: KSock, data: bytes | memoryview, push: bool = False, whole: bool = False) -> int:
+    def send(
+        self, s: KSock, data: bytes | memoryview, push: bool = False, whole: bool = False, more: bool = False
+    ) -> int:
         """Queue what fits of ``data`` (all of it where ``Profile.send_takes_whole``) and send it
         as far as the peer has room; with ``push``, even where Nagle's algorithm would hold it
         (urgent data, ``urgent.send``). ``whole``: the caller sends on until all of ``data`` is
         queued (a blocking ``sendall``), so an AF_UNIX pair takes what surely fits and raises
-        ``UnsureRoom`` when nothing does, where another caller gets ``NotModelled``."""
+        ``UnsureRoom`` when nothing does, where another caller gets ``NotModelled``. ``more``:
+        MSG_MORE, on UDP only (``sendto``)."""
         if s.kind == DGRAM:
-            if s.remote is None:
+            if s.remote is None and s.cork is None:
                 raise self.fail("EDESTADDRREQ")
-            return self.sendto(s, data, s.remote[0], s.remote[1])
+            host, port = s.remote or ("", 0)
+            return self.sendto(s, data, host, port, more)
         t = self._connected_tcb(s, self.profile.send_unconnected_error)
         if t.unix is not None:
             return self._unix_send(s, t, t.unix, data, whole)
@@ -1721,10 +1740,16 @@ class Kernel:
             return s
         return None
 
-    def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int) -> int:
+    def sendto(self, s: KSock, data: bytes | memoryview, host: str, port: int, more: bool = False) -> int:
+        """Send a datagram (a TCP socket sends as ``send``). ``more``: MSG_MORE, on a UDP socket
+        where the profile lists the flag: the datagram waits for a send without it, and every
+        send meanwhile adds to it, whatever address it names (Linux udp_sendmsg, the corked
+        path: ``Profile.send_flags`` says where)."""
         self.check_open(s)
         if s.write_shut:
             raise self.fail(self.profile.send_after_shutdown_error)
+        if s.cork is not None:
+            return self._add_to_cork(s, s.cork, data, more)
         if s.kind != DGRAM:
             if s.tcb is None:
                 raise NotModelled("sendto() on an unconnected TCP socket")
@@ -1744,6 +1769,28 @@ class Kernel:
         limit = self._udp_limit(s, ":" in host, len(data))
         if len(data) > limit:
             raise self.fail("EMSGSIZE")
+        if more:
+            s.cork = ([bytes(data)], host, port)
+            return len(data)
+        return self._deliver_udp(s, data, host, port, source)
+
+    def _add_to_cork(self, s: KSock, cork: tuple[list[bytes], str, int], data: bytes | memoryview, more: bool) -> int:
+        """A send while a MSG_MORE datagram waits: its data joins that datagram, which goes where
+        the first part was sent once a send comes without MSG_MORE. One that makes it too long
+        fails and drops the whole datagram (``udp_flush_pending_frames``)."""
+        parts, host, port = cork
+        total = sum(map(len, parts)) + len(data)
+        if total > self._udp_limit(s, ":" in host, total):
+            s.cork = None
+            raise self.fail("EMSGSIZE")
+        parts.append(bytes(data))
+        if not more:
+            s.cork = None
+            self._deliver_udp(s, b"".join(parts), host, port, self._source(s, host))
+        return len(data)
+
+    def _deliver_udp(self, s: KSock, data: bytes | memoryview, host: str, port: int, source: Addr) -> int:
+        """A datagram from ``source`` reaches ``host``'s socket at ``port`` (or nobody, or a black hole)."""
         if not self.is_local(host):
             if self.trace is not None:
                 self._seg("UDP", source, (host, port), len(data), note="no answer: off this host")
@@ -1813,10 +1860,30 @@ class Kernel:
         return data[:n], sender, len(data) > n
 
     # -- options ------------------------------------------------------------------------------
+    def setsockopt_null(self, s: KSock, name: str, length: int) -> None:
+        """``setsockopt`` of ``name`` with a NULL buffer of ``length`` bytes (``Profile.null_optval``)."""
+        self.check_open(s)
+        accepted = self.profile.null_optval
+        # SOL_SOCKET on every socket, IPPROTO_TCP on TCP: what the profile's rule covers
+        if accepted is None or not (
+            name.startswith("SO_") or (name.startswith("TCP_") and s.kind == STREAM and not s.unix)
+        ):
+            raise NotModelled(f"setsockopt({name}, None, {length}) on {self.profile.name}")
+        if length < 0:
+            raise self.fail("EINVAL")
+        if name in accepted:
+            if length:  # the option copies what it is given: from a NULL buffer
+                raise self.fail("EFAULT")
+            return  # no value: SO_BINDTODEVICE leaves the socket unbound, as every simulated one is
+        raise self.fail(self.profile.short_option_error if length < 4 else "EFAULT")
+
     def setsockopt(self, s: KSock, name: str, value: int | bytes) -> None:
         self.check_open(s)
         if name in self.profile.missing_options:
             raise self.fail("ENOPROTOOPT")
+        if name == "SO_BINDTODEVICE":
+            self._unbound_device(value)
+            return
         self._unix_option(s, name, True)
         s.unknown_opts -= {name}
         if name == "SO_LINGER":
@@ -1831,10 +1898,13 @@ class Kernel:
             s.opts[name] = (onoff, linger)
             return
         self._notsent_lowat_known(s, name)
+        self._no_port_known(s, name)
         if isinstance(value, bytes):  # an int option given as a buffer: the kernel reads a C int
             if len(value) < 4:
                 raise self.fail(self.profile.short_option_error)
             value = int.from_bytes(value[:4], sys.byteorder, signed=True)
+        if name == "IP_BIND_ADDRESS_NO_PORT":
+            value = int(bool(value))  # a flag bit: any nonzero value reads back 1
         if name in self.profile.one_byte_options:
             value &= 0xFF  # the OS reads one byte: 256 sets the option off
         if name in _KEEPALIVE_OPTIONS:
@@ -1908,6 +1978,7 @@ class Kernel:
                 raise NotModelled(f"the linger time SO_LINGER reads back on {self.profile.name} after it was set off")
             return struct.pack(self.profile.linger_format, self._on_value(name) if onoff else 0, linger)
         self._notsent_lowat_known(s, name)
+        self._no_port_known(s, name)
         if name == "SO_ACCEPTCONN":
             listening = self.profile.acceptconn_listening
             if listening is None:
@@ -1915,6 +1986,9 @@ class Kernel:
             return listening if s.listening else 0
         if name == "SO_PEERCRED":
             return self._peercred(s)
+        if name == "SO_BINDTODEVICE":
+            self._unbound_device(None)
+            return b""  # the device name of an unbound socket: empty (CPython reads 0 without buflen)
         if name in ("SO_DOMAIN", "SO_PROTOCOL"):
             answered = self.profile.identity_options.get(name)
             if answered is None:
@@ -1947,6 +2021,20 @@ class Kernel:
             value = int(s.opts[name])
             return self._on_value(name, value) if value and name in self.profile.option_on_value else value
         return defaults[name]() if name in defaults else 0
+
+    def _unbound_device(self, value: Optional[int | bytes]) -> None:
+        """SO_BINDTODEVICE: only an empty device name (the socket stays unbound) is modelled
+        (``Profile.null_optval``); ``value`` None: getsockopt."""
+        accepted = self.profile.null_optval
+        if accepted is None or "SO_BINDTODEVICE" not in accepted:
+            raise NotModelled(f"SO_BINDTODEVICE on {self.profile.name}")
+        if value is not None and not (isinstance(value, bytes) and value[:1] in (b"", b"\0")):
+            raise NotModelled("binding a socket to a network device (SO_BINDTODEVICE)")
+
+    def _no_port_known(self, s: KSock, name: str) -> None:
+        if name == "IP_BIND_ADDRESS_NO_PORT" and (not self.profile.bind_address_no_port or s.unix):
+            kind = " of an AF_UNIX socket" if s.unix else ""
+            raise NotModelled(f"IP_BIND_ADDRESS_NO_PORT{kind} on {self.profile.name}")
 
     def _notsent_lowat_known(self, s: KSock, name: str) -> None:
         if name == "TCP_NOTSENT_LOWAT" and (not self.profile.notsent_lowat or s.kind != STREAM):

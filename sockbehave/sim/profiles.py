@@ -331,8 +331,19 @@ class Profile:
     #: CPython's ``selectors.SelectSelector`` on that OS passes its write set as the exceptional
     #: set too and reports both as writable (Windows), rather than calling ``select`` as it is.
     selector_select_merges_exceptional: bool
+    #: Whether ``IP_BIND_ADDRESS_NO_PORT`` (IPPROTO_IP) is modelled: set, a ``bind()`` to port 0
+    #: takes only the address (``getsockname`` shows port 0, a second bind may change it) and
+    #: the first connect, listen or send takes a port there. False: not modelled.
+    bind_address_no_port: bool
     #: setsockopt with a buffer shorter than the option's C type.
     short_option_error: str
+    #: ``setsockopt(level, name, None, optlen)``, a NULL buffer of ``optlen`` bytes, at SOL_SOCKET
+    #: and IPPROTO_TCP: the options that take a NULL buffer of length 0 as "no value" (Linux:
+    #: ``SO_BINDTODEVICE`` unbinds the socket; binding to a device is not modelled). Any other
+    #: option fails as with a short buffer (``short_option_error``) below the size of a C int,
+    #: and with EFAULT (the buffer is not in the process's memory) from there; a negative length
+    #: is EINVAL. ``None``: the NULL form is not modelled, and neither is ``SO_BINDTODEVICE``.
+    null_optval: Optional[tuple[str, ...]]
     #: A blocking send() on TCP (no timeout) waits until every byte is queued (True), or
     #: returns after queuing what fits (False). With a timeout CPython waits for room, then
     #: makes one non-blocking send, so a short count is possible on every OS.
@@ -1023,6 +1034,24 @@ LINUX = _p(
             "EINVAL",
             "net/core/sock.c sk_setsockopt: optlen < sizeof(int) or < sizeof(struct linger) -> EINVAL",
         ),
+        "bind_address_no_port": (
+            True,
+            "ip(7) (Linux man-pages 6.03) IP_BIND_ADDRESS_NO_PORT (since Linux 4.2: the port is allocated at "
+            "connect); observed here (CPython 3.11.7, Linux 6.18): reads 0, then 1 once set to any nonzero value; "
+            "bind(('127.0.0.2', 0)) shows port 0 and a second bind to 127.0.0.3 succeeds; connect, listen and a UDP "
+            "sendto then take a port at that address; a bind to the wildcard takes the route's address at "
+            "connect; an AF_INET6 socket accepts it too",
+        ),
+        "null_optval": (
+            ("SO_BINDTODEVICE",),
+            "Linux 6.12.117 (Debian linux-source-6.12) net/socket.c:2286-2287 (do_sock_setsockopt: optlen < 0 -> "
+            "EINVAL), net/core/sock.c:1186-1192 (sk_setsockopt: SO_BINDTODEVICE goes to sock_setbindtodevice; for "
+            "every other option optlen < sizeof(int) -> EINVAL, then copy_from_sockptr of the int -> EFAULT), "
+            "net/core/sock.c:672-700 (sock_setbindtodevice: an option length of zero leaves the socket unbound), "
+            "net/ipv4/tcp.c:3798-3801 (do_tcp_setsockopt: the same two checks); observed here (CPython 3.11.7, Linux "
+            "6.18): SO_BINDTODEVICE with None and 0 succeeds, with 1 to 100 EFAULT; SO_REUSEADDR, SO_LINGER, "
+            "SO_RCVBUF, SO_RCVTIMEO and TCP_NODELAY with 0 to 3 EINVAL, with 4 or more EFAULT; -1 EINVAL",
+        ),
         "blocking_send_waits_for_all": (
             True,
             "send(2): when the message does not fit into the send buffer, send() normally blocks; "
@@ -1180,9 +1209,15 @@ LINUX = _p(
             "MSG_DONTWAIT enables non-blocking operation for this call (EAGAIN or EWOULDBLOCK)",
         ),
         "send_flags": (
-            ("MSG_DONTWAIT",),
+            ("MSG_DONTWAIT", "MSG_MORE"),
             "send(2) (Linux man-pages 6.03): MSG_DONTWAIT enables non-blocking operation (EAGAIN or EWOULDBLOCK); "
-            "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only",
+            "CPython's SendmsgStreamTests.testSendmsgDontWait asserts it on Linux only; MSG_MORE (UDP only: on TCP "
+            "it is NotImplementedError) holds a datagram until a send without it: Linux 6.12.117 (Debian "
+            "linux-source-6.12) net/ipv4/udp.c:1140 (corkreq), 1158-1170 (a pending datagram takes the next send's "
+            "data before its address is read), 1361-1369 (an error drops the pending datagram; a send without "
+            "MSG_MORE sends it); observed here: sendto(b'xxx', MSG_MORE, B), sendto(b'yyy', MSG_MORE, D), "
+            "sendto(b'zzz', D) give B one datagram b'xxxyyyzzz', D none; 65,000 then 508 bytes: EMSGSIZE, and the "
+            "65,000 are dropped",
         ),
         # descriptor flags
         "socket_fchmod": (
@@ -1365,6 +1400,12 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     "short_option_error": (
         "EINVAL",
         "FreeBSD and xnu uipc_socket.c sooptcopyin: a value shorter than the option's minimum -> EINVAL",
+    ),
+    "bind_address_no_port": (False, "not modelled: a Linux option (ip(7)); the BSDs have no IP_BIND_ADDRESS_NO_PORT"),
+    "null_optval": (
+        None,
+        "not modelled: sooptcopyin checks the length first (EINVAL), as for a short buffer, but what each BSD's "
+        "SO_BINDTODEVICE (xnu) and option minimums make of a NULL buffer was not checked",
     ),
     "send_error_after_partial": (
         "error",
@@ -2244,6 +2285,15 @@ WINDOWS = _p(
         "short_option_error": (
             "EFAULT",
             "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-setsockopt (WSAEFAULT: optlen too small)",
+        ),
+        "bind_address_no_port": (
+            False,
+            "not modelled: a Linux option (ip(7)); the Winsock IPPROTO_IP options page has no IP_BIND_ADDRESS_NO_PORT",
+        ),
+        "null_optval": (
+            None,
+            "not modelled: the setsockopt page gives WSAEFAULT for an optval outside the process's memory or an "
+            "optlen too small, but not what a NULL optval with optlen 0 does",
         ),
         "blocking_send_waits_for_all": (
             True,

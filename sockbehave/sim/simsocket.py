@@ -27,6 +27,7 @@ import math
 import operator
 import os
 import socket
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -87,11 +88,12 @@ _NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
 #: host without one (a Windows host has no MSG_DONTWAIT) cannot pass it either.
 #: Plain ints: a ``socket.MsgFlag`` in ``&`` costs microseconds of enum code on every call.
 _CALL_FLAGS: dict[str, int] = {
-    n: int(getattr(socket, n)) for n in ("MSG_PEEK", "MSG_DONTWAIT", "MSG_OOB") if hasattr(socket, n)
+    n: int(getattr(socket, n)) for n in ("MSG_PEEK", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE") if hasattr(socket, n)
 }
 _PEEK = _CALL_FLAGS.get("MSG_PEEK", 0)
 _DONTWAIT = _CALL_FLAGS.get("MSG_DONTWAIT", 0)
 _OOB = _CALL_FLAGS.get("MSG_OOB", 0)
+_MORE = _CALL_FLAGS.get("MSG_MORE", 0)
 _INT_MAX = 2**31 - 1
 
 #: Options getsockopt reads and setsockopt refuses (``NotImplementedError``, by name).
@@ -118,7 +120,12 @@ _OPTIONS: dict[tuple[int, int], str] = {
     # read-only: the peer process's credentials (cheroot's peercreds); UnixPairFacts.peercred
     **({(socket.SOL_SOCKET, socket.SO_PEERCRED): "SO_PEERCRED"} if hasattr(socket, "SO_PEERCRED") else {}),
     (socket.SOL_SOCKET, SO_EXCLUSIVEADDRUSE): "SO_EXCLUSIVEADDRUSE",
+    # only unbinding is modelled (Profile.null_optval): binding to a device is NotImplementedError
+    **({(socket.SOL_SOCKET, socket.SO_BINDTODEVICE): "SO_BINDTODEVICE"} if hasattr(socket, "SO_BINDTODEVICE") else {}),
     (socket.IPPROTO_IPV6, socket.IPV6_V6ONLY): "IPV6_V6ONLY",
+    # bind() takes an address and no port (Profile.bind_address_no_port; trio sets it; Linux's
+    # number where the host's CPython has none)
+    (socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24)): "IP_BIND_ADDRESS_NO_PORT",
     (socket.IPPROTO_TCP, socket.TCP_NODELAY): "TCP_NODELAY",  # turns off Nagle's algorithm (kernel.py)
     # when a socket counts as writable, and how much a send takes (Profile.notsent_lowat; trio sets it)
     **(
@@ -226,6 +233,14 @@ def _is_real_descriptor(fd: int) -> bool:
     return True
 
 
+def _is_real_socket(fd: int) -> bool:
+    """Whether this process's open descriptor ``fd`` is a socket (one that cannot be asked counts as one)."""
+    try:
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        return True
+
+
 class _WhereCPythonHasIt:
     """A method of ``socket.socket`` that some OS's CPython lacks (``Profile.stdlib_names``,
     key ``socket.socket.NAME``: Windows' has no ``sendmsg``, ``recvmsg`` or ``recvmsg_into``).
@@ -266,7 +281,9 @@ class SimSocket(socket.socket):
             ks = net.kernel.fds.get(fileno)
             if ks is None or ks.closed:
                 if fileno < FD_BASE and _is_real_descriptor(fileno):
-                    raise NotModelled("socket(fileno=) of a real descriptor in a simulated thread")
+                    if not _is_real_socket(fileno):  # CPython reads the family from it first: ENOTSOCK
+                        raise raise_errno(net, "ENOTSOCK")
+                    raise NotModelled("socket(fileno=) of a real socket in a simulated thread")
                 raise raise_errno(net, "EBADF")
             kinds = {v: k for k, v in _KINDS.items()}
             # AF_UNIX over a simulated descriptor: socket.py's own socketpair() re-wrapping a
@@ -757,7 +774,16 @@ class SimSocket(socket.socket):
         with bytes_view(data) as view:  # no copy: the kernel copies only what it takes
             return self._send(view, flags)
 
+    def _more(self, flags: int) -> bool:
+        """Whether a send has MSG_MORE (where the profile lists it): modelled on UDP only."""
+        if not flags & _MORE:
+            return False
+        if self._k.kind == STREAM or self._k.unix:
+            raise NotModelled(f"MSG_MORE on {'an AF_UNIX' if self._k.unix else 'a TCP'} socket")
+        return True
+
     def _send(self, view: memoryview, flags: int) -> int:
+        more = self._more(flags)
         if self._k.kind == STREAM:
             # MSG_DONTWAIT: the kernel queues what fits and returns (send(2)), never waits for all
             # (O_NONBLOCK not known, None: waits, until a wait asks _returns_at_once)
@@ -774,7 +800,7 @@ class SimSocket(socket.socket):
             raise NotModelled("MSG_OOB on a datagram socket")
         if self._k.unix:
             return self._unix_dgram_send("send", view, None, flags)
-        return self._blocking("send", lambda ks: k.send(ks, view), k.writable, flags)
+        return self._blocking("send", lambda ks: k.send(ks, view, more=more), k.writable, flags)
 
     def _unix_dgram_send(self, what: str, view: memoryview, key: object, flags: int) -> int:
         """An AF_UNIX datagram to the socket named ``key`` (None: the connected one), waiting
@@ -802,6 +828,7 @@ class SimSocket(socket.socket):
             raise NotModelled("MSG_OOB on a datagram socket")
         with bytes_view(data) as payload:
             if self._k.unix and self._k.kind == DGRAM:
+                self._more(flags)
                 k = self._net.kernel
                 key = self._kernel(lambda _: unixpaths.connect_key(k, args[-1], "sendto"))
                 return self._unix_dgram_send("sendto", payload, key, flags)
@@ -810,7 +837,8 @@ class SimSocket(socket.socket):
                 # A connected TCP socket ignores the address (Kernel.sendto says where that is
                 # documented) and sends as send() does, waiting for room as its timeout allows.
                 return self._send(payload, flags)
-            return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port))
+            more = self._more(flags)
+            return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port, more))
 
     @_WhereCPythonHasIt
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
@@ -952,12 +980,29 @@ class SimSocket(socket.socket):
     # -- options and modes ----------------------------------------------------------------------
     def setsockopt(self, level: int, optname: int, value: Any, optlen: Optional[int] = None) -> None:
         if value is None:
-            raise NotModelled("setsockopt(level, optname, None, optlen)")
+            self._setsockopt_null(level, optname, optlen)
+            return
+        if optlen is not None:  # CPython's message: only the None form takes a length
+            raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
         value = _option_value(value)
         name = self._option(level, optname)
         if name in _READ_ONLY_OPTIONS:
             raise NotModelled(f"setsockopt() of {name} (a read-only option)")
         self._kernel(lambda ks: self._net.kernel.setsockopt(ks, name, value))
+
+    def _setsockopt_null(self, level: int, optname: int, optlen: Any) -> None:
+        """``setsockopt(level, optname, None, optlen)``: CPython passes a NULL buffer of ``optlen``
+        bytes, read as a C unsigned int (masked, never an overflow), which the kernel sees as an int."""
+        if optlen is None:  # setsockopt(level, optname, None): no form of CPython's takes that
+            raise TypeError("a bytes-like object is required, not 'NoneType'")
+        try:
+            length = operator.index(optlen) % 2**32
+        except TypeError:  # CPython tried the "iiO!I" form, then reports the buffer form's arity
+            raise TypeError("setsockopt() takes exactly 3 arguments (4 given)") from None
+        name = self._option(level, optname)
+        self._kernel(
+            lambda ks: self._net.kernel.setsockopt_null(ks, name, length - 2**32 if length >= 2**31 else length)
+        )
 
     def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None) -> Any:
         if buflen is not None and not 0 <= buflen <= 1024:
@@ -1014,7 +1059,10 @@ class SimSocket(socket.socket):
         self._net.kernel.set_inheritable(self._fd, inheritable)
 
     def getsockname(self) -> Any:
-        return self._shown(self._ks().local)
+        ks = self._ks()
+        if ks.local is None and ks.addr_only is not None:  # bound to an address, no port yet
+            return self._shown((ks.addr_only, 0))
+        return self._shown(ks.local)
 
     def getpeername(self) -> Any:
         return self._shown(self._kernel(self._net.kernel.peer_address))

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from sockbehave.sim import Network, SimSocket, patched
+from sockbehave.sim import Network, SimSocket, get_profile, patched
 
 #: What a simulated POSIX socket pair says its family is: AF_UNIX, which CPython on Windows lacks.
 AF_UNIX = getattr(socket, "AF_UNIX", 1)
@@ -309,14 +309,23 @@ def test_a_socketpair_function_taken_before_the_block_makes_simulated_pairs_insi
 
 
 @pytest.mark.skipif(not hasattr(os, "pipe"), reason="needs os.pipe")
-def test_socket_of_a_real_descriptor_is_not_modelled_and_of_a_closed_one_is_ebadf() -> None:
+def test_socket_of_a_real_socket_is_not_modelled_of_a_file_enotsock_and_of_a_closed_one_ebadf() -> None:
+    """anyio's ``from_socket`` tells a file's descriptor from a socket's by ENOTSOCK."""
     r, w = os.pipe()
     try:
-        with patched("linux"), pytest.raises(NotImplementedError, match=r"socket\(fileno=\) of a real descriptor"):
+        with pytest.raises(OSError) as real:
+            socket.socket(fileno=r)
+        with patched("linux"), pytest.raises(OSError) as simulated:
             socket.socket(fileno=r)
     finally:
         os.close(r)
         os.close(w)
+    assert simulated.value.errno == get_profile("linux").errnos["ENOTSOCK"][0]
+    if sys.platform == "linux":
+        assert real.value.errno == simulated.value.errno
+    refused = pytest.raises(NotImplementedError, match=r"socket\(fileno=\) of a real socket")
+    with socket.socket() as host_socket, patched("linux"), refused:
+        socket.socket(fileno=host_socket.fileno())
     with patched("linux"), pytest.raises(OSError) as info:
         socket.socket(fileno=1_000_003)  # no descriptor of this process, real or simulated
     assert info.value.errno == errno.EBADF

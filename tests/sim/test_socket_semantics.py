@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import gc
 import hashlib
 import json
@@ -15,7 +16,7 @@ import sys
 import threading
 import time
 import warnings
-from typing import Optional
+from typing import Callable, Optional
 
 import pytest
 
@@ -717,3 +718,128 @@ def test_so_domain_and_so_protocol_read_the_family_and_protocol_as_on_linux() ->
         assert _identity_options() == simulated
     with patched("darwin"), socket.socket() as s, pytest.raises(NotImplementedError, match="SO_DOMAIN"):
         s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
+
+
+def _null_buffer_outcomes() -> list[object]:
+    """setsockopt's None form (a NULL buffer of a given length), as trio's tests call it."""
+    got: list[object] = []
+
+    def outcome(call: Callable[[], object]) -> object:
+        try:
+            return call()
+        except OSError as exc:
+            return errno.errorcode.get(exc.errno or 0, exc.errno)
+        except TypeError as exc:
+            return f"TypeError: {exc}"
+
+    options = [
+        (socket.SOL_SOCKET, socket.SO_BINDTODEVICE),
+        (socket.SOL_SOCKET, socket.SO_REUSEADDR),
+        (socket.SOL_SOCKET, socket.SO_LINGER),
+        (socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    ]
+    with socket.socket() as s:
+        for level, name in options:
+            for length in (0, 3, 4, 16, -1, 2**32 + 4):
+                got.append(outcome(functools.partial(s.setsockopt, level, name, None, length)))
+        got.append(outcome(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None)))
+        got.append(outcome(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1, 4)))  # type: ignore[call-overload]
+        got.append(outcome(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, 1.5)))  # type: ignore[call-overload]
+        got.append(outcome(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"")))
+        got.append(outcome(lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE)))
+        got.append(outcome(lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, 16)))
+        s.close()
+        got.append(outcome(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, None, 0)))
+    return got
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_BINDTODEVICE"), reason="the host's CPython has no SO_BINDTODEVICE")
+def test_setsockopt_with_a_null_buffer_answers_as_linux() -> None:
+    """trio's setsockopt tests unbind with ``setsockopt(SOL_SOCKET, SO_BINDTODEVICE, None, 0)``
+    (``Profile.null_optval``); other options refuse a NULL buffer, by its length."""
+    with patched("linux"):
+        simulated = _null_buffer_outcomes()
+    unbind = [None, "EFAULT", "EFAULT", "EFAULT", "EINVAL", "EFAULT"]
+    other = ["EINVAL", "EINVAL", "EFAULT", "EFAULT", "EINVAL", "EFAULT"]
+    assert simulated == [
+        *unbind,
+        *other * 3,
+        "TypeError: a bytes-like object is required, not 'NoneType'",
+        "TypeError: setsockopt() takes exactly 3 arguments (4 given)",
+        "TypeError: setsockopt() takes exactly 3 arguments (4 given)",
+        None,
+        0,
+        b"",
+        "EBADF",
+    ]
+    if sys.platform == "linux":
+        assert _null_buffer_outcomes() == simulated
+    with patched("linux"), socket.socket() as s:
+        with pytest.raises(NotImplementedError, match="binding a socket to a network device"):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lo")
+        with socket.socket(type=socket.SOCK_DGRAM) as u, pytest.raises(NotImplementedError, match="TCP_NODELAY"):
+            u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, None, 0)
+    for profile in ("darwin", "windows"):
+        refused = pytest.raises(NotImplementedError, match=f"SO_REUSEADDR, None, 0\\) on {profile}")
+        with patched(profile), socket.socket() as s, refused:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, 0)
+
+
+def _address_only_binds() -> list[object]:
+    """IP_BIND_ADDRESS_NO_PORT, as trio's open_tcp_stream(local_address=...) sets it."""
+    no_port = getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24)
+    seen: list[object] = []
+
+    def flagged(family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM) -> socket.socket:
+        s = socket.socket(family, kind)
+        s.setsockopt(socket.IPPROTO_IP, no_port, 5)
+        return s
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with flagged() as c:
+            seen.append(c.getsockopt(socket.IPPROTO_IP, no_port))
+            c.bind(("127.0.0.2", 0))
+            seen.append(c.getsockname())
+            c.bind(("127.0.0.3", 0))  # no port held yet: a second bind is allowed
+            seen.append(c.getsockname())
+            c.connect(listener.getsockname())
+            host, port = c.getsockname()
+            conn, peer = listener.accept()
+            conn.close()
+            seen += [host, port > 0, peer == (host, port)]
+        with flagged() as w:
+            w.bind(("0.0.0.0", 0))
+            seen.append(w.getsockname())
+            w.connect(listener.getsockname())
+            seen.append(w.getsockname()[0])
+        with flagged() as other:
+            other.bind(("127.0.0.1", 0))
+            other.listen()
+            seen.append(other.getsockname()[1] > 0)
+        with flagged(kind=socket.SOCK_DGRAM) as u:
+            u.bind(("127.0.0.1", 0))
+            seen.append(u.getsockname())
+            u.sendto(b"x", listener.getsockname())
+            seen.append(u.getsockname()[1] > 0)
+        with flagged(socket.AF_INET6) as six:
+            six.bind(("::1", 0))
+            seen.append(six.getsockname())
+        with socket.socket() as plain:
+            seen.append(plain.getsockopt(socket.IPPROTO_IP, no_port))
+    return seen
+
+
+def test_ip_bind_address_no_port_defers_the_port_as_on_linux() -> None:
+    with patched("linux"):
+        simulated = _address_only_binds()
+    assert simulated == [
+        *(1, ("127.0.0.2", 0), ("127.0.0.3", 0), "127.0.0.3", True, True),
+        *(("0.0.0.0", 0), "127.0.0.1", True),
+        *(("127.0.0.1", 0), True, ("::1", 0, 0, 0), 0),
+    ]
+    if sys.platform == "linux":
+        assert _address_only_binds() == simulated
+    with patched("darwin"), socket.socket() as s, pytest.raises(NotImplementedError, match="IP_BIND_ADDRESS_NO_PORT"):
+        s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24), 1)
