@@ -26,10 +26,13 @@ is modelled as signal(7) says: a blocking socket's or pipe's read, write, accept
 is restarted and the handler runs when it returns; ``select``, ``poll``, ``epoll``, sleeps and
 lock waits are interrupted as without it.
 
-``set_wakeup_fd`` takes a simulated socket (asyncio's ``add_signal_handler``): a simulated
-SIGALRM writes its number there, as CPython's C-level handler does. A real signal cannot:
-``os.kill``/``raise_signal``/``pthread_kill`` to this process are refused while one is set,
-and a signal from outside (SIGCHLD of a real child) never reaches it.
+``set_wakeup_fd`` takes a simulated socket (asyncio's ``add_signal_handler``, trio's wake-up
+pair): a simulated SIGALRM writes its number there, as CPython's C-level handler does, and so
+does ``signal.raise_signal``, which is modelled while one is set (the handler runs in the main
+thread, at once or where its task next waits). A real signal cannot: ``os.kill`` and
+``pthread_kill`` to this process are refused while one is set (a signal directed at the main
+thread would run its handler in the middle of the simulator's own code), and a signal from
+outside (SIGCHLD of a real child) never reaches it.
 Deviation: an alarm still armed when the simulation closes is dropped with it.
 """
 
@@ -212,6 +215,41 @@ def refusing_self_signals(real_fn: Callable[..., Any], name: str) -> Callable[..
     return call
 
 
+def _raising(real_fn: Callable[[int], None]) -> Callable[..., None]:
+    """``signal.raise_signal`` as ``fn(net, signalnum)``. While a simulated socket is the wakeup
+    fd, what CPython does is done in the simulation: its C-level handler writes the signal's
+    number there (``_write_wakeup``), then the Python handler runs in the main thread: at once
+    when the main thread raised it (``raise_signal`` checks for signals before it returns),
+    else where the simulation's main task next waits. An ignored signal does nothing; one with
+    the default disposition is ``NotImplementedError`` (it would end or stop the process).
+    Otherwise the real call."""
+
+    def raise_signal(net: Any, signalnum: Any) -> None:
+        signum = _c_int_argument(signalnum)
+        if _wakeup(net)[0] == -1:
+            real_fn(signum)
+            return
+        handler = signal.getsignal(signum)  # its ValueError for a number out of range
+        if handler == signal.SIG_IGN:
+            return
+        if not callable(handler):  # SIG_DFL, or a handler not installed from Python
+            name = signal.Signals(signum).name if signum in signal.valid_signals() else str(signum)
+            raise NotModelled(
+                f"signal.raise_signal({name}) with the default disposition while set_wakeup_fd() holds a simulated socket"
+            )
+        _write_wakeup(net, signum)
+        sched: Scheduler = net.scheduler
+        if threading.current_thread() is threading.main_thread():
+            handler(signum, _program_frame())
+        elif sched.root is not None and sched.root.thread is threading.main_thread():
+            frame = _program_frame()
+            sched.interrupt_root(lambda: handler(signum, frame))
+        else:
+            raise NotModelled("signal.raise_signal() from a thread while the main thread is outside the simulation")
+
+    return raise_signal
+
+
 def signal_patches() -> dict[str, Callable[..., Any]]:
     """The simulated ``alarm``, ``setitimer``, ``getitimer``, ``pause``, ``siginterrupt`` and
     ``pthread_sigmask``, each ``fn(net, *args)`` (the last two pass other signals to the real
@@ -280,11 +318,12 @@ def signal_patches() -> dict[str, Callable[..., Any]]:
 
     refusals = {
         name: refusing_self_signals(getattr(signal, name), f"signal.{name}")
-        for name in ("raise_signal", "pthread_kill")
+        for name in ("pthread_kill",)
         if hasattr(signal, name)
     }
     return {
         **refusals,
+        "raise_signal": _raising(signal.raise_signal),
         "set_wakeup_fd": set_wakeup_fd,
         "setitimer": setitimer,
         "getitimer": getitimer,

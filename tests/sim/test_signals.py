@@ -287,6 +287,43 @@ def test_asyncio_signal_handlers_can_be_added_and_a_signal_to_self_is_refused_by
         asyncio.run(main())
 
 
+def _signal_callbacks() -> list[str]:
+    """An event loop's signal handler, for a signal its main thread raises and one a thread raises."""
+    import asyncio
+
+    seen: list[str] = []
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        got = asyncio.Event()
+        loop.add_signal_handler(signal.SIGUSR1, lambda: (seen.append("callback"), got.set()))
+        try:
+            signal.raise_signal(signal.SIGUSR1)
+            seen.append("raised")
+            await asyncio.wait_for(got.wait(), 5)
+            got.clear()
+            thread = threading.Thread(target=signal.raise_signal, args=(signal.SIGUSR1,))
+            thread.start()
+            await asyncio.wait_for(got.wait(), 5)
+            seen.append("from a thread")
+            thread.join()
+        finally:
+            loop.remove_signal_handler(signal.SIGUSR1)
+
+    asyncio.run(main())
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="asyncio's signal handlers are Unix-only")
+def test_raise_signal_reaches_an_event_loop_through_its_simulated_wakeup_socket() -> None:
+    """trio's and asyncio's loops wait on a socket CPython writes each signal's number to: with
+    a simulated one, ``signal.raise_signal`` is modelled (``signals._raising``)."""
+    with patched("linux"):
+        simulated = _signal_callbacks()
+    assert simulated == ["raised", "callback", "callback", "from a thread"]
+    assert _signal_callbacks() == simulated
+
+
 def test_set_wakeup_fd_with_simulated_sockets_as_cpython_checks_them() -> None:
     real, other = socket.socketpair()  # the real stack's check, for comparison
     with real, other, pytest.raises(ValueError, match=f"the fd {real.fileno()} must be in non-blocking mode"):
@@ -300,8 +337,10 @@ def test_set_wakeup_fd_with_simulated_sockets_as_cpython_checks_them() -> None:
                     signal.set_wakeup_fd(a.fileno())
                 a.setblocking(False)
             assert signal.set_wakeup_fd(a.fileno()) == -1
-            with pytest.raises(NotImplementedError, match=r"signal\.raise_signal\(\) to this process"):
-                signal.raise_signal(signal.SIGUSR1)
+            with pytest.raises(
+                NotImplementedError, match=r"signal\.raise_signal\(SIGUSR1\) with the default disposition"
+            ):
+                signal.raise_signal(signal.SIGUSR1)  # it would end the process
             assert signal.set_wakeup_fd(-1) == a.fileno()
             a.close()
             b.close()
