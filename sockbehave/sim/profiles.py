@@ -619,6 +619,18 @@ _STDLIB_POSIX_SOURCE = (
 )
 _STDLIB_LINUX: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": True, "select.kqueue": False})
 _STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": False, "select.kqueue": True})
+#: Constants the socket module has only where the OS's headers define them (CPython adds each
+#: one #ifdef), and that only Linux's define among the four: the simulated options and flags.
+_LINUX_ONLY = {"socket.MSG_MORE": False, "socket.IP_BIND_ADDRESS_NO_PORT": False}
+_LINUX_ONLY_SOURCE = (
+    "https://docs.python.org/3/library/socket.html#constants (many constants may not be available on all "
+    "platforms); apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/socket.h:613-642 (the MSG_ flags: no "
+    "MSG_MORE), bsd/netinet/in.h:416-632 (the IP_ options: no IP_BIND_ADDRESS_NO_PORT; bsd/sys/socket.h does define "
+    "SO_BINDTODEVICE); F-Stack/f-stack@5cb586b5 (FreeBSD 13) freebsd/sys/socket.h:442-472 (no MSG_MORE), 129-192 "
+    "(the SO_ options: no SO_BINDTODEVICE), freebsd/netinet/in.h:409-615 (no IP_BIND_ADDRESS_NO_PORT)"
+)
+_STDLIB_DARWIN: Mapping[str, bool] = MappingProxyType({**_STDLIB_BSD, **_LINUX_ONLY})
+_STDLIB_FREEBSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_DARWIN, "socket.SO_BINDTODEVICE": False})
 #: How CPython's ``selectors.SelectSelector`` calls ``select``: on Windows it passes the write
 #: set as the exceptional set too and reports both as writable (so a failed connect, which
 #: Winsock reports as exceptional, reaches the selector as writable).
@@ -1595,7 +1607,7 @@ DARWIN = _p(
             "not read yet: what the BSDs' soconnect and tcp_usr_connect do with a socket whose connection attempt was "
             "dropped (a run of tests/sim/test_socket_semantics.py's probe there would settle it)",
         ),
-        "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
+        "stdlib_names": (_STDLIB_DARWIN, _STDLIB_POSIX_SOURCE + "; " + _LINUX_ONLY_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
             (131072, 131072),
@@ -1885,7 +1897,7 @@ FREEBSD = _p(
             "not read yet: what the BSDs' soconnect and tcp_usr_connect do with a socket whose connection attempt was "
             "dropped (a run of tests/sim/test_socket_semantics.py's probe there would settle it)",
         ),
-        "stdlib_names": (_STDLIB_BSD, _STDLIB_POSIX_SOURCE),
+        "stdlib_names": (_STDLIB_FREEBSD, _STDLIB_POSIX_SOURCE + "; " + _LINUX_ONLY_SOURCE),
         # stack-limits
         "tcp_buffers_fresh": (
             (65536, 32768),
@@ -2393,6 +2405,8 @@ WINDOWS = _p(
                 "socketserver.ThreadingTCPServer": True,
                 "select.epoll": False,
                 "select.kqueue": False,
+                **_LINUX_ONLY,
+                "socket.SO_BINDTODEVICE": False,
             },
             "https://docs.python.org/3/library/os.html#os.fork (Availability: POSIX: not on Windows); "
             + _SOCKETSERVER_FORK
@@ -2403,7 +2417,10 @@ WINDOWS = _p(
             + "; "
             + _SOCKET_MSG_APIS
             + "; "
-            + _NO_AF_UNIX,
+            + _NO_AF_UNIX
+            + "; "
+            + _LINUX_ONLY_SOURCE
+            + "; https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options (no SO_BINDTODEVICE)",
         ),
         # stack-limits
         "tcp_buffers_fresh": (
