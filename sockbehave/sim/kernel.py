@@ -44,7 +44,7 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Any, Optional, Protocol, Union
 
 from .buffers import EMPTY, ByteQueue
 from .clock import Clock, note_not_modelled
@@ -166,6 +166,7 @@ class Tcb:
         "state",
         "unix",
         "unix_charge",
+        "unix_rights",
         "unix_skbs",
         "unix_writes",
         "urg_mark",
@@ -216,9 +217,23 @@ class Tcb:
         #: truesize until it is wholly read).
         self.unix_skbs: Optional[deque[list[int]]] = None
         self.unix_charge = 0
+        #: Descriptors in flight (``UnixPairFacts.scm_rights``), by the ``id`` of the buffer in
+        #: ``unix_skbs`` they travel with; None: none.
+        self.unix_rights: Optional[dict[int, list[Passed]]] = None
         #: Received urgent data read inline (``urgent``): the bytes of ``rcv`` before the urgent
         #: byte (0: the next byte is it); -1: none.
         self.urg_mark = -1
+
+
+class HeldDescriptor(Protocol):
+    """A real descriptor in flight in an SCM_RIGHTS message: the socket layer's duplicate of
+    it, which the kernel only carries, copies (MSG_PEEK), installs or drops."""
+
+    def copy(self) -> HeldDescriptor: ...
+
+    def install(self, cloexec: bool) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class KSock:
@@ -248,6 +263,8 @@ class KSock:
         "read_shut",
         "refs",
         "remote",
+        "rights_in",
+        "rights_out",
         "tcb",
         "unix",
         "unix_id",
@@ -297,6 +314,10 @@ class KSock:
         self.unix_peer: object = None
         self.unix_paired = False  # an end of socketpair(AF_UNIX, SOCK_DGRAM): it has its peer's credentials
         self.write_shut = False  # a datagram socket's shutdown(SHUT_WR)
+        #: SCM_RIGHTS (``Kernel.take_rights``): what the send in progress passes, until its first
+        #: buffer takes it; what the read in progress took, until the socket layer installs it.
+        self.rights_out: Optional[list[Passed]] = None
+        self.rights_in: Optional[list[Passed]] = None
         self.read_shut = False  # a datagram socket's shutdown(SHUT_RD) (Profile.udp_shut_rd)
 
     @property
@@ -306,6 +327,10 @@ class KSock:
     @property
     def reuseport(self) -> bool:
         return bool(self.opts.get("SO_REUSEPORT"))
+
+
+#: What an SCM_RIGHTS message carries: a simulated socket (one reference), or a real descriptor.
+Passed = Union[HeldDescriptor, KSock]
 
 
 @functools.lru_cache(maxsize=1024)  # parsing addresses was most of a connection's cost
@@ -1268,6 +1293,8 @@ class Kernel:
             mark = t.urg_mark
             if mark >= 0:
                 n = self._to_urgent_mark(s, mark, n)
+            if t.unix_rights:
+                n = self._read_rights(s, t, n, peek)
             if peek:
                 return t.rcv.peek(n)
             data = t.rcv.take(n)
@@ -1426,6 +1453,7 @@ class Kernel:
     def _stop_listening(self, s: KSock) -> None:
         """The socket stops listening but keeps its port; what it never accepted is reset."""
         for queued in list(s.queue):
+            self._drop_unread_rights(queued)
             self._send_rst_from(queued)
         s.queue.clear()
         s.listening = False
@@ -1591,7 +1619,8 @@ class Kernel:
         if not len(data):
             return 0
         if facts.skb_charge is not None:
-            return self._unix_send_skbs(peer, facts.skb_charge, self.unix_buffer_size(s, "SO_SNDBUF") or 0, data)
+            sndbuf = self.unix_buffer_size(s, "SO_SNDBUF") or 0
+            return self._unix_send_skbs(s, peer, facts.skb_charge, sndbuf, data)
         room = self._unix_room(peer, facts)
         if len(data) > room:
             feature = (
@@ -1613,10 +1642,11 @@ class Kernel:
         peer.rcv.append(data)
         peer.unix_writes += 1
 
-    def _unix_send_skbs(self, peer: Tcb, skbs: SkbCharge, sndbuf: int, data: bytes | memoryview) -> int:
+    def _unix_send_skbs(self, s: KSock, peer: Tcb, skbs: SkbCharge, sndbuf: int, data: bytes | memoryview) -> int:
         """Linux's unix_stream_sendmsg: the write goes in buffers (``SkbCharge.chunk``), each
         taken while what the unread ones charge is below the writer's SO_SNDBUF; the count of
-        what went, or (nothing went) ``WouldBlock``."""
+        what went, or (nothing went) ``WouldBlock``. Descriptors the send passes
+        (``s.rights_out``) go with its first buffer."""
         sent = 0
         while sent < len(data):
             if peer.unix_charge >= sndbuf:
@@ -1628,7 +1658,12 @@ class Kernel:
             if peer.unix_skbs is None:
                 peer.unix_skbs = deque()
             truesize = skbs.truesize(chunk)
-            peer.unix_skbs.append([chunk, truesize])
+            skb = [chunk, truesize]
+            peer.unix_skbs.append(skb)
+            if s.rights_out is not None:
+                if peer.unix_rights is None:
+                    peer.unix_rights = {}
+                peer.unix_rights[id(skb)], s.rights_out = s.rights_out, None
             peer.unix_charge += truesize
             sent += chunk
         return sent
@@ -1645,6 +1680,101 @@ class Kernel:
             if not first[0]:
                 t.unix_charge -= first[1]
                 skbs.popleft()
+
+    # -- descriptors in flight (SCM_RIGHTS, ``UnixPairFacts.scm_rights``) ------------------------
+    def take_rights(self, fds: list[int], real: Callable[[int], HeldDescriptor]) -> list[Passed]:
+        """What a message passing ``fds`` carries: a simulated socket with one more reference,
+        a real descriptor as ``real`` holds it (a duplicate); EBADF for a number nothing has."""
+        passed: list[Passed] = []
+        try:
+            for fd in fds:
+                ks = self.fds.get(fd)
+                if ks is not None:
+                    ks.refs += 1
+                    passed.append(ks)
+                elif fd in self.objects:
+                    raise NotModelled("passing a simulated pipe or epoll descriptor (SCM_RIGHTS)")
+                elif fd >= FD_BASE or fd < 0:
+                    raise self.fail("EBADF")
+                else:
+                    passed.append(real(fd))
+        except BaseException:
+            self.drop_rights(passed)
+            raise
+        return passed
+
+    def drop_rights(self, passed: list[Passed]) -> None:
+        """Descriptors in flight that nobody installs: each reference goes (a simulated socket
+        closes with its last one)."""
+        for item in passed:
+            if isinstance(item, KSock):
+                item.refs -= 1
+                if item.refs <= 0:
+                    self.close(item)
+            else:
+                item.close()
+
+    def install_rights(self, s: KSock, room: int, cloexec: bool) -> tuple[list[int], bool]:
+        """The descriptors the last read on ``s`` took, installed as this process's as far as
+        ``room`` bytes of ancillary buffer hold them (Linux scm_detach_fds); the rest are closed.
+        Their numbers, and whether some did not fit (MSG_CTRUNC). Without ``cloexec``
+        (MSG_CMSG_CLOEXEC) they are inheritable."""
+        passed, s.rights_in = s.rights_in or [], None
+        facts = s.tcb.unix.scm_rights if s.tcb is not None and s.tcb.unix is not None else None
+        assert facts is not None, "only a socket whose profile passes descriptors reads any"
+        fit = (room - facts.header) // 4 if room > facts.header else 0
+        numbers = []
+        for item in passed[:fit]:
+            if isinstance(item, KSock):
+                fd = self._new_fd(item)  # the reference in flight is now the descriptor's
+                if not cloexec:
+                    self.inheritable.add(fd)
+            else:
+                fd = item.install(cloexec)
+            numbers.append(fd)
+        self.drop_rights(passed[fit:])
+        return numbers, len(passed) > fit
+
+    def _read_rights(self, s: KSock, t: Tcb, n: int, peek: bool) -> int:
+        """How much of ``n`` a read of AF_UNIX stream end ``t`` takes where descriptors travel
+        (Linux unix_stream_read_generic): it goes on from buffer to buffer, takes the
+        descriptors of the first one it reads into (copies of them with ``peek``), and stops
+        after that buffer. What it takes goes to ``s.rights_in``."""
+        rights, skbs = t.unix_rights, t.unix_skbs
+        assert rights is not None and skbs is not None
+        limit = 0
+        for skb in skbs:
+            take = min(skb[0], n - limit)
+            limit += take
+            held = rights.get(id(skb))
+            if held is not None:
+                if peek:
+                    held = [self._copy_right(item) for item in held]
+                else:
+                    del rights[id(skb)]
+                s.rights_in = (s.rights_in or []) + held
+                break
+            if take < skb[0] or limit == n:
+                break
+        return limit
+
+    def _copy_right(self, item: Passed) -> Passed:
+        if isinstance(item, KSock):
+            item.refs += 1
+            return item
+        return item.copy()
+
+    def _drop_unread_rights(self, t: Tcb) -> None:
+        """``t``'s unread data is discarded: the descriptors travelling with it are closed."""
+        if t.unix_rights:
+            for held in t.unix_rights.values():
+                self.drop_rights(held)
+        t.unix_rights = None
+
+    def drop_all_rights(self) -> None:
+        """The network closes: every descriptor still in flight is closed (real duplicates too)."""
+        for t in list(self.conns.values()):
+            self._drop_unread_rights(t)
 
     def unix_buffer_size(self, s: KSock, name: str) -> Optional[int]:
         """SO_SNDBUF or SO_RCVBUF of AF_UNIX socket ``s``: as set, else a fresh one's (its pair's
@@ -1701,6 +1831,7 @@ class Kernel:
         dropped unread data, then EOF; it can send no more. No linger, no TIME_WAIT."""
         peer = self.peer(t)
         self._destroy(t)
+        self._drop_unread_rights(t)
         if peer is not None:
             if t.rcv and facts.close_unread != "eof":
                 peer.error = facts.close_unread

@@ -206,6 +206,7 @@ class Network:
             if sock is not None:
                 sock._abandon()
         self._held.clear()  # abandoned above: they go without a warning
+        self.kernel.drop_all_rights()  # descriptors still in flight (real duplicates too)
         close_all_pipes(self.kernel)  # a blocked reader or writer was ended above
         stuck = self.scheduler.wait_ended(5.0)
         if stuck:

@@ -1216,9 +1216,10 @@ LINUX = _p(
         ),
         # per-call flags
         "recv_flags": (
-            ("MSG_PEEK", "MSG_DONTWAIT"),
+            ("MSG_PEEK", "MSG_DONTWAIT", "MSG_CMSG_CLOEXEC"),
             "recv(2) (Linux man-pages 6.03): MSG_PEEK returns data from the beginning of the queue without removing it; "
-            "MSG_DONTWAIT enables non-blocking operation for this call (EAGAIN or EWOULDBLOCK)",
+            "MSG_DONTWAIT enables non-blocking operation for this call (EAGAIN or EWOULDBLOCK); MSG_CMSG_CLOEXEC "
+            "sets close-on-exec on descriptors received with SCM_RIGHTS (and changes nothing else)",
         ),
         "send_flags": (
             ("MSG_DONTWAIT", "MSG_MORE"),

@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Optional, Protocol, TypeVar
 
-from . import buffered, unixdgram, unixpaths, urgent
+from . import buffered, rights, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .captured import refuse_outside_imports
 from .clock import Scheduler, current_task
@@ -88,12 +88,15 @@ _NO_FLAGS = ~(_NONBLOCK | _CLOEXEC)
 #: host without one (a Windows host has no MSG_DONTWAIT) cannot pass it either.
 #: Plain ints: a ``socket.MsgFlag`` in ``&`` costs microseconds of enum code on every call.
 _CALL_FLAGS: dict[str, int] = {
-    n: int(getattr(socket, n)) for n in ("MSG_PEEK", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE") if hasattr(socket, n)
+    n: int(getattr(socket, n))
+    for n in ("MSG_PEEK", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE", "MSG_CMSG_CLOEXEC")
+    if hasattr(socket, n)
 }
 _PEEK = _CALL_FLAGS.get("MSG_PEEK", 0)
 _DONTWAIT = _CALL_FLAGS.get("MSG_DONTWAIT", 0)
 _OOB = _CALL_FLAGS.get("MSG_OOB", 0)
 _MORE = _CALL_FLAGS.get("MSG_MORE", 0)
+_CMSG_CLOEXEC = _CALL_FLAGS.get("MSG_CMSG_CLOEXEC", 0)
 _INT_MAX = 2**31 - 1
 
 #: Options getsockopt reads and setsockopt refuses (``NotImplementedError``, by name).
@@ -842,10 +845,22 @@ class SimSocket(socket.socket):
 
     @_WhereCPythonHasIt
     def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
-        if _ancillary_items(ancdata):
-            raise NotModelled("sendmsg() ancillary data")
+        items = _ancillary_items(ancdata)
         data = b"".join(bytes_view(b) for b in buffers)
-        return self.send(data, flags) if address is None else self.sendto(data, flags, address)
+        if not items:
+            return self.send(data, flags) if address is None else self.sendto(data, flags, address)
+        if address is not None:
+            raise NotModelled("sendmsg() with both ancillary data and an address")
+        k = self._net.kernel
+        # taken before anything is sent (an EBADF or EINVAL sends nothing); the send's first
+        # buffer takes them (Kernel._unix_send_skbs), and what nothing took is closed again
+        self._k.rights_out = self._kernel(lambda ks: rights.take(k, ks, items, self._net.profile.name))
+        try:
+            return self.send(data, flags)
+        finally:
+            left, self._k.rights_out = self._k.rights_out, None
+            if left:
+                k.drop_rights(left)
 
     def sendmsg_afalg(self, *args: Any, **kwargs: Any) -> int:
         raise NotModelled("sendmsg_afalg() (AF_ALG sockets)")
@@ -879,7 +894,10 @@ class SimSocket(socket.socket):
         raise NotModelled("os.sendfile on a simulated socket")
 
     # -- receiving ----------------------------------------------------------------------------
-    def _recv_from(self, bufsize: int, what: str, flags: int) -> tuple[bytes, Optional[tuple[str, int]], bool]:
+    def _recv_from(
+        self, bufsize: int, what: str, flags: int, with_rights: bool = False
+    ) -> tuple[bytes, Optional[tuple[str, int]], bool]:
+        """One read; descriptors it took (``rights``) are closed unless ``with_rights`` (recvmsg)."""
         k = self._net.kernel
         if flags & _OOB:
             return self._kernel(lambda ks: urgent.recv(k, ks)), None, False
@@ -891,7 +909,11 @@ class SimSocket(socket.socket):
             tries += 1  # a retry follows a wait (Kernel.recv's ``waited``)
             return k.recvmsg(ks, bufsize, peek, dontwait, waited=tries > 1)
 
-        return self._blocking(what, attempt, k.readable, flags)
+        got = self._blocking(what, attempt, k.readable, flags)
+        if self._k.rights_in is not None and not with_rights:  # a read with no room for them
+            taken, self._k.rights_in = self._k.rights_in, None
+            k.drop_rights(taken)
+        return got
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         bufsize = _buffer_size(bufsize, "recv")
@@ -954,9 +976,13 @@ class SimSocket(socket.socket):
             raise ValueError("negative buffer size in recvmsg()")
         if ancbufsize < 0:
             raise ValueError("invalid ancillary data buffer length")
-        data, addr, truncated = self._recv_from(bufsize, "recvmsg", flags)
-        # No ancillary data can be sent in the simulation, so none is ever received.
-        return data, [], int(socket.MSG_TRUNC) if truncated else 0, self._peer_shown(addr)
+        data, addr, truncated = self._recv_from(bufsize, "recvmsg", flags, with_rights=True)
+        msg_flags = int(socket.MSG_TRUNC) if truncated else 0
+        ancdata: list[Any] = []
+        if self._k.rights_in is not None:  # descriptors came with the data (SCM_RIGHTS)
+            ancdata, cut = rights.ancillary(self._net.kernel, self._k, ancbufsize, bool(flags & _CMSG_CLOEXEC))
+            msg_flags |= int(socket.MSG_CTRUNC) if cut else 0
+        return data, ancdata, msg_flags, self._peer_shown(addr)
 
     @_WhereCPythonHasIt
     def recvmsg_into(

@@ -32,6 +32,7 @@ __all__ = [
     "BSD_UNIX_PAIRS_FREEBSD",
     "LINUX_UNIX_DGRAMS",
     "LINUX_UNIX_PAIRS",
+    "ScmRights",
     "SkbCharge",
     "UnixDgramFacts",
     "UnixPairFacts",
@@ -63,6 +64,17 @@ class SkbCharge:
         need = -(-head // self.align) * self.align + self.shinfo
         alloc = max(self.min_alloc, 1 << (need - 1).bit_length())
         return self.skb + alloc + -(-paged // self.page) * self.page
+
+
+@dataclass(frozen=True)
+class ScmRights:
+    """How descriptors pass over an AF_UNIX stream socket (``SCM_RIGHTS``), as Linux passes
+    them: they travel with the first buffer of the write that sent them (``SkbCharge``); a read
+    takes them with the first byte of that buffer it reads and stops after it; a read that asks
+    for none (``recv``, or ``recvmsg`` with no room for them) closes them."""
+
+    header: int  # sizeof(struct cmsghdr): room for no descriptor at all
+    max_fds: int  # SCM_MAX_FD: the most one message carries (more: EINVAL)
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,9 @@ class UnixPairFacts:
     #: a listener (in a simulation, this process), and (0, -1, -1) on any other socket. False:
     #: not modelled (the BSDs ask ``LOCAL_PEERCRED`` instead).
     peercred: bool
+    #: Passing descriptors (``sendmsg``/``recvmsg`` with ``SCM_RIGHTS``, ``socket.send_fds``):
+    #: how, where modelled (needs ``skb_charge``); None: ancillary data is ``NotImplementedError``.
+    scm_rights: Optional[ScmRights]
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -186,6 +201,19 @@ LINUX_UNIX_PAIRS = build(
             "closed; an unconnected, bound or connected datagram socket and a TCP socket read (0, -1, -1); a "
             "buffer of 4 or 8 bytes gets that many, of 20 bytes 12; setsockopt of it is ENOPROTOOPT",
         ),
+        "scm_rights": (
+            ScmRights(header=16, max_fds=253),
+            f"{_LINUX_6_12} include/net/scm.h:18 (SCM_MAX_FD 253), net/core/scm.c:74-80 and 101-102 (a message's "
+            "descriptors are its SCM_RIGHTS data divided by 4, more than SCM_MAX_FD is EINVAL, a bad one EBADF), "
+            "net/core/scm.c:323-372 (scm_max_fds: (msg_controllen - sizeof(struct cmsghdr)) / 4 fit; those that do "
+            "not are closed and MSG_CTRUNC set), net/unix/af_unix.c:2326-2336 (unix_stream_sendmsg: the "
+            "descriptors go with the first buffer), 2898-2958 (unix_stream_read_generic: a read takes a buffer's "
+            "descriptors with its first byte read and stops after that buffer; MSG_PEEK gives copies); "
+            f"{_LINUX_SEEN}: send_fds after a plain write reads both writes' bytes and the descriptors, inheritable "
+            "(cloexec with MSG_CMSG_CLOEXEC); recv() drops them; CMSG_LEN(4) for two gives one and MSG_CTRUNC; two "
+            "writes with descriptors take two reads; an empty write with descriptors sends nothing and returns 0; "
+            "a descriptor the sender closed after sending still works",
+        ),
     },
 )
 
@@ -233,6 +261,7 @@ def _bsd(src: str, sure_lines: str, close_lines: str, send_lines: str, un_h: str
             "sun_path": (104, f"{un_h} (struct sockaddr_un: sun_path holds 104 bytes)"),
             "abstract_names": (False, f"{un_h} (a path names a file; there is no abstract namespace)"),
             "peercred": (False, "no SO_PEERCRED: the BSDs' getpeereid and LOCAL_PEERCRED are not modelled"),
+            "scm_rights": (None, "not modelled: the BSDs pass descriptors in control mbufs, read by soreceive"),
         },
     )
 
