@@ -225,6 +225,13 @@ class Tcb:
         self.urg_mark = -1
 
 
+class Netlink:
+    """A Linux netlink socket (AF_NETLINK, ``Profile.netlink_sockets``) in the descriptor table:
+    it can be made and closed; nothing it would do is modelled (the socket layer refuses)."""
+
+    __slots__ = ()
+
+
 class HeldDescriptor(Protocol):
     """A real descriptor in flight in an SCM_RIGHTS message: the socket layer's duplicate of
     it, which the kernel only carries, copies (MSG_PEEK), installs or drops."""
@@ -526,6 +533,9 @@ class Kernel:
         """Close the descriptor ``fd``; the socket closes with its last descriptor."""
         s = self.fds.pop(fd, None)
         if s is None:
+            if isinstance(self.objects.get(fd), Netlink):
+                del self.objects[fd]
+                self.released.add(fd)
             return
         self.released.add(fd)  # not reused (but by dup2): a later select/poll on it sees it closed
         self.inheritable.discard(fd)

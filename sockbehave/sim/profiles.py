@@ -335,6 +335,10 @@ class Profile:
     #: takes only the address (``getsockname`` shows port 0, a second bind may change it) and
     #: the first connect, listen or send takes a port there. False: not modelled.
     bind_address_no_port: bool
+    #: Whether ``socket(AF_NETLINK, SOCK_DGRAM or SOCK_RAW)`` (protocol 0, NETLINK_ROUTE) makes
+    #: a socket: it has a descriptor and can be closed; anything it would do is
+    #: ``NotImplementedError``. False: AF_NETLINK is not modelled.
+    netlink_sockets: bool
     #: setsockopt with a buffer shorter than the option's C type.
     short_option_error: str
     #: ``setsockopt(level, name, None, optlen)``, a NULL buffer of ``optlen`` bytes, at SOL_SOCKET
@@ -384,6 +388,10 @@ class Profile:
     #: ``socket.gaierror`` for a service name (not a number) with ``AI_NUMERICSERV``: (errno,
     #: message); None: not modelled.
     gai_numericserv_name: Optional[tuple[int, str]]
+    #: ``getaddrinfo`` with ``AF_INET6`` and ``AI_V4MAPPED``: True where a host with no IPv6
+    #: address gives its IPv4 addresses as v4-mapped IPv6 ones (with ``AI_ALL`` too, after its
+    #: IPv6 ones); None: the flag is not modelled.
+    gai_v4mapped: Optional[bool]
     #: ``socket.gaierror`` for a socket type the resolver does not know (not 0, stream, datagram
     #: or raw, nor SOCK_SEQPACKET or DCCP, which are not modelled): (errno, message); None: not modelled.
     gai_bad_socktype: Optional[tuple[int, str]]
@@ -621,10 +629,10 @@ _STDLIB_LINUX: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.e
 _STDLIB_BSD: Mapping[str, bool] = MappingProxyType({**_STDLIB_POSIX, "select.epoll": False, "select.kqueue": True})
 #: Constants the socket module has only where the OS's headers define them (CPython adds each
 #: one #ifdef), and that only Linux's define among the four: the simulated options and flags.
-_LINUX_ONLY = {"socket.MSG_MORE": False, "socket.IP_BIND_ADDRESS_NO_PORT": False}
+_LINUX_ONLY = {"socket.MSG_MORE": False, "socket.IP_BIND_ADDRESS_NO_PORT": False, "socket.AF_NETLINK": False}
 _LINUX_ONLY_SOURCE = (
     "https://docs.python.org/3/library/socket.html#constants (many constants may not be available on all "
-    "platforms); apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/socket.h:613-642 (the MSG_ flags: no "
+    "platforms); netlink(7) (a Linux interface); apple-oss-distributions/xnu@xnu-11417.101.15 bsd/sys/socket.h:613-642 (the MSG_ flags: no "
     "MSG_MORE), bsd/netinet/in.h:416-632 (the IP_ options: no IP_BIND_ADDRESS_NO_PORT; bsd/sys/socket.h does define "
     "SO_BINDTODEVICE); F-Stack/f-stack@5cb586b5 (FreeBSD 13) freebsd/sys/socket.h:442-472 (no MSG_MORE), 129-192 "
     "(the SO_ options: no SO_BINDTODEVICE), freebsd/netinet/in.h:409-615 (no IP_BIND_ADDRESS_NO_PORT)"
@@ -1054,6 +1062,12 @@ LINUX = _p(
             "sendto then take a port at that address; a bind to the wildcard takes the route's address at "
             "connect; an AF_INET6 socket accepts it too",
         ),
+        "netlink_sockets": (
+            True,
+            "netlink(7) (Linux man-pages 6.03): SOCK_RAW and SOCK_DGRAM are valid, NETLINK_ROUTE is protocol 0; "
+            "observed here (CPython 3.11.7, Linux 6.18): socket(AF_NETLINK, SOCK_DGRAM) and SOCK_RAW are made "
+            "without privileges and close",
+        ),
         "null_optval": (
             ("SO_BINDTODEVICE",),
             "Linux 6.12.117 (Debian linux-source-6.12) net/socket.c:2286-2287 (do_sock_setsockopt: optlen < 0 -> "
@@ -1112,6 +1126,12 @@ LINUX = _p(
             "observed here (Linux 6.18, glibc, CPython 3.11.7): getaddrinfo('127.0.0.1', 'port', flags=AI_NUMERICSERV) "
             "raises gaierror(-2, 'Name or service not known'), EAI_NONAME; getaddrinfo(3): AI_NUMERICSERV 'inhibits the "
             "invocation of a name resolution service'",
+        ),
+        "gai_v4mapped": (
+            True,
+            "getaddrinfo(3) (Linux man-pages 6.03) AI_V4MAPPED and AI_ALL; observed here (Linux 6.18, glibc, CPython "
+            "3.11.7): getaddrinfo('1.2.3.4', 80, AF_INET6, flags=AI_V4MAPPED) gives ('::ffff:1.2.3.4', 80, 0, 0), with "
+            "AI_ALL or AI_NUMERICHOST too, and with a service name; '::1' stays ::1; without the flag EAI_ADDRFAMILY",
         ),
         "dns_no_answer": (
             (10.0, (-3, "Temporary failure in name resolution"), (2, "Host name lookup failure")),
@@ -1415,6 +1435,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "FreeBSD and xnu uipc_socket.c sooptcopyin: a value shorter than the option's minimum -> EINVAL",
     ),
     "bind_address_no_port": (False, "not modelled: a Linux option (ip(7)); the BSDs have no IP_BIND_ADDRESS_NO_PORT"),
+    "netlink_sockets": (False, "AF_NETLINK is Linux's: the BSDs have none (_LINUX_ONLY_SOURCE)"),
     "null_optval": (
         None,
         "not modelled: sooptcopyin checks the length first (EINVAL), as for a short buffer, but what each BSD's "
@@ -1444,6 +1465,7 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
     ),
     "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
     "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
+    "gai_v4mapped": (None, "not modelled: how that OS's getaddrinfo answers AI_V4MAPPED was not read"),
     "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
     "gai_service_names": (False, "not modelled: how that OS's getaddrinfo answers a service name was not read"),
     "dns_no_answer": (
@@ -2303,6 +2325,7 @@ WINDOWS = _p(
             False,
             "not modelled: a Linux option (ip(7)); the Winsock IPPROTO_IP options page has no IP_BIND_ADDRESS_NO_PORT",
         ),
+        "netlink_sockets": (False, "AF_NETLINK is Linux's: Winsock has none (_LINUX_ONLY_SOURCE)"),
         "null_optval": (
             None,
             "not modelled: the setsockopt page gives WSAEFAULT for an optval outside the process's memory or an "
@@ -2339,6 +2362,7 @@ WINDOWS = _p(
         ),
         "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
         "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
+    "gai_v4mapped": (None, "not modelled: how that OS's getaddrinfo answers AI_V4MAPPED was not read"),
         "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
         "gai_service_names": (False, "not modelled: how that OS's getaddrinfo answers a service name was not read"),
         "dns_no_answer": (

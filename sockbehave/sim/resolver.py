@@ -233,6 +233,8 @@ class Resolver:
             addresses = [h for h in hosts if family in (0, _family_of(h))]
         elif flags & socket.AI_NUMERICHOST and inet_aton_form(host) is None and not _is_ip(host):
             raise self._gaierror(host)
+        elif family == socket.AF_INET6 and flags & _AI_V4MAPPED:
+            addresses = self._v4mapped(str(host), bool(flags & _AI_ALL))
         else:
             addresses = self.addresses(str(host), family)
         types = [type] if type else list(_ANY_TYPES)
@@ -250,6 +252,19 @@ class Resolver:
                 out.append((fam, socket.SocketKind(kind), proto or _PROTO.get(kind, 0), "", sockaddr))
         return out
 
+    def _v4mapped(self, host: str, every: bool) -> list[str]:
+        """``AF_INET6`` addresses with ``AI_V4MAPPED`` (``Profile.gai_v4mapped``): the IPv6 ones,
+        else (and with ``every``, AI_ALL, after them) the IPv4 ones as v4-mapped IPv6 addresses."""
+        if self.profile.gai_v4mapped is None:
+            raise NotModelled(f"AI_V4MAPPED in getaddrinfo on {self.profile.name}")
+        found = self._lookup(host)
+        v6 = [a for a in found if _family_of(a) == socket.AF_INET6]
+        mapped = [f"::ffff:{a}" for a in found if _family_of(a) == socket.AF_INET]
+        addresses = v6 + mapped if every else (v6 or mapped)
+        if not addresses:
+            raise self._gaierror(host)
+        return addresses
+
     def _service_ports(self, service: str | bytes) -> dict[int, int]:
         """A service name's port for each socket type it has one for (``Profile.gai_service_names``:
         the host's services database, as ``getservbyname`` reads it)."""
@@ -264,6 +279,8 @@ class Resolver:
 
 
 _AI_NUMERICSERV: int = int(getattr(socket, "AI_NUMERICSERV", 0))
+_AI_V4MAPPED: int = int(getattr(socket, "AI_V4MAPPED", 0))
+_AI_ALL: int = int(getattr(socket, "AI_ALL", 0))
 
 
 def _numeric_service(port: str | bytes) -> bool:

@@ -31,13 +31,13 @@ import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Optional, Protocol, TypeVar
+from typing import Any, Optional, Protocol, TypeVar, cast
 
 from . import buffered, rights, unixdgram, unixpaths, urgent
 from .buffers import bytes_view
 from .captured import refuse_outside_imports
 from .clock import Scheduler, current_task
-from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, NotModelled, UnsureRoom, WouldBlock
+from .kernel import DGRAM, FD_BASE, STREAM, Kernel, KernelError, KSock, Netlink, NotModelled, UnsureRoom, WouldBlock
 from .oserrors import exception_for
 from .profiles import Profile
 from .resolver import Resolver
@@ -147,6 +147,10 @@ OPTION_VALUES = {name: opt for (_, opt), name in _OPTIONS.items()}
 _KINDS: dict[int, str] = {int(socket.SOCK_STREAM): STREAM, int(socket.SOCK_DGRAM): DGRAM}
 _SOCKET_KINDS = {int(k): k for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM)}
 _FAMILIES = {int(f): f for f in (socket.AF_INET, socket.AF_INET6)}
+#: Linux's AF_NETLINK (``Profile.netlink_sockets``), with Linux's number where the host has none.
+_NETLINK: Any = getattr(socket, "AF_NETLINK", 16)
+_NETLINK_KINDS = (int(socket.SOCK_DGRAM), int(getattr(socket, "SOCK_RAW", 3)))
+_NETLINK_REFUSAL = "what an AF_NETLINK socket does (making and closing one is modelled, nothing else)"
 _PROTOS: dict[str, tuple[int, ...]] = {STREAM: (0, socket.IPPROTO_TCP), DGRAM: (0, socket.IPPROTO_UDP)}
 
 
@@ -317,6 +321,9 @@ class SimSocket(socket.socket):
 
     def _setup(self, net: SimHost, existing: Optional[tuple[KSock, int]], family: int, type: int, proto: int) -> None:
         family = socket.AF_INET if family == -1 else family
+        if family == _NETLINK and existing is None and net.profile.netlink_sockets:
+            self._setup_netlink(net, type, proto)
+            return
         type = socket.SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
         fam = _FAMILIES.get(family)
@@ -353,6 +360,24 @@ class SimSocket(socket.socket):
             self._k, self._fd = existing
             if self._timeout is not None and not type & _NONBLOCK:  # CPython's init_sockobject
                 self._k.nonblock = True
+        net.track(self)
+
+    def _setup_netlink(self, net: SimHost, type: int, proto: int) -> None:
+        """An AF_NETLINK socket: a descriptor and its identity; everything it would do refuses
+        (``_NetlinkSide``), closing it does not."""
+        bare = type & _NO_FLAGS
+        if bare not in _NETLINK_KINDS or proto not in (0, -1):
+            raise NotModelled("AF_NETLINK sockets other than SOCK_DGRAM or SOCK_RAW of NETLINK_ROUTE (protocol 0)")
+        net.enter()
+        self._net = net
+        self._family = _NETLINK
+        self._type = socket.SocketKind(bare)
+        self._proto = 0
+        self._timeout = 0.0 if type & _NONBLOCK else socket.getdefaulttimeout()
+        self._io_refs = 0
+        self._closed = False
+        self._k = cast(KSock, _NetlinkSide(self._timeout is not None))
+        self._fd = net.kernel.new_object_fd(Netlink())
         net.track(self)
 
     # -- identity -------------------------------------------------------------------------
@@ -541,6 +566,8 @@ class SimSocket(socket.socket):
         """CPython's getsockaddrarg: the same checks, exception types and messages."""
         if self._family == _UNIX_FAMILY:
             raise NotModelled(f"AF_UNIX addresses (a path given to {what}())")
+        if self._family == _NETLINK:
+            raise NotModelled(_NETLINK_REFUSAL)
         if not isinstance(address, tuple):
             fam = "AF_INET6" if self._family == socket.AF_INET6 else "AF_INET"
             raise TypeError(f"{what}(): {fam} address must be tuple, not {address.__class__.__name__}")
@@ -1142,6 +1169,17 @@ def _option_name(level: int, optname: int) -> str:
     )
 
 
+class _NetlinkSide:
+    """The kernel side of an AF_NETLINK socket, as ``SimSocket`` reads its ``_k``: only the
+    descriptor's O_NONBLOCK is kept; anything else an operation reads is ``NotImplementedError``."""
+
+    def __init__(self, nonblock: bool) -> None:
+        self.nonblock = nonblock
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotModelled(_NETLINK_REFUSAL)
+
+
 def _release(net: SimHost, fd: int) -> None:
     """Close descriptor ``fd``: an unknown one (closed twice through two socket objects, as
     ``socket(fileno=s.fileno())`` makes) fails as the OS does, which CPython's close reports.
@@ -1153,7 +1191,7 @@ def _release(net: SimHost, fd: int) -> None:
         net.kernel.release_later(fd)
         return
     net.scheduler.enter()  # this thread holds the baton: only the check that the network is open remains
-    if fd not in net.kernel.fds:
+    if fd not in net.kernel.fds and not isinstance(net.kernel.objects.get(fd), Netlink):
         raise raise_errno(net, net.profile.closed_socket_error)
     net.kernel.release(fd)
 

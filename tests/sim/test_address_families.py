@@ -10,6 +10,7 @@ simulator. Outcomes are JSON, so families are ints and errors errno names."""
 from __future__ import annotations
 
 import errno
+import select
 import socket
 from typing import Any, Callable, Optional
 
@@ -179,3 +180,26 @@ def test_an_ipv4_datagram_reaches_a_dual_stack_socket_only(outcomes: Any, v6only
     real, simulated = outcomes
     key = f"datagram-v6only-{v6only}"
     assert simulated[key] == real[key] == ("::1" if v6only else "::ffff:127.0.0.1")
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_NETLINK"), reason="the host's CPython has no AF_NETLINK")
+def test_a_netlink_socket_is_made_and_closed_and_does_nothing_else() -> None:
+    """trio's ``test_SocketType_resolve`` makes one and closes it (``Profile.netlink_sockets``)."""
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM) as real:
+        shown = (real.family, real.type, real.proto)
+    with patched("linux"):
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM)
+        assert (s.family, s.type, s.proto) == shown
+        assert isinstance(s, socket.socket) and s.fileno() >= 0
+        s.setblocking(False)
+        for call in (lambda: s.bind((0, 0)), s.getsockname, lambda: s.send(b"x"), lambda: s.recv(1)):
+            with pytest.raises(NotImplementedError, match="AF_NETLINK socket"):
+                call()
+        with pytest.raises(NotImplementedError, match="not a socket of this simulation"):
+            select.select([s], [], [], 0)
+        s.close()
+        s.close()
+        with pytest.raises(NotImplementedError, match="NETLINK_ROUTE"):
+            socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 9)
+    with patched("darwin"):
+        assert not hasattr(socket, "AF_NETLINK")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -371,3 +373,40 @@ def test_a_service_name_is_looked_up_per_socket_type_as_glibc_does() -> None:
     real = _service_answers()  # numeric host: nothing leaves the machine
     with patched("linux"):
         assert _service_answers() == real
+
+
+def _v4mapped_answers() -> list[object]:
+    v6, stream = socket.AF_INET6, socket.SOCK_STREAM
+    mapped = socket.AI_V4MAPPED
+    asked: list[tuple[Any, ...]] = [
+        ("1.2.3.4", 80, v6, stream, 0, mapped),
+        ("1.2.3.4", "http", v6, stream, 0, mapped),
+        ("1.2.3.4", 80, v6, stream, 0, mapped | socket.AI_ALL),
+        ("::1", 80, v6, stream, 0, mapped),
+        ("1.2.3.4", 80, v6, stream, 0, mapped | socket.AI_NUMERICHOST),
+        ("1.2.3.4", 80, socket.AF_INET, stream, 0, mapped),
+        (None, 80, v6, stream, 0, mapped),
+    ]
+    return [[info[4] for info in socket.getaddrinfo(*args)] for args in asked]
+
+
+@pytest.mark.skipif(not hasattr(socket, "AI_V4MAPPED"), reason="the host's CPython has no AI_V4MAPPED")
+def test_getaddrinfo_maps_ipv4_addresses_with_ai_v4mapped_as_glibc() -> None:
+    """trio resolves an AF_INET6 socket's IPv4 address so while IPV6_V6ONLY is off
+    (``Profile.gai_v4mapped``); not modelled elsewhere."""
+    with patched("linux"):
+        simulated = _v4mapped_answers()
+    as_mapped = [("::ffff:1.2.3.4", 80, 0, 0)]
+    assert simulated == [
+        as_mapped,
+        as_mapped,
+        as_mapped,
+        [("::1", 80, 0, 0)],
+        as_mapped,
+        [("1.2.3.4", 80)],
+        [("::1", 80, 0, 0)],
+    ]
+    if sys.platform == "linux":
+        assert _v4mapped_answers() == simulated
+    with patched("darwin"), pytest.raises(NotImplementedError, match="AI_V4MAPPED"):
+        socket.getaddrinfo("1.2.3.4", 80, socket.AF_INET6, 0, 0, socket.AI_V4MAPPED)
