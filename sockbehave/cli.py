@@ -464,6 +464,12 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for os_name in targets:  # refuse a bad --backend/--os pairing before running anything
         net_factory(args.backend, os_name)
     check_output_dir(args.out, "--out")  # fail in a second, not after the run
+    if args.backend == "real":
+        from .platform_info import time_wait_pressure
+
+        pressure = time_wait_pressure()
+        if pressure is not None:
+            err.write(f"sockbehave run: warning: {pressure}\n")
     status = EXIT_OK
     summaries: list[dict[str, object]] = []
     for os_name in targets:

@@ -20,7 +20,7 @@ from .errors import InputError
 from .platforms import current_variant
 from .tables import OSES
 
-__all__ = ["SYSCTLS", "current_os", "fingerprint"]
+__all__ = ["SYSCTLS", "current_os", "fingerprint", "time_wait_pressure"]
 
 _SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
 
@@ -79,6 +79,34 @@ def _read_proc(name: str) -> Optional[str]:
         return " ".join(path.read_text(encoding="ascii").split())
     except OSError:
         return None
+
+
+#: The share of Linux's TIME_WAIT slots in use from which a run is warned.
+_TW_WARN_SHARE = 0.9
+
+
+def time_wait_pressure(os_name: Optional[str] = None) -> Optional[str]:
+    """A warning when this Linux host's TIME_WAIT slots (``net.ipv4.tcp_max_tw_buckets``) are
+    nearly all taken, else None. Once they are, Linux closes connections without TIME_WAIT
+    (tcp_time_wait: "TCP: time wait bucket table overflow"), so the scenarios that wait for it
+    see a port already free: a benchmark of thousands of loopback connections just before a
+    run does this, for a minute. Never fails: anything unreadable means no warning."""
+    if (os_name or current_os()) != "linux":
+        return None
+    limit = _read_proc("net.ipv4.tcp_max_tw_buckets")
+    try:
+        text = Path("/proc/net/sockstat").read_text(encoding="ascii")
+        fields = next(line.split() for line in text.splitlines() if line.startswith("TCP:"))
+        in_use = int(fields[fields.index("tw") + 1])
+        most = int(limit or "")
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+    if most <= 0 or in_use < most * _TW_WARN_SHARE:
+        return None
+    return (
+        f"{in_use} of this host's {most} TIME_WAIT slots are in use (net.ipv4.tcp_max_tw_buckets): Linux now closes "
+        "connections without TIME_WAIT, so scenarios that rely on it find their port free; they last 60 s"
+    )
 
 
 def _read_sysctl(name: str) -> Optional[str]:

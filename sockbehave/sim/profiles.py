@@ -2362,7 +2362,7 @@ WINDOWS = _p(
         ),
         "gai_bad_service": (None, "not modelled: as gai_port_bits, for port -1"),
         "gai_numericserv_name": (None, "not modelled: no source read for a service name with AI_NUMERICSERV"),
-    "gai_v4mapped": (None, "not modelled: how that OS's getaddrinfo answers AI_V4MAPPED was not read"),
+        "gai_v4mapped": (None, "not modelled: how that OS's getaddrinfo answers AI_V4MAPPED was not read"),
         "gai_bad_socktype": (None, "not modelled: no source read for an unknown socket type in getaddrinfo"),
         "gai_service_names": (False, "not modelled: how that OS's getaddrinfo answers a service name was not read"),
         "dns_no_answer": (
