@@ -627,7 +627,7 @@ class SimSocket(socket.socket):
         return flags if self._net.profile.urgent is None else (*flags, "MSG_OOB")
 
     # -- connections --------------------------------------------------------------------------
-    def bind(self, address: Any) -> None:
+    def bind(self, address: Any, /) -> None:
         if self._family == _UNIX_FAMILY:
             k = self._net.kernel
 
@@ -641,7 +641,7 @@ class SimSocket(socket.socket):
         host, port = self._address(address, "bind")
         self._kernel(lambda ks: self._net.kernel.bind(ks, host, port))
 
-    def listen(self, backlog: int = min(socket.SOMAXCONN, 128)) -> None:
+    def listen(self, backlog: int = min(socket.SOMAXCONN, 128), /) -> None:
         backlog = _c_int(backlog)
         if backlog > _INT_MAX:
             raise OverflowError("signed integer is greater than maximum")
@@ -675,7 +675,7 @@ class SimSocket(socket.socket):
         conn, addr = self._blocking("accept", k.accept, k.acceptable)
         return conn.fd, self._shown(addr)
 
-    def connect(self, address: Any) -> None:
+    def connect(self, address: Any, /) -> None:
         if self._family == _UNIX_FAMILY:
             k = self._net.kernel
             if self._k.kind == DGRAM:
@@ -710,7 +710,7 @@ class SimSocket(socket.socket):
             k.connect_done,
         )
 
-    def connect_ex(self, address: Any) -> int:
+    def connect_ex(self, address: Any, /) -> int:
         try:
             self.connect(address)
         except socket.timeout:
@@ -721,7 +721,7 @@ class SimSocket(socket.socket):
             return int(getattr(exc, "winerror", None) or exc.errno or 0)
         return 0
 
-    def shutdown(self, how: int) -> None:
+    def shutdown(self, how: int, /) -> None:
         how = _c_int(how)
         if not -_INT_MAX - 1 <= how <= _INT_MAX:
             raise OverflowError("Python int too large to convert to C int")  # as CPython's C int
@@ -799,7 +799,7 @@ class SimSocket(socket.socket):
             if sent >= len(view) or not whole:
                 return sent
 
-    def send(self, data: Any, flags: int = 0) -> int:
+    def send(self, data: Any, flags: int = 0, /) -> int:
         flags = self._send_flags(flags, "send")
         with bytes_view(data) as view:  # no copy: the kernel copies only what it takes
             return self._send(view, flags)
@@ -840,7 +840,7 @@ class SimSocket(socket.socket):
             what, lambda ks: unixdgram.send(k, ks, view, key), lambda ks: unixdgram.has_room(k, ks, key), flags
         )
 
-    def sendall(self, data: Any, flags: int = 0) -> None:
+    def sendall(self, data: Any, flags: int = 0, /) -> None:
         # CPython's sendall passes the flags to every send; with MSG_DONTWAIT on a blocking
         # socket the first send that would block raises, whatever went before it.
         flags = self._send_flags(flags, "sendall")
@@ -850,7 +850,7 @@ class SimSocket(socket.socket):
             else:
                 self._send(view, flags)
 
-    def sendto(self, data: Any, *args: Any) -> int:
+    def sendto(self, data: Any, /, *args: Any) -> int:
         if len(args) not in (1, 2):
             raise TypeError(f"sendto() takes 2 or 3 arguments ({len(args) + 1} given)")
         flags = self._send_flags(args[0], "sendto") if len(args) == 2 else 0
@@ -871,7 +871,9 @@ class SimSocket(socket.socket):
             return self._kernel(lambda ks: self._net.kernel.sendto(ks, payload, host, port, more))
 
     @_WhereCPythonHasIt
-    def sendmsg(self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None) -> int:
+    def sendmsg(
+        self, buffers: Iterable[Any], ancdata: Iterable[Any] = (), flags: int = 0, address: Any = None, /
+    ) -> int:
         items = _ancillary_items(ancdata)
         data = b"".join(bytes_view(b) for b in buffers)
         if not items:
@@ -942,14 +944,14 @@ class SimSocket(socket.socket):
             k.drop_rights(taken)
         return got
 
-    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+    def recv(self, bufsize: int, flags: int = 0, /) -> bytes:
         bufsize = _buffer_size(bufsize, "recv")
         flags = self._recv_flags(flags, "recv")
         if bufsize == 0:  # CPython makes no system call for this (strace)
             return b""
         return self._recv_from(bufsize, "recv", flags)[0]
 
-    def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
+    def recvfrom(self, bufsize: int, flags: int = 0, /) -> tuple[bytes, Any]:
         bufsize = _buffer_size(bufsize, "recvfrom")
         flags = self._recv_flags(flags, "recvfrom")
         data, addr, _ = self._recv_from(bufsize, "recvfrom", flags)
@@ -996,7 +998,7 @@ class SimSocket(socket.socket):
         return n, self._peer_shown(addr)
 
     @_WhereCPythonHasIt
-    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0) -> tuple[bytes, list[Any], int, Any]:
+    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0, /) -> tuple[bytes, list[Any], int, Any]:
         bufsize, ancbufsize = _ssize(bufsize), _ssize(ancbufsize)
         flags = self._recv_flags(flags, "recvmsg")
         if bufsize < 0:
@@ -1013,7 +1015,7 @@ class SimSocket(socket.socket):
 
     @_WhereCPythonHasIt
     def recvmsg_into(
-        self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0
+        self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0, /
     ) -> tuple[int, list[Any], int, Any]:
         views = [memoryview(b).cast("B") for b in buffers]
         try:  # held only during the call (see bytes_view)
@@ -1031,7 +1033,7 @@ class SimSocket(socket.socket):
         return len(data), anc, msg_flags, addr
 
     # -- options and modes ----------------------------------------------------------------------
-    def setsockopt(self, level: int, optname: int, value: Any, optlen: Optional[int] = None) -> None:
+    def setsockopt(self, level: int, optname: int, value: Any, optlen: Optional[int] = None, /) -> None:
         if value is None:
             self._setsockopt_null(level, optname, optlen)
             return
@@ -1057,7 +1059,7 @@ class SimSocket(socket.socket):
             lambda ks: self._net.kernel.setsockopt_null(ks, name, length - 2**32 if length >= 2**31 else length)
         )
 
-    def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None) -> Any:
+    def getsockopt(self, level: int, optname: int, buflen: Optional[int] = None, /) -> Any:
         if buflen is not None and not 0 <= buflen <= 1024:
             raise OSError("getsockopt buflen out of range")
         name = self._option(level, optname)
@@ -1070,7 +1072,7 @@ class SimSocket(socket.socket):
             value = value.to_bytes(4, sys.byteorder, signed=True)
         return value[:buflen]
 
-    def settimeout(self, value: Optional[float]) -> None:
+    def settimeout(self, value: Optional[float], /) -> None:
         if type(value) is float and value >= 0.0:  # the common case (NaN compares False): nothing to check
             self._timeout = value
             self._set_o_nonblock(True)
@@ -1095,7 +1097,7 @@ class SimSocket(socket.socket):
     def gettimeout(self) -> Optional[float]:
         return self._timeout
 
-    def setblocking(self, flag: bool) -> None:
+    def setblocking(self, flag: bool, /) -> None:
         self._timeout = None if flag else 0.0
         self._set_o_nonblock(not flag)
 

@@ -843,3 +843,43 @@ def test_ip_bind_address_no_port_defers_the_port_as_on_linux() -> None:
         assert _address_only_binds() == simulated
     with patched("darwin"), socket.socket() as s, pytest.raises(NotImplementedError, match="IP_BIND_ADDRESS_NO_PORT"):
         s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24), 1)
+
+
+def _keyword_calls() -> list[str]:
+    """The socket methods CPython implements in C take no keyword arguments: what each says."""
+    seen: list[str] = []
+    with socket.socket() as s, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        s.setblocking(False)
+        u.setblocking(False)
+        calls: list[Callable[[], object]] = [
+            lambda: s.recv(bufsize=1),  # type: ignore[call-arg]
+            lambda: u.recvfrom(bufsize=1),  # type: ignore[call-arg]
+            lambda: s.send(data=b""),  # type: ignore[call-arg]
+            lambda: s.sendall(data=b""),  # type: ignore[call-arg]
+            lambda: u.sendto(data=b"", address=("127.0.0.1", 9)),  # type: ignore[call-overload]
+            lambda: u.recvmsg(bufsize=1),  # type: ignore[call-arg]
+            lambda: s.setsockopt(level=1, optname=2, value=1),  # type: ignore[call-overload]
+            lambda: s.getsockopt(level=1, optname=2),  # type: ignore[call-overload]
+            lambda: s.listen(backlog=1),  # type: ignore[call-arg]
+            lambda: s.bind(address=("127.0.0.1", 0)),  # type: ignore[call-arg]
+            lambda: s.connect_ex(address=("127.0.0.1", 9)),  # type: ignore[call-arg]
+            lambda: s.shutdown(how=2),  # type: ignore[call-arg]
+            lambda: s.settimeout(value=1),  # type: ignore[call-arg]
+            lambda: s.setblocking(flag=True),  # type: ignore[call-arg]
+        ]
+        for call in calls:
+            try:
+                call()
+            except TypeError:
+                seen.append("TypeError")
+            except OSError:
+                seen.append("accepted")
+    return seen
+
+
+def test_socket_methods_take_no_keyword_arguments_as_in_cpython() -> None:
+    """A program passing ``recv(bufsize=...)`` fails on every real stack: so it does here."""
+    with patched("linux"):
+        simulated = _keyword_calls()
+    assert simulated == ["TypeError"] * 14
+    assert _keyword_calls() == simulated
