@@ -1065,8 +1065,8 @@ LINUX = _p(
         "netlink_sockets": (
             True,
             "netlink(7) (Linux man-pages 6.03): SOCK_RAW and SOCK_DGRAM are valid, NETLINK_ROUTE is protocol 0; "
-            "observed here (CPython 3.11.7, Linux 6.18): socket(AF_NETLINK, SOCK_DGRAM) and SOCK_RAW are made "
-            "without privileges and close",
+            "observed here (CPython 3.11.7, Linux 6.18): socket(AF_NETLINK, SOCK_DGRAM) and SOCK_RAW are made and "
+            "close",
         ),
         "null_optval": (
             ("SO_BINDTODEVICE",),
@@ -1435,7 +1435,10 @@ _BSD_COMMON: dict[str, tuple[object, str]] = {
         "FreeBSD and xnu uipc_socket.c sooptcopyin: a value shorter than the option's minimum -> EINVAL",
     ),
     "bind_address_no_port": (False, "not modelled: a Linux option (ip(7)); the BSDs have no IP_BIND_ADDRESS_NO_PORT"),
-    "netlink_sockets": (False, "AF_NETLINK is Linux's: the BSDs have none (_LINUX_ONLY_SOURCE)"),
+    "netlink_sockets": (
+        False,
+        "netlink(7) is a Linux interface: xnu's and FreeBSD's sys/socket.h define no AF_NETLINK",
+    ),
     "null_optval": (
         None,
         "not modelled: sooptcopyin checks the length first (EINVAL), as for a short buffer, but what each BSD's "
@@ -2325,7 +2328,7 @@ WINDOWS = _p(
             False,
             "not modelled: a Linux option (ip(7)); the Winsock IPPROTO_IP options page has no IP_BIND_ADDRESS_NO_PORT",
         ),
-        "netlink_sockets": (False, "AF_NETLINK is Linux's: Winsock has none (_LINUX_ONLY_SOURCE)"),
+        "netlink_sockets": (False, "netlink(7) is a Linux interface: Winsock's address families have no AF_NETLINK"),
         "null_optval": (
             None,
             "not modelled: the setsockopt page gives WSAEFAULT for an optval outside the process's memory or an "
