@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import _socket
 import sys
-from types import FrameType, ModuleType
-from typing import Optional
+from types import ModuleType
 
+from .callers import called_from
 from .kernel import NotModelled
 
 __all__ = ["refuse_outside_imports"]
@@ -40,15 +40,9 @@ def refuse_outside_imports() -> None:
     module = sys.modules.get("trio._socket")
     if module is None or not _trio_took_c_methods(module):
         return
-    frame: Optional[FrameType] = sys._getframe(2)
-    for _ in range(_DEPTH):
-        if frame is None:
-            return
-        name = frame.f_globals.get("__name__", "")
-        if name == "trio" or name.startswith("trio."):
-            raise NotModelled(
-                "trio imported outside the simulation: it took socket.socket's C methods (recv, send, ...)"
-                " when imported, and they cannot act on a simulated socket; import trio inside patched(),"
-                " or run the program with 'sockbehave simulate'"
-            )
-        frame = frame.f_back
+    if called_from(("trio",), _DEPTH, skip=3):  # past this function and the socket call
+        raise NotModelled(
+            "trio imported outside the simulation: it took socket.socket's C methods (recv, send, ...)"
+            " when imported, and they cannot act on a simulated socket; import trio inside patched(),"
+            " or run the program with 'sockbehave simulate'"
+        )

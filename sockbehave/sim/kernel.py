@@ -1445,6 +1445,7 @@ class Kernel:
             t.rcv.clear()  # "discard": the BSDs' sorflush
             t.unix_writes = t.unix_charge = 0
             t.unix_skbs = None
+            self._drop_unread_rights(t)
             t.urg_mark = -1
         t.read_shut = True
 
@@ -1732,7 +1733,7 @@ class Kernel:
         passed, s.rights_in = s.rights_in or [], None
         facts = s.tcb.unix.scm_rights if s.tcb is not None and s.tcb.unix is not None else None
         assert facts is not None, "only a socket whose profile passes descriptors reads any"
-        fit = (room - facts.header) // 4 if room > facts.header else 0
+        fit = (room - facts.header) // facts.fd_size if room > facts.header else 0
         numbers = []
         for item in passed[:fit]:
             if isinstance(item, KSock):

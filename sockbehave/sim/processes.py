@@ -35,9 +35,9 @@ import subprocess
 import sys
 import weakref
 from collections.abc import Callable
-from types import FrameType
 from typing import Any, Optional
 
+from .callers import called_from
 from .clock import note_not_modelled
 from .kernel import NotModelled, refusing
 
@@ -101,14 +101,7 @@ def replacements(dispatch: Dispatch) -> list[tuple[object, str, Any]]:
     def _library_search() -> bool:
         """Whether the process is started by ``ctypes.util``'s search for a shared library: its
         caller, past ``subprocess`` and the dispatching wrappers (a few frames up)."""
-        frame: Optional[FrameType] = sys._getframe(2)
-        for _ in range(8):
-            if frame is None:
-                return False
-            if frame.f_globals.get("__name__") == "ctypes.util":
-                return True
-            frame = frame.f_back
-        return False
+        return called_from(("ctypes.util",), 8, skip=3)  # past this function and its caller
 
     real_signal = signal.signal
 

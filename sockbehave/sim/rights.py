@@ -64,11 +64,11 @@ def take(kernel: Kernel, ks: KSock, items: list[Any], os_name: str) -> list[Pass
         if level != socket.SOL_SOCKET or kind != _SCM_RIGHTS:
             raise NotModelled(f"sendmsg() ancillary data other than SCM_RIGHTS (level {level}, type {kind})")
         raw = bytes(memoryview(data))
-        count = len(raw) // 4
+        count = len(raw) // facts.fd_size  # a partial int is ignored
         if count > facts.max_fds or len(fds) + count > facts.max_fds:
             raise KernelError("EINVAL")
         numbers = array.array("i")
-        numbers.frombytes(raw[: count * numbers.itemsize])
+        numbers.frombytes(raw[: count * facts.fd_size])
         fds.extend(numbers)
     return kernel.take_rights(fds, _hold)
 

@@ -74,6 +74,7 @@ class ScmRights:
     for none (``recv``, or ``recvmsg`` with no room for them) closes them."""
 
     header: int  # sizeof(struct cmsghdr): room for no descriptor at all
+    fd_size: int  # sizeof(int): what each descriptor takes in the ancillary data
     max_fds: int  # SCM_MAX_FD: the most one message carries (more: EINVAL)
 
 
@@ -202,7 +203,7 @@ LINUX_UNIX_PAIRS = build(
             "buffer of 4 or 8 bytes gets that many, of 20 bytes 12; setsockopt of it is ENOPROTOOPT",
         ),
         "scm_rights": (
-            ScmRights(header=16, max_fds=253),
+            ScmRights(header=16, fd_size=4, max_fds=253),
             f"{_LINUX_6_12} include/net/scm.h:18 (SCM_MAX_FD 253), net/core/scm.c:74-80 and 101-102 (a message's "
             "descriptors are its SCM_RIGHTS data divided by 4, more than SCM_MAX_FD is EINVAL, a bad one EBADF), "
             "net/core/scm.c:323-372 (scm_max_fds: (msg_controllen - sizeof(struct cmsghdr)) / 4 fit; those that do "
